@@ -1,0 +1,47 @@
+/* cli.h — the command line: options, validation, --help. */
+#ifndef RACESIM_CLI_H
+#define RACESIM_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "params.h"
+
+#define CLI_OVERRIDES_MAX 32
+
+enum format { FORMAT_TEXT, FORMAT_JSON, FORMAT_CSV };
+enum command { COMMAND_RUN, COMMAND_LIST, COMMAND_HELP, COMMAND_VERSION };
+
+struct options {
+    enum command command;
+    const char *scenario;        /* "stock" by default */
+    bool scenario_given;
+    const char *strategy;        /* NAME or path/to/file.sql */
+    int users;                   /* buyers */
+    int rounds;                  /* purchases per buyer */
+    int pool;                    /* 0: a connection per buyer */
+    int64_t think_time_us;
+    uint64_t seed;
+    bool seed_given;
+    char isolation[24];          /* "" : the server's */
+    const char *dsn;             /* NULL: the private server */
+    char database[64];
+    enum format format;
+    const char *out;             /* NULL: stdout */
+    bool force, quiet;
+    struct param_override overrides[CLI_OVERRIDES_MAX];   /* --NAME=VALUE scenario params */
+    size_t n_overrides;
+    char override_names[CLI_OVERRIDES_MAX][64];
+};
+
+/* Parses argv into o (RACESIM_DSN read when --dsn is absent). Returns 0, or 2 with a one-line
+ * message naming the option and what is allowed in err. Scenario parameters are collected as
+ * overrides unchecked: the caller validates them against the scenario. */
+int cli_parse(int argc, char **argv, struct options *o, char *err, size_t errlen);
+
+/* Prints the usage text to out. */
+void cli_help(FILE *out);
+
+#endif

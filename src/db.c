@@ -1,0 +1,324 @@
+/* db.c — the only file that includes the MySQL/MariaDB client header. */
+#include "db.h"
+
+#include <mysql.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define ER_UNSUPPORTED_PS_NUM 1295
+
+struct db_stmt {
+    db_conn *conn;
+    MYSQL_STMT *stmt;          /* NULL: run as text (sql) */
+    char *sql;
+    size_t n_params, n_cols;
+    MYSQL_BIND *param_binds;
+    int64_t *param_values;
+    my_bool *param_nulls;
+    MYSQL_BIND *col_binds;
+    int64_t *col_values;
+    my_bool *col_nulls;
+    char **col_names;
+    db_stmt *next;
+};
+
+struct db_conn {
+    MYSQL *mysql;
+    db_stmt *stmts;
+};
+
+int db_library_init(void)
+{
+    return mysql_library_init(0, NULL, NULL) ? -1 : 0;
+}
+
+void db_library_end(void)
+{
+    mysql_library_end();
+}
+
+void db_thread_start(void)
+{
+    mysql_thread_init();
+}
+
+void db_thread_stop(void)
+{
+    mysql_thread_end();
+}
+
+static void conn_error(MYSQL *m, struct db_error *err)
+{
+    err->errnum = mysql_errno(m);
+    snprintf(err->text, sizeof err->text, "%s", mysql_error(m));
+}
+
+static void stmt_error(MYSQL_STMT *s, struct db_error *err)
+{
+    err->errnum = mysql_stmt_errno(s);
+    snprintf(err->text, sizeof err->text, "%s", mysql_stmt_error(s));
+}
+
+db_conn *db_connect(const struct db_target *t, bool with_database, struct db_error *err)
+{
+    db_conn *c = calloc(1, sizeof *c);
+    MYSQL *m = c ? mysql_init(NULL) : NULL;
+    if (!m) {
+        free(c);
+        *err = (struct db_error){.errnum = 2008, .text = "out of memory"};
+        return NULL;
+    }
+    unsigned timeout = 10;
+    my_bool no = 0;
+    mysql_options(m, MYSQL_OPT_CONNECT_TIMEOUT, &timeout);
+    mysql_options(m, MYSQL_REPORT_DATA_TRUNCATION, &no);
+    mysql_options(m, MYSQL_SET_CHARSET_NAME, "utf8mb4");
+    const char *host = t->host[0] ? t->host : (t->socket[0] ? "localhost" : "127.0.0.1");
+    if (t->socket[0]) {
+        unsigned proto = MYSQL_PROTOCOL_SOCKET;
+        mysql_options(m, MYSQL_OPT_PROTOCOL, &proto);
+    }
+    if (!mysql_real_connect(m, host, t->user, t->password && *t->password ? t->password : NULL,
+                            with_database ? t->database : NULL, t->port,
+                            t->socket[0] ? t->socket : NULL, 0)) {
+        conn_error(m, err);
+        mysql_close(m);
+        free(c);
+        return NULL;
+    }
+    c->mysql = m;
+    return c;
+}
+
+static void stmt_free(db_stmt *s)
+{
+    if (s->stmt)
+        mysql_stmt_close(s->stmt);
+    for (size_t i = 0; s->col_names && i < s->n_cols; i++)
+        free(s->col_names[i]);
+    free(s->col_names);
+    free(s->param_binds);
+    free(s->param_values);
+    free(s->param_nulls);
+    free(s->col_binds);
+    free(s->col_values);
+    free(s->col_nulls);
+    free(s->sql);
+    free(s);
+}
+
+void db_close(db_conn *c)
+{
+    if (!c)
+        return;
+    for (db_stmt *s = c->stmts, *next; s; s = next) {
+        next = s->next;
+        stmt_free(s);
+    }
+    mysql_close(c->mysql);
+    free(c);
+}
+
+unsigned long db_connection_id(db_conn *c)
+{
+    return mysql_thread_id(c->mysql);
+}
+
+int db_execute(db_conn *c, const char *sql, struct db_error *err)
+{
+    return db_query(c, sql, NULL, NULL, err);
+}
+
+/* Drains every result set of the last text query, passing rows of all of them to row. */
+static int walk_results(db_conn *c, db_row_fn row, void *ctx, struct db_error *err)
+{
+    int rc = 0;
+    do {
+        MYSQL_RES *res = mysql_store_result(c->mysql);
+        if (!res && mysql_field_count(c->mysql) != 0) {
+            conn_error(c->mysql, err);
+            return -1;
+        }
+        if (res) {
+            unsigned n = mysql_num_fields(res);
+            MYSQL_ROW r;
+            while (rc == 0 && row && (r = mysql_fetch_row(res)))
+                rc = row(ctx, n, r);
+            mysql_free_result(res);
+        }
+    } while (mysql_next_result(c->mysql) == 0);
+    if (mysql_errno(c->mysql)) {
+        conn_error(c->mysql, err);
+        return -1;
+    }
+    return rc;
+}
+
+int db_query(db_conn *c, const char *sql, db_row_fn row, void *ctx, struct db_error *err)
+{
+    if (mysql_real_query(c->mysql, sql, strlen(sql))) {
+        conn_error(c->mysql, err);
+        return -1;
+    }
+    return walk_results(c, row, ctx, err);
+}
+
+static int bind_columns(db_stmt *s, struct db_error *err)
+{
+    MYSQL_RES *meta = mysql_stmt_result_metadata(s->stmt);
+    s->n_cols = meta ? mysql_num_fields(meta) : 0;
+    if (s->n_cols == 0) {
+        if (meta)
+            mysql_free_result(meta);
+        return 0;
+    }
+    s->col_binds = calloc(s->n_cols, sizeof *s->col_binds);
+    s->col_values = calloc(s->n_cols, sizeof *s->col_values);
+    s->col_nulls = calloc(s->n_cols, sizeof *s->col_nulls);
+    s->col_names = calloc(s->n_cols, sizeof *s->col_names);
+    int bad = !s->col_binds || !s->col_values || !s->col_nulls || !s->col_names;
+    MYSQL_FIELD *fields = mysql_fetch_fields(meta);
+    for (size_t i = 0; !bad && i < s->n_cols; i++) {
+        s->col_names[i] = strdup(fields[i].name);
+        bad = !s->col_names[i];
+        s->col_binds[i].buffer_type = MYSQL_TYPE_LONGLONG;
+        s->col_binds[i].buffer = &s->col_values[i];
+        s->col_binds[i].is_null = &s->col_nulls[i];
+    }
+    mysql_free_result(meta);
+    if (bad || mysql_stmt_bind_result(s->stmt, s->col_binds)) {
+        *err = (struct db_error){.errnum = 2008, .text = "cannot bind result columns"};
+        return -1;
+    }
+    return 0;
+}
+
+static int bind_params(db_stmt *s, struct db_error *err)
+{
+    s->n_params = mysql_stmt_param_count(s->stmt);
+    if (s->n_params == 0)
+        return 0;
+    s->param_binds = calloc(s->n_params, sizeof *s->param_binds);
+    s->param_values = calloc(s->n_params, sizeof *s->param_values);
+    s->param_nulls = calloc(s->n_params, sizeof *s->param_nulls);
+    if (!s->param_binds || !s->param_values || !s->param_nulls) {
+        *err = (struct db_error){.errnum = 2008, .text = "out of memory"};
+        return -1;
+    }
+    for (size_t i = 0; i < s->n_params; i++) {
+        s->param_binds[i].buffer_type = MYSQL_TYPE_LONGLONG;
+        s->param_binds[i].buffer = &s->param_values[i];
+        s->param_binds[i].is_null = &s->param_nulls[i];
+    }
+    /* bound once: execute only copies values into these buffers */
+    if (mysql_stmt_bind_param(s->stmt, s->param_binds)) {
+        stmt_error(s->stmt, err);
+        return -1;
+    }
+    return 0;
+}
+
+db_stmt *db_prepare(db_conn *c, const char *sql, struct db_error *err)
+{
+    db_stmt *s = calloc(1, sizeof *s);
+    if (!s || !(s->sql = strdup(sql)) || !(s->stmt = mysql_stmt_init(c->mysql))) {
+        if (s)
+            stmt_free(s);
+        *err = (struct db_error){.errnum = 2008, .text = "out of memory"};
+        return NULL;
+    }
+    s->conn = c;
+    if (mysql_stmt_prepare(s->stmt, sql, strlen(sql))) {
+        stmt_error(s->stmt, err);
+        if (err->errnum != ER_UNSUPPORTED_PS_NUM || strchr(sql, '?')) {
+            stmt_free(s);
+            return NULL;
+        }
+        mysql_stmt_close(s->stmt);   /* the server cannot prepare it: run it as text */
+        s->stmt = NULL;
+    } else if (bind_params(s, err) || bind_columns(s, err)) {
+        stmt_free(s);
+        return NULL;
+    }
+    s->next = c->stmts;
+    c->stmts = s;
+    return s;
+}
+
+size_t db_stmt_params(const db_stmt *s)
+{
+    return s->n_params;
+}
+
+size_t db_stmt_columns(const db_stmt *s)
+{
+    return s->n_cols;
+}
+
+const char *db_stmt_column_name(const db_stmt *s, size_t i)
+{
+    return i < s->n_cols ? s->col_names[i] : NULL;
+}
+
+static int execute_text(db_stmt *s, struct db_result *res, struct db_error *err)
+{
+    MYSQL *m = s->conn->mysql;
+    if (mysql_real_query(m, s->sql, strlen(s->sql)) || walk_results(s->conn, NULL, NULL, err) < 0) {
+        if (!err->errnum)
+            conn_error(m, err);
+        return -1;
+    }
+    res->affected = (int64_t)mysql_affected_rows(m);
+    return 0;
+}
+
+/* Reads the first row into the bound columns and drops the rest. */
+static int fetch_rows(db_stmt *s, int64_t *cols, bool *nulls, struct db_result *res,
+                      struct db_error *err)
+{
+    int rc;
+    int64_t rows = 0;
+    while ((rc = mysql_stmt_fetch(s->stmt)) == 0 || rc == MYSQL_DATA_TRUNCATED) {
+        if (rows++ == 0)
+            for (size_t i = 0; i < s->n_cols; i++) {
+                if (cols)
+                    cols[i] = s->col_values[i];
+                if (nulls)
+                    nulls[i] = s->col_nulls[i] != 0;
+            }
+    }
+    if (rc != MYSQL_NO_DATA) {
+        stmt_error(s->stmt, err);
+        return -1;
+    }
+    res->affected = rows;
+    res->found = rows > 0;
+    mysql_stmt_free_result(s->stmt);
+    /* a CALL returns an extra status result set: drain it */
+    while (mysql_stmt_next_result(s->stmt) == 0)
+        mysql_stmt_free_result(s->stmt);
+    return 0;
+}
+
+int db_stmt_execute(db_stmt *s, const int64_t *params, const bool *param_nulls, int64_t *cols,
+                    bool *nulls, struct db_result *res, struct db_error *err)
+{
+    *res = (struct db_result){0};
+    err->errnum = 0;
+    err->text[0] = '\0';
+    if (!s->stmt)
+        return execute_text(s, res, err);
+    for (size_t i = 0; i < s->n_params; i++) {
+        s->param_values[i] = params[i];
+        s->param_nulls[i] = param_nulls && param_nulls[i];
+    }
+    if (mysql_stmt_execute(s->stmt)) {
+        stmt_error(s->stmt, err);
+        return -1;
+    }
+    if (s->n_cols)
+        return fetch_rows(s, cols, nulls, res, err);
+    res->affected = (int64_t)mysql_stmt_affected_rows(s->stmt);
+    return 0;
+}

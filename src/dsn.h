@@ -1,0 +1,14 @@
+/* dsn.h — parse mysql://user@host:port/db?socket=PATH into a connection target. */
+#ifndef RACESIM_DSN_H
+#define RACESIM_DSN_H
+
+#include <stddef.h>
+
+#include "db.h"
+
+/* Parses text into t (host, port, user, socket, and database when the DSN names one; other
+ * fields untouched). A password in the DSN is refused: it must come from RACESIM_PASSWORD.
+ * Returns 0, or -1 with a one-line reason in err. */
+int dsn_parse(const char *text, struct db_target *t, char *err, size_t errlen);
+
+#endif

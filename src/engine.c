@@ -1,0 +1,519 @@
+/* engine.c — buyers as threads: connect, meet at a barrier, purchase with retries, count. */
+#include "engine.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "interp.h"
+#include "rng.h"
+
+#define BUYER_STACK (256 * 1024)
+#define CONNECT_TRIES 6
+
+enum var_source { VAR_COLUMN, VAR_PARAM, VAR_USER, VAR_ROUND, VAR_USERS, VAR_ROUNDS };
+
+struct var_binding {
+    enum var_source source;
+    int param;                 /* VAR_PARAM: index into params */
+};
+
+/* One pooled or private connection with its prepared script. */
+struct slot {
+    db_conn *conn;
+    struct interp interp;
+};
+
+struct pool {
+    pthread_mutex_t lock;
+    pthread_cond_t freed;
+    struct slot *slots;
+    bool *busy;
+    int n;
+};
+
+struct engine;
+
+struct buyer {
+    struct engine *e;
+    int id;                    /* 1-based: the :user of its purchases */
+    pthread_t thread;
+    struct rng workload;       /* parameters: the same for a seed whatever the scheduling */
+    struct rng jitter;         /* backoff: its use depends on retries, so a stream apart */
+    struct slot own;           /* without a pool */
+    struct vars vars;
+    int64_t *draw;
+    struct engine_result r;    /* this buyer's share; merged at the end */
+    _Atomic uint64_t done;     /* purchases finished, read by the progress line */
+    int64_t end_us;
+};
+
+struct engine {
+    const struct engine_config *cfg;
+    struct var_binding *bindings;
+    bool *bound;
+    struct pool pool;
+    pthread_barrier_t start;
+    atomic_bool abort;
+    pthread_mutex_t fail_lock;
+    enum engine_status fail_status;
+    char fail[512];
+    int64_t start_us;
+};
+
+int64_t engine_now_us(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+static void sleep_us(int64_t us)
+{
+    struct timespec ts = {.tv_sec = us / 1000000, .tv_nsec = (long)(us % 1000000) * 1000};
+    while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+        ;
+}
+
+/* Records the first failure; the others are consequences. */
+static void engine_fail(struct engine *e, enum engine_status st, const char *msg)
+{
+    pthread_mutex_lock(&e->fail_lock);
+    if (!e->fail_status) {
+        e->fail_status = st;
+        snprintf(e->fail, sizeof e->fail, "%s", msg);
+    }
+    pthread_mutex_unlock(&e->fail_lock);
+    atomic_store(&e->abort, true);
+}
+
+static struct var_binding bind_var(const char *name, const struct params *p)
+{
+    if (strcmp(name, "user") == 0)
+        return (struct var_binding){VAR_USER, -1};
+    if (strcmp(name, "round") == 0)
+        return (struct var_binding){VAR_ROUND, -1};
+    if (strcmp(name, "users") == 0)
+        return (struct var_binding){VAR_USERS, -1};
+    if (strcmp(name, "rounds") == 0)
+        return (struct var_binding){VAR_ROUNDS, -1};
+    int i = scenario_param(p->sc, name);
+    if (i >= 0 && p->v[i].kind != PARAM_DIST)
+        return (struct var_binding){VAR_PARAM, i};
+    return (struct var_binding){VAR_COLUMN, -1};
+}
+
+void engine_bound_vars(const struct script *s, const struct params *p, bool *bound)
+{
+    for (size_t i = 0; i < s->vars.n; i++)
+        bound[i] = bind_var(s->vars.v[i], p).source != VAR_COLUMN;
+}
+
+/* Connects and prepares one slot; retries connection errors a few times (a unix socket's
+ * backlog refuses at once when hundreds connect together). */
+static enum engine_status slot_open(struct engine *e, struct slot *sl, char *err, size_t errlen)
+{
+    struct db_error de = {0};
+    for (int t = 0; t < CONNECT_TRIES && !sl->conn; t++) {
+        if (t)
+            sleep_us(20000 << t);
+        sl->conn = db_connect(e->cfg->target, true, &de);
+        if (!sl->conn && de.errnum != 2002 && de.errnum != 2013 && de.errnum != 2003)
+            break;
+    }
+    if (!sl->conn) {
+        snprintf(err, errlen, "cannot connect (error %u): %s", de.errnum, de.text);
+        return ENGINE_DB_ERROR;
+    }
+    enum interp_status st = interp_prepare(&sl->interp, e->cfg->script, sl->conn,
+                                           e->cfg->isolation, e->bound, err, errlen);
+    if (st == INTERP_OK)
+        return ENGINE_OK;
+    db_close(sl->conn);
+    sl->conn = NULL;
+    return st == INTERP_BAD_SCRIPT ? ENGINE_BAD_SCRIPT : ENGINE_DB_ERROR;
+}
+
+static void slot_close(struct slot *sl)
+{
+    if (sl->conn) {
+        interp_release(&sl->interp);
+        db_close(sl->conn);
+        sl->conn = NULL;
+    }
+}
+
+static struct slot *slot_acquire(struct buyer *b)
+{
+    struct pool *p = &b->e->pool;
+    if (p->n == 0)
+        return &b->own;
+    pthread_mutex_lock(&p->lock);
+    int i;
+    for (;;) {
+        for (i = 0; i < p->n && p->busy[i]; i++)
+            ;
+        if (i < p->n)
+            break;
+        pthread_cond_wait(&p->freed, &p->lock);
+    }
+    p->busy[i] = true;
+    pthread_mutex_unlock(&p->lock);
+    return &p->slots[i];
+}
+
+static void slot_release(struct buyer *b, struct slot *sl)
+{
+    struct pool *p = &b->e->pool;
+    if (p->n == 0)
+        return;
+    pthread_mutex_lock(&p->lock);
+    p->busy[sl - p->slots] = false;
+    pthread_cond_signal(&p->freed);
+    pthread_mutex_unlock(&p->lock);
+}
+
+static void window_sleep(void *ctx)
+{
+    struct buyer *b = ctx;
+    if (b->e->cfg->think_time_us > 0)
+        sleep_us(b->e->cfg->think_time_us);
+}
+
+/* Fills the vars the engine supplies for purchase `round`. */
+static void fill_vars(struct buyer *b, int round)
+{
+    const struct engine_config *cfg = b->e->cfg;
+    params_draw(cfg->params, &b->workload, b->draw);
+    for (size_t i = 0; i < cfg->script->vars.n; i++) {
+        const struct var_binding *vb = &b->e->bindings[i];
+        int64_t v = 0;
+        switch (vb->source) {
+        case VAR_COLUMN: continue;
+        case VAR_PARAM: v = b->draw[vb->param]; break;
+        case VAR_USER: v = b->id; break;
+        case VAR_ROUND: v = round; break;
+        case VAR_USERS: v = cfg->users; break;
+        case VAR_ROUNDS: v = cfg->rounds; break;
+        }
+        b->vars.value[i] = v;
+        b->vars.null[i] = false;
+    }
+}
+
+static void count_error(struct engine_result *r, const struct db_error *de)
+{
+    for (size_t i = 0; i < r->n_errors; i++)
+        if (r->errors[i].errnum == de->errnum) {
+            r->errors[i].count++;
+            return;
+        }
+    if (r->n_errors == ENGINE_ERRORS_MAX) {
+        r->errors_other++;
+        return;
+    }
+    struct error_count *ec = &r->errors[r->n_errors++];
+    ec->errnum = de->errnum;
+    ec->count = 1;
+    snprintf(ec->text, sizeof ec->text, "%.159s", de->text);
+}
+
+static int64_t backoff_us(struct buyer *b, int retry)
+{
+    const struct retry_policy *rp = &b->e->cfg->script->retry;
+    if (rp->backoff_max_us <= 0)
+        return 0;
+    int64_t cap = rp->backoff_min_us << (retry < 20 ? retry : 20);
+    if (cap > rp->backoff_max_us || cap <= 0)
+        cap = rp->backoff_max_us;
+    return rng_range(&b->jitter, rp->backoff_min_us, cap);   /* jittered exponential */
+}
+
+/* Reopens a lost connection; false when the server is gone. */
+static bool reconnect(struct buyer *b, struct slot *sl)
+{
+    char err[256];
+    slot_close(sl);
+    return slot_open(b->e, sl, err, sizeof err) == ENGINE_OK;
+}
+
+static void purchase(struct buyer *b, int round)
+{
+    const struct script *s = b->e->cfg->script;
+    struct engine_result *r = &b->r;
+    struct interp_hooks hooks = {.window = window_sleep, .ctx = b};
+    struct attempt at;
+    fill_vars(b, round);
+    struct slot *sl = slot_acquire(b);
+    int64_t t0 = engine_now_us();
+    int tries = 0;
+    for (;;) {
+        int64_t ta = engine_now_us();
+        if (sl->conn)
+            interp_run(&sl->interp, &b->vars, &hooks, &at);
+        else
+            at = (struct attempt){.outcome = OUTCOME_CONNECTION_LOST, .step = -1};
+        hist_record(&r->attempt_latency, (uint64_t)(engine_now_us() - ta));
+        tries++;
+        r->attempt_outcomes[at.outcome]++;
+        if (at.error.errnum)
+            count_error(r, &at.error);
+        if (sl->interp.broken && !reconnect(b, sl))
+            break;
+        if (!(s->retry.outcomes & (1u << at.outcome)) || tries > s->retry.max)
+            break;
+        r->retries++;
+        sleep_us(backoff_us(b, tries - 1));
+    }
+    hist_record(&r->purchase_latency, (uint64_t)(engine_now_us() - t0));
+    slot_release(b, sl);
+    int up = b->e->cfg->units_param;
+    r->outcomes[at.outcome]++;
+    r->outcome_units[at.outcome] += up >= 0 ? (uint64_t)b->draw[up] : 1;
+    r->attempts += (uint64_t)tries;
+    r->attempts_per_purchase[tries < ENGINE_ATTEMPT_BUCKETS ? tries - 1 : ENGINE_ATTEMPT_BUCKETS - 1]++;
+    r->purchases++;
+}
+
+static void *buyer_main(void *arg)
+{
+    struct buyer *b = arg;
+    struct engine *e = b->e;
+    db_thread_start();
+    if (e->pool.n == 0) {
+        char err[400], msg[512];
+        int64_t t0 = engine_now_us();
+        enum engine_status st = slot_open(e, &b->own, err, sizeof err);
+        hist_record(&b->r.connect_latency, (uint64_t)(engine_now_us() - t0));
+        if (st != ENGINE_OK) {
+            snprintf(msg, sizeof msg, "buyer %d: %s", b->id, err);
+            engine_fail(e, st, st == ENGINE_BAD_SCRIPT ? err : msg);
+        }
+    }
+    pthread_barrier_wait(&e->start);
+    for (int round = 1; !atomic_load(&e->abort) && round <= e->cfg->rounds; round++) {
+        purchase(b, round);
+        atomic_store_explicit(&b->done, b->done + 1, memory_order_relaxed);
+    }
+    b->end_us = engine_now_us();
+    slot_close(&b->own);
+    db_thread_stop();
+    return NULL;
+}
+
+static enum engine_status pool_open(struct engine *e, char *err, size_t errlen)
+{
+    struct pool *p = &e->pool;
+    int n = e->cfg->pool;
+    p->slots = calloc((size_t)n, sizeof *p->slots);
+    p->busy = calloc((size_t)n, sizeof *p->busy);
+    if (!p->slots || !p->busy) {
+        snprintf(err, errlen, "out of memory");
+        return ENGINE_DB_ERROR;
+    }
+    pthread_mutex_init(&p->lock, NULL);
+    pthread_cond_init(&p->freed, NULL);
+    p->n = n;
+    for (int i = 0; i < n; i++) {
+        enum engine_status st = slot_open(e, &p->slots[i], err, errlen);
+        if (st != ENGINE_OK)
+            return st;
+    }
+    return ENGINE_OK;
+}
+
+static void pool_close(struct pool *p)
+{
+    for (int i = 0; i < p->n; i++)
+        slot_close(&p->slots[i]);
+    if (p->n) {
+        pthread_mutex_destroy(&p->lock);
+        pthread_cond_destroy(&p->freed);
+    }
+    free(p->slots);
+    free(p->busy);
+}
+
+static int buyer_alloc(struct engine *e, struct buyer *b, int id)
+{
+    const struct engine_config *cfg = e->cfg;
+    size_t nv = cfg->script->vars.n + 1;
+    b->e = e;
+    b->id = id;
+    rng_seed(&b->workload, cfg->seed, (uint64_t)id * 2);
+    rng_seed(&b->jitter, cfg->seed, (uint64_t)id * 2 + 1);
+    hist_init(&b->r.attempt_latency);
+    hist_init(&b->r.purchase_latency);
+    hist_init(&b->r.connect_latency);
+    b->vars.value = calloc(nv, sizeof *b->vars.value);
+    b->vars.null = calloc(nv, sizeof *b->vars.null);
+    b->draw = calloc(cfg->params->n + 1, sizeof *b->draw);
+    return b->vars.value && b->vars.null && b->draw ? 0 : -1;
+}
+
+static void buyer_free(struct buyer *b)
+{
+    free(b->vars.value);
+    free(b->vars.null);
+    free(b->draw);
+}
+
+static void merge_errors(struct engine_result *into, const struct engine_result *from)
+{
+    for (size_t i = 0; i < from->n_errors; i++) {
+        struct db_error de = {.errnum = from->errors[i].errnum};
+        snprintf(de.text, sizeof de.text, "%s", from->errors[i].text);
+        count_error(into, &de);
+        for (size_t k = 0; k < into->n_errors; k++)
+            if (into->errors[k].errnum == de.errnum)
+                into->errors[k].count += from->errors[i].count - 1;
+    }
+    into->errors_other += from->errors_other;
+}
+
+static void merge(struct engine_result *into, const struct engine_result *from)
+{
+    hist_merge(&into->attempt_latency, &from->attempt_latency);
+    hist_merge(&into->purchase_latency, &from->purchase_latency);
+    hist_merge(&into->connect_latency, &from->connect_latency);
+    for (int i = 0; i < OUTCOME_MAX; i++) {
+        into->outcomes[i] += from->outcomes[i];
+        into->outcome_units[i] += from->outcome_units[i];
+        into->attempt_outcomes[i] += from->attempt_outcomes[i];
+    }
+    for (int i = 0; i < ENGINE_ATTEMPT_BUCKETS; i++)
+        into->attempts_per_purchase[i] += from->attempts_per_purchase[i];
+    into->purchases += from->purchases;
+    into->attempts += from->attempts;
+    into->retries += from->retries;
+    merge_errors(into, from);
+}
+
+static void progress(struct engine *e, struct buyer *buyers, bool final)
+{
+    uint64_t done = 0, total = (uint64_t)e->cfg->users * (uint64_t)e->cfg->rounds;
+    for (int i = 0; i < e->cfg->users; i++)
+        done += atomic_load_explicit(&buyers[i].done, memory_order_relaxed);
+    if (final) {
+        fputs("\r\033[K", stderr);
+        return;
+    }
+    fprintf(stderr, "\r\033[Kracesim: %llu/%llu purchases, %.1f s", (unsigned long long)done,
+            (unsigned long long)total, (double)(engine_now_us() - e->start_us) / 1e6);
+}
+
+/* Waits for every buyer, drawing the progress line while they run. */
+static void wait_buyers(struct engine *e, struct buyer *buyers, int started)
+{
+    if (e->cfg->progress) {
+        uint64_t total = (uint64_t)e->cfg->users * (uint64_t)e->cfg->rounds;
+        for (;;) {
+            uint64_t done = 0;
+            for (int i = 0; i < started; i++)
+                done += atomic_load_explicit(&buyers[i].done, memory_order_relaxed);
+            if (done >= total || atomic_load(&e->abort))
+                break;
+            progress(e, buyers, false);
+            sleep_us(250000);
+        }
+        progress(e, buyers, true);
+    }
+    for (int i = 0; i < started; i++)
+        pthread_join(buyers[i].thread, NULL);
+}
+
+static int start_buyers(struct engine *e, struct buyer *buyers, char *err, size_t errlen)
+{
+    pthread_attr_t attr;
+    pthread_attr_init(&attr);
+    pthread_attr_setstacksize(&attr, BUYER_STACK);
+    int started = 0;
+    for (; started < e->cfg->users; started++) {
+        int rc = pthread_create(&buyers[started].thread, &attr, buyer_main, &buyers[started]);
+        if (rc) {
+            snprintf(err, errlen, "cannot start buyer %d: %s", started + 1, strerror(rc));
+            break;
+        }
+    }
+    pthread_attr_destroy(&attr);
+    return started;
+}
+
+static void collect(struct engine *e, struct buyer *buyers, struct engine_result *res)
+{
+    int64_t last = e->start_us;
+    for (int i = 0; i < e->cfg->users; i++) {
+        merge(res, &buyers[i].r);
+        if (buyers[i].end_us > last)
+            last = buyers[i].end_us;
+    }
+    res->wall_us = last - e->start_us;
+}
+
+static enum engine_status run_buyers(struct engine *e, struct buyer *buyers,
+                                     struct engine_result *res, char *err, size_t errlen)
+{
+    int users = e->cfg->users;
+    int64_t t_connect = engine_now_us();
+    pthread_barrier_init(&e->start, NULL, (unsigned)users + 1);
+    int started = start_buyers(e, buyers, err, errlen);
+    if (started < users) {
+        /* the barrier cannot be met: tell the started ones to stop, then meet it for them */
+        engine_fail(e, ENGINE_DB_ERROR, err);
+        for (int i = started; i < users; i++)
+            pthread_barrier_wait(&e->start);
+    }
+    pthread_barrier_wait(&e->start);
+    e->start_us = engine_now_us();
+    res->connect_wall_us = e->start_us - t_connect;
+    wait_buyers(e, buyers, started);
+    pthread_barrier_destroy(&e->start);
+    collect(e, buyers, res);
+    if (e->fail_status) {
+        snprintf(err, errlen, "%s", e->fail);
+        return e->fail_status;
+    }
+    return ENGINE_OK;
+}
+
+enum engine_status engine_run(const struct engine_config *cfg, struct engine_result *res,
+                              char *err, size_t errlen)
+{
+    struct engine e = {.cfg = cfg};
+    memset(res, 0, sizeof *res);
+    hist_init(&res->attempt_latency);
+    hist_init(&res->purchase_latency);
+    hist_init(&res->connect_latency);
+    pthread_mutex_init(&e.fail_lock, NULL);
+    size_t nv = cfg->script->vars.n + 1;
+    e.bindings = calloc(nv, sizeof *e.bindings);
+    e.bound = calloc(nv, sizeof *e.bound);
+    struct buyer *buyers = calloc((size_t)cfg->users, sizeof *buyers);
+    enum engine_status st = e.bindings && e.bound && buyers ? ENGINE_OK : ENGINE_DB_ERROR;
+    for (size_t i = 0; st == ENGINE_OK && i < cfg->script->vars.n; i++) {
+        e.bindings[i] = bind_var(cfg->script->vars.v[i], cfg->params);
+        e.bound[i] = e.bindings[i].source != VAR_COLUMN;
+    }
+    for (int i = 0; st == ENGINE_OK && i < cfg->users; i++)
+        if (buyer_alloc(&e, &buyers[i], i + 1))
+            st = ENGINE_DB_ERROR;
+    if (st != ENGINE_OK)
+        snprintf(err, errlen, "out of memory for %d buyers", cfg->users);
+    if (st == ENGINE_OK && cfg->pool > 0)
+        st = pool_open(&e, err, errlen);
+    if (st == ENGINE_OK)
+        st = run_buyers(&e, buyers, res, err, errlen);
+    pool_close(&e.pool);
+    for (int i = 0; buyers && i < cfg->users; i++)
+        buyer_free(&buyers[i]);
+    free(buyers);
+    free(e.bindings);
+    free(e.bound);
+    pthread_mutex_destroy(&e.fail_lock);
+    return st;
+}

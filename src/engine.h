@@ -1,0 +1,68 @@
+/* engine.h — the buyers: threads, connections or a pool, start barrier, purchases, retries. */
+#ifndef RACESIM_ENGINE_H
+#define RACESIM_ENGINE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "db.h"
+#include "hist.h"
+#include "params.h"
+#include "script.h"
+
+#define ENGINE_ERRORS_MAX 16       /* distinct server error numbers kept with their counts */
+#define ENGINE_ATTEMPT_BUCKETS 8   /* attempts per purchase: 1, 2, ... 7, 8 or more */
+
+struct engine_config {
+    const struct script *script;
+    const struct params *params;
+    const struct db_target *target;
+    int users;
+    int rounds;                /* purchases per buyer */
+    int pool;                  /* 0: one connection per buyer; else N shared connections */
+    int64_t think_time_us;     /* sleep at @window */
+    uint64_t seed;
+    const char *isolation;     /* session isolation unless the script sets its own; "" none */
+    int units_param;           /* index of the parameter that counts units, or -1 */
+    bool progress;             /* draw a progress line on stderr */
+};
+
+struct error_count {
+    unsigned errnum;
+    uint64_t count;
+    char text[160];            /* the first message seen with this number */
+};
+
+struct engine_result {
+    struct hist attempt_latency;     /* one attempt: first statement to last reply */
+    struct hist purchase_latency;    /* one purchase: all its attempts, retries and backoff */
+    struct hist connect_latency;
+    uint64_t outcomes[OUTCOME_MAX];          /* final outcome of each purchase */
+    uint64_t outcome_units[OUTCOME_MAX];     /* units asked for, by final outcome */
+    uint64_t attempt_outcomes[OUTCOME_MAX];  /* outcome of every attempt */
+    uint64_t purchases, attempts, retries;
+    uint64_t attempts_per_purchase[ENGINE_ATTEMPT_BUCKETS];
+    struct error_count errors[ENGINE_ERRORS_MAX];
+    size_t n_errors;
+    uint64_t errors_other;           /* errors beyond ENGINE_ERRORS_MAX distinct numbers */
+    int64_t wall_us;                 /* start barrier to the last buyer's end */
+    int64_t connect_wall_us;         /* first connect to the start barrier */
+};
+
+enum engine_status { ENGINE_OK = 0, ENGINE_BAD_SCRIPT = 2, ENGINE_DB_ERROR = 3 };
+
+/* Runs cfg->users buyers, each making cfg->rounds purchases, and fills res. Every buyer
+ * connects (or the pool is filled) and prepares the script before the start barrier; if any
+ * fails, no purchase starts. Returns ENGINE_OK; ENGINE_BAD_SCRIPT or ENGINE_DB_ERROR with one
+ * line in err. */
+enum engine_status engine_run(const struct engine_config *cfg, struct engine_result *res,
+                              char *err, size_t errlen);
+
+/* Which :names of s the engine supplies before each attempt (scenario parameters and the
+ * built-ins user, round, users, rounds): fills bound[i] for each var i. */
+void engine_bound_vars(const struct script *s, const struct params *p, bool *bound);
+
+/* Returns the current monotonic time in microseconds. */
+int64_t engine_now_us(void);
+
+#endif

@@ -1,0 +1,272 @@
+/* interp.c — execute a strategy's steps: bind :names, check @require, map errors, roll back. */
+#include "interp.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static size_t max_params(const struct script *s)
+{
+    size_t n = 1;
+    for (size_t i = 0; i < s->n_steps; i++)
+        if (s->steps[i].kind == STEP_SQL && s->steps[i].stmt.n_vars > n)
+            n = s->steps[i].stmt.n_vars;
+    return n;
+}
+
+static enum interp_status set_isolation(db_conn *conn, const char *level, char *err, size_t errlen)
+{
+    if (!level || !*level)
+        return INTERP_OK;
+    char sql[96];
+    struct db_error e;
+    snprintf(sql, sizeof sql, "SET SESSION TRANSACTION ISOLATION LEVEL %s", level);
+    if (db_execute(conn, sql, &e) == 0)
+        return INTERP_OK;
+    snprintf(err, errlen, "cannot set isolation %s: %s", level, e.text);
+    return INTERP_DB_ERROR;
+}
+
+/* Maps each result column of step i to a var, marking it as known from here on. */
+static int map_columns(struct interp *it, size_t i, bool *known)
+{
+    size_t n = db_stmt_columns(it->stmts[i]);
+    it->col_vars[i] = malloc((n ? n : 1) * sizeof(int));
+    if (!it->col_vars[i])
+        return -1;
+    for (size_t c = 0; c < n; c++) {
+        int v = names_find(&it->script->vars, db_stmt_column_name(it->stmts[i], c));
+        it->col_vars[i][c] = v;
+        if (v >= 0)
+            known[v] = true;
+    }
+    return 0;
+}
+
+static int check_known(const struct script *s, const struct step *st, const bool *known,
+                       char *err, size_t errlen)
+{
+    const struct operand *ops[2] = {&st->a, &st->b};
+    for (size_t k = 0; st->kind == STEP_SQL && k < st->stmt.n_vars; k++)
+        if (!known[st->stmt.vars[k]])
+            goto unknown_sql;
+    for (int k = 0; st->kind == STEP_REQUIRE && k < 2; k++)
+        if (ops[k]->kind == OPERAND_VAR && !known[ops[k]->var]) {
+            snprintf(err, errlen, "%s:%d: :%s is neither a scenario parameter nor a column of an "
+                     "earlier SELECT", s->path, st->line, s->vars.v[ops[k]->var]);
+            return -1;
+        }
+    return 0;
+unknown_sql:
+    for (size_t k = 0; k < st->stmt.n_vars; k++)
+        if (!known[st->stmt.vars[k]])
+            snprintf(err, errlen, "%s:%d: :%s is neither a scenario parameter nor a column of an "
+                     "earlier SELECT", s->path, st->line, s->vars.v[st->stmt.vars[k]]);
+    return -1;
+}
+
+static enum interp_status prepare_steps(struct interp *it, bool *known, char *err, size_t errlen)
+{
+    const struct script *s = it->script;
+    for (size_t i = 0; i < s->n_steps; i++) {
+        const struct step *st = &s->steps[i];
+        if (check_known(s, st, known, err, errlen))
+            return INTERP_BAD_SCRIPT;
+        if (st->kind != STEP_SQL)
+            continue;
+        struct db_error e;
+        it->stmts[i] = db_prepare(it->conn, st->stmt.sql, &e);
+        if (!it->stmts[i]) {
+            snprintf(err, errlen, "%s:%d: the server refused this statement: %s", s->path,
+                     st->line, e.text);
+            return e.errnum >= 2000 ? INTERP_DB_ERROR : INTERP_BAD_SCRIPT;
+        }
+        if (map_columns(it, i, known)) {
+            snprintf(err, errlen, "out of memory");
+            return INTERP_DB_ERROR;
+        }
+    }
+    return INTERP_OK;
+}
+
+enum interp_status interp_prepare(struct interp *it, const struct script *s, db_conn *conn,
+                                  const char *isolation, const bool *bound,
+                                  char *err, size_t errlen)
+{
+    memset(it, 0, sizeof *it);
+    it->script = s;
+    it->conn = conn;
+    size_t np = max_params(s);
+    it->stmts = calloc(s->n_steps, sizeof *it->stmts);
+    it->col_vars = calloc(s->n_steps, sizeof *it->col_vars);
+    it->param_buf = calloc(np, sizeof *it->param_buf);
+    it->param_null_buf = calloc(np, sizeof *it->param_null_buf);
+    bool *known = calloc(s->vars.n + 1, sizeof *known);
+    enum interp_status st = INTERP_OK;
+    if (!it->stmts || !it->col_vars || !it->param_buf || !it->param_null_buf || !known) {
+        snprintf(err, errlen, "out of memory");
+        st = INTERP_DB_ERROR;
+    }
+    if (st == INTERP_OK)
+        memcpy(known, bound, s->vars.n * sizeof *known);
+    if (st == INTERP_OK)
+        st = set_isolation(conn, s->isolation[0] ? s->isolation : isolation, err, errlen);
+    if (st == INTERP_OK)
+        st = prepare_steps(it, known, err, errlen);
+    struct db_error e;
+    if (st == INTERP_OK && !(it->rollback = db_prepare(conn, "ROLLBACK", &e))) {
+        snprintf(err, errlen, "cannot prepare ROLLBACK: %s", e.text);
+        st = INTERP_DB_ERROR;
+    }
+    size_t nc = 1;
+    for (size_t i = 0; st == INTERP_OK && i < s->n_steps; i++)
+        if (it->stmts[i] && db_stmt_columns(it->stmts[i]) > nc)
+            nc = db_stmt_columns(it->stmts[i]);
+    if (st == INTERP_OK) {
+        it->col_buf = calloc(nc, sizeof *it->col_buf);
+        it->col_null_buf = calloc(nc, sizeof *it->col_null_buf);
+        if (!it->col_buf || !it->col_null_buf) {
+            snprintf(err, errlen, "out of memory");
+            st = INTERP_DB_ERROR;
+        }
+    }
+    free(known);
+    if (st != INTERP_OK)
+        interp_release(it);
+    return st;
+}
+
+void interp_release(struct interp *it)
+{
+    if (it->col_vars && it->script)
+        for (size_t i = 0; i < it->script->n_steps; i++)
+            free(it->col_vars[i]);
+    free(it->col_vars);
+    free(it->stmts);
+    free(it->param_buf);
+    free(it->param_null_buf);
+    free(it->col_buf);
+    free(it->col_null_buf);
+    memset(it, 0, sizeof *it);
+}
+
+/* The value of an operand; *null set when it is SQL NULL. */
+static int64_t operand_value(const struct operand *o, const struct vars *v,
+                             const struct db_result *last, bool *null)
+{
+    switch (o->kind) {
+    case OPERAND_INT: return o->value;
+    case OPERAND_AFFECTED: return last->affected;
+    case OPERAND_FOUND: return last->found;
+    case OPERAND_VAR:
+        if (v->null[o->var])
+            *null = true;
+        return v->value[o->var];
+    }
+    return 0;
+}
+
+/* SQL semantics: a comparison with NULL is not true. */
+static bool require_holds(const struct step *st, const struct vars *v, const struct db_result *last)
+{
+    bool null = false;
+    int64_t a = operand_value(&st->a, v, last, &null);
+    int64_t b = operand_value(&st->b, v, last, &null);
+    if (null)
+        return false;
+    switch (st->op) {
+    case CMP_GE: return a >= b;
+    case CMP_GT: return a > b;
+    case CMP_LE: return a <= b;
+    case CMP_LT: return a < b;
+    case CMP_EQ: return a == b;
+    case CMP_NE: return a != b;
+    }
+    return false;
+}
+
+static int map_error(const struct step *st, unsigned errnum)
+{
+    int cls = outcome_of_error(errnum);
+    for (size_t i = 0; i < st->n_on; i++)
+        if (st->on[i].errnum ? st->on[i].errnum == errnum : st->on[i].class_outcome == cls)
+            return st->on[i].outcome;
+    return cls;
+}
+
+static void rollback(struct interp *it)
+{
+    struct db_result r;
+    struct db_error e;
+    if (db_stmt_execute(it->rollback, NULL, NULL, NULL, NULL, &r, &e) != 0
+        && outcome_of_error(e.errnum) == OUTCOME_CONNECTION_LOST)
+        it->broken = true;
+}
+
+/* Runs SQL step i; returns 0, or -1 having filled out (and rolled back if needed). */
+static int run_sql(struct interp *it, size_t i, struct vars *v, bool *in_txn,
+                   struct db_result *last, struct attempt *out)
+{
+    const struct step *st = &it->script->steps[i];
+    for (size_t k = 0; k < st->stmt.n_vars; k++) {
+        it->param_buf[k] = v->value[st->stmt.vars[k]];
+        it->param_null_buf[k] = v->null[st->stmt.vars[k]];
+    }
+    if (db_stmt_execute(it->stmts[i], it->param_buf, it->param_null_buf, it->col_buf,
+                        it->col_null_buf, last, &out->error) != 0) {
+        int cls = outcome_of_error(out->error.errnum);
+        out->step = (int)i;
+        if (cls == OUTCOME_CONNECTION_LOST) {
+            it->broken = true;
+            out->outcome = st->stmt.kind == SQL_COMMIT ? OUTCOME_IN_DOUBT : OUTCOME_CONNECTION_LOST;
+            return -1;
+        }
+        out->outcome = map_error(st, out->error.errnum);
+        /* 1205 and 1062 roll back only the statement: end the transaction ourselves */
+        if (*in_txn)
+            rollback(it);
+        return -1;
+    }
+    if (st->stmt.kind == SQL_BEGIN)
+        *in_txn = true;
+    else if (st->stmt.kind == SQL_COMMIT || st->stmt.kind == SQL_ROLLBACK)
+        *in_txn = false;
+    size_t nc = db_stmt_columns(it->stmts[i]);
+    for (size_t c = 0; c < nc; c++) {
+        int var = it->col_vars[i][c];
+        if (var >= 0) {
+            v->value[var] = last->found ? it->col_buf[c] : 0;
+            v->null[var] = !last->found || it->col_null_buf[c];
+        }
+    }
+    return 0;
+}
+
+void interp_run(struct interp *it, struct vars *v, const struct interp_hooks *hooks,
+                struct attempt *out)
+{
+    const struct script *s = it->script;
+    struct db_result last = {0};
+    bool in_txn = false;
+    out->outcome = OUTCOME_OK;
+    out->step = -1;
+    out->error.errnum = 0;
+    out->error.text[0] = '\0';
+    for (size_t i = 0; i < s->n_steps; i++) {
+        const struct step *st = &s->steps[i];
+        if (st->kind == STEP_SQL) {
+            if (run_sql(it, i, v, &in_txn, &last, out))
+                return;
+        } else if (st->kind == STEP_REQUIRE) {
+            if (!require_holds(st, v, &last)) {
+                out->outcome = st->outcome;
+                out->step = (int)i;
+                if (in_txn)
+                    rollback(it);
+                return;
+            }
+        } else if (hooks && hooks->window) {
+            hooks->window(hooks->ctx);
+        }
+    }
+}

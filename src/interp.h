@@ -1,0 +1,64 @@
+/* interp.h — runs a parsed strategy for one buyer over one connection: one attempt per call. */
+#ifndef RACESIM_INTERP_H
+#define RACESIM_INTERP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "db.h"
+#include "script.h"
+
+/* What the caller sees of each statement (for traces); all fields optional. */
+struct interp_hooks {
+    void (*window)(void *ctx);                 /* at @window: sleep, or wait for the others */
+    void *ctx;
+};
+
+/* The variables of one buyer: one value per script.vars entry. */
+struct vars {
+    int64_t *value;
+    bool *null;
+};
+
+/* One connection's prepared script. */
+struct interp {
+    const struct script *script;
+    db_conn *conn;
+    db_stmt **stmts;           /* per step; NULL for non-SQL steps */
+    int **col_vars;            /* per step: for each result column, its var index or -1 */
+    db_stmt *rollback;
+    int64_t *param_buf, *col_buf;
+    bool *param_null_buf, *col_null_buf;
+    bool broken;               /* the connection was lost: reconnect before the next attempt */
+};
+
+/* How an attempt ended. */
+struct attempt {
+    int outcome;               /* OUTCOME_OK, a built-in failure, or a business outcome */
+    int step;                  /* the step that ended it (-1 when ok) */
+    struct db_error error;     /* the server error behind the outcome; errnum 0 if none */
+};
+
+enum interp_status { INTERP_OK = 0, INTERP_BAD_SCRIPT = -2, INTERP_DB_ERROR = -1 };
+
+/* Prepares every statement of s on conn, sets the session isolation (the script's own
+ * @isolation, else isolation if non-empty), and checks that each :name the script uses is
+ * either marked in bound[] (supplied by the caller before each attempt) or a column of an
+ * earlier SELECT. Returns INTERP_OK; INTERP_BAD_SCRIPT with "file:line: ..." in err when the
+ * server refuses a statement or a name is unknown; INTERP_DB_ERROR with the error in err when
+ * the connection fails. On failure it->conn is untouched and nothing is left allocated. */
+enum interp_status interp_prepare(struct interp *it, const struct script *s, db_conn *conn,
+                                  const char *isolation, const bool *bound,
+                                  char *err, size_t errlen);
+
+/* Runs the script once with v (bound vars filled by the caller; SELECT columns are written
+ * into v). Rolls back an open transaction before returning a failure; a connection lost in
+ * COMMIT is OUTCOME_IN_DOUBT. No allocation. Fills out; sets it->broken if the connection
+ * was lost. */
+void interp_run(struct interp *it, struct vars *v, const struct interp_hooks *hooks,
+                struct attempt *out);
+
+/* Frees what interp_prepare allocated (the statements die with the connection). */
+void interp_release(struct interp *it);
+
+#endif

@@ -1,0 +1,108 @@
+/* list.c — print scenarios, their parameters and their strategies with one-line descriptions. */
+#include "list.h"
+
+#include <dirent.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "scenario.h"
+#include "script.h"
+
+static int by_name(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Sorted entries of dir (files ending in .sql when sql_only, else folders); caller frees. */
+static size_t entries(const char *dir, int sql_only, char **out, size_t max)
+{
+    DIR *d = opendir(dir);
+    size_t n = 0;
+    struct dirent *e;
+    while (d && (e = readdir(d)) && n < max) {
+        size_t len = strlen(e->d_name);
+        if (e->d_name[0] == '.')
+            continue;
+        if (sql_only ? len > 4 && strcmp(e->d_name + len - 4, ".sql") == 0
+                           && strcmp(e->d_name, "scenario.sql") != 0
+                     : e->d_type == DT_DIR || e->d_type == DT_UNKNOWN)
+            out[n++] = strdup(e->d_name);
+    }
+    if (d)
+        closedir(d);
+    qsort(out, n, sizeof *out, by_name);
+    return n;
+}
+
+/* The first sentence-ish line of a description, cut to fit a terminal line. */
+static void print_desc(FILE *out, const char *d)
+{
+    fprintf(out, "%.72s%s\n", d, strlen(d) > 72 ? "…" : "");
+}
+
+static int print_scenario(FILE *out, const char *dir, const char *name, char *err, size_t errlen)
+{
+    char path[PATH_MAX + 256];
+    struct scenario sc;
+    snprintf(path, sizeof path, "%s/%s/scenario.sql", dir, name);
+    if (scenario_parse(path, name, &sc, err, errlen))
+        return 2;
+    fprintf(out, "%s — %s\n  parameters:\n", name, sc.description);
+    for (size_t i = 0; i < sc.n_params; i++) {
+        const struct param_decl *p = &sc.params[i];
+        char def[2 * PARAM_TEXT_MAX + 80];
+        if (p->kind == PARAM_RANGE)
+            snprintf(def, sizeof def, "%s..%s%s%s", p->lo, p->hi, p->by[0] ? " by " : "", p->by);
+        else
+            snprintf(def, sizeof def, "%s", p->lo);
+        fprintf(out, "    --%s=%-24s %s\n", p->name, def, p->description);
+    }
+    fputs("  strategies:\n", out);
+    char sub[PATH_MAX + 128], *files[256];
+    snprintf(sub, sizeof sub, "%s/%s", dir, name);
+    size_t n = entries(sub, 1, files, 256);
+    int rc = 0;
+    for (size_t i = 0; i < n; i++) {
+        struct script s;
+        snprintf(path, sizeof path, "%s/%s", sub, files[i]);
+        files[i][strlen(files[i]) - 4] = '\0';
+        if (rc == 0 && script_parse(path, &s, err, errlen) == 0) {
+            fprintf(out, "    %-20s ", files[i]);
+            print_desc(out, s.description);
+            script_free(&s);
+        } else {
+            rc = 2;
+        }
+        free(files[i]);
+    }
+    scenario_free(&sc);
+    return rc;
+}
+
+int list_print(FILE *out, const char *dir, const char *only, char *err, size_t errlen)
+{
+    char *names[256];
+    size_t n = entries(dir, 0, names, 256);
+    int rc = 0, found = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (rc == 0 && (!only || strcmp(only, names[i]) == 0)) {
+            char path[PATH_MAX + 256];
+            snprintf(path, sizeof path, "%s/%s/scenario.sql", dir, names[i]);
+            FILE *f = fopen(path, "r");
+            if (f) {
+                fclose(f);
+                if (found++)
+                    fputc('\n', out);
+                rc = print_scenario(out, dir, names[i], err, errlen);
+            }
+        }
+        free(names[i]);
+    }
+    if (rc == 0 && !found) {
+        snprintf(err, errlen, only ? "--scenario=%s: no such scenario in %s" : "%s%s: no scenarios",
+                 only ? only : "", dir);
+        rc = 2;
+    }
+    return rc;
+}

@@ -1,0 +1,316 @@
+/* params.c — evaluate parameter defaults and overrides; draw per-purchase values (uniform, zipf). */
+#include "params.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define ZIPF_MAX_VALUES 10000000
+
+/* A tiny integer expression evaluator: + - * / ( ) integers and names. */
+struct expr {
+    const char *p;
+    const struct params *params;
+    const char *bad;     /* first error, static text */
+};
+
+static void skip_space(struct expr *e)
+{
+    while (isspace((unsigned char)*e->p))
+        e->p++;
+}
+
+static int64_t expr_sum(struct expr *e);
+
+static int64_t name_value(struct expr *e, const char *name)
+{
+    if (strcmp(name, "users") == 0)
+        return e->params->users;
+    if (strcmp(name, "rounds") == 0)
+        return e->params->rounds;
+    int i = scenario_param(e->params->sc, name);
+    if (i < 0 || (size_t)i >= e->params->n || e->params->v[i].kind != PARAM_INT) {
+        e->bad = "names a parameter that is not a single value declared above";
+        return 0;
+    }
+    return e->params->v[i].lo;
+}
+
+static int64_t expr_atom(struct expr *e)
+{
+    skip_space(e);
+    if (*e->p == '(') {
+        e->p++;
+        int64_t v = expr_sum(e);
+        skip_space(e);
+        if (*e->p != ')')
+            e->bad = "has an unbalanced '('";
+        else
+            e->p++;
+        return v;
+    }
+    if (*e->p == '-') {
+        e->p++;
+        return -expr_atom(e);
+    }
+    if (isdigit((unsigned char)*e->p)) {
+        errno = 0;
+        char *end;
+        long long v = strtoll(e->p, &end, 10);
+        if (errno)
+            e->bad = "is too large";
+        e->p = end;
+        return v;
+    }
+    if (isalpha((unsigned char)*e->p) || *e->p == '_') {
+        char name[64];
+        size_t n = 0;
+        while ((isalnum((unsigned char)*e->p) || *e->p == '_') && n < sizeof name - 1)
+            name[n++] = *e->p++;
+        name[n] = '\0';
+        return name_value(e, name);
+    }
+    e->bad = "is not an integer expression";
+    return 0;
+}
+
+static int64_t expr_product(struct expr *e)
+{
+    int64_t v = expr_atom(e);
+    for (;;) {
+        skip_space(e);
+        char op = *e->p;
+        if (op != '*' && op != '/')
+            return v;
+        e->p++;
+        int64_t r = expr_atom(e);
+        if (op == '*' && __builtin_mul_overflow(v, r, &v))
+            e->bad = "overflows";
+        if (op == '/') {
+            if (r == 0)
+                e->bad = "divides by zero";
+            else
+                v /= r;
+        }
+    }
+}
+
+static int64_t expr_sum(struct expr *e)
+{
+    int64_t v = expr_product(e);
+    for (;;) {
+        skip_space(e);
+        char op = *e->p;
+        if (op != '+' && op != '-')
+            return v;
+        e->p++;
+        int64_t r = expr_product(e);
+        if (op == '+' ? __builtin_add_overflow(v, r, &v) : __builtin_sub_overflow(v, r, &v))
+            e->bad = "overflows";
+    }
+}
+
+/* Evaluates text; returns 0 with *out, or -1 with e.bad describing why. */
+static int evaluate(const struct params *p, const char *text, int64_t *out, const char **why)
+{
+    struct expr e = {.p = text, .params = p};
+    *out = expr_sum(&e);
+    skip_space(&e);
+    if (!e.bad && *e.p)
+        e.bad = "is not an integer expression";
+    *why = e.bad;
+    return e.bad ? -1 : 0;
+}
+
+struct resolver {
+    struct params *p;
+    const struct param_decl *d;
+    const char *override;    /* the override's value, or NULL when using the default */
+    char *err;
+    size_t errlen;
+};
+
+static int fail(struct resolver *r, const char *fmt, ...)
+{
+    int n;
+    if (r->override)
+        n = snprintf(r->err, r->errlen, "--%s=%s: ", r->d->name, r->override);
+    else
+        n = snprintf(r->err, r->errlen, "%s:%d: ", r->p->sc->path, r->d->line);
+    va_list ap;
+    va_start(ap, fmt);
+    if (n >= 0 && (size_t)n < r->errlen)
+        vsnprintf(r->err + n, r->errlen - (size_t)n, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+/* An override is a plain integer (no expression): the user types numbers. */
+static int override_int(struct resolver *r, const char *text, int64_t *out)
+{
+    char *end;
+    errno = 0;
+    long long v = strtoll(text, &end, 10);
+    if (errno || end == text || *end || !(isdigit((unsigned char)*text) || *text == '-'))
+        return fail(r, "must be an integer%s", r->d->kind == PARAM_RANGE ? " or a range A..B" : "");
+    *out = v;
+    return 0;
+}
+
+static int bound(struct resolver *r, const char *text, int64_t *out)
+{
+    if (r->override)
+        return override_int(r, text, out);
+    const char *why;
+    if (evaluate(r->p, text, out, &why))
+        return fail(r, "'%s' %s", text, why);
+    return 0;
+}
+
+static int check_min(struct resolver *r, int64_t v)
+{
+    if (v < r->d->min)
+        return fail(r, "must be at least %lld", r->d->min);
+    return 0;
+}
+
+static int resolve_dist(struct resolver *r, struct param_value *v, const char *text)
+{
+    if (strcmp(text, "uniform") == 0) {
+        v->zipf = 0;
+    } else {
+        char *end;
+        errno = 0;
+        v->zipf = strncmp(text, "zipf:", 5) == 0 ? strtod(text + 5, &end) : -1;
+        if (v->zipf <= 0 || v->zipf > 10 || errno || *end)
+            return fail(r, "must be 'uniform' or 'zipf:S' with 0 < S <= 10");
+    }
+    snprintf(v->text, sizeof v->text, "%s", text);
+    return 0;
+}
+
+static int build_cdf(struct resolver *r, struct param_value *v, double s)
+{
+    uint64_t n = (uint64_t)(v->hi - v->lo) + 1;
+    if (n > ZIPF_MAX_VALUES)
+        return fail(r, "a zipf draw covers at most %d values", ZIPF_MAX_VALUES);
+    v->cdf = malloc(n * sizeof *v->cdf);
+    if (!v->cdf)
+        return fail(r, "out of memory");
+    double sum = 0;
+    for (uint64_t k = 0; k < n; k++) {
+        sum += 1.0 / pow((double)(k + 1), s);
+        v->cdf[k] = sum;
+    }
+    for (uint64_t k = 0; k < n; k++)
+        v->cdf[k] /= sum;
+    return 0;
+}
+
+static int resolve_range(struct resolver *r, struct param_value *v, const char *text)
+{
+    const struct param_decl *d = r->d;
+    char lo[PARAM_TEXT_MAX + 16], hi[PARAM_TEXT_MAX + 16];
+    const char *dots = strstr(text, "..");
+    if (r->override) {
+        snprintf(lo, sizeof lo, "%.*s", dots ? (int)(dots - text) : (int)strlen(text), text);
+        snprintf(hi, sizeof hi, "%s", dots ? dots + 2 : text);
+    } else {
+        snprintf(lo, sizeof lo, "%s", d->lo);
+        snprintf(hi, sizeof hi, "%s", d->hi);
+    }
+    if (bound(r, lo, &v->lo) || bound(r, hi, &v->hi) || check_min(r, v->lo))
+        return -1;
+    if (v->lo > v->hi)
+        return fail(r, "the range %lld..%lld is empty (the low end is above the high end)",
+                    (long long)v->lo, (long long)v->hi);
+    if (v->lo == v->hi)
+        snprintf(v->text, sizeof v->text, "%lld", (long long)v->lo);
+    else
+        snprintf(v->text, sizeof v->text, "%lld..%lld", (long long)v->lo, (long long)v->hi);
+    v->by = d->by[0] ? scenario_param(r->p->sc, d->by) : -1;
+    if (v->by >= 0 && r->p->v[v->by].zipf > 0) {
+        snprintf(v->text + strlen(v->text), sizeof v->text - strlen(v->text), " by %s", r->p->v[v->by].text);
+        return build_cdf(r, v, r->p->v[v->by].zipf);
+    }
+    return 0;
+}
+
+static int resolve_one(struct resolver *r, struct param_value *v)
+{
+    const char *text = r->override ? r->override : r->d->lo;
+    v->kind = r->d->kind;
+    v->by = -1;
+    if (v->kind == PARAM_DIST)
+        return resolve_dist(r, v, text);
+    if (v->kind == PARAM_RANGE)
+        return resolve_range(r, v, text);
+    if (bound(r, text, &v->lo) || check_min(r, v->lo))
+        return -1;
+    v->hi = v->lo;
+    snprintf(v->text, sizeof v->text, "%lld", (long long)v->lo);
+    return 0;
+}
+
+int params_resolve(const struct scenario *sc, int64_t users, int64_t rounds,
+                   const struct param_override *ov, size_t n_ov, struct params *out,
+                   char *err, size_t errlen)
+{
+    memset(out, 0, sizeof *out);
+    out->sc = sc;
+    out->users = users;
+    out->rounds = rounds;
+    for (size_t i = 0; i < sc->n_params; i++) {
+        struct resolver r = {.p = out, .d = &sc->params[i], .err = err, .errlen = errlen};
+        for (size_t k = 0; k < n_ov; k++)
+            if (strcmp(ov[k].name, sc->params[i].name) == 0)
+                r.override = ov[k].value;
+        int rc = resolve_one(&r, &out->v[i]);
+        out->n = i + 1;
+        if (rc) {
+            params_free(out);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static int64_t draw_zipf(const struct param_value *v, struct rng *r)
+{
+    double u = rng_unit(r);
+    size_t lo = 0, hi = (size_t)(v->hi - v->lo);
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (v->cdf[mid] < u)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return v->lo + (int64_t)lo;
+}
+
+void params_draw(const struct params *p, struct rng *r, int64_t *out)
+{
+    for (size_t i = 0; i < p->n; i++) {
+        const struct param_value *v = &p->v[i];
+        if (v->kind == PARAM_DIST)
+            out[i] = 0;
+        else if (v->kind == PARAM_INT || v->lo == v->hi)
+            out[i] = v->lo;
+        else if (v->cdf)
+            out[i] = draw_zipf(v, r);
+        else
+            out[i] = rng_range(r, v->lo, v->hi);
+    }
+}
+
+void params_free(struct params *p)
+{
+    for (size_t i = 0; i < p->n; i++)
+        free(p->v[i].cdf);
+    memset(p, 0, sizeof *p);
+}

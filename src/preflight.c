@@ -1,0 +1,111 @@
+/* preflight.c — read server version and variables; refuse what cannot work, warn on surprises. */
+#include "preflight.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+static const char *const wanted[] = {
+    "transaction_isolation", "tx_isolation", "innodb_snapshot_isolation",
+    "innodb_lock_wait_timeout", "innodb_rollback_on_timeout", "innodb_deadlock_detect",
+    "max_connections", "wsrep_on", "tidb_txn_mode",
+};
+#define N_WANTED (sizeof wanted / sizeof wanted[0])
+
+struct collect {
+    char values[N_WANTED][64];
+    bool seen[N_WANTED];
+};
+
+static int on_variable(void *ctx, size_t n, char **row)
+{
+    struct collect *c = ctx;
+    if (n < 2 || !row[0])
+        return 0;
+    for (size_t i = 0; i < N_WANTED; i++)
+        if (strcasecmp(row[0], wanted[i]) == 0) {
+            snprintf(c->values[i], sizeof c->values[i], "%s", row[1] ? row[1] : "NULL");
+            c->seen[i] = true;
+        }
+    return 0;
+}
+
+static int on_version(void *ctx, size_t n, char **row)
+{
+    struct preflight *pf = ctx;
+    if (n >= 1 && row[0])
+        snprintf(pf->version, sizeof pf->version, "%s", row[0]);
+    return 0;
+}
+
+int preflight_read(db_conn *c, struct preflight *pf, struct db_error *err)
+{
+    memset(pf, 0, sizeof *pf);
+    if (db_query(c, "SELECT VERSION()", on_version, pf, err) < 0)
+        return -1;
+    char sql[512] = "SHOW GLOBAL VARIABLES WHERE Variable_name IN (";
+    for (size_t i = 0; i < N_WANTED; i++) {
+        strcat(sql, i ? ",'" : "'");
+        strcat(sql, wanted[i]);
+        strcat(sql, "'");
+    }
+    strcat(sql, ")");
+    struct collect col = {0};
+    if (db_query(c, sql, on_variable, &col, err) < 0)
+        return -1;
+    for (size_t i = 0; i < N_WANTED; i++) {
+        /* MariaDB 10.x names it tx_isolation; show one name whatever the server */
+        if (!col.seen[i] || (i == 1 && col.seen[0]))
+            continue;
+        struct server_variable *v = &pf->vars[pf->n_vars++];
+        snprintf(v->name, sizeof v->name, "%s", i == 1 ? wanted[0] : wanted[i]);
+        snprintf(v->value, sizeof v->value, "%s", col.values[i]);
+    }
+    const char *mc = preflight_var(pf, "max_connections");
+    pf->max_connections = mc ? atol(mc) : 0;
+    return 0;
+}
+
+const char *preflight_var(const struct preflight *pf, const char *name)
+{
+    for (size_t i = 0; i < pf->n_vars; i++)
+        if (strcmp(pf->vars[i].name, name) == 0)
+            return pf->vars[i].value;
+    return NULL;
+}
+
+static bool is_on(const char *v)
+{
+    return v && (strcasecmp(v, "ON") == 0 || strcmp(v, "1") == 0);
+}
+
+static void warn(struct preflight *pf, const char *text)
+{
+    if (pf->n_warnings < PREFLIGHT_WARNINGS_MAX)
+        snprintf(pf->warnings[pf->n_warnings++], sizeof pf->warnings[0], "%s", text);
+}
+
+int preflight_check(struct preflight *pf, int connections, bool pooled, char *err, size_t errlen)
+{
+    /* one connection is racesim's own: setup, then the invariants */
+    if (pf->max_connections > 0 && connections + 1 > pf->max_connections) {
+        snprintf(err, errlen, "%d %s need %d connections but the server's max_connections is %ld: "
+                 "use --pool=%ld, or raise max_connections on the server",
+                 connections, pooled ? "pooled connections" : "buyers", connections + 1,
+                 pf->max_connections, pf->max_connections > 11 ? pf->max_connections - 10 : 1);
+        return -1;
+    }
+    if (is_on(preflight_var(pf, "innodb_snapshot_isolation")))
+        warn(pf, "innodb_snapshot_isolation=ON: a read-then-write inside a transaction fails with "
+                 "1020 (snapshot_conflict) instead of losing an update");
+    if (preflight_var(pf, "innodb_deadlock_detect") && !is_on(preflight_var(pf, "innodb_deadlock_detect")))
+        warn(pf, "innodb_deadlock_detect=OFF: deadlocks end as lock wait timeouts (1205) after "
+                 "innodb_lock_wait_timeout");
+    if (is_on(preflight_var(pf, "wsrep_on")))
+        warn(pf, "wsrep_on=ON (Galera): FOR UPDATE locks rows on this node only; conflicting "
+                 "commits on other nodes fail at COMMIT with 1213");
+    if (preflight_var(pf, "tidb_txn_mode"))
+        warn(pf, "TiDB: optimistic transactions report write conflicts at COMMIT");
+    return 0;
+}

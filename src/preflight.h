@@ -1,0 +1,39 @@
+/* preflight.h — what this server will do, read before the buyers start. */
+#ifndef RACESIM_PREFLIGHT_H
+#define RACESIM_PREFLIGHT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "db.h"
+
+#define PREFLIGHT_VARS_MAX 12
+#define PREFLIGHT_WARNINGS_MAX 6
+
+struct server_variable {
+    char name[48];
+    char value[64];
+};
+
+struct preflight {
+    char version[128];
+    struct server_variable vars[PREFLIGHT_VARS_MAX];   /* in a fixed order; absent ones left out */
+    size_t n_vars;
+    long max_connections;
+    char warnings[PREFLIGHT_WARNINGS_MAX][256];
+    size_t n_warnings;
+};
+
+/* Reads the version and the variables that change the outcome (isolation, snapshot isolation,
+ * lock wait timeout, rollback on timeout, deadlock detection, max_connections, wsrep_on,
+ * tidb_txn_mode). Returns 0, or -1 with err. */
+int preflight_read(db_conn *c, struct preflight *pf, struct db_error *err);
+
+/* Returns the value of variable name, or NULL when the server does not have it. */
+const char *preflight_var(const struct preflight *pf, const char *name);
+
+/* Checks that connections buyers can work here; fills warnings for surprises. Returns 0, or -1
+ * with the refusal and its fix in err. */
+int preflight_check(struct preflight *pf, int connections, bool pooled, char *err, size_t errlen);
+
+#endif

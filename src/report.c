@@ -1,0 +1,387 @@
+/* report.c — render a run: text for people (fits 100 columns), JSON for machines, CSV for sheets. */
+#include "report.h"
+
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config.h"
+
+#define BAR_WIDTH 40
+#define HIST_ROWS 12
+
+struct style {
+    const char *ok, *bad, *dim, *off;
+};
+
+static double ms(uint64_t us)
+{
+    return (double)us / 1000.0;
+}
+
+static double per_second(uint64_t n, int64_t us)
+{
+    return us > 0 ? (double)n * 1e6 / (double)us : 0;
+}
+
+/* "0.43 ms", "12.1 ms", "1.20 s": three significant digits for a human */
+static const char *human_us(uint64_t us, char *buf, size_t n)
+{
+    double m = ms(us);
+    if (m < 10)
+        snprintf(buf, n, "%.2f ms", m);
+    else if (m < 1000)
+        snprintf(buf, n, "%.1f ms", m);
+    else
+        snprintf(buf, n, "%.2f s", m / 1000);
+    return buf;
+}
+
+static const char *outcome_name(const struct run_report *r, int i)
+{
+    return (size_t)i < r->script.n_outcomes ? r->script.outcomes[i] : "?";
+}
+
+static const char *error_hint(unsigned errnum)
+{
+    switch (errnum) {
+    case 1213: return "deadlock";
+    case 1205: return "lock wait timeout";
+    case 1020: return "record changed since read (snapshot conflict)";
+    case 1062: return "duplicate key";
+    case 1040: return "too many connections";
+    case 2006: case 2013: return "connection lost";
+    default: return NULL;
+    }
+}
+
+static void text_header(FILE *f, const struct run_report *r)
+{
+    const struct options *o = r->opts;
+    fprintf(f, "racesim %s · %s/%s · %d buyer%s × %d purchase%s · seed %llu\n", RACESIM_VERSION,
+            r->scenario.name, r->strategy_name, o->users, o->users == 1 ? "" : "s", o->rounds,
+            o->rounds == 1 ? "" : "s", (unsigned long long)o->seed);
+    fprintf(f, "server     %s\n", r->server);
+    fprintf(f, "version    %s\n", r->preflight.version);
+    fputs("settings  ", f);
+    int col = 10;
+    for (size_t i = 0; i < r->preflight.n_vars; i++) {
+        const struct server_variable *v = &r->preflight.vars[i];
+        int w = (int)(strlen(v->name) + strlen(v->value) + 2);
+        if (col + w > 98) {
+            fputs("\n          ", f);
+            col = 10;
+        }
+        col += fprintf(f, " %s=%s", v->name, v->value);
+    }
+    fputs("\nparams    ", f);
+    col = 10;
+    for (size_t i = 0; i < r->params.n; i++) {
+        int w = (int)(strlen(r->scenario.params[i].name) + strlen(r->params.v[i].text) + 2);
+        if (col + w > 98) {
+            fputs("\n          ", f);
+            col = 10;
+        }
+        col += fprintf(f, " %s=%s", r->scenario.params[i].name, r->params.v[i].text);
+    }
+    if (o->pool || o->think_time_us || o->isolation[0])
+        fprintf(f, "\noptions    pool=%d think-time=%.1fms isolation=%s", o->pool,
+                (double)o->think_time_us / 1000, o->isolation[0] ? o->isolation : "(server's)");
+    fprintf(f, "\nstrategy   %s\n", r->script.description);
+    for (size_t i = 0; i < r->preflight.n_warnings; i++)
+        fprintf(f, "warning    %s\n", r->preflight.warnings[i]);
+}
+
+static void text_outcomes(FILE *f, const struct run_report *r)
+{
+    const struct engine_result *e = &r->result;
+    fprintf(f, "\n%-24s %10s %10s\n", "outcome", "purchases", r->scenario.units[0] ? "units" : "");
+    for (size_t i = 0; i < r->script.n_outcomes; i++) {
+        if (e->outcomes[i] == 0 && i != OUTCOME_OK)
+            continue;
+        fprintf(f, "  %-22s %10llu", outcome_name(r, (int)i), (unsigned long long)e->outcomes[i]);
+        if (r->scenario.units[0])
+            fprintf(f, " %10llu", (unsigned long long)e->outcome_units[i]);
+        fputc('\n', f);
+    }
+    fprintf(f, "attempts   %llu (retries %llu); attempts per purchase:", (unsigned long long)e->attempts,
+            (unsigned long long)e->retries);
+    for (int i = 0; i < ENGINE_ATTEMPT_BUCKETS; i++)
+        if (e->attempts_per_purchase[i])
+            fprintf(f, " %d%s×%llu", i + 1, i == ENGINE_ATTEMPT_BUCKETS - 1 ? "+" : "",
+                    (unsigned long long)e->attempts_per_purchase[i]);
+    fputc('\n', f);
+    for (size_t i = 0; i < e->n_errors; i++) {
+        const char *hint = error_hint(e->errors[i].errnum);
+        fprintf(f, "%s ERROR %u ×%llu  %.70s\n", i == 0 ? "errors   " : "         ",
+                e->errors[i].errnum, (unsigned long long)e->errors[i].count,
+                hint ? hint : e->errors[i].text);
+    }
+}
+
+static void text_time(FILE *f, const struct run_report *r)
+{
+    const struct engine_result *e = &r->result;
+    fprintf(f, "time       wall %.3f s · connect %.3f s · throughput %.0f purchases/s · "
+            "goodput %.0f ok/s\n", (double)e->wall_us / 1e6, (double)e->connect_wall_us / 1e6,
+            per_second(e->purchases, e->wall_us), per_second(e->outcomes[OUTCOME_OK], e->wall_us));
+}
+
+static void text_latency_line(FILE *f, const char *label, const struct hist *h)
+{
+    char a[5][24];
+    fprintf(f, "  %-10s p50 %-9s p90 %-9s p99 %-9s p99.9 %-9s max %s\n", label,
+            human_us(hist_percentile(h, 50), a[0], sizeof a[0]),
+            human_us(hist_percentile(h, 90), a[1], sizeof a[1]),
+            human_us(hist_percentile(h, 99), a[2], sizeof a[2]),
+            human_us(hist_percentile(h, 99.9), a[3], sizeof a[3]),
+            human_us(h->max, a[4], sizeof a[4]));
+}
+
+static void text_histogram(FILE *f, const struct hist *h)
+{
+    struct hist_bar bars[HIST_ROWS];
+    size_t n = hist_bars(h, bars, HIST_ROWS);
+    uint64_t top = 1;
+    for (size_t i = 0; i < n; i++)
+        if (bars[i].count > top)
+            top = bars[i].count;
+    for (size_t i = 0; i < n; i++) {
+        char lo[24], hi[24];
+        int len = (int)((bars[i].count * BAR_WIDTH + top - 1) / top);
+        fprintf(f, "  %9s .. %-9s │", human_us(bars[i].lo, lo, sizeof lo), human_us(bars[i].hi, hi, sizeof hi));
+        for (int k = 0; k < len; k++)
+            fputs("█", f);
+        fprintf(f, " %llu\n", (unsigned long long)bars[i].count);
+    }
+}
+
+static void text_invariants(FILE *f, const struct run_report *r, const struct style *st)
+{
+    fputs("\ninvariants (checked by SQL after the run)\n", f);
+    for (size_t i = 0; i < r->n_invariants; i++) {
+        const struct invariant_result *ir = &r->invariants[i];
+        fprintf(f, "  %s%s%s %-16s %6lld  %.68s\n", ir->holds ? st->ok : st->bad,
+                ir->holds ? "✓" : "✗", st->off, ir->name, (long long)ir->value, ir->description);
+    }
+    for (size_t i = 0; i < r->n_notes; i++)
+        fprintf(f, "note: %s\n", r->notes[i]);
+    if (r->exit_code == 0) {
+        fprintf(f, "\n%sverdict: correct%s — every invariant holds\n", st->ok, st->off);
+        return;
+    }
+    fprintf(f, "\n%sverdict: ANOMALY%s —", st->bad, st->off);
+    for (size_t i = 0, k = 0; i < r->n_invariants; i++)
+        if (!r->invariants[i].holds)
+            fprintf(f, "%s %s by %lld", k++ ? "," : "", r->invariants[i].name,
+                    (long long)r->invariants[i].value);
+    fputc('\n', f);
+}
+
+static void write_text(FILE *f, const struct run_report *r, bool color)
+{
+    struct style st = color ? (struct style){"\033[32m", "\033[1;31m", "\033[2m", "\033[0m"}
+                            : (struct style){"", "", "", ""};
+    text_header(f, r);
+    text_outcomes(f, r);
+    text_time(f, r);
+    fputs("\nlatency\n", f);
+    text_latency_line(f, "purchase", &r->result.purchase_latency);
+    text_latency_line(f, "attempt", &r->result.attempt_latency);
+    fputs("purchase latency (with retries and backoff)\n", f);
+    text_histogram(f, &r->result.purchase_latency);
+    text_invariants(f, r, &st);
+}
+
+static cJSON *json_hist(const struct hist *h)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddNumberToObject(o, "count", (double)h->total);
+    cJSON_AddNumberToObject(o, "mean_ms", hist_mean(h) / 1000.0);
+    cJSON_AddNumberToObject(o, "p50_ms", ms(hist_percentile(h, 50)));
+    cJSON_AddNumberToObject(o, "p90_ms", ms(hist_percentile(h, 90)));
+    cJSON_AddNumberToObject(o, "p99_ms", ms(hist_percentile(h, 99)));
+    cJSON_AddNumberToObject(o, "p999_ms", ms(hist_percentile(h, 99.9)));
+    cJSON_AddNumberToObject(o, "max_ms", ms(h->total ? h->max : 0));
+    return o;
+}
+
+static cJSON *json_run(const struct run_report *r)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "scenario", r->scenario.name);
+    cJSON_AddStringToObject(o, "strategy", r->strategy_name);
+    cJSON_AddStringToObject(o, "strategy_file", r->script.path);
+    cJSON_AddNumberToObject(o, "users", r->opts->users);
+    cJSON_AddNumberToObject(o, "rounds", r->opts->rounds);
+    cJSON_AddNumberToObject(o, "pool", r->opts->pool);
+    cJSON_AddNumberToObject(o, "think_time_ms", (double)r->opts->think_time_us / 1000.0);
+    char seed[32];
+    snprintf(seed, sizeof seed, "%llu", (unsigned long long)r->opts->seed);
+    cJSON_AddStringToObject(o, "seed", seed);
+    cJSON_AddStringToObject(o, "isolation", r->opts->isolation[0] ? r->opts->isolation
+                            : r->script.isolation[0] ? r->script.isolation : "server default");
+    cJSON *params = cJSON_AddObjectToObject(o, "params");
+    for (size_t i = 0; i < r->params.n; i++)
+        cJSON_AddStringToObject(params, r->scenario.params[i].name, r->params.v[i].text);
+    return o;
+}
+
+static cJSON *json_server(const struct run_report *r)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "description", r->server);
+    cJSON_AddBoolToObject(o, "private", r->private_server);
+    cJSON_AddStringToObject(o, "version", r->preflight.version);
+    cJSON *vars = cJSON_AddObjectToObject(o, "variables");
+    for (size_t i = 0; i < r->preflight.n_vars; i++)
+        cJSON_AddStringToObject(vars, r->preflight.vars[i].name, r->preflight.vars[i].value);
+    cJSON *w = cJSON_AddArrayToObject(o, "warnings");
+    for (size_t i = 0; i < r->preflight.n_warnings; i++)
+        cJSON_AddItemToArray(w, cJSON_CreateString(r->preflight.warnings[i]));
+    return o;
+}
+
+static cJSON *json_counts(const struct run_report *r)
+{
+    const struct engine_result *e = &r->result;
+    cJSON *o = cJSON_CreateObject();
+    cJSON *out = cJSON_AddObjectToObject(o, "outcomes");
+    for (size_t i = 0; i < r->script.n_outcomes; i++) {
+        cJSON *x = cJSON_AddObjectToObject(out, outcome_name(r, (int)i));
+        cJSON_AddNumberToObject(x, "purchases", (double)e->outcomes[i]);
+        cJSON_AddNumberToObject(x, "units", (double)e->outcome_units[i]);
+        cJSON_AddNumberToObject(x, "attempts", (double)e->attempt_outcomes[i]);
+    }
+    cJSON_AddNumberToObject(o, "purchases", (double)e->purchases);
+    cJSON_AddNumberToObject(o, "attempts", (double)e->attempts);
+    cJSON_AddNumberToObject(o, "retries", (double)e->retries);
+    cJSON *app = cJSON_AddArrayToObject(o, "attempts_per_purchase");
+    for (int i = 0; i < ENGINE_ATTEMPT_BUCKETS; i++)
+        cJSON_AddItemToArray(app, cJSON_CreateNumber((double)e->attempts_per_purchase[i]));
+    cJSON *errs = cJSON_AddArrayToObject(o, "errors");
+    for (size_t i = 0; i < e->n_errors; i++) {
+        cJSON *x = cJSON_CreateObject();
+        cJSON_AddNumberToObject(x, "errno", e->errors[i].errnum);
+        cJSON_AddNumberToObject(x, "count", (double)e->errors[i].count);
+        cJSON_AddStringToObject(x, "message", e->errors[i].text);
+        cJSON_AddItemToArray(errs, x);
+    }
+    return o;
+}
+
+static cJSON *json_report(const struct run_report *r)
+{
+    const struct engine_result *e = &r->result;
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "racesim", RACESIM_VERSION);
+    cJSON_AddItemToObject(o, "run", json_run(r));
+    cJSON_AddItemToObject(o, "server", json_server(r));
+    cJSON_AddItemToObject(o, "counts", json_counts(r));
+    cJSON *t = cJSON_AddObjectToObject(o, "time");
+    cJSON_AddNumberToObject(t, "wall_s", (double)e->wall_us / 1e6);
+    cJSON_AddNumberToObject(t, "connect_s", (double)e->connect_wall_us / 1e6);
+    cJSON_AddNumberToObject(t, "throughput", per_second(e->purchases, e->wall_us));
+    cJSON_AddNumberToObject(t, "goodput", per_second(e->outcomes[OUTCOME_OK], e->wall_us));
+    cJSON_AddNumberToObject(t, "racesim_cpu_s", r->cpu_s);
+    cJSON *lat = cJSON_AddObjectToObject(o, "latency");
+    cJSON_AddItemToObject(lat, "purchase", json_hist(&e->purchase_latency));
+    cJSON_AddItemToObject(lat, "attempt", json_hist(&e->attempt_latency));
+    cJSON_AddItemToObject(lat, "connect", json_hist(&e->connect_latency));
+    cJSON *inv = cJSON_AddArrayToObject(o, "invariants");
+    for (size_t i = 0; i < r->n_invariants; i++) {
+        cJSON *x = cJSON_CreateObject();
+        cJSON_AddStringToObject(x, "name", r->invariants[i].name);
+        cJSON_AddStringToObject(x, "description", r->invariants[i].description);
+        cJSON_AddNumberToObject(x, "value", (double)r->invariants[i].value);
+        cJSON_AddBoolToObject(x, "holds", r->invariants[i].holds);
+        cJSON_AddItemToArray(inv, x);
+    }
+    cJSON_AddNumberToObject(o, "recorded", (double)r->recorded);
+    cJSON *notes = cJSON_AddArrayToObject(o, "notes");
+    for (size_t i = 0; i < r->n_notes; i++)
+        cJSON_AddItemToArray(notes, cJSON_CreateString(r->notes[i]));
+    cJSON_AddStringToObject(o, "verdict", r->exit_code == 0 ? "correct" : "anomaly");
+    cJSON_AddNumberToObject(o, "exit_code", r->exit_code);
+    return o;
+}
+
+static int write_json(FILE *f, const struct run_report *r)
+{
+    cJSON *o = json_report(r);
+    char *s = o ? cJSON_Print(o) : NULL;
+    int rc = s && fprintf(f, "%s\n", s) > 0 ? 0 : -1;
+    free(s);
+    cJSON_Delete(o);
+    return rc;
+}
+
+static void write_csv(FILE *f, const struct run_report *r)
+{
+    const struct engine_result *e = &r->result;
+    const struct hist *h = &e->purchase_latency;
+    fputs("scenario,strategy,users,rounds,seed,purchases,ok,attempts,retries,deadlocks,"
+          "wall_s,throughput,goodput,p50_ms,p90_ms,p99_ms,p999_ms,max_ms,verdict", f);
+    for (size_t i = 0; i < r->n_invariants; i++)
+        fprintf(f, ",%s", r->invariants[i].name);
+    fprintf(f, "\n%s,%s,%d,%d,%llu,%llu,%llu,%llu,%llu,%llu,%.3f,%.1f,%.1f,%.3f,%.3f,%.3f,%.3f,%.3f,%s",
+            r->scenario.name, r->strategy_name, r->opts->users, r->opts->rounds,
+            (unsigned long long)r->opts->seed, (unsigned long long)e->purchases,
+            (unsigned long long)e->outcomes[OUTCOME_OK], (unsigned long long)e->attempts,
+            (unsigned long long)e->retries, (unsigned long long)e->attempt_outcomes[OUTCOME_DEADLOCK],
+            (double)e->wall_us / 1e6, per_second(e->purchases, e->wall_us),
+            per_second(e->outcomes[OUTCOME_OK], e->wall_us), ms(hist_percentile(h, 50)),
+            ms(hist_percentile(h, 90)), ms(hist_percentile(h, 99)), ms(hist_percentile(h, 99.9)),
+            ms(h->total ? h->max : 0), r->exit_code == 0 ? "correct" : "anomaly");
+    for (size_t i = 0; i < r->n_invariants; i++)
+        fprintf(f, ",%lld", (long long)r->invariants[i].value);
+    fputc('\n', f);
+}
+
+static int write_to(FILE *f, const struct run_report *r, const struct options *o, bool color)
+{
+    if (o->format == FORMAT_JSON)
+        return write_json(f, r);
+    if (o->format == FORMAT_CSV)
+        write_csv(f, r);
+    else
+        write_text(f, r, color);
+    return ferror(f) ? -1 : 0;
+}
+
+int report_check_out(const struct options *o, char *err, size_t errlen)
+{
+    if (o->out && !o->force && access(o->out, F_OK) == 0) {
+        snprintf(err, errlen, "--out=%s: the file exists; add --force to overwrite it", o->out);
+        return 2;
+    }
+    return 0;
+}
+
+int report_write(const struct run_report *r, const struct options *o, char *err, size_t errlen)
+{
+    if (!o->out) {
+        const char *nc = getenv("NO_COLOR");
+        bool color = isatty(STDOUT_FILENO) && !(nc && *nc);
+        int rc = write_to(stdout, r, o, color);
+        fflush(stdout);
+        return rc ? (snprintf(err, errlen, "cannot write the report: %s", strerror(errno)), 2) : 0;
+    }
+    char tmp[4096];
+    snprintf(tmp, sizeof tmp, "%s.tmp.%ld", o->out, (long)getpid());
+    FILE *f = fopen(tmp, "w");
+    if (!f) {
+        snprintf(err, errlen, "--out=%s: %s", o->out, strerror(errno));
+        return 2;
+    }
+    int rc = write_to(f, r, o, false);
+    if (fclose(f) != 0 || rc != 0 || rename(tmp, o->out) != 0) {
+        snprintf(err, errlen, "--out=%s: cannot write: %s", o->out, strerror(errno));
+        unlink(tmp);
+        return 2;
+    }
+    return 0;
+}

@@ -1,0 +1,287 @@
+/* run.c — one run end to end: files, server, preflight, seed, buyers, invariants by SQL. */
+#include "run.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "db.h"
+#include "dsn.h"
+#include "interrupt.h"
+#include "server.h"
+#include "workspace.h"
+
+/* What a run holds while it runs; torn down in one place. */
+struct session {
+    struct server server;
+    db_conn *admin;
+    struct db_target target;
+};
+
+void run_strategies_dir(char *out, size_t outlen)
+{
+    const char *env = getenv("RACESIM_STRATEGIES");
+    if (env && *env) {
+        snprintf(out, outlen, "%s", env);
+        return;
+    }
+    char exe[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n > 0) {
+        exe[n] = '\0';
+        char *slash = strrchr(exe, '/');
+        if (slash)
+            *slash = '\0';
+        char build[PATH_MAX];
+        /* the binary sits in the build tree's src/ (or its root): use the source strategies */
+        if (realpath(RACESIM_BUILD_ROOT, build) && strncmp(exe, build, strlen(build)) == 0) {
+            snprintf(out, outlen, "%s", RACESIM_SOURCE_STRATEGIES);
+            return;
+        }
+    }
+    snprintf(out, outlen, "%s", RACESIM_INSTALLED_STRATEGIES);
+}
+
+static int fail(char *err, size_t errlen, int code, const char *msg)
+{
+    snprintf(err, errlen, "%s", msg);
+    return code;
+}
+
+static bool is_path(const char *s)
+{
+    size_t n = strlen(s);
+    return strchr(s, '/') || (n > 4 && strcmp(s + n - 4, ".sql") == 0);
+}
+
+static int load_files(const struct options *o, struct run_report *r, char *err, size_t errlen)
+{
+    char dir[PATH_MAX], path[PATH_MAX + 128];
+    run_strategies_dir(dir, sizeof dir);
+    snprintf(path, sizeof path, "%s/%s/scenario.sql", dir, o->scenario);
+    if (access(path, R_OK) != 0) {
+        snprintf(err, errlen, "--scenario=%s: no such scenario in %s (see racesim list)", o->scenario, dir);
+        return 2;
+    }
+    if (scenario_parse(path, o->scenario, &r->scenario, err, errlen))
+        return 2;
+    if (is_path(o->strategy)) {
+        snprintf(path, sizeof path, "%s", o->strategy);
+        const char *base = strrchr(o->strategy, '/') ? strrchr(o->strategy, '/') + 1 : o->strategy;
+        snprintf(r->strategy_name, sizeof r->strategy_name, "%.*s",
+                 (int)(strlen(base) > 4 && strcmp(base + strlen(base) - 4, ".sql") == 0
+                           ? strlen(base) - 4 : strlen(base)), base);
+    } else {
+        snprintf(path, sizeof path, "%s/%s/%s.sql", dir, o->scenario, o->strategy);
+        snprintf(r->strategy_name, sizeof r->strategy_name, "%s", o->strategy);
+        if (!name_is_valid(o->strategy) && !strchr(o->strategy, '-'))
+            path[0] = '\0';
+        if (!path[0] || access(path, R_OK) != 0) {
+            snprintf(err, errlen, "--strategy=%s: scenario %s has no such strategy (see racesim list)",
+                     o->strategy, o->scenario);
+            return 2;
+        }
+    }
+    return script_parse(path, &r->script, err, errlen) ? 2 : 0;
+}
+
+static int resolve_params(const struct options *o, struct run_report *r, char *err, size_t errlen)
+{
+    for (size_t i = 0; i < o->n_overrides; i++)
+        if (scenario_param(&r->scenario, o->overrides[i].name) < 0) {
+            snprintf(err, errlen, "unknown option --%s (see racesim --help; scenario %s takes "
+                     "the parameters 'racesim list --scenario=%s' shows)", o->overrides[i].name,
+                     o->scenario, o->scenario);
+            return 2;
+        }
+    if (params_resolve(&r->scenario, o->users, o->rounds, o->overrides, o->n_overrides, &r->params,
+                       err, errlen))
+        return 2;
+    return 0;
+}
+
+static int open_target(const struct options *o, struct session *s, struct run_report *r,
+                       char *err, size_t errlen)
+{
+    snprintf(s->target.database, sizeof s->target.database, "%s", o->database);
+    if (o->dsn) {
+        const char *user = getenv("USER");
+        snprintf(s->target.user, sizeof s->target.user, "%s", user && *user ? user : "root");
+        if (dsn_parse(o->dsn, &s->target, err, errlen))
+            return 2;
+        s->target.password = getenv("RACESIM_PASSWORD");
+        if (s->target.socket[0])
+            snprintf(r->server, sizeof r->server, "%.400s (unix socket)", s->target.socket);
+        else
+            snprintf(r->server, sizeof r->server, "%s:%u", s->target.host,
+                     s->target.port ? s->target.port : 3306);
+        return 0;
+    }
+    int connections = o->pool ? o->pool : o->users;
+    struct server_options so = {.max_connections = (unsigned)connections + 20};
+    char msg[768];
+    enum server_status st = server_start(&s->server, &so, msg, sizeof msg);
+    if (st != SERVER_OK)
+        return fail(err, errlen, 3, msg);
+    snprintf(s->target.socket, sizeof s->target.socket, "%s", s->server.socket);
+    snprintf(s->target.user, sizeof s->target.user, "root");
+    snprintf(r->server, sizeof r->server, "private %.100s (%.300s, unix socket, removed after the run)",
+             s->server.version, s->server.binary);
+    r->private_server = true;
+    return 0;
+}
+
+static int prepare_database(const struct options *o, struct session *s, struct run_report *r,
+                            char *err, size_t errlen)
+{
+    struct db_error e;
+    s->admin = db_connect(&s->target, false, &e);
+    if (!s->admin) {
+        snprintf(err, errlen, "cannot connect to %s: %s", r->server, e.text);
+        return 3;
+    }
+    if (preflight_read(s->admin, &r->preflight, &e)) {
+        snprintf(err, errlen, "cannot read the server's settings: %s", e.text);
+        return 3;
+    }
+    if (preflight_check(&r->preflight, o->pool ? o->pool : o->users, o->pool > 0, err, errlen))
+        return 2;
+    if (workspace_claim(s->admin, s->target.database, err, errlen))
+        return 3;
+    enum workspace_status ws = workspace_setup(s->admin, &r->scenario, &r->params, err, errlen);
+    if (ws != WORKSPACE_OK)
+        return ws == WORKSPACE_BAD_SCENARIO ? 2 : 3;
+    return 0;
+}
+
+static double cpu_seconds(void)
+{
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    return (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6
+           + (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
+}
+
+static int run_buyers(const struct options *o, struct session *s, struct run_report *r,
+                      char *err, size_t errlen)
+{
+    struct engine_config cfg = {
+        .script = &r->script,
+        .params = &r->params,
+        .target = &s->target,
+        .users = o->users,
+        .rounds = o->rounds,
+        .pool = o->pool,
+        .think_time_us = o->think_time_us,
+        .seed = o->seed,
+        .isolation = o->isolation,
+        .units_param = r->scenario.units[0] ? scenario_param(&r->scenario, r->scenario.units) : -1,
+        .progress = !o->quiet && isatty(STDERR_FILENO),
+    };
+    double cpu0 = cpu_seconds();
+    enum engine_status st = engine_run(&cfg, &r->result, err, errlen);
+    r->cpu_s = cpu_seconds() - cpu0;
+    return st == ENGINE_OK ? 0 : (int)st;
+}
+
+static void add_note(struct run_report *r, const char *text)
+{
+    if (r->n_notes < RUN_NOTES_MAX)
+        snprintf(r->notes[r->n_notes++], sizeof r->notes[0], "%s", text);
+}
+
+/* The client's own count must match the database's: an in-doubt commit may have gone either way. */
+static void check_agreement(struct run_report *r)
+{
+    struct invariant_result *ir = &r->invariants[r->n_invariants++];
+    uint64_t ok = r->result.outcomes[OUTCOME_OK], doubt = r->result.outcomes[OUTCOME_IN_DOUBT];
+    int64_t rec = r->recorded;
+    snprintf(ir->name, sizeof ir->name, "agreement");
+    snprintf(ir->description, sizeof ir->description,
+             "purchases the buyers saw succeed = purchases the database recorded (%llu = %lld)",
+             (unsigned long long)ok, (long long)rec);
+    if (rec < (int64_t)ok)
+        ir->value = (int64_t)ok - rec;
+    else if (rec > (int64_t)(ok + doubt))
+        ir->value = rec - (int64_t)(ok + doubt);
+    ir->holds = ir->value == 0;
+}
+
+static int check_invariants(struct session *s, struct run_report *r, char *err, size_t errlen)
+{
+    const struct scenario *sc = &r->scenario;
+    for (size_t i = 0; i < sc->n_invariants; i++) {
+        struct invariant_result *ir = &r->invariants[r->n_invariants++];
+        snprintf(ir->name, sizeof ir->name, "%s", sc->invariants[i].name);
+        snprintf(ir->description, sizeof ir->description, "%s", sc->invariants[i].description);
+        enum workspace_status ws = workspace_scalar(s->admin, sc, &sc->invariants[i].stmt,
+                                                    &r->params, &ir->value, err, errlen);
+        if (ws != WORKSPACE_OK)
+            return ws == WORKSPACE_BAD_SCENARIO ? 2 : 3;
+        ir->holds = ir->value == 0;
+    }
+    r->recorded = -1;
+    if (sc->has_recorded) {
+        enum workspace_status ws = workspace_scalar(s->admin, sc, &sc->recorded, &r->params,
+                                                    &r->recorded, err, errlen);
+        if (ws != WORKSPACE_OK)
+            return ws == WORKSPACE_BAD_SCENARIO ? 2 : 3;
+        check_agreement(r);
+    }
+    return 0;
+}
+
+static void add_notes(const struct options *o, struct run_report *r)
+{
+    uint64_t deadlocks = r->result.attempt_outcomes[OUTCOME_DEADLOCK];
+    if (deadlocks > 0 && o->users > 200)
+        add_note(r, "InnoDB reports a lock wait queue deeper than 200 transactions as a deadlock "
+                    "(1213): with this many buyers on one row, some deadlocks are that, not a cycle");
+    if (r->result.outcomes[OUTCOME_IN_DOUBT] > 0)
+        add_note(r, "a connection was lost during COMMIT: those purchases are in doubt; the "
+                    "database's count settles them");
+}
+
+int run_execute(const struct options *o, struct run_report *r, char *err, size_t errlen)
+{
+    memset(r, 0, sizeof *r);
+    r->opts = o;
+    r->recorded = -1;
+    static struct session s;    /* static: the interrupt thread reaches s.server at any time */
+    memset(&s, 0, sizeof s);
+    int rc = load_files(o, r, err, errlen);
+    if (rc == 0)
+        rc = resolve_params(o, r, err, errlen);
+    if (rc == 0 && interrupt_install(&s.server))
+        rc = fail(err, errlen, 3, "cannot start the signal thread");
+    if (rc == 0)
+        rc = open_target(o, &s, r, err, errlen);
+    if (rc == 0)
+        rc = prepare_database(o, &s, r, err, errlen);
+    if (rc == 0)
+        rc = run_buyers(o, &s, r, err, errlen);
+    if (rc == 0)
+        rc = check_invariants(&s, r, err, errlen);
+    if (rc == 0) {
+        add_notes(o, r);
+        r->exit_code = 0;
+        for (size_t i = 0; i < r->n_invariants; i++)
+            if (!r->invariants[i].holds)
+                r->exit_code = 1;
+    }
+    db_close(s.admin);
+    s.admin = NULL;
+    interrupt_stop_server(&s.server);
+    return rc;
+}
+
+void run_free(struct run_report *r)
+{
+    params_free(&r->params);
+    script_free(&r->script);
+    scenario_free(&r->scenario);
+}

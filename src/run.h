@@ -1,0 +1,54 @@
+/* run.h — one run end to end: load files, start or reach the server, seed, buyers, invariants. */
+#ifndef RACESIM_RUN_H
+#define RACESIM_RUN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "cli.h"
+#include "engine.h"
+#include "params.h"
+#include "preflight.h"
+#include "scenario.h"
+#include "script.h"
+
+struct invariant_result {
+    char name[64];
+    char description[200];
+    int64_t value;             /* 0 when the invariant holds; else the size of the anomaly */
+    bool holds;
+};
+
+#define RUN_NOTES_MAX 4
+
+struct run_report {
+    const struct options *opts;
+    struct scenario scenario;
+    struct script script;
+    struct params params;
+    char strategy_name[64];
+    char server[512];          /* which server, in one line */
+    bool private_server;
+    struct preflight preflight;
+    struct engine_result result;
+    struct invariant_result invariants[SCENARIO_INVARIANTS_MAX + 1];
+    size_t n_invariants;
+    int64_t recorded;          /* purchases the database recorded (-1: the scenario has no query) */
+    char notes[RUN_NOTES_MAX][256];
+    size_t n_notes;
+    double cpu_s;              /* racesim's own CPU time (user + system) during the buyers */
+    int exit_code;             /* 0 invariants hold, 1 violated */
+};
+
+/* Runs what o asks for and fills r. Returns 0 (r->exit_code says 0 or 1), or the exit code 2
+ * or 3 with a one-line message in err. Always stops a private server it started. */
+int run_execute(const struct options *o, struct run_report *r, char *err, size_t errlen);
+
+/* Frees what run_execute kept in r. */
+void run_free(struct run_report *r);
+
+/* Finds the strategies folder: $RACESIM_STRATEGIES, the source tree when running from the
+ * build directory, else the installed data directory. Writes it to out. */
+void run_strategies_dir(char *out, size_t outlen);
+
+#endif

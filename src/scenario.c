@@ -1,0 +1,275 @@
+/* scenario.c — parse a scenario file: @param, @units, @setup, @invariant, @recorded. */
+#include "scenario.h"
+
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Where the next statement goes. */
+enum section { SECTION_NONE, SECTION_SETUP, SECTION_INVARIANT, SECTION_RECORDED };
+
+struct parser {
+    struct scenario *sc;
+    const char *path;
+    int line;
+    enum section section;
+    char *err;
+    size_t errlen;
+};
+
+static int fail(struct parser *p, const char *fmt, ...)
+{
+    int n = snprintf(p->err, p->errlen, "%s:%d: ", p->path, p->line);
+    va_list ap;
+    va_start(ap, fmt);
+    if (n >= 0 && (size_t)n < p->errlen)
+        vsnprintf(p->err + n, p->errlen - (size_t)n, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+int scenario_param(const struct scenario *sc, const char *name)
+{
+    for (size_t i = 0; i < sc->n_params; i++)
+        if (strcmp(sc->params[i].name, name) == 0)
+            return (int)i;
+    return -1;
+}
+
+/* Copies a "quoted description" at the end of text into out and cuts it off text. */
+static int take_description(struct parser *p, char *text, char *out, size_t outlen)
+{
+    char *q = strchr(text, '"');
+    if (!q)
+        return 0;
+    char *end = strrchr(text, '"');
+    if (end == q || end[1] != '\0')
+        return fail(p, "a description is one \"quoted text\" at the end of the line");
+    *end = '\0';
+    snprintf(out, outlen, "%s", q + 1);
+    *q = '\0';
+    return 0;
+}
+
+static char *trim(char *s)
+{
+    while (isspace((unsigned char)*s))
+        s++;
+    size_t n = strlen(s);
+    while (n && isspace((unsigned char)s[n - 1]))
+        s[--n] = '\0';
+    return s;
+}
+
+static int copy_text(struct parser *p, char *out, const char *text)
+{
+    if (strlen(text) >= PARAM_TEXT_MAX || !*text)
+        return fail(p, "parameter value '%s' is empty or too long", text);
+    strcpy(out, text);
+    return 0;
+}
+
+/* Fills the value part of a @param: "EXPR", "LO..HI [by DIST]", "uniform", "zipf:S". */
+static int param_value(struct parser *p, struct param_decl *d, char *value)
+{
+    char *min = strstr(value, " min ");
+    if (min) {
+        char *end;
+        d->min = strtoll(min + 5, &end, 10);
+        if (end == min + 5 || *trim(end))
+            return fail(p, "'min' takes an integer");
+        *min = '\0';
+    }
+    value = trim(value);
+    if (strcmp(value, "uniform") == 0 || strncmp(value, "zipf:", 5) == 0) {
+        d->kind = PARAM_DIST;
+        return copy_text(p, d->lo, value);
+    }
+    char *dots = strstr(value, "..");
+    if (!dots) {
+        d->kind = PARAM_INT;
+        return copy_text(p, d->lo, value);
+    }
+    d->kind = PARAM_RANGE;
+    *dots = '\0';
+    char *hi = dots + 2;
+    char *by = strstr(hi, " by ");
+    if (by) {
+        *by = '\0';
+        snprintf(d->by, sizeof d->by, "%s", trim(by + 4));
+        int i = scenario_param(p->sc, d->by);
+        if (i < 0 || p->sc->params[i].kind != PARAM_DIST)
+            return fail(p, "'by %s' must name a distribution parameter declared above", d->by);
+    }
+    return copy_text(p, d->lo, trim(value)) || copy_text(p, d->hi, trim(hi)) ? -1 : 0;
+}
+
+/* @param NAME = VALUE [min N] ["description"] */
+static int directive_param(struct parser *p, char *rest)
+{
+    struct scenario *sc = p->sc;
+    if (sc->n_params == SCENARIO_PARAMS_MAX)
+        return fail(p, "too many parameters (at most %d)", SCENARIO_PARAMS_MAX);
+    struct param_decl *d = &sc->params[sc->n_params];
+    memset(d, 0, sizeof *d);
+    d->line = p->line;
+    if (take_description(p, rest, d->description, sizeof d->description))
+        return -1;
+    char *eq = strchr(rest, '=');
+    if (!eq)
+        return fail(p, "expected '@param NAME = VALUE [min N] [\"description\"]'");
+    *eq = '\0';
+    char *name = trim(rest);
+    if (!name_is_valid(name))
+        return fail(p, "'%s' is not a parameter name", name);
+    if (scenario_param(sc, name) >= 0 || strcmp(name, "users") == 0 || strcmp(name, "user") == 0
+        || strcmp(name, "rounds") == 0 || strcmp(name, "round") == 0)
+        return fail(p, "parameter '%s' is already defined", name);
+    snprintf(d->name, sizeof d->name, "%s", name);
+    if (param_value(p, d, eq + 1))
+        return -1;
+    sc->n_params++;
+    return 0;
+}
+
+/* @invariant NAME "description" — the next statement is its query. */
+static int directive_invariant(struct parser *p, char *rest)
+{
+    struct scenario *sc = p->sc;
+    if (sc->n_invariants == SCENARIO_INVARIANTS_MAX)
+        return fail(p, "too many invariants (at most %d)", SCENARIO_INVARIANTS_MAX);
+    struct invariant *inv = &sc->invariants[sc->n_invariants];
+    memset(inv, 0, sizeof *inv);
+    if (take_description(p, rest, inv->description, sizeof inv->description))
+        return -1;
+    char *name = trim(rest);
+    if (!name_is_valid(name))
+        return fail(p, "expected '@invariant NAME \"description\"'");
+    snprintf(inv->name, sizeof inv->name, "%s", name);
+    p->section = SECTION_INVARIANT;
+    return 0;
+}
+
+static int directive(struct parser *p, const char *text)
+{
+    char copy[512];
+    if (strlen(text) >= sizeof copy)
+        return fail(p, "directive too long");
+    strcpy(copy, text);
+    char *word = copy;
+    char *rest = copy + strcspn(copy, " \t");
+    if (*rest)
+        *rest++ = '\0';
+    if (p->section == SECTION_INVARIANT || p->section == SECTION_RECORDED)
+        return fail(p, "the previous directive needs its query statement first");
+    if (strcmp(word, "param") == 0)
+        return directive_param(p, rest);
+    if (strcmp(word, "units") == 0) {
+        rest = trim(rest);
+        if (scenario_param(p->sc, rest) < 0)
+            return fail(p, "@units must name a parameter declared above");
+        snprintf(p->sc->units, sizeof p->sc->units, "%s", rest);
+        return 0;
+    }
+    if (strcmp(word, "setup") == 0) {
+        p->section = SECTION_SETUP;
+        return 0;
+    }
+    if (strcmp(word, "invariant") == 0)
+        return directive_invariant(p, rest);
+    if (strcmp(word, "recorded") == 0) {
+        if (p->sc->has_recorded)
+            return fail(p, "@recorded given twice");
+        p->section = SECTION_RECORDED;
+        return 0;
+    }
+    return fail(p, "unknown scenario directive '@%s' (param, units, setup, invariant, recorded)", word);
+}
+
+static int statement(struct parser *p, const char *text)
+{
+    struct scenario *sc = p->sc;
+    struct statement st;
+    char msg[256];
+    if (p->section == SECTION_NONE)
+        return fail(p, "a statement before '-- @setup', '-- @invariant' or '-- @recorded'");
+    if (statement_compile(text, p->line, &sc->vars, &st, msg, sizeof msg))
+        return fail(p, "%s", msg);
+    if (p->section == SECTION_SETUP) {
+        struct statement *v = realloc(sc->setup, (sc->n_setup + 1) * sizeof *v);
+        if (!v) {
+            statement_free(&st);
+            return fail(p, "out of memory");
+        }
+        sc->setup = v;
+        v[sc->n_setup++] = st;
+    } else if (p->section == SECTION_INVARIANT) {
+        sc->invariants[sc->n_invariants++].stmt = st;
+        p->section = SECTION_NONE;
+    } else {
+        sc->recorded = st;
+        sc->has_recorded = true;
+        p->section = SECTION_NONE;
+    }
+    return 0;
+}
+
+static int check_complete(struct parser *p)
+{
+    if (p->section == SECTION_INVARIANT || p->section == SECTION_RECORDED)
+        return fail(p, "the last directive has no query statement");
+    if (p->sc->n_setup == 0)
+        return fail(p, "no '-- @setup' statements");
+    for (size_t i = 0; i < p->sc->vars.n; i++)
+        if (scenario_param(p->sc, p->sc->vars.v[i]) < 0 && strcmp(p->sc->vars.v[i], "users") != 0
+            && strcmp(p->sc->vars.v[i], "rounds") != 0)
+            return fail(p, ":%s is not a parameter of the scenario", p->sc->vars.v[i]);
+    return 0;
+}
+
+int scenario_parse(const char *path, const char *name, struct scenario *sc, char *err, size_t errlen)
+{
+    memset(sc, 0, sizeof *sc);
+    struct sql_file f;
+    if (sqltext_read(path, &f, err, errlen))
+        return -1;
+    struct parser p = {.sc = sc, .path = path, .err = err, .errlen = errlen};
+    snprintf(sc->name, sizeof sc->name, "%s", name);
+    sc->path = strdup(path);
+    int rc = sc->path ? 0 : fail(&p, "out of memory");
+    for (size_t i = 0; rc == 0 && i < f.n_items; i++) {
+        const struct sql_item *it = &f.items[i];
+        p.line = it->line;
+        if (it->kind == ITEM_COMMENT) {
+            if (!sc->description && *it->text && !(sc->description = strdup(it->text)))
+                rc = fail(&p, "out of memory");
+            continue;
+        }
+        rc = it->kind == ITEM_DIRECTIVE ? directive(&p, it->text) : statement(&p, it->text);
+    }
+    if (rc == 0)
+        rc = check_complete(&p);
+    if (rc == 0 && !sc->description && !(sc->description = strdup("")))
+        rc = fail(&p, "out of memory");
+    sqltext_free(&f);
+    if (rc)
+        scenario_free(sc);
+    return rc;
+}
+
+void scenario_free(struct scenario *sc)
+{
+    for (size_t i = 0; i < sc->n_setup; i++)
+        statement_free(&sc->setup[i]);
+    free(sc->setup);
+    for (size_t i = 0; i < sc->n_invariants; i++)
+        statement_free(&sc->invariants[i].stmt);
+    if (sc->has_recorded)
+        statement_free(&sc->recorded);
+    names_free(&sc->vars);
+    free(sc->description);
+    free(sc->path);
+    memset(sc, 0, sizeof *sc);
+}

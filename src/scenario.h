@@ -1,0 +1,64 @@
+/* scenario.h — a scenario file parsed: parameters, schema and seed, invariants, recorded count. */
+#ifndef RACESIM_SCENARIO_H
+#define RACESIM_SCENARIO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "sqltext.h"
+
+enum param_kind {
+    PARAM_INT,      /* one value for the run: "10 * users" */
+    PARAM_RANGE,    /* drawn per purchase: "1..30", "1..products by skew" */
+    PARAM_DIST,     /* a distribution other params are drawn by: "uniform", "zipf:0.99" */
+};
+
+#define PARAM_TEXT_MAX 96
+
+struct param_decl {
+    char name[64];
+    enum param_kind kind;
+    char lo[PARAM_TEXT_MAX];     /* INT: the expression; RANGE: low end; DIST: the default */
+    char hi[PARAM_TEXT_MAX];     /* RANGE: high end */
+    char by[64];                 /* RANGE: the DIST parameter it is drawn by, "" = uniform */
+    long long min;               /* smallest value allowed (default 0) */
+    char description[160];
+    int line;
+};
+
+struct invariant {
+    char name[64];
+    char description[160];
+    struct statement stmt;       /* returns one number: 0 when the invariant holds */
+};
+
+#define SCENARIO_PARAMS_MAX 32
+#define SCENARIO_INVARIANTS_MAX 16
+
+struct scenario {
+    char *path;
+    char name[64];               /* the folder name */
+    char *description;
+    struct param_decl params[SCENARIO_PARAMS_MAX];
+    size_t n_params;
+    char units[64];              /* the parameter that counts units bought, "" if none */
+    struct statement *setup;     /* run in order on a fresh database */
+    size_t n_setup;
+    struct invariant invariants[SCENARIO_INVARIANTS_MAX];
+    size_t n_invariants;
+    struct statement recorded;   /* returns the purchases the database recorded */
+    bool has_recorded;
+    struct names vars;           /* :names used by setup, invariants and recorded */
+};
+
+/* Parses the scenario file at path (name = its folder's name). Returns 0, or -1 with
+ * "path:line: what is wrong" in err. Free with scenario_free. */
+int scenario_parse(const char *path, const char *name, struct scenario *sc, char *err, size_t errlen);
+
+/* Frees what scenario_parse allocated. Safe on a zeroed struct. */
+void scenario_free(struct scenario *sc);
+
+/* Returns the index of parameter name, or -1. */
+int scenario_param(const struct scenario *sc, const char *name);
+
+#endif

@@ -1,0 +1,399 @@
+/* script.c — parse a strategy file: statements, @require, @on, @retry, @isolation, @window. */
+#include "script.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define TOKENS_MAX 24
+
+struct parser {
+    struct script *s;
+    const char *path;
+    int line;
+    char *err;
+    size_t errlen;
+};
+
+static int fail(struct parser *p, const char *fmt, ...)
+{
+    int n = snprintf(p->err, p->errlen, "%s:%d: ", p->path, p->line);
+    va_list ap;
+    va_start(ap, fmt);
+    if (n >= 0 && (size_t)n < p->errlen)
+        vsnprintf(p->err + n, p->errlen - (size_t)n, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+/* Splits text in place on white space and commas; returns the token count or -1 if too many. */
+static int tokenize(char *text, char **tok)
+{
+    int n = 0;
+    for (char *t = strtok(text, " \t,"); t; t = strtok(NULL, " \t,")) {
+        if (n == TOKENS_MAX)
+            return -1;
+        tok[n++] = t;
+    }
+    return n;
+}
+
+int script_outcome(const struct script *s, const char *name)
+{
+    for (size_t i = 0; i < s->n_outcomes; i++)
+        if (strcmp(s->outcomes[i], name) == 0)
+            return (int)i;
+    return -1;
+}
+
+/* Returns the index of outcome name, adding a business outcome if new; -1 on error. */
+static int outcome_named(struct parser *p, const char *name)
+{
+    int i = script_outcome(p->s, name);
+    if (i >= 0)
+        return i;
+    if (!name_is_valid(name))
+        return fail(p, "'%s' is not an outcome name (letters, digits, _)", name);
+    if (p->s->n_outcomes == OUTCOME_MAX)
+        return fail(p, "too many outcomes (at most %d)", OUTCOME_MAX);
+    char *copy = strdup(name);
+    if (!copy)
+        return fail(p, "out of memory");
+    for (char *c = copy; *c; c++)
+        *c = (char)tolower((unsigned char)*c);
+    p->s->owned_outcomes[p->s->n_outcomes] = copy;
+    p->s->outcomes[p->s->n_outcomes] = copy;
+    return (int)p->s->n_outcomes++;
+}
+
+static struct step *add_step(struct parser *p, enum step_kind kind)
+{
+    struct step *steps = realloc(p->s->steps, (p->s->n_steps + 1) * sizeof *steps);
+    if (!steps) {
+        fail(p, "out of memory");
+        return NULL;
+    }
+    p->s->steps = steps;
+    struct step *st = &steps[p->s->n_steps++];
+    memset(st, 0, sizeof *st);
+    st->kind = kind;
+    st->line = p->line;
+    return st;
+}
+
+static int parse_int(const char *t, int64_t *out)
+{
+    char *end;
+    errno = 0;
+    long long v = strtoll(t, &end, 10);
+    if (errno || end == t || *end)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+static int parse_operand(struct parser *p, const char *t, struct operand *o)
+{
+    memset(o, 0, sizeof *o);
+    if (strcmp(t, "affected") == 0) {
+        o->kind = OPERAND_AFFECTED;
+        return 0;
+    }
+    if (strcmp(t, "found") == 0) {
+        o->kind = OPERAND_FOUND;
+        return 0;
+    }
+    if (parse_int(t, &o->value) == 0) {
+        o->kind = OPERAND_INT;
+        return 0;
+    }
+    const char *name = t[0] == ':' ? t + 1 : t;
+    if (!name_is_valid(name))
+        return fail(p, "'%s' is not :name, an integer, 'affected' or 'found'", t);
+    o->kind = OPERAND_VAR;
+    o->var = names_intern(&p->s->vars, name);
+    return o->var < 0 ? fail(p, "out of memory") : 0;
+}
+
+static int parse_op(const char *t, enum compare_op *op)
+{
+    static const char *const ops[] = {">=", ">", "<=", "<", "=", "!="};
+    for (int i = 0; i < 6; i++)
+        if (strcmp(t, ops[i]) == 0) {
+            *op = (enum compare_op)i;
+            return 0;
+        }
+    return -1;
+}
+
+/* @require A OP B else OUTCOME   or   @require found else OUTCOME */
+static int directive_require(struct parser *p, char **tok, int n)
+{
+    struct step *st = add_step(p, STEP_REQUIRE);
+    if (!st)
+        return -1;
+    int base;
+    if (n == 4 && strcmp(tok[2], "else") == 0) {       /* @require found else not_found */
+        if (parse_operand(p, tok[1], &st->a))
+            return -1;
+        st->op = CMP_NE;
+        st->b = (struct operand){.kind = OPERAND_INT, .value = 0};
+        base = 2;
+    } else if (n == 6 && strcmp(tok[4], "else") == 0) {
+        if (parse_operand(p, tok[1], &st->a) || parse_operand(p, tok[3], &st->b))
+            return -1;
+        if (parse_op(tok[2], &st->op))
+            return fail(p, "'%s' is not a comparison (>= > <= < = !=)", tok[2]);
+        base = 4;
+    } else {
+        return fail(p, "expected '@require A OP B else OUTCOME'");
+    }
+    if (strcmp(tok[base + 1], "ok") == 0)
+        return fail(p, "@require ... else needs a failure outcome, not 'ok'");
+    st->outcome = outcome_named(p, tok[base + 1]);
+    return st->outcome < 0 ? -1 : 0;
+}
+
+/* @on ERROR OUTCOME — ERROR: deadlock, lock_timeout, snapshot_conflict, duplicate_key, or a number */
+static int directive_on(struct parser *p, char **tok, int n)
+{
+    struct script *s = p->s;
+    if (n != 3)
+        return fail(p, "expected '@on ERROR OUTCOME'");
+    if (s->n_steps == 0 || s->steps[s->n_steps - 1].kind != STEP_SQL)
+        return fail(p, "@on must follow the statement whose error it maps");
+    struct step *st = &s->steps[s->n_steps - 1];
+    if (st->n_on == STEP_ON_MAX)
+        return fail(p, "too many @on for one statement (at most %d)", STEP_ON_MAX);
+    struct on_error *on = &st->on[st->n_on];
+    int64_t num;
+    if (parse_int(tok[1], &num) == 0) {
+        if (num <= 0 || num > 65535)
+            return fail(p, "'%s' is not a server error number", tok[1]);
+        *on = (struct on_error){.errnum = (unsigned)num, .class_outcome = -1};
+    } else {
+        int cls = outcome_builtin_find(tok[1]);
+        if (cls <= OUTCOME_OK || cls == OUTCOME_IN_DOUBT)
+            return fail(p, "'%s' is not an error (deadlock, lock_timeout, snapshot_conflict, "
+                           "duplicate_key, too_many_connections, connection_lost, error, or a number)",
+                        tok[1]);
+        *on = (struct on_error){.errnum = 0, .class_outcome = cls};
+    }
+    on->outcome = outcome_named(p, tok[2]);
+    if (on->outcome < 0)
+        return -1;
+    st->n_on++;
+    return 0;
+}
+
+int64_t duration_parse_us(const char *text)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(text, &end);
+    if (errno || end == text || v < 0 || v > 3.6e9)
+        return -1;
+    double scale;
+    if (*end == '\0' || strcmp(end, "ms") == 0)
+        scale = 1000;
+    else if (strcmp(end, "us") == 0)
+        scale = 1;
+    else if (strcmp(end, "s") == 0)
+        scale = 1e6;
+    else
+        return -1;
+    return (int64_t)(v * scale + 0.5);
+}
+
+/* @retry OUTCOMES up to N times[, backoff MIN..MAX] */
+static int directive_retry(struct parser *p, char **tok, int n)
+{
+    struct retry_policy *r = &p->s->retry;
+    int i = 1;
+    for (; i < n && strcmp(tok[i], "up") != 0; i++) {
+        int o = outcome_named(p, tok[i]);
+        if (o < 0)
+            return -1;
+        if (o == OUTCOME_OK || o == OUTCOME_IN_DOUBT)
+            return fail(p, "'%s' cannot be retried", tok[i]);
+        r->outcomes |= 1u << o;
+    }
+    int64_t times;
+    if (i == 1 || i + 3 > n || strcmp(tok[i + 1], "to") != 0 || parse_int(tok[i + 2], &times)
+        || times < 1 || times > 1000 || (i + 3 < n && strcmp(tok[i + 3], "times") != 0))
+        return fail(p, "expected '@retry OUTCOME[, OUTCOME] up to N times[, backoff MIN..MAX]' "
+                       "with N from 1 to 1000");
+    r->max = (int)times;
+    r->backoff_min_us = r->backoff_max_us = 0;
+    i += 4;
+    if (i == n)
+        return 0;
+    char *dots = i + 2 == n && strcmp(tok[i], "backoff") == 0 ? strstr(tok[i + 1], "..") : NULL;
+    if (!dots)
+        return fail(p, "expected 'backoff MIN..MAX' after the retry count");
+    *dots = '\0';
+    r->backoff_min_us = duration_parse_us(tok[i + 1]);
+    r->backoff_max_us = duration_parse_us(dots + 2);
+    if (r->backoff_min_us < 0 || r->backoff_max_us < r->backoff_min_us)
+        return fail(p, "backoff must be MIN..MAX durations with MIN <= MAX (e.g. 1ms..50ms)");
+    return 0;
+}
+
+int isolation_parse(const char *text, char *out)
+{
+    static const char *const levels[] = {"READ UNCOMMITTED", "READ COMMITTED", "REPEATABLE READ",
+                                         "SERIALIZABLE"};
+    char norm[32];
+    size_t n = 0;
+    for (; text[n] && n < sizeof norm - 1; n++)
+        norm[n] = text[n] == '-' || text[n] == '_' ? ' ' : (char)toupper((unsigned char)text[n]);
+    norm[n] = '\0';
+    if (text[n])
+        return -1;
+    for (int i = 0; i < 4; i++)
+        if (strcmp(norm, levels[i]) == 0) {
+            strcpy(out, levels[i]);
+            return 0;
+        }
+    return -1;
+}
+
+static int directive_isolation(struct parser *p, const char *rest)
+{
+    while (isspace((unsigned char)*rest))
+        rest++;
+    if (isolation_parse(rest, p->s->isolation))
+        return fail(p, "'%s' is not an isolation level (read-uncommitted, read-committed, "
+                       "repeatable-read, serializable)", rest);
+    return 0;
+}
+
+static int directive(struct parser *p, const char *text)
+{
+    char copy[512];
+    if (strlen(text) >= sizeof copy)
+        return fail(p, "directive too long");
+    strcpy(copy, text);
+    char *tok[TOKENS_MAX];
+    int n = tokenize(copy, tok);
+    if (n <= 0)
+        return fail(p, n < 0 ? "directive has too many words" : "empty directive after '@'");
+    if (strcmp(tok[0], "require") == 0)
+        return directive_require(p, tok, n);
+    if (strcmp(tok[0], "on") == 0)
+        return directive_on(p, tok, n);
+    if (strcmp(tok[0], "retry") == 0)
+        return directive_retry(p, tok, n);
+    if (strcmp(tok[0], "isolation") == 0)
+        return directive_isolation(p, text + strlen("isolation"));
+    if (strcmp(tok[0], "window") == 0) {
+        if (n != 1)
+            return fail(p, "@window takes no arguments");
+        return add_step(p, STEP_WINDOW) ? 0 : -1;
+    }
+    return fail(p, "unknown directive '@%s' (require, on, retry, isolation, window)", tok[0]);
+}
+
+static int statement(struct parser *p, const char *text)
+{
+    struct step *st = add_step(p, STEP_SQL);
+    if (!st)
+        return -1;
+    char msg[256];
+    if (statement_compile(text, p->line, &p->s->vars, &st->stmt, msg, sizeof msg))
+        return fail(p, "%s", msg);
+    return 0;
+}
+
+static int append_description(struct script *s, const char *text)
+{
+    size_t old = s->description ? strlen(s->description) : 0;
+    char *d = realloc(s->description, old + strlen(text) + 2);
+    if (!d)
+        return -1;
+    if (old)
+        d[old++] = ' ';
+    strcpy(d + old, text);
+    s->description = d;
+    return 0;
+}
+
+/* A transaction opened must be closed on every straight path: refuse a file that forgets. */
+static int check_transactions(struct parser *p)
+{
+    int open_line = 0;
+    int sql = 0;
+    for (size_t i = 0; i < p->s->n_steps; i++) {
+        const struct step *st = &p->s->steps[i];
+        if (st->kind != STEP_SQL)
+            continue;
+        sql++;
+        p->line = st->line;
+        if (st->stmt.kind == SQL_BEGIN) {
+            if (open_line)
+                return fail(p, "a transaction is already open (since line %d)", open_line);
+            open_line = st->line;
+        } else if (st->stmt.kind == SQL_COMMIT || st->stmt.kind == SQL_ROLLBACK) {
+            open_line = 0;
+        }
+    }
+    if (open_line) {
+        p->line = open_line;
+        return fail(p, "the transaction opened here is never committed");
+    }
+    if (sql == 0) {
+        p->line = 1;
+        return fail(p, "no SQL statement in the file");
+    }
+    return 0;
+}
+
+int script_parse(const char *path, struct script *s, char *err, size_t errlen)
+{
+    memset(s, 0, sizeof *s);
+    struct sql_file f;
+    if (sqltext_read(path, &f, err, errlen))
+        return -1;
+    struct parser p = {.s = s, .path = path, .err = err, .errlen = errlen};
+    for (int i = 0; i < OUTCOME_BUILTIN_COUNT; i++)
+        s->outcomes[s->n_outcomes++] = outcome_builtin_name(i);
+    int rc = (s->path = strdup(path)) ? 0 : fail(&p, "out of memory");
+    int in_header = 1;
+    for (size_t i = 0; rc == 0 && i < f.n_items; i++) {
+        const struct sql_item *it = &f.items[i];
+        p.line = it->line;
+        if (it->kind == ITEM_COMMENT) {
+            if (in_header && *it->text && append_description(s, it->text))
+                rc = fail(&p, "out of memory");
+            continue;
+        }
+        in_header = 0;
+        rc = it->kind == ITEM_DIRECTIVE ? directive(&p, it->text) : statement(&p, it->text);
+    }
+    if (rc == 0)
+        rc = check_transactions(&p);
+    if (rc == 0 && !s->description)
+        rc = append_description(s, "") ? fail(&p, "out of memory") : 0;
+    sqltext_free(&f);
+    if (rc)
+        script_free(s);
+    return rc;
+}
+
+void script_free(struct script *s)
+{
+    for (size_t i = 0; i < s->n_steps; i++)
+        if (s->steps[i].kind == STEP_SQL)
+            statement_free(&s->steps[i].stmt);
+    free(s->steps);
+    for (size_t i = 0; i < OUTCOME_MAX; i++)
+        free(s->owned_outcomes[i]);
+    names_free(&s->vars);
+    free(s->description);
+    free(s->path);
+    memset(s, 0, sizeof *s);
+}

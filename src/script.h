@@ -1,0 +1,77 @@
+/* script.h — a strategy file parsed into steps: the statements one buyer runs, and its directives. */
+#ifndef RACESIM_SCRIPT_H
+#define RACESIM_SCRIPT_H
+
+#include <stdint.h>
+#include <stddef.h>
+
+#include "outcome.h"
+#include "sqltext.h"
+
+enum step_kind { STEP_SQL, STEP_REQUIRE, STEP_WINDOW };
+enum operand_kind { OPERAND_INT, OPERAND_VAR, OPERAND_AFFECTED, OPERAND_FOUND };
+enum compare_op { CMP_GE, CMP_GT, CMP_LE, CMP_LT, CMP_EQ, CMP_NE };
+
+struct operand {
+    enum operand_kind kind;
+    int64_t value;     /* OPERAND_INT */
+    int var;           /* OPERAND_VAR: index into script.vars */
+};
+
+/* `@on ERROR OUTCOME`: errnum != 0 matches that number; else class_outcome matches the class. */
+struct on_error {
+    unsigned errnum;
+    int class_outcome;
+    int outcome;
+};
+
+#define STEP_ON_MAX 8
+
+struct step {
+    enum step_kind kind;
+    int line;
+    struct statement stmt;              /* STEP_SQL */
+    struct on_error on[STEP_ON_MAX];    /* STEP_SQL: @on lines after it */
+    size_t n_on;
+    struct operand a, b;                /* STEP_REQUIRE: a op b, else outcome */
+    enum compare_op op;
+    int outcome;
+};
+
+struct retry_policy {
+    uint32_t outcomes;          /* bit i set: retry outcome i */
+    int max;                    /* reruns at most (0: no retry) */
+    int64_t backoff_min_us, backoff_max_us;
+};
+
+struct script {
+    char *path;
+    char *description;          /* the opening comment, joined; "" if none */
+    struct step *steps;
+    size_t n_steps;
+    struct names vars;          /* every :name the steps use */
+    const char *outcomes[OUTCOME_MAX];  /* built-in names, then business ones */
+    char *owned_outcomes[OUTCOME_MAX];
+    size_t n_outcomes;
+    struct retry_policy retry;
+    char isolation[24];         /* "REPEATABLE READ" etc., "" when the file sets none */
+};
+
+/* Parses the strategy file at path. Returns 0, or -1 with "path:line: what is wrong" in err.
+ * Free with script_free. */
+int script_parse(const char *path, struct script *s, char *err, size_t errlen);
+
+/* Frees everything script_parse allocated. Safe on a zeroed struct. */
+void script_free(struct script *s);
+
+/* Returns the outcome index of name in s, or -1. */
+int script_outcome(const struct script *s, const char *name);
+
+/* Parses an isolation level ("serializable", "read-committed", "READ COMMITTED", ...) into its
+ * SQL spelling in out (>= 24 bytes). Returns 0, or -1 if it is not one. */
+int isolation_parse(const char *text, char *out);
+
+/* Parses a duration "5ms", "200us", "1s", "3" (ms). Returns microseconds, or -1. */
+int64_t duration_parse_us(const char *text);
+
+#endif

@@ -1,0 +1,45 @@
+/* server.h — the private throwaway MariaDB/MySQL server racesim starts when no --dsn is given. */
+#ifndef RACESIM_SERVER_H
+#define RACESIM_SERVER_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <sys/types.h>
+
+enum server_status {
+    SERVER_OK = 0,
+    SERVER_NO_BINARY,      /* no mariadbd/mysqld found: message names mariadb-server and --dsn */
+    SERVER_FAILED,         /* found, but could not initialise or start: message says why */
+};
+
+struct server_options {
+    unsigned max_connections;   /* the server's max_connections (caller passes >= users + 10) */
+};
+
+struct server {
+    pid_t pid;                  /* 0 when not running */
+    char dir[PATH_MAX];         /* private temp directory (data dir + socket), "" when none */
+    char socket[PATH_MAX];      /* unix socket to connect to */
+    char binary[PATH_MAX];      /* the server binary used */
+    char version[128];          /* what `binary --version` printed, trimmed */
+};
+
+/* Starts a private server: finds mariadbd or mysqld (RACESIM_MYSQLD overrides), initialises a
+ * data directory once into a cache ($XDG_CACHE_HOME/racesim or ~/.cache/racesim), copies it into
+ * a fresh temp directory, starts the server there on a unix socket with --skip-networking, and
+ * waits until it accepts connections. The server dies with this process (PR_SET_PDEATHSIG),
+ * more exactly with the calling thread: call it from a thread that outlives the server (main).
+ * The process must not reap children it did not start (no SIGCHLD SIG_IGN, no wait(-1)).
+ * Returns SERVER_OK, or another status with a one-line reason in err; on failure nothing it
+ * created is left behind (except the cache, and an installer log there when initialising failed). */
+enum server_status server_start(struct server *s, const struct server_options *o,
+                                char *err, size_t errlen);
+
+/* Stops the server (SIGTERM, then SIGKILL after 10 s), reaps it and removes its temp
+ * directory. Safe to call twice, on a zeroed struct and after a failed server_start. Thread-safe:
+ * any thread may call it, even while another is still inside server_start for s (that start then
+ * fails). Not async-signal-safe (locks a mutex, waits): call it from a signal-handling thread
+ * (sigwait), never from a signal handler. */
+void server_stop(struct server *s);
+
+#endif

@@ -1,0 +1,13 @@
+-- optimistic: read stock and version, then write only if the version is unchanged; else retry.
+-- No lock is held while deciding; under heavy contention most attempts conflict and retry.
+-- @retry conflict up to 20 times, backoff 1ms..50ms
+SELECT stock, version FROM products WHERE id = :product;
+-- @require found else not_found
+-- @require stock >= :qty else out_of_stock
+-- @window
+START TRANSACTION;
+UPDATE products SET stock = stock - :qty, version = version + 1
+  WHERE id = :product AND version = :version;
+-- @require affected = 1 else conflict
+INSERT INTO orders (user_id, product_id, qty) VALUES (:user, :product, :qty);
+COMMIT;
