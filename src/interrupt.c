@@ -7,8 +7,6 @@
 #include <string.h>
 #include <unistd.h>
 
-static pthread_mutex_t server_lock = PTHREAD_MUTEX_INITIALIZER;
-
 static void signal_set(sigset_t *set)
 {
     sigemptyset(set);
@@ -24,12 +22,8 @@ static void *waiter(void *arg)
     int sig = 0;
     signal_set(&set);
     sigwait(&set, &sig);
-    pthread_mutex_lock(&server_lock);
-    bool had_server = s && s->pid > 0;
-    if (s)
-        server_stop(s);
-    fprintf(stderr, "\nracesim: interrupted (%s)%s\n", strsignal(sig),
-            had_server ? "; the private server was stopped and removed" : "");
+    server_stop(s);    /* thread-safe: waits for a start in progress, then stops and removes */
+    fprintf(stderr, "\nracesim: interrupted (%s); nothing of the run is kept\n", strsignal(sig));
     _exit(128 + sig);
     return NULL;
 }
@@ -44,11 +38,4 @@ int interrupt_install(struct server *s)
         return -1;
     pthread_detach(t);
     return 0;
-}
-
-void interrupt_stop_server(struct server *s)
-{
-    pthread_mutex_lock(&server_lock);
-    server_stop(s);
-    pthread_mutex_unlock(&server_lock);
 }

@@ -35,10 +35,14 @@ static size_t entries(const char *dir, int sql_only, char **out, size_t max)
     return n;
 }
 
-/* The first sentence-ish line of a description, cut to fit a terminal line. */
-static void print_desc(FILE *out, const char *d)
+/* The first line of a description without its "name: " lead, cut to fit a terminal line. */
+static void print_desc(FILE *out, const char *name, const char *d)
 {
-    fprintf(out, "%.72s%s\n", d, strlen(d) > 72 ? "…" : "");
+    size_t n = strlen(name);
+    if (strncmp(d, name, n) == 0 && d[n] == ':')
+        d += n + 1 + (d[n + 1] == ' ');
+    int len = (int)strcspn(d, "\n");
+    fprintf(out, "%.*s%s\n", len > 74 ? 73 : len, d, len > 74 ? "…" : "");
 }
 
 static int print_scenario(FILE *out, const char *dir, const char *name, char *err, size_t errlen)
@@ -48,7 +52,9 @@ static int print_scenario(FILE *out, const char *dir, const char *name, char *er
     snprintf(path, sizeof path, "%s/%s/scenario.sql", dir, name);
     if (scenario_parse(path, name, &sc, err, errlen))
         return 2;
-    fprintf(out, "%s — %s\n  parameters:\n", name, sc.description);
+    fprintf(out, "%s — ", name);
+    print_desc(out, name, sc.description);
+    fputs("  parameters:\n", out);
     for (size_t i = 0; i < sc.n_params; i++) {
         const struct param_decl *p = &sc.params[i];
         char def[2 * PARAM_TEXT_MAX + 80];
@@ -56,7 +62,9 @@ static int print_scenario(FILE *out, const char *dir, const char *name, char *er
             snprintf(def, sizeof def, "%s..%s%s%s", p->lo, p->hi, p->by[0] ? " by " : "", p->by);
         else
             snprintf(def, sizeof def, "%s", p->lo);
-        fprintf(out, "    --%s=%-24s %s\n", p->name, def, p->description);
+        char opt[2 * PARAM_TEXT_MAX + 160];
+        snprintf(opt, sizeof opt, "--%s=%s", p->name, def);
+        fprintf(out, "    %-30s %s\n", opt, p->description);
     }
     fputs("  strategies:\n", out);
     char sub[PATH_MAX + 128], *files[256];
@@ -68,8 +76,8 @@ static int print_scenario(FILE *out, const char *dir, const char *name, char *er
         snprintf(path, sizeof path, "%s/%s", sub, files[i]);
         files[i][strlen(files[i]) - 4] = '\0';
         if (rc == 0 && script_parse(path, &s, err, errlen) == 0) {
-            fprintf(out, "    %-20s ", files[i]);
-            print_desc(out, s.description);
+            fprintf(out, "    %-18s ", files[i]);
+            print_desc(out, files[i], s.description);
             script_free(&s);
         } else {
             rc = 2;

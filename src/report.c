@@ -90,7 +90,14 @@ static void text_header(FILE *f, const struct run_report *r)
     if (o->pool || o->think_time_us || o->isolation[0])
         fprintf(f, "\noptions    pool=%d think-time=%.1fms isolation=%s", o->pool,
                 (double)o->think_time_us / 1000, o->isolation[0] ? o->isolation : "(server's)");
-    fprintf(f, "\nstrategy   %s\n", r->script.description);
+    fputs("\nstrategy  ", f);
+    for (const char *d = r->script.description; *d;) {
+        int len = (int)strcspn(d, "\n");
+        fprintf(f, " %.*s\n", len > 89 ? 89 : len, d);
+        d += len + (d[len] == '\n');
+        if (*d)
+            fputs("          ", f);
+    }
     for (size_t i = 0; i < r->preflight.n_warnings; i++)
         fprintf(f, "warning    %s\n", r->preflight.warnings[i]);
 }
@@ -164,7 +171,7 @@ static void text_invariants(FILE *f, const struct run_report *r, const struct st
     fputs("\ninvariants (checked by SQL after the run)\n", f);
     for (size_t i = 0; i < r->n_invariants; i++) {
         const struct invariant_result *ir = &r->invariants[i];
-        fprintf(f, "  %s%s%s %-16s %6lld  %.68s\n", ir->holds ? st->ok : st->bad,
+        fprintf(f, "  %s%s%s %-16s %6lld  %.72s\n", ir->holds ? st->ok : st->bad,
                 ir->holds ? "✓" : "✗", st->off, ir->name, (long long)ir->value, ir->description);
     }
     for (size_t i = 0; i < r->n_notes; i++)

@@ -129,8 +129,8 @@ static int open_target(const struct options *o, struct session *s, struct run_re
         return fail(err, errlen, 3, msg);
     snprintf(s->target.socket, sizeof s->target.socket, "%s", s->server.socket);
     snprintf(s->target.user, sizeof s->target.user, "root");
-    snprintf(r->server, sizeof r->server, "private %.100s (%.300s, unix socket, removed after the run)",
-             s->server.version, s->server.binary);
+    snprintf(r->server, sizeof r->server, "private, %.300s on a unix socket (removed after the run)",
+             s->server.binary);
     r->private_server = true;
     return 0;
 }
@@ -202,7 +202,7 @@ static void check_agreement(struct run_report *r)
     int64_t rec = r->recorded;
     snprintf(ir->name, sizeof ir->name, "agreement");
     snprintf(ir->description, sizeof ir->description,
-             "purchases the buyers saw succeed = purchases the database recorded (%llu = %lld)",
+             "buyers' successes = purchases the database recorded (%llu = %lld)",
              (unsigned long long)ok, (long long)rec);
     if (rec < (int64_t)ok)
         ir->value = (int64_t)ok - rec;
@@ -275,7 +275,7 @@ int run_execute(const struct options *o, struct run_report *r, char *err, size_t
     }
     db_close(s.admin);
     s.admin = NULL;
-    interrupt_stop_server(&s.server);
+    server_stop(&s.server);
     return rc;
 }
 

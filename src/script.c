@@ -53,18 +53,21 @@ int script_outcome(const struct script *s, const char *name)
 /* Returns the index of outcome name, adding a business outcome if new; -1 on error. */
 static int outcome_named(struct parser *p, const char *name)
 {
-    int i = script_outcome(p->s, name);
-    if (i >= 0)
-        return i;
     if (!name_is_valid(name))
         return fail(p, "'%s' is not an outcome name (letters, digits, _)", name);
+    char lower[64];                     /* names are stored in lower case: look them up so */
+    size_t n = 0;
+    for (; name[n]; n++)
+        lower[n] = (char)tolower((unsigned char)name[n]);
+    lower[n] = '\0';
+    int i = script_outcome(p->s, lower);
+    if (i >= 0)
+        return i;
     if (p->s->n_outcomes == OUTCOME_MAX)
         return fail(p, "too many outcomes (at most %d)", OUTCOME_MAX);
-    char *copy = strdup(name);
+    char *copy = strdup(lower);
     if (!copy)
         return fail(p, "out of memory");
-    for (char *c = copy; *c; c++)
-        *c = (char)tolower((unsigned char)*c);
     p->s->owned_outcomes[p->s->n_outcomes] = copy;
     p->s->outcomes[p->s->n_outcomes] = copy;
     return (int)p->s->n_outcomes++;
@@ -152,9 +155,9 @@ static int directive_require(struct parser *p, char **tok, int n)
     } else {
         return fail(p, "expected '@require A OP B else OUTCOME'");
     }
-    if (strcmp(tok[base + 1], "ok") == 0)
-        return fail(p, "@require ... else needs a failure outcome, not 'ok'");
     st->outcome = outcome_named(p, tok[base + 1]);
+    if (st->outcome == OUTCOME_OK)
+        return fail(p, "@require ... else needs a failure outcome, not 'ok'");
     return st->outcome < 0 ? -1 : 0;
 }
 
@@ -224,7 +227,7 @@ static int directive_retry(struct parser *p, char **tok, int n)
     }
     int64_t times;
     if (i == 1 || i + 3 > n || strcmp(tok[i + 1], "to") != 0 || parse_int(tok[i + 2], &times)
-        || times < 1 || times > 1000 || (i + 3 < n && strcmp(tok[i + 3], "times") != 0))
+        || times < 1 || times > 1000 || i + 4 > n || strcmp(tok[i + 3], "times") != 0)
         return fail(p, "expected '@retry OUTCOME[, OUTCOME] up to N times[, backoff MIN..MAX]' "
                        "with N from 1 to 1000");
     r->max = (int)times;
@@ -316,7 +319,7 @@ static int append_description(struct script *s, const char *text)
     if (!d)
         return -1;
     if (old)
-        d[old++] = ' ';
+        d[old++] = '\n';
     strcpy(d + old, text);
     s->description = d;
     return 0;

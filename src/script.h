@@ -46,7 +46,7 @@ struct retry_policy {
 
 struct script {
     char *path;
-    char *description;          /* the opening comment, joined; "" if none */
+    char *description;          /* the opening comment, its lines joined by '\n'; "" if none */
     struct step *steps;
     size_t n_steps;
     struct names vars;          /* every :name the steps use */

@@ -1,5 +1,5 @@
--- atomic: one conditional UPDATE ... WHERE stock >= :qty checks and writes in a single statement.
--- The check cannot go stale between read and write: no oversell, one round trip for the decision.
+-- atomic: one conditional UPDATE ... WHERE stock >= :qty checks and writes.
+-- The check cannot go stale between read and write: no oversell, no lock held to decide.
 START TRANSACTION;
 UPDATE products SET stock = stock - :qty WHERE id = :product AND stock >= :qty;
 -- @require affected = 1 else out_of_stock

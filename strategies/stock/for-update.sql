@@ -1,5 +1,5 @@
--- for-update: lock the row with SELECT ... FOR UPDATE, check, then write (pessimistic locking).
--- Buyers queue on the row lock: never oversells, at the cost of one buyer at a time per product.
+-- for-update: lock the row (SELECT ... FOR UPDATE), check, then write.
+-- Pessimistic: buyers queue on the row lock, so none oversells; one buyer at a time.
 -- @retry deadlock, lock_timeout up to 5 times, backoff 1ms..50ms
 START TRANSACTION;
 SELECT stock FROM products WHERE id = :product FOR UPDATE;

@@ -1,5 +1,5 @@
--- naive-write-back: read the stock, then write back the value read minus qty (read-modify-write).
--- A buyer who read before another's write overwrites it: that sale's units come back (lost update).
+-- naive-write-back: read the stock, write back (value read - qty).
+-- A write based on a stale read overwrites another buyer's sale: lost update.
 SELECT stock FROM products WHERE id = :product;
 -- @require found else not_found
 -- @require stock >= :qty else out_of_stock

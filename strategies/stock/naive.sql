@@ -1,5 +1,5 @@
--- naive: read the stock, check it, then decrement it, in autocommit with no lock (check-then-act).
--- Buyers who read before anyone writes all pass the check on the last units: the shop oversells.
+-- naive: check the stock, then decrement it; autocommit, no lock.
+-- Buyers who all read before anyone writes pass the check on the last units: oversell.
 SELECT stock FROM products WHERE id = :product;
 -- @require found else not_found
 -- @require stock >= :qty else out_of_stock

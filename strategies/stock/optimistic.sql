@@ -1,5 +1,5 @@
--- optimistic: read stock and version, then write only if the version is unchanged; else retry.
--- No lock is held while deciding; under heavy contention most attempts conflict and retry.
+-- optimistic: write only if the version read is unchanged, else retry.
+-- No lock while deciding; under heavy contention most attempts conflict and retry.
 -- @retry conflict up to 20 times, backoff 1ms..50ms
 SELECT stock, version FROM products WHERE id = :product;
 -- @require found else not_found

@@ -1,5 +1,5 @@
--- stock: a flash sale; each buyer wants qty units of one product and the last units are contended.
--- The classic demo: stock = 10 x users, qty 1..30, one product: the stock runs out mid-run.
+-- stock: a flash sale where buyers race for the last units of a product.
+-- The classic demo: stock = 10 x users, qty 1..30, one product: stock runs out mid-run.
 -- @param stock = 10 * users min 0 "units of each product at the start"
 -- @param products = 1 min 1 "number of products"
 -- @param qty = 1..30 min 1 "units one purchase asks for (drawn per purchase; K or A..B)"

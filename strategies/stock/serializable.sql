@@ -1,5 +1,5 @@
--- serializable: the naive check-then-write inside a SERIALIZABLE transaction, retried on deadlock.
--- InnoDB makes the plain SELECT take a shared lock: racing buyers deadlock instead of overselling.
+-- serializable: naive check-then-write in a SERIALIZABLE transaction.
+-- The SELECT takes a shared lock: racing buyers deadlock (and retry) instead of overselling.
 -- @isolation serializable
 -- @retry deadlock, lock_timeout up to 20 times, backoff 1ms..50ms
 START TRANSACTION;

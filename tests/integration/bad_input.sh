@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# bad_input.sh — every bad input gets exit 2 and one line naming the option, fast, and leaves
+# no server process behind.
+RACESIM=$1
+source "$(dirname "$0")/lib.sh"
+
+# expect_usage PATTERN ARGS...: exit 2, exactly one line on stderr matching PATTERN, no stdout.
+expect_usage() {
+    local pattern=$1
+    shift
+    "$RACESIM" "$@" >"$TMP/out" 2>"$TMP/err"
+    local code=$?
+    check "racesim $* → exit 2 (got $code)" [ "$code" = 2 ]
+    check "racesim $* → one line on stderr" [ "$(wc -l <"$TMP/err")" = 1 ]
+    check "racesim $* → message names '$pattern': $(cat "$TMP/err")" grep -q -- "$pattern" "$TMP/err"
+    check "racesim $* → nothing on stdout" [ ! -s "$TMP/out" ]
+}
+
+expect_usage "--users" --strategy=naive --users=0
+expect_usage "--users" --strategy=naive --users=-3
+expect_usage "--users" --strategy=naive --users=abc
+expect_usage "--users" --strategy=naive --users=100001
+expect_usage "--users" --strategy=naive --users=
+expect_usage "--qty=30..1" --strategy=naive --qty=30..1
+expect_usage "--qty=abc" --strategy=naive --qty=abc
+expect_usage "--stock=-1" --strategy=naive --stock=-1
+expect_usage "--products=0" --strategy=naive --products=0
+expect_usage "--skew" --strategy=naive --skew=zipf:0
+expect_usage "--dsn" --strategy=naive --dsn=postgres://x@y/z
+expect_usage "RACESIM_PASSWORD" --strategy=naive --dsn=mysql://u:secret@127.0.0.1/racesim
+expect_usage "--strategy=nope" --strategy=nope
+expect_usage "--strategy" --users=5
+expect_usage "no-such-file.sql" --strategy=/nonexistent/no-such-file.sql
+expect_usage "unknown option --bogus" --strategy=naive --bogus=1
+expect_usage "--format" --strategy=naive --format=xml
+expect_usage "--isolation" --strategy=naive --isolation=chaos
+expect_usage "--think-time" --strategy=naive --think-time=soon
+expect_usage "--scenario=nope" --strategy=naive --scenario=nope
+expect_usage "unknown command" frobnicate
+
+unreadable="$TMP/unreadable.sql"
+echo "SELECT 1;" >"$unreadable"
+chmod 000 "$unreadable"
+if [ "$(id -u)" != 0 ]; then
+    expect_usage "unreadable.sql" --strategy="$unreadable"
+fi
+
+check "no server left behind by any of them" [ -z "$(pgrep -f "racesim-test" | head -1)" ]
+"$RACESIM" --help >"$TMP/help" 2>&1
+check "--help exits 0 and mentions --strategy" grep -q -- "--strategy" "$TMP/help"
+check "--help fits 100 columns" [ "$(awk '{ if (length($0) > m) m = length($0) } END { print m }' "$TMP/help")" -le 100 ]
+finish

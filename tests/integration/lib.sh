@@ -1,0 +1,55 @@
+# lib.sh — shared helpers for the integration tests: run racesim, read its JSON, count checks.
+# Usage: source it, with RACESIM set to the binary (the first argument of every test script).
+set -u
+RACESIM=${RACESIM:?set RACESIM to the racesim binary}
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/racesim-test.XXXXXX")
+trap 'rm -rf "$TMP"' EXIT
+passed=0
+failed=0
+
+# check DESCRIPTION COMMAND...: runs the command; counts and prints ok/FAIL.
+check() {
+    local what=$1
+    shift
+    if "$@"; then
+        passed=$((passed + 1))
+        echo "ok   - $what"
+    else
+        failed=$((failed + 1))
+        echo "FAIL - $what"
+    fi
+}
+
+# run_json OUT ARGS...: runs racesim with --format=json into OUT; sets $rc and $stderr_file.
+run_json() {
+    local out=$1
+    shift
+    stderr_file="$out.err"
+    "$RACESIM" "$@" --format=json --quiet >"$out" 2>"$stderr_file"
+    rc=$?
+}
+
+# inv FILE NAME: the value of invariant NAME in a JSON result.
+inv() {
+    jq -r --arg n "$2" '.invariants[] | select(.name == $n) | .value' "$1"
+}
+
+# jqe FILTER FILE: true when the filter yields true.
+jqe() {
+    jq -e "$@" >/dev/null
+}
+
+# all_hold FILE: every invariant holds.
+all_hold() {
+    [ "$(jq '[.invariants[] | select(.holds | not)] | length' "$1")" = 0 ]
+}
+
+# private_servers_of PID: mariadbd/mysqld processes whose parent is PID.
+private_servers_of() {
+    pgrep -P "$1" -f 'mariadbd|mysqld' || true
+}
+
+finish() {
+    echo "$passed passed, $failed failed"
+    [ "$failed" = 0 ]
+}
