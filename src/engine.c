@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -50,6 +51,7 @@ struct buyer {
     int64_t *draw;
     struct engine_result r;    /* this buyer's share; merged at the end */
     _Atomic uint64_t done;     /* purchases finished, read by the progress line */
+    int64_t connect_us;        /* how long its connection and prepares took */
     int64_t end_us;
 };
 
@@ -289,7 +291,7 @@ static void *buyer_main(void *arg)
         char err[400], msg[512];
         int64_t t0 = engine_now_us();
         enum engine_status st = slot_open(e, &b->own, err, sizeof err);
-        hist_record(&b->r.connect_latency, (uint64_t)(engine_now_us() - t0));
+        b->connect_us = engine_now_us() - t0;
         if (st != ENGINE_OK) {
             snprintf(msg, sizeof msg, "buyer %d: %s", b->id, err);
             engine_fail(e, st, st == ENGINE_BAD_SCRIPT ? err : msg);
@@ -349,7 +351,6 @@ static int buyer_alloc(struct engine *e, struct buyer *b, int id)
     rng_seed(&b->jitter, cfg->seed, (uint64_t)id * 2 + 1);
     hist_init(&b->r.attempt_latency);
     hist_init(&b->r.purchase_latency);
-    hist_init(&b->r.connect_latency);
     b->vars.value = calloc(nv, sizeof *b->vars.value);
     b->vars.null = calloc(nv, sizeof *b->vars.null);
     b->draw = calloc(cfg->params->n + 1, sizeof *b->draw);
@@ -380,7 +381,6 @@ static void merge(struct engine_result *into, const struct engine_result *from)
 {
     hist_merge(&into->attempt_latency, &from->attempt_latency);
     hist_merge(&into->purchase_latency, &from->purchase_latency);
-    hist_merge(&into->connect_latency, &from->connect_latency);
     for (int i = 0; i < OUTCOME_MAX; i++) {
         into->outcomes[i] += from->outcomes[i];
         into->outcome_units[i] += from->outcome_units[i];
@@ -427,6 +427,30 @@ static void wait_buyers(struct engine *e, struct buyer *buyers, int started)
         pthread_join(buyers[i].thread, NULL);
 }
 
+/* CPU seconds (user + system) used so far by this process (pid 0) or by process pid (from
+ * /proc); -1 when pid is negative or unreadable. */
+static double process_cpu_seconds(int pid)
+{
+    if (pid == 0) {
+        struct rusage ru;
+        getrusage(RUSAGE_SELF, &ru);
+        return (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6
+               + (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
+    }
+    char path[64], buf[1024];
+    snprintf(path, sizeof path, "/proc/%d/stat", pid);
+    FILE *f = pid > 0 ? fopen(path, "r") : NULL;
+    size_t n = f ? fread(buf, 1, sizeof buf - 1, f) : 0;
+    if (f)
+        fclose(f);
+    buf[n] = '\0';
+    char *p = strrchr(buf, ')');       /* the command name may hold spaces: skip past it */
+    unsigned long long ut, st;
+    if (!p || sscanf(p + 2, "%*c %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %llu %llu", &ut, &st) != 2)
+        return -1;
+    return (double)(ut + st) / (double)sysconf(_SC_CLK_TCK);
+}
+
 static int start_buyers(struct engine *e, struct buyer *buyers, char *err, size_t errlen)
 {
     pthread_attr_t attr;
@@ -449,6 +473,8 @@ static void collect(struct engine *e, struct buyer *buyers, struct engine_result
     int64_t last = e->start_us;
     for (int i = 0; i < e->cfg->users; i++) {
         merge(res, &buyers[i].r);
+        if (e->pool.n == 0)
+            hist_record(&res->connect_latency, (uint64_t)buyers[i].connect_us);
         if (buyers[i].end_us > last)
             last = buyers[i].end_us;
     }
@@ -471,7 +497,10 @@ static enum engine_status run_buyers(struct engine *e, struct buyer *buyers,
     pthread_barrier_wait(&e->start);
     e->start_us = engine_now_us();
     res->connect_wall_us = e->start_us - t_connect;
+    double self0 = process_cpu_seconds(0), observed0 = process_cpu_seconds(e->cfg->observe_pid);
     wait_buyers(e, buyers, started);
+    res->self_cpu_s = process_cpu_seconds(0) - self0;
+    res->observed_cpu_s = observed0 >= 0 ? process_cpu_seconds(e->cfg->observe_pid) - observed0 : -1;
     pthread_barrier_destroy(&e->start);
     collect(e, buyers, res);
     if (e->fail_status) {

@@ -25,6 +25,7 @@ struct engine_config {
     const char *isolation;     /* session isolation unless the script sets its own; "" none */
     int units_param;           /* index of the parameter that counts units, or -1 */
     bool progress;             /* draw a progress line on stderr */
+    int observe_pid;           /* a process whose CPU to measure beside ours (the server), -1 none */
 };
 
 struct error_count {
@@ -47,6 +48,8 @@ struct engine_result {
     uint64_t errors_other;           /* errors beyond ENGINE_ERRORS_MAX distinct numbers */
     int64_t wall_us;                 /* start barrier to the last buyer's end */
     int64_t connect_wall_us;         /* first connect to the start barrier */
+    double self_cpu_s;               /* this process's CPU during the purchases */
+    double observed_cpu_s;           /* observe_pid's CPU during the purchases (-1: none) */
 };
 
 enum engine_status { ENGINE_OK = 0, ENGINE_BAD_SCRIPT = 2, ENGINE_DB_ERROR = 3 };

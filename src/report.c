@@ -132,6 +132,11 @@ static void text_outcomes(FILE *f, const struct run_report *r)
 static void text_time(FILE *f, const struct run_report *r)
 {
     const struct engine_result *e = &r->result;
+    if (r->lost_purchases)
+        fprintf(f, "lost sales %llu purchase%s (%llu units) turned away by errors or give-ups while "
+                "%lld units were left\n", (unsigned long long)r->lost_purchases,
+                r->lost_purchases == 1 ? "" : "s", (unsigned long long)r->lost_units,
+                (long long)r->remaining);
     fprintf(f, "time       wall %.3f s · connect %.3f s · throughput %.0f purchases/s · "
             "goodput %.0f ok/s\n", (double)e->wall_us / 1e6, (double)e->connect_wall_us / 1e6,
             per_second(e->purchases, e->wall_us), per_second(e->outcomes[OUTCOME_OK], e->wall_us));
@@ -293,7 +298,9 @@ static cJSON *json_report(const struct run_report *r)
     cJSON_AddNumberToObject(t, "connect_s", (double)e->connect_wall_us / 1e6);
     cJSON_AddNumberToObject(t, "throughput", per_second(e->purchases, e->wall_us));
     cJSON_AddNumberToObject(t, "goodput", per_second(e->outcomes[OUTCOME_OK], e->wall_us));
-    cJSON_AddNumberToObject(t, "racesim_cpu_s", r->cpu_s);
+    cJSON_AddNumberToObject(t, "racesim_cpu_s", e->self_cpu_s);
+    cJSON_AddNumberToObject(t, "server_cpu_s", e->observed_cpu_s);
+    cJSON_AddNumberToObject(t, "racesim_peak_rss_kb", (double)r->peak_rss_kb);
     cJSON *lat = cJSON_AddObjectToObject(o, "latency");
     cJSON_AddItemToObject(lat, "purchase", json_hist(&e->purchase_latency));
     cJSON_AddItemToObject(lat, "attempt", json_hist(&e->attempt_latency));
@@ -308,6 +315,10 @@ static cJSON *json_report(const struct run_report *r)
         cJSON_AddItemToArray(inv, x);
     }
     cJSON_AddNumberToObject(o, "recorded", (double)r->recorded);
+    cJSON *lost = cJSON_AddObjectToObject(o, "lost_sales");
+    cJSON_AddNumberToObject(lost, "purchases", (double)r->lost_purchases);
+    cJSON_AddNumberToObject(lost, "units", (double)r->lost_units);
+    cJSON_AddNumberToObject(lost, "units_left", (double)r->remaining);
     cJSON *notes = cJSON_AddArrayToObject(o, "notes");
     for (size_t i = 0; i < r->n_notes; i++)
         cJSON_AddItemToArray(notes, cJSON_CreateString(r->notes[i]));

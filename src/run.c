@@ -158,12 +158,11 @@ static int prepare_database(const struct options *o, struct session *s, struct r
     return 0;
 }
 
-static double cpu_seconds(void)
+static long peak_rss_kb(void)
 {
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
-    return (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6
-           + (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
+    return ru.ru_maxrss;
 }
 
 static int run_buyers(const struct options *o, struct session *s, struct run_report *r,
@@ -181,10 +180,10 @@ static int run_buyers(const struct options *o, struct session *s, struct run_rep
         .isolation = o->isolation,
         .units_param = r->scenario.units[0] ? scenario_param(&r->scenario, r->scenario.units) : -1,
         .progress = !o->quiet && isatty(STDERR_FILENO),
+        .observe_pid = r->private_server ? (int)s->server.pid : -1,
     };
-    double cpu0 = cpu_seconds();
     enum engine_status st = engine_run(&cfg, &r->result, err, errlen);
-    r->cpu_s = cpu_seconds() - cpu0;
+    r->peak_rss_kb = peak_rss_kb();
     return st == ENGINE_OK ? 0 : (int)st;
 }
 
@@ -211,6 +210,21 @@ static void check_agreement(struct run_report *r)
     ir->holds = ir->value == 0;
 }
 
+/* Lost sales: purchases turned away by a server error or a retry give-up (not by a business
+ * refusal such as out_of_stock) although units were left unsold at the end. */
+static void count_lost_sales(struct run_report *r)
+{
+    if (r->remaining <= 0)
+        return;
+    for (size_t i = 1; i < r->script.n_outcomes; i++) {
+        bool given_up = (r->script.retry.outcomes >> i) & 1u;
+        if (i < OUTCOME_BUILTIN_COUNT || given_up) {
+            r->lost_purchases += r->result.outcomes[i];
+            r->lost_units += r->result.outcome_units[i];
+        }
+    }
+}
+
 static int check_invariants(struct session *s, struct run_report *r, char *err, size_t errlen)
 {
     const struct scenario *sc = &r->scenario;
@@ -231,6 +245,14 @@ static int check_invariants(struct session *s, struct run_report *r, char *err, 
         if (ws != WORKSPACE_OK)
             return ws == WORKSPACE_BAD_SCENARIO ? 2 : 3;
         check_agreement(r);
+    }
+    r->remaining = -1;
+    if (sc->has_remaining) {
+        enum workspace_status ws = workspace_scalar(s->admin, sc, &sc->remaining, &r->params,
+                                                    &r->remaining, err, errlen);
+        if (ws != WORKSPACE_OK)
+            return ws == WORKSPACE_BAD_SCENARIO ? 2 : 3;
+        count_lost_sales(r);
     }
     return 0;
 }

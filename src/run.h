@@ -34,9 +34,12 @@ struct run_report {
     struct invariant_result invariants[SCENARIO_INVARIANTS_MAX + 1];
     size_t n_invariants;
     int64_t recorded;          /* purchases the database recorded (-1: the scenario has no query) */
+    int64_t remaining;         /* units left unsold after the run (-1: the scenario has no query) */
+    uint64_t lost_purchases;   /* purchases turned away by an error or a retry give-up... */
+    uint64_t lost_units;       /* ...and their units, counted only while units remained */
     char notes[RUN_NOTES_MAX][256];
     size_t n_notes;
-    double cpu_s;              /* racesim's own CPU time (user + system) during the buyers */
+    long peak_rss_kb;          /* racesim's own peak resident memory */
     int exit_code;             /* 0 invariants hold, 1 violated */
 };
 

@@ -1,4 +1,4 @@
-/* scenario.c — parse a scenario file: @param, @units, @setup, @invariant, @recorded. */
+/* scenario.c — parse a scenario file: @param, @units, @setup, @invariant, @recorded, @remaining. */
 #include "scenario.h"
 
 #include <ctype.h>
@@ -8,7 +8,7 @@
 #include <string.h>
 
 /* Where the next statement goes. */
-enum section { SECTION_NONE, SECTION_SETUP, SECTION_INVARIANT, SECTION_RECORDED };
+enum section { SECTION_NONE, SECTION_SETUP, SECTION_INVARIANT, SECTION_RECORDED, SECTION_REMAINING };
 
 struct parser {
     struct scenario *sc;
@@ -162,7 +162,7 @@ static int directive(struct parser *p, const char *text)
     char *rest = copy + strcspn(copy, " \t");
     if (*rest)
         *rest++ = '\0';
-    if (p->section == SECTION_INVARIANT || p->section == SECTION_RECORDED)
+    if (p->section >= SECTION_INVARIANT)
         return fail(p, "the previous directive needs its query statement first");
     if (strcmp(word, "param") == 0)
         return directive_param(p, rest);
@@ -185,7 +185,14 @@ static int directive(struct parser *p, const char *text)
         p->section = SECTION_RECORDED;
         return 0;
     }
-    return fail(p, "unknown scenario directive '@%s' (param, units, setup, invariant, recorded)", word);
+    if (strcmp(word, "remaining") == 0) {
+        if (p->sc->has_remaining)
+            return fail(p, "@remaining given twice");
+        p->section = SECTION_REMAINING;
+        return 0;
+    }
+    return fail(p, "unknown scenario directive '@%s' (param, units, setup, invariant, recorded, "
+                   "remaining)", word);
 }
 
 static int statement(struct parser *p, const char *text)
@@ -208,24 +215,48 @@ static int statement(struct parser *p, const char *text)
     } else if (p->section == SECTION_INVARIANT) {
         sc->invariants[sc->n_invariants++].stmt = st;
         p->section = SECTION_NONE;
-    } else {
+    } else if (p->section == SECTION_RECORDED) {
         sc->recorded = st;
         sc->has_recorded = true;
+        p->section = SECTION_NONE;
+    } else {
+        sc->remaining = st;
+        sc->has_remaining = true;
         p->section = SECTION_NONE;
     }
     return 0;
 }
 
+/* Lowers *line to st's line if st binds var. */
+static void first_use(const struct statement *st, int var, int *line)
+{
+    for (size_t j = 0; j < st->n_vars; j++)
+        if (st->vars[j] == var && (*line == 0 || st->line < *line))
+            *line = st->line;
+}
+
 static int check_complete(struct parser *p)
 {
-    if (p->section == SECTION_INVARIANT || p->section == SECTION_RECORDED)
+    if (p->section >= SECTION_INVARIANT)
         return fail(p, "the last directive has no query statement");
     if (p->sc->n_setup == 0)
         return fail(p, "no '-- @setup' statements");
     for (size_t i = 0; i < p->sc->vars.n; i++)
         if (scenario_param(p->sc, p->sc->vars.v[i]) < 0 && strcmp(p->sc->vars.v[i], "users") != 0
-            && strcmp(p->sc->vars.v[i], "rounds") != 0)
+            && strcmp(p->sc->vars.v[i], "rounds") != 0) {
+            int line = 0;   /* point at the statement that uses it, not the end of the file */
+            for (size_t k = 0; k < p->sc->n_setup; k++)
+                first_use(&p->sc->setup[k], (int)i, &line);
+            for (size_t k = 0; k < p->sc->n_invariants; k++)
+                first_use(&p->sc->invariants[k].stmt, (int)i, &line);
+            if (p->sc->has_recorded)
+                first_use(&p->sc->recorded, (int)i, &line);
+            if (p->sc->has_remaining)
+                first_use(&p->sc->remaining, (int)i, &line);
+            if (line)
+                p->line = line;
             return fail(p, ":%s is not a parameter of the scenario", p->sc->vars.v[i]);
+        }
     return 0;
 }
 
@@ -268,6 +299,8 @@ void scenario_free(struct scenario *sc)
         statement_free(&sc->invariants[i].stmt);
     if (sc->has_recorded)
         statement_free(&sc->recorded);
+    if (sc->has_remaining)
+        statement_free(&sc->remaining);
     names_free(&sc->vars);
     free(sc->description);
     free(sc->path);

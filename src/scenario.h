@@ -48,6 +48,8 @@ struct scenario {
     size_t n_invariants;
     struct statement recorded;   /* returns the purchases the database recorded */
     bool has_recorded;
+    struct statement remaining;  /* returns the units left unsold (for lost sales) */
+    bool has_remaining;
     struct names vars;           /* :names used by setup, invariants and recorded */
 };
 
