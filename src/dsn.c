@@ -2,21 +2,12 @@
 #include "dsn.h"
 
 #include <ctype.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "errmsg.h"
 #include "sqltext.h"
-
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-    return -1;
-}
 
 static const char *const form = "expected mysql://user@host:port/database or "
                                 "mysql://user@localhost/database?socket=/path/to/socket";
@@ -33,9 +24,9 @@ static int copy_part(char *out, size_t outlen, const char *p, size_t n)
 static int parse_query(const char *q, struct db_target *t, char *err, size_t errlen)
 {
     if (strncmp(q, "socket=", 7) != 0 || q[7] != '/')
-        return fail(err, errlen, "--dsn: the only option is ?socket=/absolute/path");
+        return errorf(err, errlen, "--dsn: the only option is ?socket=/absolute/path");
     if (copy_part(t->socket, sizeof t->socket, q + 7, strlen(q + 7)) || strlen(q + 7) > 107)
-        return fail(err, errlen, "--dsn: the socket path is too long");
+        return errorf(err, errlen, "--dsn: the socket path is too long");
     return 0;
 }
 
@@ -45,29 +36,29 @@ static int parse_host_port(const char *p, size_t n, struct db_target *t, char *e
     if (n && p[0] == '[') {                      /* [v6]:port */
         const char *close = memchr(p, ']', n);
         if (!close)
-            return fail(err, errlen, "--dsn: unclosed '[' in the host");
+            return errorf(err, errlen, "--dsn: unclosed '[' in the host");
         if (copy_part(t->host, sizeof t->host, p + 1, (size_t)(close - p - 1)))
-            return fail(err, errlen, "--dsn: the host is too long");
+            return errorf(err, errlen, "--dsn: the host is too long");
         colon = close + 1 < p + n && close[1] == ':' ? close + 1 : NULL;
         if (!colon && close + 1 != p + n)
-            return fail(err, errlen, "--dsn: %s", form);
+            return errorf(err, errlen, "--dsn: %s", form);
     } else {
         colon = memchr(p, ':', n);
         size_t hn = colon ? (size_t)(colon - p) : n;
         if (copy_part(t->host, sizeof t->host, p, hn))
-            return fail(err, errlen, "--dsn: the host is too long");
+            return errorf(err, errlen, "--dsn: the host is too long");
     }
     if (colon) {
         char *end;
         const char *ps = colon + 1;
         long port = strtol(ps, &end, 10);
         if (end == ps || end != p + n || port < 1 || port > 65535 || !isdigit((unsigned char)*ps))
-            return fail(err, errlen, "--dsn: the port must be a number from 1 to 65535");
+            return errorf(err, errlen, "--dsn: the port must be a number from 1 to 65535");
         t->port = (unsigned)port;
     }
     for (const char *c = t->host; *c; c++)
         if (!(isalnum((unsigned char)*c) || *c == '.' || *c == '-' || *c == ':' || *c == '_'))
-            return fail(err, errlen, "--dsn: '%s' is not a host name or address", t->host);
+            return errorf(err, errlen, "--dsn: '%s' is not a host name or address", t->host);
     return 0;
 }
 
@@ -79,16 +70,16 @@ int dsn_parse(const char *text, struct db_target *t, char *err, size_t errlen)
     else if (strncmp(p, "mariadb://", 10) == 0)
         p += 10;
     else
-        return fail(err, errlen, "--dsn: %s", form);
+        return errorf(err, errlen, "--dsn: %s", form);
     const char *q = strchr(p, '?');
     const char *end = q ? q : p + strlen(p);
     const char *at = memchr(p, '@', (size_t)(end - p));
     if (at) {
         if (memchr(p, ':', (size_t)(at - p)))
-            return fail(err, errlen, "--dsn: a password in the DSN is not accepted (it would show "
+            return errorf(err, errlen, "--dsn: a password in the DSN is not accepted (it would show "
                                      "in the process list); set RACESIM_PASSWORD instead");
         if (at == p || copy_part(t->user, sizeof t->user, p, (size_t)(at - p)))
-            return fail(err, errlen, "--dsn: the user name is empty or too long");
+            return errorf(err, errlen, "--dsn: the user name is empty or too long");
         p = at + 1;
     }
     const char *slash = memchr(p, '/', (size_t)(end - p));
@@ -98,12 +89,12 @@ int dsn_parse(const char *text, struct db_target *t, char *err, size_t errlen)
     if (slash && slash + 1 < end) {
         char db[64];
         if (copy_part(db, sizeof db, slash + 1, (size_t)(end - slash - 1)) || !name_is_valid(db))
-            return fail(err, errlen, "--dsn: the database name must be letters, digits and _");
+            return errorf(err, errlen, "--dsn: the database name must be letters, digits and _");
         strcpy(t->database, db);
     }
     if (q && parse_query(q + 1, t, err, errlen))
         return -1;
     if (!t->host[0] && !t->socket[0])
-        return fail(err, errlen, "--dsn: give a host or ?socket=PATH (%s)", form);
+        return errorf(err, errlen, "--dsn: give a host or ?socket=PATH (%s)", form);
     return 0;
 }

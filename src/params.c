@@ -186,7 +186,7 @@ static int resolve_dist(struct resolver *r, struct param_value *v, const char *t
         char *end;
         errno = 0;
         v->zipf = strncmp(text, "zipf:", 5) == 0 ? strtod(text + 5, &end) : -1;
-        if (v->zipf <= 0 || v->zipf > 10 || errno || *end)
+        if (!(v->zipf > 0 && v->zipf <= 10) || errno || *end)
             return fail(r, "must be 'uniform' or 'zipf:S' with 0 < S <= 10");
     }
     snprintf(v->text, sizeof v->text, "%s", text);

@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "errmsg.h"
 #include <strings.h>
 
 #define TOKENS_MAX 24
@@ -19,13 +21,12 @@ struct parser {
     size_t errlen;
 };
 
+__attribute__((format(printf, 2, 3)))
 static int fail(struct parser *p, const char *fmt, ...)
 {
-    int n = snprintf(p->err, p->errlen, "%s:%d: ", p->path, p->line);
     va_list ap;
     va_start(ap, fmt);
-    if (n >= 0 && (size_t)n < p->errlen)
-        vsnprintf(p->err + n, p->errlen - (size_t)n, fmt, ap);
+    verrorf_at(p->err, p->errlen, p->path, p->line, fmt, ap);
     va_end(ap);
     return -1;
 }

@@ -3,11 +3,12 @@
 
 #include <ctype.h>
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+
+#include "errmsg.h"
 
 #define FILE_MAX (1 << 20)   /* a strategy file is small; refuse anything over 1 MiB */
 
@@ -41,15 +42,6 @@ static char *trim(char *s)
     return s;
 }
 
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-    return -1;
-}
-
 static int add_item(struct sql_file *f, enum item_kind kind, int line, const char *text)
 {
     struct sql_item *items = realloc(f->items, (f->n_items + 1) * sizeof *items);
@@ -67,7 +59,7 @@ static char *read_all(const char *path, char *err, size_t errlen)
 {
     FILE *fp = fopen(path, "rb");
     if (!fp) {
-        fail(err, errlen, "%s: %s", path, strerror(errno));
+        errorf(err, errlen, "%s: %s", path, strerror(errno));
         return NULL;
     }
     char *data = malloc(FILE_MAX + 1);
@@ -76,13 +68,13 @@ static char *read_all(const char *path, char *err, size_t errlen)
     fclose(fp);
     if (bad || n > FILE_MAX) {
         free(data);
-        fail(err, errlen, "%s: %s", path, bad ? "cannot read the file" : "larger than 1 MiB");
+        errorf(err, errlen, "%s: %s", path, bad ? "cannot read the file" : "larger than 1 MiB");
         return NULL;
     }
     data[n] = '\0';
     if (memchr(data, '\0', n)) {
         free(data);
-        fail(err, errlen, "%s: not a text file", path);
+        errorf(err, errlen, "%s: not a text file", path);
         return NULL;
     }
     return data;
@@ -130,7 +122,7 @@ static int split_line(struct splitter *s, char *line, int lineno, char *err, siz
             return add_item(s->f, ITEM_COMMENT, lineno, body);
         }
         if (directive)
-            return fail(err, errlen, "%s:%d: directive inside a statement (is a ';' missing on line %d?)",
+            return errorf(err, errlen, "%s:%d: directive inside a statement (is a ';' missing on line %d?)",
                         s->f->path, lineno, s->stmt_line);
         return 0;
     }
@@ -183,11 +175,11 @@ int sqltext_read(const char *path, struct sql_file *f, char *err, size_t errlen)
         line = nl ? nl + 1 : NULL;
     }
     if (rc == 0 && s.quote)
-        rc = fail(err, errlen, "%s:%d: unterminated string (%c)", path, s.quote_line, s.quote);
+        rc = errorf(err, errlen, "%s:%d: unterminated string (%c)", path, s.quote_line, s.quote);
     if (rc == 0 && s.stmt_line)
-        rc = fail(err, errlen, "%s:%d: statement not terminated by ';'", path, s.stmt_line);
+        rc = errorf(err, errlen, "%s:%d: statement not terminated by ';'", path, s.stmt_line);
     if (rc != 0 && !*err)
-        fail(err, errlen, "%s: out of memory", path);
+        errorf(err, errlen, "%s: out of memory", path);
     free(s.stmt.p);
     free(data);
     if (rc != 0)
@@ -307,14 +299,14 @@ int statement_compile(const char *text, int line, struct names *vars, struct sta
         } else if (*p == '?') {
             statement_free(st);
             free(out.p);
-            return fail(err, errlen, "use :name parameters, not '?'");
+            return errorf(err, errlen, "use :name parameters, not '?'");
         } else if (*p == ':' && param_name_len(p + 1) > 0) {
             size_t n = param_name_len(p + 1);
             char name[128];
             if (n >= sizeof name) {
                 statement_free(st);
                 free(out.p);
-                return fail(err, errlen, "parameter name too long");
+                return errorf(err, errlen, "parameter name too long");
             }
             memcpy(name, p + 1, n);
             name[n] = '\0';
@@ -333,7 +325,7 @@ int statement_compile(const char *text, int line, struct names *vars, struct sta
     st->sql = out.p;
     if (rc != 0) {
         statement_free(st);
-        return fail(err, errlen, "out of memory");
+        return errorf(err, errlen, "out of memory");
     }
     return 0;
 }

@@ -1,28 +1,12 @@
 /* test_hist.c — unit tests for the latency histogram against a sorted-array oracle. */
 #include "hist.h"
 
+#include "check.h"
+
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
-
-static int passed, failed;
-
-/* Records one check: prints "ok" or "FAIL" and the description. */
-__attribute__((format(printf, 2, 3)))
-static void check(int ok, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    printf("%s - ", ok ? "ok  " : "FAIL");
-    vprintf(fmt, ap);
-    printf("\n");
-    va_end(ap);
-    if (ok)
-        passed++;
-    else
-        failed++;
-}
 
 /* splitmix64: small fixed-seed PRNG, so runs are reproducible. */
 static uint64_t rng_state = 0x9e3779b97f4a7c15ull;
@@ -275,6 +259,5 @@ int main(void)
     check_distribution(UNIFORM, 7);
     check_merge();
     check_bars();
-    printf("%d passed, %d failed\n", passed, failed);
-    return failed ? 1 : 0;
+    return check_summary();
 }
