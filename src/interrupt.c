@@ -22,7 +22,7 @@ static void *waiter(void *arg)
     int sig = 0;
     signal_set(&set);
     sigwait(&set, &sig);
-    server_stop(s);    /* thread-safe: waits for a start in progress, then stops and removes */
+    server_stop(s);    /* thread-safe: a start in progress then fails; stops and removes */
     fprintf(stderr, "\nracesim: interrupted (%s); nothing of the run is kept\n", strsignal(sig));
     _exit(128 + sig);
     return NULL;

@@ -108,7 +108,7 @@ int list_print(FILE *out, const char *dir, const char *only, char *err, size_t e
         free(names[i]);
     }
     if (rc == 0 && !found) {
-        snprintf(err, errlen, only ? "--scenario=%s: no such scenario in %s" : "%s%s: no scenarios",
+        snprintf(err, errlen, only ? "--scenario=%s: no such scenario in %s" : "%s%s: no scenarios (RACESIM_STRATEGIES names another strategies folder)",
                  only ? only : "", dir);
         rc = 2;
     }

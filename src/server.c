@@ -1,6 +1,7 @@
-/* server.c — finds, initialises (once, cached), starts and stops racesim's private MariaDB/MySQL server. */
+/* server.c — finds, initialises (cached), starts and stops the private MariaDB/MySQL server. */
 #include "server.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -27,6 +28,7 @@ extern char **environ;
 #define READY_TIMEOUT_MS 30000      /* give up on a server that is not ready after this */
 #define STOP_TIMEOUT_MS 10000       /* SIGTERM grace period before SIGKILL */
 #define VERSION_TIMEOUT_MS 10000    /* `binary --version` must answer within this */
+#define STALE_INIT_S 3600           /* a cache tmp-* dir this old belongs to a dead process */
 #define SOCKET_PATH_LIMIT 100       /* keep DIR/sock well below sun_path's 108 bytes */
 #define INNODB_LOG_SIZE "--innodb-log-file-size=16M"
 
@@ -276,15 +278,15 @@ static bool wait_exit(pid_t pid, long ms, int *st)
     }
 }
 
-/* Stops our child pid: SIGTERM, up to STOP_TIMEOUT_MS, then SIGKILL; always reaps it. A pid
- * that already exited or is no longer our child (so could be reused) is never signalled. */
-static void terminate(pid_t pid)
+/* Stops our child pid: SIGTERM, up to STOP_TIMEOUT_MS, then SIGKILL (at once when not
+ * graceful); always reaps it. A pid that already exited or is no longer our child (so could be
+ * reused) is never signalled. */
+static void terminate(pid_t pid, bool graceful)
 {
     int st;
     if (waitpid(pid, &st, WNOHANG) != 0)
         return;
-    kill(pid, SIGTERM);
-    if (wait_exit(pid, STOP_TIMEOUT_MS, &st))
+    if (graceful && kill(pid, SIGTERM) == 0 && wait_exit(pid, STOP_TIMEOUT_MS, &st))
         return;
     kill(pid, SIGKILL);
     reap(pid);
@@ -498,7 +500,7 @@ static char **installer_env(const char *var)
 }
 
 /* Runs the initialiser into datadir with its output in log_path. Returns the wait status (0 on
- * success) or -1; tool gets the program that ran. */
+ * success) or -1; tool gets the program that ran ("" when no installer was found). */
 static int run_installer(const struct server *s, const char *datadir, const char *log_path,
                          char *tool, size_t n)
 {
@@ -514,7 +516,7 @@ static int run_installer(const struct server *s, const char *datadir, const char
         return run_logged(s->binary, argv, environ, log_path);
     }
     if (!find_installer(s->binary, tool, n)) {
-        fmt(tool, n, "mariadb-install-db");
+        tool[0] = '\0';
         errno = ENOENT;
         return -1;
     }
@@ -537,7 +539,8 @@ static enum server_status init_cache(const struct server *s, const char *root, c
     if (fmt(tmp, sizeof tmp, "%s/tmp-XXXXXX", root) != 0 || !mkdtemp(tmp))
         return fail(SERVER_FAILED, err, errlen, "cannot create a directory in %s: %s",
                     root, strerror(errno));
-    if (fmt(data, sizeof data, "%s/data", tmp) != 0 || fmt(log, sizeof log, "%s/install.log", tmp) != 0 ||
+    if (fmt(data, sizeof data, "%s/data", tmp) != 0 ||
+        fmt(log, sizeof log, "%s/install.log", tmp) != 0 ||
         fmt(kept, sizeof kept, "%s/install-%s.log", root, key) != 0) {
         remove_tree(tmp);
         return fail(SERVER_FAILED, err, errlen, "cache path too long under %s", root);
@@ -550,6 +553,9 @@ static enum server_status init_cache(const struct server *s, const char *root, c
         describe_status(st, how, sizeof how);
         bool have_log = rename(log, kept) == 0;
         remove_tree(tmp);
+        if (st < 0 && !tool[0])
+            return fail(SERVER_FAILED, err, errlen, "no mariadb-install-db or mysql_install_db "
+                        "next to %s or in PATH (both come with mariadb-server)", s->binary);
         if (st < 0)
             return fail(SERVER_FAILED, err, errlen, "cannot run %s: %s", tool, strerror(saved));
         return fail(SERVER_FAILED, err, errlen, "initialising a data directory with %s failed "
@@ -565,6 +571,25 @@ static enum server_status init_cache(const struct server *s, const char *root, c
     return SERVER_OK;
 }
 
+/* Removes tmp-* directories under root older than STALE_INIT_S: initialisations whose process
+ * died (a live one takes seconds, so an old one is never still in use). Ignores errors. */
+static void sweep_stale(const char *root)
+{
+    DIR *d = opendir(root);
+    if (!d)
+        return;
+    time_t now = time(NULL);
+    for (struct dirent *e; (e = readdir(d)) != NULL; ) {
+        char path[PATH_MAX];
+        struct stat st;
+        if (strncmp(e->d_name, "tmp-", 4) == 0 &&
+            fmt(path, sizeof path, "%s/%s", root, e->d_name) == 0 &&
+            lstat(path, &st) == 0 && S_ISDIR(st.st_mode) && now - st.st_mtime > STALE_INIT_S)
+            remove_tree(path);
+    }
+    closedir(d);
+}
+
 /* Fills datadir with the cached, initialised data directory for this server version,
  * creating it first if needed. */
 static enum server_status ensure_cache(const struct server *s, char *datadir, size_t n,
@@ -574,6 +599,7 @@ static enum server_status ensure_cache(const struct server *s, char *datadir, si
     enum server_status r = cache_root(root, sizeof root, err, errlen);
     if (r != SERVER_OK)
         return r;
+    sweep_stale(root);
     cache_key(s->version, key, sizeof key);
     if (fmt(datadir, n, "%s/datadir-%s", root, key) != 0)
         return fail(SERVER_FAILED, err, errlen, "cache path too long under %s", root);
@@ -606,21 +632,23 @@ static enum server_status copy_data(const char *cached, const char *dir, char *e
     char cp[PATH_MAX], data[PATH_MAX], log[PATH_MAX];
     if (!find_in_path("cp", cp, sizeof cp))
         fmt(cp, sizeof cp, "/bin/cp");
-    if (fmt(data, sizeof data, "%s/data", dir) != 0 || fmt(log, sizeof log, "%s/error.log", dir) != 0)
+    if (fmt(data, sizeof data, "%s/data", dir) != 0 ||
+        fmt(log, sizeof log, "%s/error.log", dir) != 0)
         return fail(SERVER_FAILED, err, errlen, "path too long: %s", dir);
     char *argv[] = { cp, "-a", "--reflink=auto", (char *)cached, data, NULL };
     int st = run_logged(cp, argv, environ, log);
+    if (st < 0)
+        return fail(SERVER_FAILED, err, errlen, "cannot run %s: %s", cp, strerror(errno));
     if (st != 0) {
         char line[512], how[64];
         log_last_line(log, line, sizeof line);
         describe_status(st, how, sizeof how);
-        return fail(SERVER_FAILED, err, errlen, "copying %s failed (%s): %s", cached, how,
-                    st < 0 ? strerror(errno) : line);
+        return fail(SERVER_FAILED, err, errlen, "copying %s failed (%s): %s", cached, how, line);
     }
     return SERVER_OK;
 }
 
-/* The server's command line, in strings owned by buf. */
+/* The server's command line; argv points into the other fields. */
 struct server_args {
     char datadir[PATH_MAX + 16], socket[PATH_MAX + 16], pid[PATH_MAX + 16];
     char log[PATH_MAX + 16], tmpdir[PATH_MAX + 16], maxconn[48];
@@ -631,7 +659,7 @@ static int build_args(const struct server *s, const char *dir, unsigned max_conn
                       struct server_args *a)
 {
     if (fmt(a->datadir, sizeof a->datadir, "--datadir=%s/data", dir) != 0 ||
-        fmt(a->socket, sizeof a->socket, "--socket=%s", s->socket) != 0 ||
+        fmt(a->socket, sizeof a->socket, "--socket=%s/sock", dir) != 0 ||
         fmt(a->pid, sizeof a->pid, "--pid-file=%s/pid", dir) != 0 ||
         fmt(a->log, sizeof a->log, "--log-error=%s/error.log", dir) != 0 ||
         fmt(a->tmpdir, sizeof a->tmpdir, "--tmpdir=%s", dir) != 0)
@@ -658,49 +686,70 @@ static int build_args(const struct server *s, const char *dir, unsigned max_conn
     return 0;
 }
 
-/* Forks the server with output in dir/error.log and publishes its pid in s, unless s was
- * stopped meanwhile. */
-static enum server_status spawn_server(struct server *s, const char *dir, unsigned max_conn,
-                                       char *err, size_t errlen)
+/* Copies the cached data dir in and forks the server (output in dir/error.log), publishing its
+ * pid in s, unless s was stopped meanwhile. Holds the lock throughout, so a concurrent stop
+ * waits for the copy (tens of ms) instead of racing cp for the directory. */
+static enum server_status copy_and_spawn(struct server *s, const char *cached, const char *dir,
+                                         unsigned max_conn, char *err, size_t errlen)
 {
     struct server_args a;
     char log[PATH_MAX];
     if (build_args(s, dir, max_conn, &a) != 0 || fmt(log, sizeof log, "%s/error.log", dir) != 0)
         return fail(SERVER_FAILED, err, errlen, "path too long: %s", dir);
-    int fd = open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-    if (fd < 0)
-        return fail(SERVER_FAILED, err, errlen, "cannot open %s: %s", log, strerror(errno));
-    enum server_status r = SERVER_OK;
     pthread_mutex_lock(&server_lock);
-    if (!s->dir[0])
-        r = fail(SERVER_FAILED, err, errlen, "server stopped while starting");
-    else if ((s->pid = spawn(s->binary, a.argv, environ, fd)) < 0)
-        r = fail(SERVER_FAILED, err, errlen, "cannot fork: %s", strerror(errno));
-    if (s->pid < 0)
+    enum server_status r = s->dir[0] ? copy_data(cached, dir, err, errlen)
+                                     : fail(SERVER_FAILED, err, errlen,
+                                            "server stopped while starting");
+    int fd = r == SERVER_OK ? open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600) : -1;
+    if (r == SERVER_OK && fd < 0)
+        r = fail(SERVER_FAILED, err, errlen, "cannot open %s: %s", log, strerror(errno));
+    if (r == SERVER_OK && (s->pid = spawn(s->binary, a.argv, environ, fd)) < 0) {
         s->pid = 0;
+        r = fail(SERVER_FAILED, err, errlen, "cannot fork: %s", strerror(errno));
+    }
     pthread_mutex_unlock(&server_lock);
-    close(fd);
+    if (fd >= 0)
+        close(fd);
     return r;
 }
 
-/* True when something accepts connections on the unix socket at path. */
-static bool socket_accepts(const char *path)
+/* Non-blocking connect to the unix socket at path: the fd, or -1 when nothing listens yet. */
+static int probe_connect(const char *path)
 {
     struct sockaddr_un addr = { .sun_family = AF_UNIX };
     struct stat st;
     if (stat(path, &st) != 0 || !S_ISSOCK(st.st_mode) ||
         fmt(addr.sun_path, sizeof addr.sun_path, "%s", path) != 0)
+        return -1;
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+    if (fd >= 0 && connect(fd, (struct sockaddr *)&addr, sizeof addr) != 0) {
+        close(fd);
+        fd = -1;
+    }
+    return fd;
+}
+
+/* Advances the readiness probe: connects once the socket exists, then waits on that one
+ * connection for the server's greeting (or error) packet. The socket accepts connect(2) as
+ * soon as the server listens, well before it serves them or handles SIGTERM (MariaDB 10.11
+ * can hang for good on a SIGTERM in that window), so only a greeting means ready. */
+static bool probe_ready(const char *path, int *probe)
+{
+    if (*probe < 0 && (*probe = probe_connect(path)) < 0)
         return false;
-    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd < 0)
-        return false;
-    bool ok = connect(fd, (struct sockaddr *)&addr, sizeof addr) == 0;
-    close(fd);
-    return ok;
+    char buf[256];
+    ssize_t got = recv(*probe, buf, sizeof buf, MSG_DONTWAIT);
+    if (got >= 5)   /* 4-byte packet header plus at least a protocol version or 0xff */
+        return true;
+    if (got == 0 || (got < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) {
+        close(*probe);   /* closed on us: try a new connection next time */
+        *probe = -1;
+    }
+    return false;
 }
 
 /* One readiness check under the lock: 1 ready, 0 not yet, -1 failed (err filled). */
-static int check_ready(struct server *s, const char *log, char *err, size_t errlen)
+static int check_ready(struct server *s, const char *log, int *probe, char *err, size_t errlen)
 {
     char line[512], how[64];
     int st;
@@ -709,8 +758,10 @@ static int check_ready(struct server *s, const char *log, char *err, size_t errl
         return -1;
     }
     pid_t r = waitpid(s->pid, &st, WNOHANG);
-    if (r == 0)
-        return socket_accepts(s->socket) ? 1 : 0;
+    if (r == 0) {
+        s->ready = probe_ready(s->socket, probe);
+        return s->ready ? 1 : 0;
+    }
     s->pid = 0;
     log_last_line(log, line, sizeof line);
     describe_status(r < 0 ? -1 : st, how, sizeof how);
@@ -718,26 +769,27 @@ static int check_ready(struct server *s, const char *log, char *err, size_t errl
     return -1;
 }
 
-/* Polls every POLL_MS until the server accepts connections, exits, or READY_TIMEOUT_MS. */
+/* Polls every POLL_MS until the server greets a client, exits, or READY_TIMEOUT_MS. */
 static enum server_status wait_ready(struct server *s, const char *dir, char *err, size_t errlen)
 {
     char log[PATH_MAX], line[512];
+    int probe = -1, r = 0;
     if (fmt(log, sizeof log, "%s/error.log", dir) != 0)
         return fail(SERVER_FAILED, err, errlen, "path too long: %s", dir);
-    long long deadline = now_ms() + READY_TIMEOUT_MS;
-    for (;;) {
+    for (long long deadline = now_ms() + READY_TIMEOUT_MS; r == 0 && now_ms() < deadline; ) {
         pthread_mutex_lock(&server_lock);
-        int r = check_ready(s, log, err, errlen);
+        r = check_ready(s, log, &probe, err, errlen);
         pthread_mutex_unlock(&server_lock);
-        if (r != 0)
-            return r > 0 ? SERVER_OK : SERVER_FAILED;
-        if (now_ms() >= deadline)
-            break;
-        sleep_ms(POLL_MS);
+        if (r == 0)
+            sleep_ms(POLL_MS);
     }
+    if (probe >= 0)
+        close(probe);
+    if (r != 0)
+        return r > 0 ? SERVER_OK : SERVER_FAILED;
     log_last_line(log, line, sizeof line);
-    return fail(SERVER_FAILED, err, errlen, "server not accepting connections on %s after %d s: %s",
-                s->socket, READY_TIMEOUT_MS / 1000, line);
+    return fail(SERVER_FAILED, err, errlen, "server not ready on %s/sock after %d s: %s",
+                dir, READY_TIMEOUT_MS / 1000, line);
 }
 
 /* Creates the run directory and publishes it (and the socket path) in s. */
@@ -756,6 +808,8 @@ static enum server_status publish_run_dir(struct server *s, char *dir, size_t n,
 
 /* ---- public API ------------------------------------------------------------------------- */
 
+/* See server.h. The run directory is made and published first, so a concurrent server_stop
+ * at any later point clears s->dir, which makes this start fail and clean up. */
 enum server_status server_start(struct server *s, const struct server_options *o,
                                 char *err, size_t errlen)
 {
@@ -765,33 +819,30 @@ enum server_status server_start(struct server *s, const struct server_options *o
     pthread_mutex_unlock(&server_lock);
     if (err && errlen)
         err[0] = '\0';
-    enum server_status r = find_binary(s->binary, sizeof s->binary, err, errlen);
+    enum server_status r = publish_run_dir(s, dir, sizeof dir, err, errlen);
+    if (r == SERVER_OK)
+        r = find_binary(s->binary, sizeof s->binary, err, errlen);
     if (r == SERVER_OK)
         r = read_version(s, err, errlen);
     if (r == SERVER_OK)
         r = ensure_cache(s, cached, sizeof cached, err, errlen);
-    if (r != SERVER_OK)
-        return r;
-    r = publish_run_dir(s, dir, sizeof dir, err, errlen);
     if (r == SERVER_OK)
-        r = copy_data(cached, dir, err, errlen);
-    if (r == SERVER_OK)
-        r = spawn_server(s, dir, o ? o->max_connections : 0, err, errlen);
+        r = copy_and_spawn(s, cached, dir, o ? o->max_connections : 0, err, errlen);
     if (r == SERVER_OK)
         r = wait_ready(s, dir, err, errlen);
-    if (r != SERVER_OK) {
+    if (r != SERVER_OK)
         server_stop(s);
-        remove_tree(dir);   /* in case a concurrent stop raced with the copy */
-    }
     return r;
 }
 
+/* See server.h. Holds server_lock throughout, so concurrent calls run one after the other. */
 void server_stop(struct server *s)
 {
     pthread_mutex_lock(&server_lock);
     if (s->pid > 0)
-        terminate(s->pid);
+        terminate(s->pid, s->ready);
     s->pid = 0;
+    s->ready = false;
     remove_tree(s->dir);
     s->dir[0] = '\0';
     s->socket[0] = '\0';

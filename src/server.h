@@ -22,20 +22,23 @@ struct server {
     char socket[PATH_MAX];      /* unix socket to connect to */
     char binary[PATH_MAX];      /* the server binary used */
     char version[128];          /* what `binary --version` printed, trimmed */
+    bool ready;                 /* greeted a client; until then server_stop SIGKILLs at once */
 };
 
 /* Starts a private server: finds mariadbd or mysqld (RACESIM_MYSQLD overrides), initialises a
  * data directory once into a cache ($XDG_CACHE_HOME/racesim or ~/.cache/racesim), copies it into
  * a fresh temp directory, starts the server there on a unix socket with --skip-networking, and
- * waits until it accepts connections. The server dies with this process (PR_SET_PDEATHSIG),
- * more exactly with the calling thread: call it from a thread that outlives the server (main).
+ * waits until it greets a client on the socket. The server dies with this process
+ * (PR_SET_PDEATHSIG), more exactly with the calling thread: call it from a thread that outlives
+ * the server (main).
  * The process must not reap children it did not start (no SIGCHLD SIG_IGN, no wait(-1)).
  * Returns SERVER_OK, or another status with a one-line reason in err; on failure nothing it
- * created is left behind (except the cache, and an installer log there when initialising failed). */
+ * created is left behind (except the cache, and an installer log there if initialising failed). */
 enum server_status server_start(struct server *s, const struct server_options *o,
                                 char *err, size_t errlen);
 
-/* Stops the server (SIGTERM, then SIGKILL after 10 s), reaps it and removes its temp
+/* Stops the server (SIGTERM, then SIGKILL after 10 s; SIGKILL at once if it never became
+ * ready, as a server still starting may ignore SIGTERM), reaps it and removes its temp
  * directory. Safe to call twice, on a zeroed struct and after a failed server_start. Thread-safe:
  * any thread may call it, even while another is still inside server_start for s (that start then
  * fails). Not async-signal-safe (locks a mutex, waits): call it from a signal-handling thread
