@@ -17,7 +17,8 @@
 
 /* What a run holds while it runs; torn down in one place. */
 struct session {
-    struct server server;
+    struct server server;      /* shared with the signal thread: read it through server_snapshot */
+    pid_t server_pid;
     db_conn *admin;
     struct db_target target;
 };
@@ -127,10 +128,13 @@ static int open_target(const struct options *o, struct session *s, struct run_re
     enum server_status st = server_start(&s->server, &so, msg, sizeof msg);
     if (st != SERVER_OK)
         return fail(err, errlen, 3, msg);
-    snprintf(s->target.socket, sizeof s->target.socket, "%s", s->server.socket);
+    struct server started;     /* the signal thread may stop s->server at any time: read a copy */
+    server_snapshot(&s->server, &started);
+    s->server_pid = started.pid;
+    snprintf(s->target.socket, sizeof s->target.socket, "%s", started.socket);
     snprintf(s->target.user, sizeof s->target.user, "root");
     snprintf(r->server, sizeof r->server, "private, %.300s on a unix socket (removed after the run)",
-             s->server.binary);
+             started.binary);
     r->private_server = true;
     return 0;
 }
@@ -180,7 +184,7 @@ static int run_buyers(const struct options *o, struct session *s, struct run_rep
         .isolation = o->isolation,
         .units_param = r->scenario.units[0] ? scenario_param(&r->scenario, r->scenario.units) : -1,
         .progress = !o->quiet && isatty(STDERR_FILENO),
-        .observe_pid = r->private_server ? (int)s->server.pid : -1,
+        .observe_pid = r->private_server ? (int)s->server_pid : -1,
     };
     enum engine_status st = engine_run(&cfg, &r->result, err, errlen);
     r->peak_rss_kb = peak_rss_kb();

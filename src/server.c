@@ -835,6 +835,14 @@ enum server_status server_start(struct server *s, const struct server_options *o
     return r;
 }
 
+/* See server.h. */
+void server_snapshot(struct server *s, struct server *copy)
+{
+    pthread_mutex_lock(&server_lock);
+    *copy = *s;
+    pthread_mutex_unlock(&server_lock);
+}
+
 /* See server.h. Holds server_lock throughout, so concurrent calls run one after the other. */
 void server_stop(struct server *s)
 {

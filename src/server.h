@@ -45,4 +45,8 @@ enum server_status server_start(struct server *s, const struct server_options *o
  * (sigwait), never from a signal handler. */
 void server_stop(struct server *s);
 
+/* Copies *s into *copy under the lock server_stop takes, so a thread can read the server's
+ * fields while another may stop it. Never fails. */
+void server_snapshot(struct server *s, struct server *copy);
+
 #endif
