@@ -43,25 +43,22 @@ static int map_columns(struct interp *it, size_t i, bool *known)
     return 0;
 }
 
+/* Fails with file:line when a step uses a :name nobody supplies before it. */
 static int check_known(const struct script *s, const struct step *st, const bool *known,
                        char *err, size_t errlen)
 {
-    const struct operand *ops[2] = {&st->a, &st->b};
+    int unknown = -1;
     for (size_t k = 0; st->kind == STEP_SQL && k < st->stmt.n_vars; k++)
         if (!known[st->stmt.vars[k]])
-            goto unknown_sql;
+            unknown = st->stmt.vars[k];
+    const struct operand *ops[2] = {&st->a, &st->b};
     for (int k = 0; st->kind == STEP_REQUIRE && k < 2; k++)
-        if (ops[k]->kind == OPERAND_VAR && !known[ops[k]->var]) {
-            snprintf(err, errlen, "%s:%d: :%s is neither a scenario parameter nor a column of an "
-                     "earlier SELECT", s->path, st->line, s->vars.v[ops[k]->var]);
-            return -1;
-        }
-    return 0;
-unknown_sql:
-    for (size_t k = 0; k < st->stmt.n_vars; k++)
-        if (!known[st->stmt.vars[k]])
-            snprintf(err, errlen, "%s:%d: :%s is neither a scenario parameter nor a column of an "
-                     "earlier SELECT", s->path, st->line, s->vars.v[st->stmt.vars[k]]);
+        if (ops[k]->kind == OPERAND_VAR && !known[ops[k]->var])
+            unknown = ops[k]->var;
+    if (unknown < 0)
+        return 0;
+    snprintf(err, errlen, "%s:%d: :%s is neither a scenario parameter nor a column of an earlier "
+             "SELECT", s->path, st->line, s->vars.v[unknown]);
     return -1;
 }
 
