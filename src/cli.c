@@ -238,11 +238,16 @@ int cli_parse(int argc, char **argv, struct options *o, char *err, size_t errlen
                 return 2;
             continue;
         }
-        if (!v) {
-            if (i + 1 >= argc || strncmp(argv[i + 1], "--", 2) == 0)
+        if (!v && (i + 1 >= argc || strncmp(argv[i + 1], "--", 2) == 0)) {
+            /* a scenario flag (--any-seat), or a value missing: the scenario knows which */
+            if (apply(o, name, "", err, errlen) != 1)
                 return fail(err, errlen, "--%s needs a value (--%s=VALUE)", name, name);
-            v = argv[++i];
+            if (add_override(o, name, NULL, err, errlen))
+                return 2;
+            continue;
         }
+        if (!v)
+            v = argv[++i];
         int rc = apply(o, name, v, err, errlen);
         if (rc == 1)
             rc = add_override(o, name, v, err, errlen);

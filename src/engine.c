@@ -191,7 +191,7 @@ static void window_sleep(void *ctx)
 static void fill_vars(struct buyer *b, int round)
 {
     const struct engine_config *cfg = b->e->cfg;
-    params_draw(cfg->params, &b->workload, b->draw);
+    params_draw(cfg->params, &b->workload, b->id, round, b->draw);
     for (size_t i = 0; i < cfg->script->vars.n; i++) {
         const struct var_binding *vb = &b->e->bindings[i];
         int64_t v = 0;

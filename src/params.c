@@ -4,6 +4,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,7 +16,10 @@
 struct expr {
     const char *p;
     const struct params *params;
-    const char *bad;     /* first error, static text */
+    const char *bad;          /* first error, static text */
+    const int64_t *draw;      /* per purchase: the values drawn so far; NULL while resolving */
+    int64_t user, round;      /* per purchase: the buyer and the round */
+    bool per_purchase;        /* while resolving: the expression names a value drawn per purchase */
 };
 
 static void skip_space(struct expr *e)
@@ -26,18 +30,30 @@ static void skip_space(struct expr *e)
 
 static int64_t expr_sum(struct expr *e);
 
+/* A name's value. While resolving, a per-purchase name (user, round, a drawn parameter) only
+ * marks the expression as per purchase and counts as 1. */
 static int64_t name_value(struct expr *e, const char *name)
 {
     if (strcmp(name, "users") == 0)
         return e->params->users;
     if (strcmp(name, "rounds") == 0)
         return e->params->rounds;
+    bool is_user = strcmp(name, "user") == 0, is_round = strcmp(name, "round") == 0;
     int i = scenario_param(e->params->sc, name);
-    if (i < 0 || (size_t)i >= e->params->n || e->params->v[i].kind != PARAM_INT) {
-        e->bad = "names a parameter that is not a single value declared above";
+    bool known = is_user || is_round || (i >= 0 && (size_t)i < e->params->n
+                                         && e->params->v[i].kind != PARAM_DIST);
+    if (!known) {
+        e->bad = "names something that is not a parameter declared above (or users, rounds, "
+                 "user, round)";
         return 0;
     }
-    return e->params->v[i].lo;
+    if (!is_user && !is_round && e->params->v[i].kind == PARAM_INT)
+        return e->params->v[i].lo;
+    if (!e->draw) {
+        e->per_purchase = true;
+        return 1;
+    }
+    return is_user ? e->user : is_round ? e->round : e->draw[i];
 }
 
 static int64_t expr_atom(struct expr *e)
@@ -84,17 +100,19 @@ static int64_t expr_product(struct expr *e)
     for (;;) {
         skip_space(e);
         char op = *e->p;
-        if (op != '*' && op != '/')
+        if (op != '*' && op != '/' && op != '%')
             return v;
         e->p++;
         int64_t r = expr_atom(e);
         if (op == '*' && __builtin_mul_overflow(v, r, &v))
             e->bad = "overflows";
-        if (op == '/') {
+        if (op == '/' || op == '%') {
             if (r == 0)
                 e->bad = "divides by zero";
+            else if (r == -1 && v == INT64_MIN)
+                e->bad = "overflows";
             else
-                v /= r;
+                v = op == '/' ? v / r : v % r;
         }
     }
 }
@@ -114,22 +132,22 @@ static int64_t expr_sum(struct expr *e)
     }
 }
 
-/* Evaluates text; returns 0 with *out, or -1 with e.bad describing why. */
-static int evaluate(const struct params *p, const char *text, int64_t *out, const char **why)
+/* Evaluates e->p to its end; returns 0 with *out, or -1 with e->bad describing why. */
+static int evaluate(struct expr *e, int64_t *out)
 {
-    struct expr e = {.p = text, .params = p};
-    *out = expr_sum(&e);
-    skip_space(&e);
-    if (!e.bad && *e.p)
-        e.bad = "is not an integer expression";
-    *why = e.bad;
-    return e.bad ? -1 : 0;
+    *out = expr_sum(e);
+    skip_space(e);
+    if (!e->bad && *e->p)
+        e->bad = "is not an integer expression";
+    return e->bad ? -1 : 0;
 }
 
 struct resolver {
     struct params *p;
     const struct param_decl *d;
-    const char *override;    /* the override's value, or NULL when using the default */
+    bool override_given;     /* the command line names this parameter */
+    const char *override;    /* the override's value, or NULL when using the default (or a flag
+                                given without a value) */
     char *err;
     size_t errlen;
 };
@@ -139,6 +157,8 @@ static int fail(struct resolver *r, const char *fmt, ...)
     int n;
     if (r->override)
         n = snprintf(r->err, r->errlen, "--%s=%s: ", r->d->name, r->override);
+    else if (r->override_given)
+        n = snprintf(r->err, r->errlen, "--%s: ", r->d->name);
     else
         n = snprintf(r->err, r->errlen, "%s:%d: ", r->p->sc->path, r->d->line);
     va_list ap;
@@ -165,9 +185,11 @@ static int bound(struct resolver *r, const char *text, int64_t *out)
 {
     if (r->override)
         return override_int(r, text, out);
-    const char *why;
-    if (evaluate(r->p, text, out, &why))
-        return fail(r, "'%s' %s", text, why);
+    struct expr e = {.p = text, .params = r->p};
+    if (evaluate(&e, out))
+        return fail(r, "'%s' %s", text, e.bad);
+    if (e.per_purchase)
+        return fail(r, "'%s': a range's ends must be values for the whole run", text);
     return 0;
 }
 
@@ -240,6 +262,24 @@ static int resolve_range(struct resolver *r, struct param_value *v, const char *
     return 0;
 }
 
+/* A flag: off by default; "--NAME" alone, =1, =yes, =on or =true turn it on. */
+static int resolve_flag(struct resolver *r, struct param_value *v)
+{
+    const char *t = r->override;
+    if (!t || strcmp(t, "1") == 0 || strcmp(t, "yes") == 0 || strcmp(t, "on") == 0
+        || strcmp(t, "true") == 0)
+        v->lo = r->override_given ? 1 : 0;
+    else if (strcmp(t, "0") == 0 || strcmp(t, "no") == 0 || strcmp(t, "off") == 0
+             || strcmp(t, "false") == 0)
+        v->lo = 0;
+    else
+        return fail(r, "is a flag: give --%s alone, or =yes / =no", r->d->name);
+    v->kind = PARAM_INT;
+    v->hi = v->lo;
+    snprintf(v->text, sizeof v->text, "%s", v->lo ? "yes" : "no");
+    return 0;
+}
+
 static int resolve_one(struct resolver *r, struct param_value *v)
 {
     const char *text = r->override ? r->override : r->d->lo;
@@ -249,11 +289,33 @@ static int resolve_one(struct resolver *r, struct param_value *v)
         return resolve_dist(r, v, text);
     if (v->kind == PARAM_RANGE)
         return resolve_range(r, v, text);
-    if (bound(r, text, &v->lo) || check_min(r, v->lo))
+    if (r->d->flag)
+        return resolve_flag(r, v);
+    if (!r->override) {
+        struct expr e = {.p = text, .params = r->p};
+        if (evaluate(&e, &v->lo))
+            return fail(r, "'%s' %s", text, e.bad);
+        if (e.per_purchase) {        /* e.g. "(from + shift - 1) % accounts + 1" */
+            v->kind = PARAM_DERIVED;
+            snprintf(v->text, sizeof v->text, "%s", text);
+            return 0;
+        }
+    } else if (override_int(r, text, &v->lo)) {
+        return -1;
+    }
+    if (check_min(r, v->lo))
         return -1;
     v->hi = v->lo;
     snprintf(v->text, sizeof v->text, "%lld", (long long)v->lo);
     return 0;
+}
+
+bool param_name_matches(const char *option, const char *name)
+{
+    for (; *option && *name; option++, name++)
+        if (*option != *name && !(*option == '-' && *name == '_'))
+            return false;
+    return *option == *name;
 }
 
 int params_resolve(const struct scenario *sc, int64_t users, int64_t rounds,
@@ -267,9 +329,13 @@ int params_resolve(const struct scenario *sc, int64_t users, int64_t rounds,
     for (size_t i = 0; i < sc->n_params; i++) {
         struct resolver r = {.p = out, .d = &sc->params[i], .err = err, .errlen = errlen};
         for (size_t k = 0; k < n_ov; k++)
-            if (strcmp(ov[k].name, sc->params[i].name) == 0)
+            if (param_name_matches(ov[k].name, sc->params[i].name)) {
+                r.override_given = true;
                 r.override = ov[k].value;
-        int rc = resolve_one(&r, &out->v[i]);
+            }
+        int rc = r.override_given && !r.override && !r.d->flag
+                     ? fail(&r, "needs a value (--%s=VALUE)", r.d->name)
+                     : resolve_one(&r, &out->v[i]);
         out->n = i + 1;
         if (rc) {
             params_free(out);
@@ -293,11 +359,15 @@ static int64_t draw_zipf(const struct param_value *v, struct rng *r)
     return v->lo + (int64_t)lo;
 }
 
-void params_draw(const struct params *p, struct rng *r, int64_t *out)
+void params_draw(const struct params *p, struct rng *r, int64_t user, int64_t round, int64_t *out)
 {
     for (size_t i = 0; i < p->n; i++) {
         const struct param_value *v = &p->v[i];
-        if (v->kind == PARAM_DIST)
+        if (v->kind == PARAM_DERIVED) {
+            struct expr e = {.p = v->text, .params = p, .draw = out, .user = user, .round = round};
+            if (evaluate(&e, &out[i]))
+                out[i] = 0;              /* only division by zero can fail here */
+        } else if (v->kind == PARAM_DIST)
             out[i] = 0;
         else if (v->kind == PARAM_INT || v->lo == v->hi)
             out[i] = v->lo;

@@ -2,6 +2,7 @@
 #ifndef RACESIM_PARAMS_H
 #define RACESIM_PARAMS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -9,12 +10,14 @@
 #include "scenario.h"
 
 struct param_value {
-    enum param_kind kind;
+    enum param_kind kind;  /* as declared, except that an INT whose expression names a value
+                              drawn per purchase (or user, round) becomes PARAM_DERIVED */
     int64_t lo, hi;      /* INT: lo == hi; RANGE: the bounds */
     double zipf;         /* DIST: the exponent, 0 for uniform */
     int by;              /* RANGE: index of its DIST parameter, -1 for uniform */
     double *cdf;         /* RANGE drawn by zipf: cumulative weights of lo..hi (owned) */
-    char text[PARAM_TEXT_MAX + 16];   /* as resolved, for reports: "5000", "1..30", "zipf:0.99" */
+    char text[PARAM_TEXT_MAX + 16];   /* as resolved, for reports: "5000", "1..30", "zipf:0.99";
+                                         DERIVED: the expression */
 };
 
 struct params {
@@ -37,9 +40,13 @@ int params_resolve(const struct scenario *sc, int64_t users, int64_t rounds,
                    const struct param_override *ov, size_t n_ov, struct params *out,
                    char *err, size_t errlen);
 
-/* Draws one purchase's values: out[i] for parameter i (INT: its value; RANGE: a draw; DIST: 0).
- * Uses only r: no shared state is written. */
-void params_draw(const struct params *p, struct rng *r, int64_t *out);
+/* Draws one purchase's values: out[i] for parameter i (INT: its value; RANGE: a draw; DERIVED:
+ * its expression over the values before it, user and round; DIST: 0). Uses only r: no shared
+ * state is written. */
+void params_draw(const struct params *p, struct rng *r, int64_t user, int64_t round, int64_t *out);
+
+/* Returns true when a command-line option name (any-seat) names parameter name (any_seat). */
+bool param_name_matches(const char *option, const char *name);
 
 /* Frees what params_resolve allocated. */
 void params_free(struct params *p);

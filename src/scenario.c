@@ -84,6 +84,11 @@ static int param_value(struct parser *p, struct param_decl *d, char *value)
         *min = '\0';
     }
     value = trim(value);
+    if (strcmp(value, "flag") == 0) {
+        d->kind = PARAM_INT;
+        d->flag = true;
+        return copy_text(p, d->lo, "0");
+    }
     if (strcmp(value, "uniform") == 0 || strncmp(value, "zipf:", 5) == 0) {
         d->kind = PARAM_DIST;
         return copy_text(p, d->lo, value);

@@ -11,6 +11,7 @@ enum param_kind {
     PARAM_INT,      /* one value for the run: "10 * users" */
     PARAM_RANGE,    /* drawn per purchase: "1..30", "1..products by skew" */
     PARAM_DIST,     /* a distribution other params are drawn by: "uniform", "zipf:0.99" */
+    PARAM_DERIVED,  /* after resolving only: an expression over drawn values, user and round */
 };
 
 #define PARAM_TEXT_MAX 96
@@ -22,6 +23,7 @@ struct param_decl {
     char hi[PARAM_TEXT_MAX];     /* RANGE: high end */
     char by[64];                 /* RANGE: the DIST parameter it is drawn by, "" = uniform */
     long long min;               /* smallest value allowed (default 0) */
+    bool flag;                   /* "= flag": 0, or 1 when given as --NAME alone */
     char description[160];
     int line;
 };

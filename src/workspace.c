@@ -130,7 +130,7 @@ static enum workspace_status bind_values(const struct scenario *sc, const struct
             values[k] = p->v[i].lo;
         else {
             snprintf(err, errlen, "%s:%d: :%s is not a single-value parameter (setup and invariants "
-                     "cannot use a value drawn per purchase)", sc->path, st->line, name);
+                     "cannot use a value drawn or computed per purchase)", sc->path, st->line, name);
             return WORKSPACE_BAD_SCENARIO;
         }
     }

@@ -142,6 +142,52 @@ static void test_scenario_parse(void)
 
 /* ---- defaults ------------------------------------------------------------------------- */
 
+/* A default naming a drawn value (or user, round) is computed per purchase from the draws. */
+static void test_derived(void)
+{
+    char path[512], err[ERRLEN];
+    struct scenario sc;
+    struct params p;
+    const char *text =
+        "-- @param accounts = 10\n"
+        "-- @param from = 1..accounts\n"
+        "-- @param shift = 1..accounts - 1\n"
+        "-- @param to = (from + shift - 1) % accounts + 1\n"
+        "-- @param mine = user * 100 + round\n"
+        "-- @param any = flag\n"
+        "-- @setup\nSELECT 1;\n";
+    if (!check(scenario_from(text, &sc, path, err) == 0, "derived scenario parses %s", err))
+        return;
+    if (check(params_resolve(&sc, 4, 2, NULL, 0, &p, err, ERRLEN) == 0, "derived resolves %s", err)) {
+        check(p.v[3].kind == PARAM_DERIVED && p.v[4].kind == PARAM_DERIVED, "to and mine are per purchase");
+        check(p.v[5].kind == PARAM_INT && p.v[5].lo == 0, "a flag is off by default");
+        struct rng r;
+        rng_seed(&r, 5, 1);
+        int good = 1;
+        for (int i = 0; i < 2000; i++) {
+            int64_t out[8];
+            params_draw(&p, &r, 3, 2, out);
+            if (out[3] < 1 || out[3] > 10 || out[3] == out[1] || out[4] != 302)
+                good = 0;
+        }
+        check(good, "to is another account than from, in range; mine = user * 100 + round");
+        params_free(&p);
+    }
+    struct param_override on = {"any", NULL}, off = {"any", "no"}, bad = {"any", "maybe"}, need = {"accounts", NULL};
+    check(params_resolve(&sc, 4, 2, &on, 1, &p, err, ERRLEN) == 0 && p.v[5].lo == 1, "--any alone turns the flag on");
+    params_free(&p);
+    check(params_resolve(&sc, 4, 2, &off, 1, &p, err, ERRLEN) == 0 && p.v[5].lo == 0, "--any=no turns it off");
+    params_free(&p);
+    check(params_resolve(&sc, 4, 2, &bad, 1, &p, err, ERRLEN) == -1 && strstr(err, "--any=maybe: is a flag"),
+          "--any=maybe is refused (%s)", err);
+    check(params_resolve(&sc, 4, 2, &need, 1, &p, err, ERRLEN) == -1 && strstr(err, "--accounts: needs a value"),
+          "--accounts alone is refused (%s)", err);
+    check(param_name_matches("any-seat", "any_seat") && !param_name_matches("any-seat", "any_seats")
+              && param_name_matches("qty", "qty") && !param_name_matches("qt", "qty"),
+          "--any-seat names any_seat");
+    scenario_free(&sc);
+}
+
 static void test_defaults(void)
 {
     char path[PATH_MAX], err[ERRLEN] = "";
@@ -201,11 +247,15 @@ static void test_defaults(void)
 
     default_error("divides by zero", "-- @param a = 1\n-- @param x = 1 / (a - 1)\n-- @setup\nSELECT 1;\n", 2,
                   "divides by zero");
-    default_error("unknown name", "-- @param x = nosuch * 2\n-- @setup\nSELECT 1;\n", 1, "not a single value declared above");
+    default_error("unknown name", "-- @param x = nosuch * 2\n-- @setup\nSELECT 1;\n", 1,
+                  "not a parameter declared above");
     default_error("forward reference", "-- @param x = y + 1\n-- @param y = 1\n-- @setup\nSELECT 1;\n", 1,
-                  "not a single value declared above");
-    default_error("a range is not a value", "-- @param q = 1..3\n-- @param x = q\n-- @setup\nSELECT 1;\n", 2,
-                  "not a single value");
+                  "not a parameter declared above");
+    default_error("a range's end drawn per purchase", "-- @param q = 1..3\n-- @param x = 1..q\n-- @setup\nSELECT 1;\n",
+                  2, "values for the whole run");
+    default_error("a distribution is not a value", "-- @param s = uniform\n-- @param x = s + 1\n-- @setup\nSELECT 1;\n",
+                  2, "not a parameter declared above");
+    test_derived();
     default_error("unbalanced (", "\n\n-- @param x = (1 + 2\n-- @setup\nSELECT 1;\n", 3, "unbalanced '('");
     default_error("dangling operator", "-- @param x = 1 +\n-- @setup\nSELECT 1;\n", 1, "not an integer expression");
     default_error("trailing junk", "-- @param x = 1 2\n-- @setup\nSELECT 1;\n", 1, "not an integer expression");
@@ -249,7 +299,7 @@ static void test_overrides(void)
         int64_t out[SCENARIO_PARAMS_MAX];
         int all5 = 1;
         for (int i = 0; i < 1000; i++) {
-            params_draw(&p, &r, out);
+            params_draw(&p, &r, 1, 1, out);
             all5 &= out[P_QTY] == 5 && out[P_STOCK] == 5000;
         }
         check(all5, "--qty=5: every draw is 5");
@@ -318,7 +368,7 @@ static void test_draws(void)
         int in_range = 1, fixed = 1;
         rng_seed(&r, 42, 0);
         for (int i = 0; i < N; i++) {
-            params_draw(&p, &r, out);
+            params_draw(&p, &r, 1, 1, out);
             in_range &= out[P_QTY] >= 1 && out[P_QTY] <= 30 && out[P_PRODUCT] >= 1 && out[P_PRODUCT] <= 10;
             fixed &= out[P_STOCK] == 1000 && out[P_PRODUCTS] == 10 && out[P_SKEW] == 0;
             if (out[P_QTY] >= 1 && out[P_QTY] <= 30)
@@ -351,22 +401,22 @@ static void test_draws(void)
         rng_seed(&r, 7, 3);
         rng_seed(&r2, 7, 3);
         for (int i = 0; i < 1000; i++) {
-            params_draw(&p, &r, out);
-            params_draw(&p, &r2, out2);
+            params_draw(&p, &r, 1, 1, out);
+            params_draw(&p, &r2, 1, 1, out2);
             same &= memcmp(out, out2, p.n * sizeof out[0]) == 0;
         }
         rng_seed(&r, 7, 3);
         rng_seed(&r2, 7, 4);
         for (int i = 0; i < 1000; i++) {
-            params_draw(&p, &r, out);
-            params_draw(&p, &r2, out2);
+            params_draw(&p, &r, 1, 1, out);
+            params_draw(&p, &r2, 1, 1, out2);
             diff_stream += out[P_QTY] != out2[P_QTY];
         }
         rng_seed(&r, 7, 3);
         rng_seed(&r2, 8, 3);
         for (int i = 0; i < 1000; i++) {
-            params_draw(&p, &r, out);
-            params_draw(&p, &r2, out2);
+            params_draw(&p, &r, 1, 1, out);
+            params_draw(&p, &r2, 1, 1, out2);
             diff_seed += out[P_QTY] != out2[P_QTY];
         }
         check(same, "same seed and stream: the same 1000 draws");
@@ -382,7 +432,7 @@ static void test_draws(void)
         int in_range = 1;
         rng_seed(&r, 99, 1);
         for (int i = 0; i < N; i++) {
-            params_draw(&p, &r, out);
+            params_draw(&p, &r, 1, 1, out);
             in_range &= out[P_PRODUCT] >= 1 && out[P_PRODUCT] <= 10 && out[P_QTY] >= 1 && out[P_QTY] <= 30;
             if (out[P_PRODUCT] >= 1 && out[P_PRODUCT] <= 10)
                 freq[out[P_PRODUCT]]++;
@@ -414,7 +464,7 @@ static void test_draws(void)
         rng_seed(&r, 5, 5);
         int ones = 1;
         for (int i = 0; i < 100; i++) {
-            params_draw(&p, &r, out);
+            params_draw(&p, &r, 1, 1, out);
             ones &= out[P_PRODUCT] == 1;
         }
         check(ones, "zipf over 1..1: always 1");
@@ -425,7 +475,7 @@ static void test_draws(void)
         int in_range = 1;
         int64_t hi = 0;
         for (int i = 0; i < 100000; i++) {
-            params_draw(&p, &r, out);
+            params_draw(&p, &r, 1, 1, out);
             in_range &= out[P_PRODUCT] >= 1 && out[P_PRODUCT] <= 1000;
             if (out[P_PRODUCT] > hi)
                 hi = out[P_PRODUCT];
