@@ -48,6 +48,11 @@ void cli_help(FILE *out)
 "  --out=FILE           write the report to FILE (refuses to overwrite without --force)\n"
 "  --force              overwrite --out\n"
 "  --quiet              no progress line, no header notes\n"
+"  --lockstep           buyers run one statement at a time, together: races happen every run\n"
+"  --block-timeout=MS   lockstep: a statement this slow counts as blocked when the server does\n"
+"                       not say it waits for a lock (default: 200)\n"
+"  --trace[=FILE]       every step of every buyer as a timeline (to FILE: JSON lines with\n"
+"                       --format=json)\n"
 "  --PARAM=VALUE        a scenario parameter, e.g. --stock=5000 --qty=1..30 --products=10\n"
 "                       --skew=zipf:0.99 ('racesim list' shows each scenario's)\n"
 "  -h, --help           this text;  --version  the version\n"
@@ -113,6 +118,12 @@ static int apply(struct options *o, const char *name, const char *v, char *err, 
             return fail(err, errlen, "--think-time=%s: must be milliseconds from 0 to 60000", v);
         return 0;
     }
+    if (strcmp(name, "block-timeout") == 0) {
+        o->block_timeout_us = duration_parse_us(v);
+        if (o->block_timeout_us < 1000 || o->block_timeout_us > 60000000)
+            return fail(err, errlen, "--block-timeout=%s: must be milliseconds from 1 to 60000", v);
+        return 0;
+    }
     if (strcmp(name, "seed") == 0) {
         char *end;
         errno = 0;
@@ -157,14 +168,24 @@ static int apply(struct options *o, const char *name, const char *v, char *err, 
 static bool is_flag(const char *name)
 {
     return strcmp(name, "force") == 0 || strcmp(name, "quiet") == 0 || strcmp(name, "help") == 0
-           || strcmp(name, "version") == 0;
+           || strcmp(name, "version") == 0 || strcmp(name, "lockstep") == 0
+           || strcmp(name, "trace") == 0;
 }
 
 static int apply_flag(struct options *o, const char *name, const char *v, char *err, size_t errlen)
 {
+    if (strcmp(name, "trace") == 0) {
+        if (v && !*v)
+            return fail(err, errlen, "--trace=FILE: give a file name, or --trace alone for the screen");
+        o->trace = true;
+        o->trace_file = v;
+        return 0;
+    }
     if (v)
         return fail(err, errlen, "--%s takes no value", name);
-    if (strcmp(name, "force") == 0)
+    if (strcmp(name, "lockstep") == 0)
+        o->lockstep = true;
+    else if (strcmp(name, "force") == 0)
         o->force = true;
     else if (strcmp(name, "quiet") == 0)
         o->quiet = true;
@@ -193,6 +214,7 @@ static void defaults(struct options *o)
     o->scenario = "stock";
     o->users = 100;
     o->rounds = 1;
+    o->block_timeout_us = 200000;
     strcpy(o->database, "racesim");
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
@@ -259,6 +281,8 @@ int cli_parse(int argc, char **argv, struct options *o, char *err, size_t errlen
         if (env && *env)
             o->dsn = env;
     }
+    if (o->lockstep && o->pool)
+        return fail(err, errlen, "--lockstep needs a connection per buyer: drop --pool");
     if (o->command == COMMAND_RUN && !o->strategy)
         return fail(err, errlen, "--strategy is required (e.g. --strategy=for-update; "
                                  "'racesim list' shows them)");

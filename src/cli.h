@@ -31,6 +31,10 @@ struct options {
     enum format format;
     const char *out;             /* NULL: stdout */
     bool force, quiet;
+    bool lockstep;               /* buyers advance one statement at a time, together */
+    int64_t block_timeout_us;    /* lockstep: a statement running this long counts as blocked */
+    bool trace;                  /* draw every step of every buyer */
+    const char *trace_file;      /* --trace=FILE: there instead of stdout */
     struct param_override overrides[CLI_OVERRIDES_MAX];   /* --NAME=VALUE scenario params */
     size_t n_overrides;
     char override_names[CLI_OVERRIDES_MAX][64];

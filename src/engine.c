@@ -11,7 +11,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "interp.h"
+#include "lockstep.h"
+#include "watch.h"
 #include "rng.h"
 
 #define BUYER_STACK (256 * 1024)
@@ -38,6 +41,61 @@ struct pool {
     int n;
 };
 
+/* A reusable barrier whose head count can shrink (when a buyer thread cannot start). */
+struct rendezvous {
+    pthread_mutex_t lock;
+    pthread_cond_t all_here;
+    int expected, arrived;
+    unsigned phase;
+};
+
+static void rendezvous_init(struct rendezvous *r, int expected)
+{
+    pthread_mutex_init(&r->lock, NULL);
+    pthread_cond_init(&r->all_here, NULL);
+    r->expected = expected;
+    r->arrived = 0;
+    r->phase = 0;
+}
+
+/* Releases the waiters when the last one is in. Called with r->lock held. */
+static void rendezvous_check(struct rendezvous *r)
+{
+    if (r->arrived >= r->expected) {
+        r->arrived = 0;
+        r->phase++;
+        pthread_cond_broadcast(&r->all_here);
+    }
+}
+
+/* Waits until `expected` threads have arrived (in this phase). */
+static void rendezvous_arrive(struct rendezvous *r)
+{
+    pthread_mutex_lock(&r->lock);
+    unsigned phase = r->phase;
+    r->arrived++;
+    rendezvous_check(r);
+    while (phase == r->phase)
+        pthread_cond_wait(&r->all_here, &r->lock);
+    pthread_mutex_unlock(&r->lock);
+}
+
+/* Lowers the head count (threads that never started will not come). */
+static void rendezvous_expect(struct rendezvous *r, int expected)
+{
+    pthread_mutex_lock(&r->lock);
+    r->expected = expected;
+    if (r->arrived > 0)
+        rendezvous_check(r);
+    pthread_mutex_unlock(&r->lock);
+}
+
+static void rendezvous_destroy(struct rendezvous *r)
+{
+    pthread_mutex_destroy(&r->lock);
+    pthread_cond_destroy(&r->all_here);
+}
+
 struct engine;
 
 struct buyer {
@@ -53,6 +111,7 @@ struct buyer {
     _Atomic uint64_t done;     /* purchases finished, read by the progress line */
     int64_t connect_us;        /* how long its connection and prepares took */
     int64_t end_us;
+    struct watch watch;        /* --trace and --lockstep */
 };
 
 struct engine {
@@ -60,20 +119,17 @@ struct engine {
     struct var_binding *bindings;
     bool *bound;
     struct pool pool;
-    pthread_barrier_t start;
+    struct rendezvous meet;    /* twice: every buyer has connected; then the purchases start */
     atomic_bool abort;
+    struct lockstep *lockstep; /* NULL without --lockstep */
+    db_conn *monitor;          /* lockstep: reads the server's lock waits */
+    pthread_t conductor;
     pthread_mutex_t fail_lock;
     enum engine_status fail_status;
     char fail[512];
     int64_t start_us;
+    int rounds;                /* lockstep rounds run (written by the conductor before its exit) */
 };
-
-int64_t engine_now_us(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
 
 static void sleep_us(int64_t us)
 {
@@ -187,6 +243,16 @@ static void window_sleep(void *ctx)
         sleep_us(b->e->cfg->think_time_us);
 }
 
+static void before_step(void *ctx, int step)
+{
+    watch_before(&((struct buyer *)ctx)->watch, step);
+}
+
+static void after_step(void *ctx, const struct step_event *ev)
+{
+    watch_after(&((struct buyer *)ctx)->watch, ev);
+}
+
 /* Fills the vars the engine supplies for purchase `round`. */
 static void fill_vars(struct buyer *b, int round)
 {
@@ -248,31 +314,47 @@ static void purchase(struct buyer *b, int round)
 {
     const struct script *s = b->e->cfg->script;
     struct engine_result *r = &b->r;
-    struct interp_hooks hooks = {.window = window_sleep, .ctx = b};
+    bool watched = b->e->cfg->trace || b->e->lockstep;
+    struct interp_hooks hooks = {.window = window_sleep, .ctx = b,
+                                 .before = watched ? before_step : NULL,
+                                 .after = watched ? after_step : NULL};
+    struct lockstep *ls = b->e->lockstep;
     struct attempt at;
     fill_vars(b, round);
     struct slot *sl = slot_acquire(b);
-    int64_t t0 = engine_now_us();
+    int64_t t0 = clock_now_us();
     int tries = 0;
+    b->watch.purchase = round;
     for (;;) {
-        int64_t ta = engine_now_us();
+        b->watch.attempt = tries + 1;
+        b->watch.interp = &sl->interp;
+        int64_t ta = clock_now_us();
         if (sl->conn)
             interp_run(&sl->interp, &b->vars, &hooks, &at);
         else
             at = (struct attempt){.outcome = OUTCOME_CONNECTION_LOST, .step = -1};
-        hist_record(&r->attempt_latency, (uint64_t)(engine_now_us() - ta));
+        hist_record(&r->attempt_latency, (uint64_t)(clock_now_us() - ta));
         tries++;
         r->attempt_outcomes[at.outcome]++;
         if (at.error.errnum)
             count_error(r, &at.error);
+        bool retry = (s->retry.outcomes & (1u << at.outcome)) && tries <= s->retry.max;
         if (sl->interp.broken && !reconnect(b, sl))
-            break;
-        if (!(s->retry.outcomes & (1u << at.outcome)) || tries > s->retry.max)
+            retry = false;
+        int64_t backoff = retry ? backoff_us(b, tries - 1) : 0;
+        watch_attempt_end(&b->watch, at.outcome, retry ? tries : 0, backoff);
+        if (!retry)
             break;
         r->retries++;
-        sleep_us(backoff_us(b, tries - 1));
+        if (ls)
+            lockstep_leave(ls, b->id, backoff > 0, false);   /* the rounds go on while it sleeps */
+        sleep_us(backoff);
+        if (ls)
+            lockstep_return(ls, b->id);
     }
-    hist_record(&r->purchase_latency, (uint64_t)(engine_now_us() - t0));
+    if (ls)
+        lockstep_leave(ls, b->id, false, false);
+    hist_record(&r->purchase_latency, (uint64_t)(clock_now_us() - t0));
     slot_release(b, sl);
     int up = b->e->cfg->units_param;
     r->outcomes[at.outcome]++;
@@ -289,20 +371,26 @@ static void *buyer_main(void *arg)
     db_thread_start();
     if (e->pool.n == 0) {
         char err[400], msg[512];
-        int64_t t0 = engine_now_us();
+        int64_t t0 = clock_now_us();
         enum engine_status st = slot_open(e, &b->own, err, sizeof err);
-        b->connect_us = engine_now_us() - t0;
+        b->connect_us = clock_now_us() - t0;
         if (st != ENGINE_OK) {
             snprintf(msg, sizeof msg, "buyer %d: %s", b->id, err);
             engine_fail(e, st, st == ENGINE_BAD_SCRIPT ? err : msg);
         }
     }
-    pthread_barrier_wait(&e->start);
+    if (e->lockstep && b->own.conn)
+        lockstep_register(e->lockstep, b->id, db_connection_id(b->own.conn));
+    rendezvous_arrive(&e->meet);          /* connected */
+    rendezvous_arrive(&e->meet);          /* start: main set start_us between the two */
+    b->watch.start_us = e->start_us;
     for (int round = 1; !atomic_load(&e->abort) && round <= e->cfg->rounds; round++) {
         purchase(b, round);
         atomic_store_explicit(&b->done, b->done + 1, memory_order_relaxed);
     }
-    b->end_us = engine_now_us();
+    if (e->lockstep)
+        lockstep_leave(e->lockstep, b->id, false, true);
+    b->end_us = clock_now_us();
     slot_close(&b->own);
     db_thread_stop();
     return NULL;
@@ -354,6 +442,9 @@ static int buyer_alloc(struct engine *e, struct buyer *b, int id)
     b->vars.value = calloc(nv, sizeof *b->vars.value);
     b->vars.null = calloc(nv, sizeof *b->vars.null);
     b->draw = calloc(cfg->params->n + 1, sizeof *b->draw);
+    b->watch.buyer = id;
+    b->watch.lockstep = e->lockstep;
+    b->watch.tracing = cfg->trace;
     return b->vars.value && b->vars.null && b->draw ? 0 : -1;
 }
 
@@ -362,6 +453,7 @@ static void buyer_free(struct buyer *b)
     free(b->vars.value);
     free(b->vars.null);
     free(b->draw);
+    trace_log_free(&b->watch.log);
 }
 
 static void merge_errors(struct engine_result *into, const struct engine_result *from)
@@ -404,7 +496,7 @@ static void progress(struct engine *e, struct buyer *buyers, bool final)
         return;
     }
     fprintf(stderr, "\r\033[Kracesim: %llu/%llu purchases, %.1f s", (unsigned long long)done,
-            (unsigned long long)total, (double)(engine_now_us() - e->start_us) / 1e6);
+            (unsigned long long)total, (double)(clock_now_us() - e->start_us) / 1e6);
 }
 
 /* Waits for every buyer, drawing the progress line while they run. */
@@ -451,6 +543,16 @@ static double process_cpu_seconds(int pid)
     return (double)(ut + st) / (double)sysconf(_SC_CLK_TCK);
 }
 
+/* The lockstep conductor's thread: rounds until every buyer has finished. */
+static void *conduct(void *arg)
+{
+    struct engine *e = arg;
+    db_thread_start();
+    e->rounds = lockstep_conduct(e->lockstep);
+    db_thread_stop();
+    return NULL;
+}
+
 static int start_buyers(struct engine *e, struct buyer *buyers, char *err, size_t errlen)
 {
     pthread_attr_t attr;
@@ -479,29 +581,44 @@ static void collect(struct engine *e, struct buyer *buyers, struct engine_result
             last = buyers[i].end_us;
     }
     res->wall_us = last - e->start_us;
+    res->lockstep_rounds = e->rounds;
+    if (!e->cfg->trace)
+        return;
+    size_t n = e->cfg->users > 0 ? (size_t)e->cfg->users : 0;
+    struct trace_log *logs = calloc(n + 1, sizeof *logs);
+    for (size_t i = 0; logs && i < n; i++)
+        logs[i] = buyers[i].watch.log;
+    if (logs)
+        trace_merge(&res->trace, logs, e->cfg->users, e->lockstep != NULL);
+    free(logs);
 }
 
 static enum engine_status run_buyers(struct engine *e, struct buyer *buyers,
                                      struct engine_result *res, char *err, size_t errlen)
 {
     int users = e->cfg->users;
-    int64_t t_connect = engine_now_us();
-    pthread_barrier_init(&e->start, NULL, (unsigned)users + 1);
+    int64_t t_connect = clock_now_us();
+    rendezvous_init(&e->meet, users + 1);
     int started = start_buyers(e, buyers, err, errlen);
     if (started < users) {
-        /* the barrier cannot be met: tell the started ones to stop, then meet it for them */
-        engine_fail(e, ENGINE_DB_ERROR, err);
-        for (int i = started; i < users; i++)
-            pthread_barrier_wait(&e->start);
+        engine_fail(e, ENGINE_DB_ERROR, err);   /* the started ones stop after the barrier */
+        rendezvous_expect(&e->meet, started + 1);
     }
-    pthread_barrier_wait(&e->start);
-    e->start_us = engine_now_us();
+    rendezvous_arrive(&e->meet);            /* every buyer connected */
+    e->start_us = clock_now_us();
     res->connect_wall_us = e->start_us - t_connect;
+    bool conducting = e->lockstep && !atomic_load(&e->abort)
+                      && pthread_create(&e->conductor, NULL, conduct, e) == 0;
+    if (e->lockstep && !conducting && !atomic_load(&e->abort))
+        engine_fail(e, ENGINE_DB_ERROR, "cannot start the lockstep conductor");
+    rendezvous_arrive(&e->meet);            /* go */
     double self0 = process_cpu_seconds(0), observed0 = process_cpu_seconds(e->cfg->observe_pid);
     wait_buyers(e, buyers, started);
     res->self_cpu_s = process_cpu_seconds(0) - self0;
     res->observed_cpu_s = observed0 >= 0 ? process_cpu_seconds(e->cfg->observe_pid) - observed0 : -1;
-    pthread_barrier_destroy(&e->start);
+    if (conducting)
+        pthread_join(e->conductor, NULL);
+    rendezvous_destroy(&e->meet);
     collect(e, buyers, res);
     if (e->fail_status) {
         snprintf(err, errlen, "%s", e->fail);
@@ -510,10 +627,28 @@ static enum engine_status run_buyers(struct engine *e, struct buyer *buyers,
     return ENGINE_OK;
 }
 
+/* --lockstep: a monitor connection for the lock waits, and the conductor's state. */
+static enum engine_status lockstep_open(struct engine *e, char *err, size_t errlen)
+{
+    struct db_error de;
+    e->monitor = db_connect(e->cfg->target, true, &de);
+    if (!e->monitor) {
+        snprintf(err, errlen, "lockstep monitor: cannot connect: %s", de.text);
+        return ENGINE_DB_ERROR;
+    }
+    e->lockstep = lockstep_new(e->cfg->users, e->monitor, e->cfg->block_timeout_us);
+    if (!e->lockstep) {
+        snprintf(err, errlen, "out of memory");
+        return ENGINE_DB_ERROR;
+    }
+    return ENGINE_OK;
+}
+
 enum engine_status engine_run(const struct engine_config *cfg, struct engine_result *res,
                               char *err, size_t errlen)
 {
     struct engine e = {.cfg = cfg};
+    err[0] = '\0';
     memset(res, 0, sizeof *res);
     hist_init(&res->attempt_latency);
     hist_init(&res->purchase_latency);
@@ -528,16 +663,22 @@ enum engine_status engine_run(const struct engine_config *cfg, struct engine_res
         e.bindings[i] = bind_var(cfg->script->vars.v[i], cfg->params);
         e.bound[i] = e.bindings[i].source != VAR_COLUMN;
     }
+    if (st == ENGINE_OK && cfg->lockstep)
+        st = lockstep_open(&e, err, errlen);
     for (int i = 0; st == ENGINE_OK && i < cfg->users; i++)
-        if (buyer_alloc(&e, &buyers[i], i + 1))
+        if (buyer_alloc(&e, &buyers[i], i + 1)) {
+            snprintf(err, errlen, "out of memory for %d buyers", cfg->users);
             st = ENGINE_DB_ERROR;
-    if (st != ENGINE_OK)
+        }
+    if (st != ENGINE_OK && !err[0])
         snprintf(err, errlen, "out of memory for %d buyers", cfg->users);
     if (st == ENGINE_OK && cfg->pool > 0)
         st = pool_open(&e, err, errlen);
     if (st == ENGINE_OK)
         st = run_buyers(&e, buyers, res, err, errlen);
     pool_close(&e.pool);
+    lockstep_free(e.lockstep);
+    db_close(e.monitor);
     for (int i = 0; buyers && i < cfg->users; i++)
         buyer_free(&buyers[i]);
     free(buyers);

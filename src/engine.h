@@ -9,6 +9,7 @@
 #include "hist.h"
 #include "params.h"
 #include "script.h"
+#include "trace.h"
 
 #define ENGINE_ERRORS_MAX 16       /* distinct server error numbers kept with their counts */
 #define ENGINE_ATTEMPT_BUCKETS 8   /* attempts per purchase: 1, 2, ... 7, 8 or more */
@@ -26,6 +27,9 @@ struct engine_config {
     int units_param;           /* index of the parameter that counts units, or -1 */
     bool progress;             /* draw a progress line on stderr */
     int observe_pid;           /* a process whose CPU to measure beside ours (the server), -1 none */
+    bool lockstep;             /* buyers advance one statement at a time, together */
+    int64_t block_timeout_us;  /* lockstep: a statement running this long counts as blocked */
+    bool trace;                /* record every step of every buyer */
 };
 
 struct error_count {
@@ -50,6 +54,8 @@ struct engine_result {
     int64_t connect_wall_us;         /* first connect to the start barrier */
     double self_cpu_s;               /* this process's CPU during the purchases */
     double observed_cpu_s;           /* observe_pid's CPU during the purchases (-1: none) */
+    struct trace trace;              /* with cfg->trace: every step, merged (free with trace_free) */
+    int lockstep_rounds;
 };
 
 enum engine_status { ENGINE_OK = 0, ENGINE_BAD_SCRIPT = 2, ENGINE_DB_ERROR = 3 };
@@ -64,8 +70,5 @@ enum engine_status engine_run(const struct engine_config *cfg, struct engine_res
 /* Which :names of s the engine supplies before each attempt (scenario parameters and the
  * built-ins user, round, users, rounds): fills bound[i] for each var i. */
 void engine_bound_vars(const struct script *s, const struct params *p, bool *bound);
-
-/* Returns the current monotonic time in microseconds. */
-int64_t engine_now_us(void);
 
 #endif

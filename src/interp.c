@@ -163,13 +163,14 @@ static int64_t operand_value(const struct operand *o, const struct vars *v,
     return 0;
 }
 
-/* SQL semantics: a comparison with NULL is not true. */
-static bool require_holds(const struct step *st, const struct vars *v, const struct db_result *last)
+/* SQL semantics: a comparison with NULL is not true. Stores the compared values. */
+static bool require_holds(const struct step *st, const struct vars *v, const struct db_result *last,
+                          int64_t *av, int64_t *bv, bool *null)
 {
-    bool null = false;
-    int64_t a = operand_value(&st->a, v, last, &null);
-    int64_t b = operand_value(&st->b, v, last, &null);
-    if (null)
+    *null = false;
+    int64_t a = *av = operand_value(&st->a, v, last, null);
+    int64_t b = *bv = operand_value(&st->b, v, last, null);
+    if (*null)
         return false;
     switch (st->op) {
     case CMP_GE: return a >= b;
@@ -200,28 +201,52 @@ static void rollback(struct interp *it)
         it->broken = true;
 }
 
+const char *interp_column_name(const struct interp *it, int step, size_t c)
+{
+    return it->stmts[step] ? db_stmt_column_name(it->stmts[step], c) : NULL;
+}
+
+static void emit(const struct interp_hooks *hooks, const struct step_event *ev)
+{
+    if (hooks && hooks->after)
+        hooks->after(hooks->ctx, ev);
+}
+
+/* Ends the attempt at step i with outcome: rolls back an open transaction, tells the hooks. */
+static void fail_step(struct interp *it, struct step_event *ev, bool in_txn, int outcome,
+                      struct attempt *out, const struct interp_hooks *hooks)
+{
+    out->outcome = outcome;
+    out->step = ev->step;
+    ev->outcome = outcome;
+    /* 1205 and 1062 roll back only the statement: end the transaction ourselves */
+    ev->rolled_back = in_txn && !it->broken;
+    if (ev->rolled_back)
+        rollback(it);
+    emit(hooks, ev);
+}
+
 /* Runs SQL step i; returns 0, or -1 having filled out (and rolled back if needed). */
 static int run_sql(struct interp *it, size_t i, struct vars *v, bool *in_txn,
-                   struct db_result *last, struct attempt *out)
+                   struct db_result *last, struct attempt *out, const struct interp_hooks *hooks)
 {
     const struct step *st = &it->script->steps[i];
     for (size_t k = 0; k < st->stmt.n_vars; k++) {
         it->param_buf[k] = v->value[st->stmt.vars[k]];
         it->param_null_buf[k] = v->null[st->stmt.vars[k]];
     }
+    struct step_event ev = {.step = (int)i, .outcome = -1};
     if (db_stmt_execute(it->stmts[i], it->param_buf, it->param_null_buf, it->col_buf,
                         it->col_null_buf, last, &out->error) != 0) {
-        int cls = outcome_of_error(out->error.errnum);
-        out->step = (int)i;
-        if (cls == OUTCOME_CONNECTION_LOST) {
+        ev.kind = EVENT_SQL_ERROR;
+        ev.error = &out->error;
+        int outcome = map_error(st, out->error.errnum);
+        if (outcome_of_error(out->error.errnum) == OUTCOME_CONNECTION_LOST) {
             it->broken = true;
-            out->outcome = st->stmt.kind == SQL_COMMIT ? OUTCOME_IN_DOUBT : OUTCOME_CONNECTION_LOST;
-            return -1;
+            if (st->stmt.kind == SQL_COMMIT)
+                outcome = OUTCOME_IN_DOUBT;
         }
-        out->outcome = map_error(st, out->error.errnum);
-        /* 1205 and 1062 roll back only the statement: end the transaction ourselves */
-        if (*in_txn)
-            rollback(it);
+        fail_step(it, &ev, *in_txn, outcome, out, hooks);
         return -1;
     }
     if (st->stmt.kind == SQL_BEGIN)
@@ -236,6 +261,12 @@ static int run_sql(struct interp *it, size_t i, struct vars *v, bool *in_txn,
             v->null[var] = !last->found || it->col_null_buf[c];
         }
     }
+    ev.kind = EVENT_SQL;
+    ev.result = last;
+    ev.cols = it->col_buf;
+    ev.nulls = it->col_null_buf;
+    ev.n_cols = last->found ? nc : 0;
+    emit(hooks, &ev);
     return 0;
 }
 
@@ -251,19 +282,23 @@ void interp_run(struct interp *it, struct vars *v, const struct interp_hooks *ho
     out->error.text[0] = '\0';
     for (size_t i = 0; i < s->n_steps; i++) {
         const struct step *st = &s->steps[i];
+        if (st->kind != STEP_REQUIRE && hooks && hooks->before)
+            hooks->before(hooks->ctx, (int)i);
         if (st->kind == STEP_SQL) {
-            if (run_sql(it, i, v, &in_txn, &last, out))
+            if (run_sql(it, i, v, &in_txn, &last, out, hooks))
                 return;
         } else if (st->kind == STEP_REQUIRE) {
-            if (!require_holds(st, v, &last)) {
-                out->outcome = st->outcome;
-                out->step = (int)i;
-                if (in_txn)
-                    rollback(it);
+            struct step_event ev = {.step = (int)i, .kind = EVENT_REQUIRE, .outcome = -1};
+            ev.holds = require_holds(st, v, &last, &ev.a, &ev.b, &ev.null);
+            if (!ev.holds) {
+                fail_step(it, &ev, in_txn, st->outcome, out, hooks);
                 return;
             }
-        } else if (hooks && hooks->window) {
-            hooks->window(hooks->ctx);
+            emit(hooks, &ev);
+        } else {
+            if (hooks && hooks->window)
+                hooks->window(hooks->ctx);
+            emit(hooks, &(struct step_event){.step = (int)i, .kind = EVENT_WINDOW, .outcome = -1});
         }
     }
 }

@@ -8,9 +8,28 @@
 #include "db.h"
 #include "script.h"
 
-/* What the caller sees of each statement (for traces); all fields optional. */
+enum event_kind { EVENT_SQL, EVENT_SQL_ERROR, EVENT_REQUIRE, EVENT_WINDOW };
+
+/* What one step did, for traces and lockstep. Pointers are valid during the call only. */
+struct step_event {
+    int step;                       /* index into script.steps */
+    enum event_kind kind;
+    const struct db_result *result; /* EVENT_SQL */
+    const int64_t *cols;            /* EVENT_SQL: first row's columns (n_cols of them) */
+    const bool *nulls;
+    size_t n_cols;
+    const struct db_error *error;   /* EVENT_SQL_ERROR */
+    int64_t a, b;                   /* EVENT_REQUIRE: the values compared */
+    bool holds, null;               /* EVENT_REQUIRE: the verdict; a side was NULL */
+    int outcome;                    /* the attempt's outcome when this step ended it, else -1 */
+    bool rolled_back;               /* racesim issued ROLLBACK after this step */
+};
+
+/* What the caller sees of each step; every field optional (NULL: nothing called). */
 struct interp_hooks {
-    void (*window)(void *ctx);                 /* at @window: sleep, or wait for the others */
+    void (*window)(void *ctx);                          /* at @window: the think-time sleep */
+    void (*before)(void *ctx, int step);                /* before each SQL step and @window */
+    void (*after)(void *ctx, const struct step_event *ev);
     void *ctx;
 };
 
@@ -57,6 +76,9 @@ enum interp_status interp_prepare(struct interp *it, const struct script *s, db_
  * was lost. */
 void interp_run(struct interp *it, struct vars *v, const struct interp_hooks *hooks,
                 struct attempt *out);
+
+/* Returns the name of result column c of SQL step `step`, or NULL. */
+const char *interp_column_name(const struct interp *it, int step, size_t c);
 
 /* Frees what interp_prepare allocated (the statements die with the connection). */
 void interp_release(struct interp *it);

@@ -156,7 +156,9 @@ static void text_latency_line(FILE *f, const char *label, const struct hist *h)
 static void text_histogram(FILE *f, const struct hist *h)
 {
     struct hist_bar bars[HIST_ROWS];
-    size_t n = hist_bars(h, bars, HIST_ROWS);
+    /* few samples: few bars, so the picture does not suggest a shape it has not got */
+    size_t rows = h->total >= 2 * HIST_ROWS ? HIST_ROWS : h->total / 2 > 0 ? h->total / 2 : 1;
+    size_t n = hist_bars(h, bars, rows);
     uint64_t top = 1;
     for (size_t i = 0; i < n; i++)
         if (bars[i].count > top)
@@ -171,6 +173,29 @@ static void text_histogram(FILE *f, const struct hist *h)
     }
 }
 
+/* Prints text after lead, wrapped at 100 columns with a hanging indent. */
+static void print_wrapped(FILE *f, const char *lead, const char *text)
+{
+    int indent = (int)strlen(lead), col = indent;
+    fputs(lead, f);
+    for (const char *p = text; *p;) {
+        size_t word = strcspn(p, " ");
+        if (col > indent && col + 1 + (int)word > 100) {
+            fprintf(f, "\n%*s", indent, "");
+            col = indent;
+        } else if (col > indent) {
+            fputc(' ', f);
+            col++;
+        }
+        fwrite(p, 1, word, f);
+        col += (int)word;
+        p += word;
+        while (*p == ' ')
+            p++;
+    }
+    fputc('\n', f);
+}
+
 static void text_invariants(FILE *f, const struct run_report *r, const struct style *st)
 {
     fputs("\ninvariants (checked by SQL after the run)\n", f);
@@ -181,6 +206,8 @@ static void text_invariants(FILE *f, const struct run_report *r, const struct st
     }
     for (size_t i = 0; i < r->n_notes; i++)
         fprintf(f, "note: %s\n", r->notes[i]);
+    if (r->explanation[0])
+        print_wrapped(f, "why: ", r->explanation);
     if (r->exit_code == 0) {
         fprintf(f, "\n%sverdict: correct%s — every invariant holds\n", st->ok, st->off);
         return;
@@ -323,13 +350,41 @@ static cJSON *json_report(const struct run_report *r)
     for (size_t i = 0; i < r->n_notes; i++)
         cJSON_AddItemToArray(notes, cJSON_CreateString(r->notes[i]));
     cJSON_AddStringToObject(o, "verdict", r->exit_code == 0 ? "correct" : "anomaly");
+    if (r->explanation[0])
+        cJSON_AddStringToObject(o, "explanation", r->explanation);
+    if (r->opts->lockstep)
+        cJSON_AddNumberToObject(o, "lockstep_rounds", r->result.lockstep_rounds);
     cJSON_AddNumberToObject(o, "exit_code", r->exit_code);
     return o;
+}
+
+/* The trace inside the JSON report (--trace to stdout with --format=json): the JSON lines, parsed. */
+static void json_trace(cJSON *o, const struct run_report *r)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *mem = open_memstream(&buf, &len);
+    if (!mem)
+        return;
+    trace_print_json(mem, &r->result.trace, &r->script);
+    fclose(mem);
+    cJSON *arr = cJSON_AddArrayToObject(o, "trace");
+    for (char *line = buf, *nl; line && *line; line = nl ? nl + 1 : NULL) {
+        nl = strchr(line, '\n');
+        if (nl)
+            *nl = '\0';
+        cJSON *ev = cJSON_Parse(line);
+        if (ev)
+            cJSON_AddItemToArray(arr, ev);
+    }
+    free(buf);
 }
 
 static int write_json(FILE *f, const struct run_report *r)
 {
     cJSON *o = json_report(r);
+    if (o && r->opts->trace && !r->opts->trace_file)
+        json_trace(o, r);
     char *s = o ? cJSON_Print(o) : NULL;
     int rc = s && fprintf(f, "%s\n", s) > 0 ? 0 : -1;
     free(s);
@@ -361,6 +416,10 @@ static void write_csv(FILE *f, const struct run_report *r)
 
 static int write_to(FILE *f, const struct run_report *r, const struct options *o, bool color)
 {
+    if (o->trace && !o->trace_file && o->format == FORMAT_TEXT) {
+        trace_print_text(f, &r->result.trace, &r->script, 100);
+        fputc('\n', f);
+    }
     if (o->format == FORMAT_JSON)
         return write_json(f, r);
     if (o->format == FORMAT_CSV)
@@ -376,11 +435,39 @@ int report_check_out(const struct options *o, char *err, size_t errlen)
         snprintf(err, errlen, "--out=%s: the file exists; add --force to overwrite it", o->out);
         return 2;
     }
+    if (o->trace_file && !o->force && access(o->trace_file, F_OK) == 0) {
+        snprintf(err, errlen, "--trace=%s: the file exists; add --force to overwrite it", o->trace_file);
+        return 2;
+    }
+    return 0;
+}
+
+/* --trace=FILE: the timeline (JSON lines with --format=json), written then renamed into place. */
+static int write_trace_file(const struct run_report *r, const struct options *o, char *err, size_t errlen)
+{
+    char tmp[4096];
+    snprintf(tmp, sizeof tmp, "%s.tmp.%ld", o->trace_file, (long)getpid());
+    FILE *f = fopen(tmp, "w");
+    if (!f) {
+        snprintf(err, errlen, "--trace=%s: %s", o->trace_file, strerror(errno));
+        return 2;
+    }
+    if (o->format == FORMAT_JSON)
+        trace_print_json(f, &r->result.trace, &r->script);
+    else
+        trace_print_text(f, &r->result.trace, &r->script, 100);
+    if (fclose(f) != 0 || rename(tmp, o->trace_file) != 0) {
+        snprintf(err, errlen, "--trace=%s: cannot write: %s", o->trace_file, strerror(errno));
+        unlink(tmp);
+        return 2;
+    }
     return 0;
 }
 
 int report_write(const struct run_report *r, const struct options *o, char *err, size_t errlen)
 {
+    if (o->trace_file && write_trace_file(r, o, err, errlen))
+        return 2;
     if (!o->out) {
         const char *nc = getenv("NO_COLOR");
         bool color = isatty(STDOUT_FILENO) && !(nc && *nc);

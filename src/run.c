@@ -11,6 +11,7 @@
 #include "config.h"
 #include "db.h"
 #include "dsn.h"
+#include "explain.h"
 #include "interrupt.h"
 #include "server.h"
 #include "workspace.h"
@@ -185,6 +186,9 @@ static int run_buyers(const struct options *o, struct session *s, struct run_rep
         .units_param = r->scenario.units[0] ? scenario_param(&r->scenario, r->scenario.units) : -1,
         .progress = !o->quiet && isatty(STDERR_FILENO),
         .observe_pid = r->private_server ? (int)s->server_pid : -1,
+        .lockstep = o->lockstep,
+        .block_timeout_us = o->block_timeout_us,
+        .trace = o->trace,
     };
     enum engine_status st = engine_run(&cfg, &r->result, err, errlen);
     r->peak_rss_kb = peak_rss_kb();
@@ -298,6 +302,7 @@ int run_execute(const struct options *o, struct run_report *r, char *err, size_t
         for (size_t i = 0; i < r->n_invariants; i++)
             if (!r->invariants[i].holds)
                 r->exit_code = 1;
+        explain_verdict(r, r->explanation, sizeof r->explanation);
     }
     db_close(s.admin);
     s.admin = NULL;
@@ -307,6 +312,7 @@ int run_execute(const struct options *o, struct run_report *r, char *err, size_t
 
 void run_free(struct run_report *r)
 {
+    trace_free(&r->result.trace);
     params_free(&r->params);
     script_free(&r->script);
     scenario_free(&r->scenario);

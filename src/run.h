@@ -41,6 +41,7 @@ struct run_report {
     size_t n_notes;
     long peak_rss_kb;          /* racesim's own peak resident memory */
     int exit_code;             /* 0 invariants hold, 1 violated */
+    char explanation[768];     /* the verdict in words, from the trace ("" without one) */
 };
 
 /* Runs what o asks for and fills r. Returns 0 (r->exit_code says 0 or 1), or the exit code 2

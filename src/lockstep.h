@@ -1,0 +1,51 @@
+/* lockstep.h — buyers advance one statement at a time, together; a buyer blocked on a lock is
+ * seen as blocked (from the server's lock tables, or after a timeout) and the others go on. */
+#ifndef RACESIM_LOCKSTEP_H
+#define RACESIM_LOCKSTEP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "db.h"
+
+struct lockstep;
+
+/* Creates the conductor for n buyers. monitor is a connection (used by the conductor's thread
+ * only) to read lock waits, or NULL to rely on the timeout alone; block_timeout_us is how long
+ * a statement may run before it counts as blocked when the server does not say so. Returns
+ * NULL on out of memory. */
+struct lockstep *lockstep_new(int n, db_conn *monitor, int64_t block_timeout_us);
+
+/* Frees it (not the monitor connection). */
+void lockstep_free(struct lockstep *ls);
+
+/* Buyer b (1-based) says which server connection it uses. */
+void lockstep_register(struct lockstep *ls, int b, unsigned long connection_id);
+
+/* Buyer b waits here before each statement (and @window) until a round lets it run one. */
+void lockstep_gate(struct lockstep *ls, int b);
+
+/* What happened to buyer b's statement while it ran. */
+struct lockstep_step {
+    int round;                 /* the round in which the statement returned */
+    bool blocked;              /* it was seen blocked */
+    int blocked_round;         /* ... in that round */
+    int blocker;               /* ... by that buyer (0: not known) */
+    int64_t blocked_at_us;     /* ... from then (engine clock) */
+};
+
+/* Buyer b's statement returned: it rejoins the rounds at its next gate. Fills what it saw. */
+void lockstep_done(struct lockstep *ls, int b, struct lockstep_step *out);
+
+/* Buyer b left its script: between attempts (backoff true while it sleeps a retry's backoff,
+ * which the rounds do not wait for), or finished for good (finished true). */
+void lockstep_leave(struct lockstep *ls, int b, bool backoff, bool finished);
+
+/* Buyer b (back from a backoff sleep) is about to start an attempt: the rounds wait for it. */
+void lockstep_return(struct lockstep *ls, int b);
+
+/* The conductor: opens rounds until every buyer has finished. Run it in its own thread once the
+ * buyers have met at the start barrier. Returns the number of rounds run. */
+int lockstep_conduct(struct lockstep *ls);
+
+#endif

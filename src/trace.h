@@ -1,0 +1,83 @@
+/* trace.h — every step of every buyer as one timeline: recorded per buyer, merged, drawn. */
+#ifndef RACESIM_TRACE_H
+#define RACESIM_TRACE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "script.h"
+
+#define TRACE_COLS 4
+
+enum trace_kind {
+    TRACE_SQL,          /* a statement returned rows or changed some */
+    TRACE_ERROR,        /* a statement failed */
+    TRACE_REQUIRE,      /* an @require was checked */
+    TRACE_WINDOW,       /* the buyer reached @window */
+    TRACE_WAIT,         /* lockstep saw the statement blocked on a lock */
+    TRACE_END,          /* the attempt ended */
+};
+
+struct trace_event {
+    int64_t at_us;              /* since the start barrier: when the step returned */
+    int64_t took_us;            /* how long the statement ran */
+    int buyer, purchase, attempt;
+    int round;                  /* lockstep round, 0 without --lockstep */
+    int step;                   /* index into script.steps (-1 for TRACE_END) */
+    enum trace_kind kind;
+    int64_t affected;
+    bool found;
+    int n_cols;
+    char col_names[TRACE_COLS][24];
+    int64_t cols[TRACE_COLS];
+    bool nulls[TRACE_COLS];
+    unsigned errnum;
+    int64_t a, b;               /* TRACE_REQUIRE */
+    bool holds;
+    int outcome;                /* the attempt's outcome (TRACE_END, or a step that ended it) */
+    bool rolled_back;
+    int blocker;                /* TRACE_WAIT, and the statement that then returned: 0 unknown */
+    int64_t waited_us;          /* the statement that returned after a wait */
+    int retry;                  /* TRACE_END: the retry that follows (0: none) */
+    int64_t backoff_us;
+};
+
+/* One buyer's events, in order. Written by its buyer only. */
+struct trace_log {
+    struct trace_event *v;
+    size_t n, cap;
+};
+
+/* Appends a copy of ev. Returns 0, or -1 when out of memory (the event is dropped). */
+int trace_add(struct trace_log *log, const struct trace_event *ev);
+
+/* Frees the log. */
+void trace_log_free(struct trace_log *log);
+
+/* All buyers' events merged in time order (lockstep: in round order). */
+struct trace {
+    struct trace_event *v;
+    size_t n;
+    int buyers;
+    bool lockstep;
+};
+
+/* Merges logs[0..n) into t. Returns 0, or -1 when out of memory. */
+int trace_merge(struct trace *t, struct trace_log *logs, int n, bool lockstep);
+
+/* Frees a merged trace. */
+void trace_free(struct trace *t);
+
+/* Draws t as a timeline: up to 4 buyers side by side, one column each, fitting width columns;
+ * more buyers one line per event. */
+void trace_print_text(FILE *out, const struct trace *t, const struct script *s, int width);
+
+/* Writes t as JSON lines, one event a line. */
+void trace_print_json(FILE *out, const struct trace *t, const struct script *s);
+
+/* Describes event ev in words into buf ("SELECT stock ... → stock=1"). */
+void trace_describe(const struct trace_event *ev, const struct script *s, char *buf, size_t n);
+
+#endif

@@ -1,0 +1,14 @@
+-- atomic: claim the seat with UPDATE ... WHERE id = :picked AND status = 'available'.
+-- The check and the write are one statement: affected = 0 means someone was faster (retry).
+-- @retry taken up to 20 times, backoff 1ms..20ms
+SELECT id AS picked FROM seats
+  WHERE (:any_seat = 1 OR id = :seat) AND status = 'available'
+  ORDER BY id LIMIT 1;
+-- @require found else unavailable
+-- @window
+START TRANSACTION;
+UPDATE seats SET status = 'reserved', booked_by = :user
+  WHERE id = :picked AND status = 'available';
+-- @require affected = 1 else taken
+INSERT INTO bookings (seat_id, user_id) VALUES (:picked, :user);
+COMMIT;

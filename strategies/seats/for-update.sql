@@ -1,0 +1,12 @@
+-- for-update: lock the seat (SELECT ... FOR UPDATE), check it is available, then book it.
+-- Pessimistic: buyers of the same seat queue on its row lock; with --any-seat, all queue.
+-- @retry deadlock, lock_timeout up to 5 times, backoff 1ms..50ms
+START TRANSACTION;
+SELECT id AS picked FROM seats
+  WHERE (:any_seat = 1 OR id = :seat) AND status = 'available'
+  ORDER BY id LIMIT 1 FOR UPDATE;
+-- @require found else unavailable
+-- @window
+UPDATE seats SET status = 'reserved', booked_by = :user WHERE id = :picked;
+INSERT INTO bookings (seat_id, user_id) VALUES (:picked, :user);
+COMMIT;
