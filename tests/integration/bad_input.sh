@@ -37,6 +37,10 @@ expect_usage "--isolation" --strategy=naive --isolation=chaos
 expect_usage "--think-time" --strategy=naive --think-time=soon
 expect_usage "--scenario=nope" --strategy=naive --scenario=nope
 expect_usage "unknown command" frobnicate
+expect_usage "--lockstep" --strategy=naive --lockstep --pool=5
+expect_usage "--block-timeout" --strategy=naive --lockstep --block-timeout=0
+expect_usage "--qty" --strategy=naive --qty --users=5
+expect_usage "--trace" --strategy=naive --trace=
 
 unreadable="$TMP/unreadable.sql"
 echo "SELECT 1;" >"$unreadable"
