@@ -16,12 +16,15 @@
 #include "server.h"
 #include "workspace.h"
 
-/* What a run holds while it runs; torn down in one place. */
-struct session {
+/* A server (private or the user's) and racesim's own connection to it, for one or more runs. */
+struct run_session {
     struct server server;      /* shared with the signal thread: read it through server_snapshot */
     pid_t server_pid;
     db_conn *admin;
     struct db_target target;
+    char description[512];     /* which server, in one line */
+    bool private_server;
+    struct preflight preflight;
 };
 
 void run_strategies_dir(char *out, size_t outlen)
@@ -106,7 +109,7 @@ static int resolve_params(const struct options *o, struct run_report *r, char *e
     return 0;
 }
 
-static int open_target(const struct options *o, struct session *s, struct run_report *r,
+static int open_target(const struct options *o, int connections, struct run_session *s,
                        char *err, size_t errlen)
 {
     snprintf(s->target.database, sizeof s->target.database, "%s", o->database);
@@ -117,13 +120,12 @@ static int open_target(const struct options *o, struct session *s, struct run_re
             return 2;
         s->target.password = getenv("RACESIM_PASSWORD");
         if (s->target.socket[0])
-            snprintf(r->server, sizeof r->server, "%.400s (unix socket)", s->target.socket);
+            snprintf(s->description, sizeof s->description, "%.400s (unix socket)", s->target.socket);
         else
-            snprintf(r->server, sizeof r->server, "%s:%u", s->target.host,
+            snprintf(s->description, sizeof s->description, "%s:%u", s->target.host,
                      s->target.port ? s->target.port : 3306);
         return 0;
     }
-    int connections = o->pool ? o->pool : o->users;
     struct server_options so = {.max_connections = (unsigned)connections + 20};
     char msg[768];
     enum server_status st = server_start(&s->server, &so, msg, sizeof msg);
@@ -134,29 +136,39 @@ static int open_target(const struct options *o, struct session *s, struct run_re
     s->server_pid = started.pid;
     snprintf(s->target.socket, sizeof s->target.socket, "%s", started.socket);
     snprintf(s->target.user, sizeof s->target.user, "root");
-    snprintf(r->server, sizeof r->server, "private, %.300s on a unix socket (removed after the run)",
-             started.binary);
-    r->private_server = true;
+    snprintf(s->description, sizeof s->description,
+             "private, %.300s on a unix socket (removed after the run)", started.binary);
+    s->private_server = true;
     return 0;
 }
 
-static int prepare_database(const struct options *o, struct session *s, struct run_report *r,
-                            char *err, size_t errlen)
+/* racesim's connection: reads the server's settings and claims racesim's own database. */
+static int open_admin(struct run_session *s, char *err, size_t errlen)
 {
     struct db_error e;
     s->admin = db_connect(&s->target, false, &e);
     if (!s->admin) {
-        snprintf(err, errlen, "cannot connect to %s: %s", r->server, e.text);
+        snprintf(err, errlen, "cannot connect to %s: %s", s->description, e.text);
         return 3;
     }
-    if (preflight_read(s->admin, &r->preflight, &e)) {
+    if (preflight_read(s->admin, &s->preflight, &e)) {
         snprintf(err, errlen, "cannot read the server's settings: %s", e.text);
         return 3;
     }
-    if (preflight_check(&r->preflight, o->pool ? o->pool : o->users, o->pool > 0, err, errlen))
-        return 2;
     if (workspace_claim(s->admin, s->target.database, err, errlen))
         return 3;
+    return 0;
+}
+
+/* Checks the run fits the server, then gives it fresh tables. */
+static int prepare_database(const struct options *o, struct run_session *s, struct run_report *r,
+                            char *err, size_t errlen)
+{
+    r->preflight = s->preflight;
+    snprintf(r->server, sizeof r->server, "%s", s->description);
+    r->private_server = s->private_server;
+    if (preflight_check(&r->preflight, o->pool ? o->pool : o->users, o->pool > 0, err, errlen))
+        return 2;
     enum workspace_status ws = workspace_setup(s->admin, &r->scenario, &r->params, err, errlen);
     if (ws != WORKSPACE_OK)
         return ws == WORKSPACE_BAD_SCENARIO ? 2 : 3;
@@ -170,7 +182,7 @@ static long peak_rss_kb(void)
     return ru.ru_maxrss;
 }
 
-static int run_buyers(const struct options *o, struct session *s, struct run_report *r,
+static int run_buyers(const struct options *o, struct run_session *s, struct run_report *r,
                       char *err, size_t errlen)
 {
     struct engine_config cfg = {
@@ -233,7 +245,7 @@ static void count_lost_sales(struct run_report *r)
     }
 }
 
-static int check_invariants(struct session *s, struct run_report *r, char *err, size_t errlen)
+static int check_invariants(struct run_session *s, struct run_report *r, char *err, size_t errlen)
 {
     const struct scenario *sc = &r->scenario;
     for (size_t i = 0; i < sc->n_invariants; i++) {
@@ -276,37 +288,82 @@ static void add_notes(const struct options *o, struct run_report *r)
                     "database's count settles them");
 }
 
-int run_execute(const struct options *o, struct run_report *r, char *err, size_t errlen)
+int run_prepare(const struct options *o, struct run_report *r, char *err, size_t errlen)
 {
     memset(r, 0, sizeof *r);
     r->opts = o;
     r->recorded = -1;
-    static struct session s;    /* static: the interrupt thread reaches s.server at any time */
-    memset(&s, 0, sizeof s);
+    r->remaining = -1;
     int rc = load_files(o, r, err, errlen);
-    if (rc == 0)
-        rc = resolve_params(o, r, err, errlen);
-    if (rc == 0 && interrupt_install(&s.server))
-        rc = fail(err, errlen, 3, "cannot start the signal thread");
-    if (rc == 0)
-        rc = open_target(o, &s, r, err, errlen);
-    if (rc == 0)
-        rc = prepare_database(o, &s, r, err, errlen);
-    if (rc == 0)
-        rc = run_buyers(o, &s, r, err, errlen);
-    if (rc == 0)
-        rc = check_invariants(&s, r, err, errlen);
-    if (rc == 0) {
-        add_notes(o, r);
-        r->exit_code = 0;
-        for (size_t i = 0; i < r->n_invariants; i++)
-            if (!r->invariants[i].holds)
-                r->exit_code = 1;
-        explain_verdict(r, r->explanation, sizeof r->explanation);
+    return rc ? rc : resolve_params(o, r, err, errlen);
+}
+
+int run_session_open(const struct options *o, int connections, struct run_session **out,
+                     char *err, size_t errlen)
+{
+    /* static: the signal thread reaches it at any time, also after a close */
+    static struct run_session session;
+    static bool signals_caught;
+    struct run_session *s = &session;
+    memset(&s->target, 0, sizeof s->target);
+    s->admin = NULL;
+    s->private_server = false;
+    s->description[0] = '\0';
+    *out = NULL;
+    if (!signals_caught) {
+        if (interrupt_install(&s->server))
+            return fail(err, errlen, 3, "cannot start the signal thread");
+        signals_caught = true;
     }
-    db_close(s.admin);
-    s.admin = NULL;
-    server_stop(&s.server);
+    int rc = open_target(o, connections, s, err, errlen);
+    if (rc == 0)
+        rc = open_admin(s, err, errlen);
+    if (rc) {
+        run_session_close(s);
+        return rc;
+    }
+    *out = s;
+    return 0;
+}
+
+void run_session_close(struct run_session *s)
+{
+    if (!s)
+        return;
+    db_close(s->admin);
+    s->admin = NULL;
+    server_stop(&s->server);
+}
+
+int run_in_session(struct run_session *s, const struct options *o, struct run_report *r,
+                   char *err, size_t errlen)
+{
+    int rc = prepare_database(o, s, r, err, errlen);
+    if (rc == 0)
+        rc = run_buyers(o, s, r, err, errlen);
+    if (rc == 0)
+        rc = check_invariants(s, r, err, errlen);
+    if (rc)
+        return rc;
+    add_notes(o, r);
+    r->exit_code = 0;
+    for (size_t i = 0; i < r->n_invariants; i++)
+        if (!r->invariants[i].holds)
+            r->exit_code = 1;
+    explain_verdict(r, r->explanation, sizeof r->explanation);
+    return 0;
+}
+
+int run_execute(const struct options *o, struct run_report *r, char *err, size_t errlen)
+{
+    int rc = run_prepare(o, r, err, errlen);
+    if (rc)
+        return rc;
+    struct run_session *s;
+    rc = run_session_open(o, o->pool ? o->pool : o->users, &s, err, errlen);
+    if (rc == 0)
+        rc = run_in_session(s, o, r, err, errlen);
+    run_session_close(s);
     return rc;
 }
 

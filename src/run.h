@@ -44,9 +44,31 @@ struct run_report {
     char explanation[768];     /* the verdict in words, from the trace ("" without one) */
 };
 
-/* Runs what o asks for and fills r. Returns 0 (r->exit_code says 0 or 1), or the exit code 2
- * or 3 with a one-line message in err. Always stops a private server it started. */
+/* Runs what o asks for and fills r: run_prepare, then run_in_session in a session of its own.
+ * Returns 0 (r->exit_code says 0 or 1), or the exit code 2 or 3 with a one-line message in err.
+ * Always stops a private server it started. */
 int run_execute(const struct options *o, struct run_report *r, char *err, size_t errlen);
+
+/* Loads o's scenario and strategy and resolves the parameters into r, touching no server (bad
+ * usage fails fast). Returns 0, or 2 with the message in err. Free r with run_free. */
+int run_prepare(const struct options *o, struct run_report *r, char *err, size_t errlen);
+
+/* A server and racesim's connection to it, shared by the runs made in it. One at a time. */
+struct run_session;
+
+/* Starts the private server (sized for `connections` at once) or reaches o->dsn, reads its
+ * settings and claims racesim's database. Returns 0 with *s, or 2/3 with the message in err
+ * (nothing is left running). Ctrl-C from here on stops the server. */
+int run_session_open(const struct options *o, int connections, struct run_session **s,
+                     char *err, size_t errlen);
+
+/* Runs r (prepared from o) in s on fresh tables: buyers, then the invariants by SQL. Returns 0
+ * (r->exit_code says 0 or 1), or 2/3 with the message in err. */
+int run_in_session(struct run_session *s, const struct options *o, struct run_report *r,
+                   char *err, size_t errlen);
+
+/* Closes racesim's connection and stops a private server. NULL is allowed. */
+void run_session_close(struct run_session *s);
 
 /* Frees what run_execute kept in r. */
 void run_free(struct run_report *r);
