@@ -2,23 +2,13 @@
  * the outcome, and say them in one or two sentences. */
 #include "explain.h"
 
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-__attribute__((format(printf, 3, 4)))
-static void say(char *out, size_t n, const char *fmt, ...)
-{
-    size_t k = strlen(out);
-    if (k + 1 >= n)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(out + k, n - k, fmt, ap);
-    va_end(ap);
-}
+#include "text.h"
+
 
 /* The attempt's final outcome: the TRACE_END of (buyer, purchase, attempt). */
 static const struct trace_event *attempt_end(const struct trace *t, const struct trace_event *ev)
@@ -62,14 +52,14 @@ static void values_text(const struct trace_event *ev, char *buf, size_t n)
 {
     buf[0] = '\0';
     for (int c = 0; c < ev->n_cols; c++)
-        say(buf, n, "%s%s=%lld", c ? ", " : "", ev->col_names[c], (long long)ev->cols[c]);
+        text_appendf(buf, n, "%s%s=%lld", c ? ", " : "", ev->col_names[c], (long long)ev->cols[c]);
 }
 
 static void violated(const struct run_report *r, char *out, size_t n)
 {
     for (size_t i = 0, k = 0; i < r->n_invariants; i++)
         if (!r->invariants[i].holds)
-            say(out, n, "%s%s by %lld", k++ ? ", " : "", r->invariants[i].name,
+            text_appendf(out, n, "%s%s by %lld", k++ ? ", " : "", r->invariants[i].name,
                 (long long)r->invariants[i].value);
 }
 
@@ -101,20 +91,20 @@ static void explain_anomaly(const struct run_report *r, char *out, size_t n)
         char vals[160];
         values_text(ev, vals, sizeof vals);
         if (alike == 2)
-            say(out, n, "buyers %d and %d both read %s", buyers[0], buyers[1], vals);
+            text_appendf(out, n, "buyers %d and %d both read %s", buyers[0], buyers[1], vals);
         else
-            say(out, n, "%d buyers (%d, %d, %d, ...) all read %s", alike, buyers[0], buyers[1],
+            text_appendf(out, n, "%d buyers (%d, %d, %d, ...) all read %s", alike, buyers[0], buyers[1],
                 buyers[2], vals);
-        say(out, n, " (line %d) before any of them wrote, and %s purchases went through: ",
+        text_appendf(out, n, " (line %d) before any of them wrote, and %s purchases went through: ",
             r->script.steps[ev->step].line, alike == 2 ? "both" : "all their");
         violated(r, out, n);
         free(ok);
         return;
     }
     free(ok);
-    say(out, n, "the database shows ");
+    text_appendf(out, n, "the database shows ");
     violated(r, out, n);
-    say(out, n, "; the trace shows no two successful buyers reading the same value");
+    text_appendf(out, n, "; the trace shows no two successful buyers reading the same value");
 }
 
 /* What the buyer's next step after event i showed, and how its attempt ended. */
@@ -125,13 +115,13 @@ static void aftermath(const struct run_report *r, size_t i, char *out, size_t n)
     if (ev->n_cols > 0) {
         char vals[160];
         values_text(ev, vals, sizeof vals);
-        say(out, n, ", then read %s", vals);
+        text_appendf(out, n, ", then read %s", vals);
     } else if (ev->kind == TRACE_SQL && r->script.steps[ev->step].stmt.kind == SQL_OTHER) {
-        say(out, n, ", then changed %lld row%s", (long long)ev->affected, ev->affected == 1 ? "" : "s");
+        text_appendf(out, n, ", then changed %lld row%s", (long long)ev->affected, ev->affected == 1 ? "" : "s");
     }
     const struct trace_event *end = attempt_end(t, ev);
     if (end)
-        say(out, n, " → %s", r->script.outcomes[end->outcome]);
+        text_appendf(out, n, " → %s", r->script.outcomes[end->outcome]);
 }
 
 /* Correct: the first thing that kept two buyers apart. */
@@ -141,7 +131,7 @@ static void explain_correct(const struct run_report *r, char *out, size_t n)
     for (size_t i = 0; i < t->n; i++) {          /* a lock wait */
         const struct trace_event *ev = &t->v[i];
         if ((ev->kind == TRACE_SQL || ev->kind == TRACE_ERROR) && ev->waited_us > 0 && ev->blocker > 0) {
-            say(out, n, "buyer %d waited %.1f ms for buyer %d's lock (line %d)", ev->buyer,
+            text_appendf(out, n, "buyer %d waited %.1f ms for buyer %d's lock (line %d)", ev->buyer,
                 (double)ev->waited_us / 1000, ev->blocker, r->script.steps[ev->step].line);
             aftermath(r, i, out, n);
             return;
@@ -150,17 +140,17 @@ static void explain_correct(const struct run_report *r, char *out, size_t n)
     for (size_t i = 0; i < t->n; i++) {          /* a deadlock or conflict, and the retry */
         const struct trace_event *ev = &t->v[i];
         if (ev->kind == TRACE_ERROR) {
-            say(out, n, "buyer %d's statement at line %d failed with %u (%s)%s", ev->buyer,
+            text_appendf(out, n, "buyer %d's statement at line %d failed with %u (%s)%s", ev->buyer,
                 r->script.steps[ev->step].line, ev->errnum,
                 outcome_builtin_name(outcome_of_error(ev->errnum)),
                 ev->rolled_back ? " and was rolled back" : "");
             const struct trace_event *end = attempt_end(t, ev);
             if (end && end->retry > 0)
-                say(out, n, "; it retried");
+                text_appendf(out, n, "; it retried");
             for (size_t j = i + 1; end && end->retry > 0 && j < t->n; j++)
                 if (t->v[j].kind == TRACE_END && t->v[j].buyer == ev->buyer
                     && t->v[j].purchase == ev->purchase && t->v[j].retry == 0) {
-                    say(out, n, " and ended %s after %d attempts", r->script.outcomes[t->v[j].outcome],
+                    text_appendf(out, n, " and ended %s after %d attempts", r->script.outcomes[t->v[j].outcome],
                         t->v[j].attempt);
                     break;
                 }
@@ -172,11 +162,11 @@ static void explain_correct(const struct run_report *r, char *out, size_t n)
         if (ev->kind == TRACE_REQUIRE && !ev->holds) {
             char desc[512];
             trace_describe(ev, &r->script, desc, sizeof desc);
-            say(out, n, "buyer %d: %s (line %d)", ev->buyer, desc, r->script.steps[ev->step].line);
+            text_appendf(out, n, "buyer %d: %s (line %d)", ev->buyer, desc, r->script.steps[ev->step].line);
             return;
         }
     }
-    say(out, n, "no buyer got in another's way");
+    text_appendf(out, n, "no buyer got in another's way");
 }
 
 void explain_verdict(const struct run_report *r, char *out, size_t outlen)

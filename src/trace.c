@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "text.h"
+
 #define CELL_MAX 512
 
 int trace_add(struct trace_log *log, const struct trace_event *ev)
@@ -105,44 +107,32 @@ static const char *error_name(unsigned errnum)
     return n ? n : "error";
 }
 
-/* Appends printf output at the end of buf. */
-__attribute__((format(printf, 3, 4)))
-static void append(char *buf, size_t n, const char *fmt, ...)
-{
-    size_t k = strlen(buf);
-    if (k + 1 >= n)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(buf + k, n - k, fmt, ap);
-    va_end(ap);
-}
 
 static void describe_sql(const struct trace_event *ev, const struct script *s, char *buf, size_t n)
 {
     const struct statement *st = &s->steps[ev->step].stmt;
     statement_text(s, ev->step, buf, n);
     if (ev->kind == TRACE_ERROR) {
-        append(buf, n, " → ERROR %u %s%s", ev->errnum, error_name(ev->errnum),
+        text_appendf(buf, n, " → ERROR %u %s%s", ev->errnum, error_name(ev->errnum),
                ev->rolled_back ? "; ROLLBACK" : "");
     } else if (ev->n_cols > 0) {
-        append(buf, n, " →");
+        text_appendf(buf, n, " →");
         for (int c = 0; c < ev->n_cols; c++) {
             if (ev->nulls[c])
-                append(buf, n, "%s %s=NULL", c ? "," : "", ev->col_names[c]);
+                text_appendf(buf, n, "%s %s=NULL", c ? "," : "", ev->col_names[c]);
             else
-                append(buf, n, "%s %s=%lld", c ? "," : "", ev->col_names[c], (long long)ev->cols[c]);
+                text_appendf(buf, n, "%s %s=%lld", c ? "," : "", ev->col_names[c], (long long)ev->cols[c]);
         }
     } else if (st->kind == SQL_SELECT) {
-        append(buf, n, " → no row");
+        text_appendf(buf, n, " → no row");
     } else if (st->kind == SQL_OTHER) {
-        append(buf, n, " → %lld row%s", (long long)ev->affected, ev->affected == 1 ? "" : "s");
+        text_appendf(buf, n, " → %lld row%s", (long long)ev->affected, ev->affected == 1 ? "" : "s");
     }
     if (ev->waited_us > 0) {
         if (ev->blocker > 0)
-            append(buf, n, " (lock granted after %.1f ms)", (double)ev->waited_us / 1000);
+            text_appendf(buf, n, " (lock granted after %.1f ms)", (double)ev->waited_us / 1000);
         else
-            append(buf, n, " (after %.1f ms blocked)", (double)ev->waited_us / 1000);
+            text_appendf(buf, n, " (after %.1f ms blocked)", (double)ev->waited_us / 1000);
     }
 }
 
@@ -153,7 +143,7 @@ static void describe_require(const struct trace_event *ev, const struct script *
     if (st->a.kind == OPERAND_FOUND && st->op == CMP_NE && st->b.kind == OPERAND_INT && st->b.value == 0) {
         snprintf(buf, n, ev->holds ? "row found ✓" : "no row ✗");   /* @require found else ... */
         if (!ev->holds)
-            append(buf, n, ev->rolled_back ? " → ROLLBACK (%s)" : " → %s", s->outcomes[ev->outcome]);
+            text_appendf(buf, n, ev->rolled_back ? " → ROLLBACK (%s)" : " → %s", s->outcomes[ev->outcome]);
         return;
     }
     operand_text(s, &st->a, a, sizeof a);
@@ -161,7 +151,7 @@ static void describe_require(const struct trace_event *ev, const struct script *
     snprintf(buf, n, "check %s %s %s: %lld %s %lld %s", a, op_text[st->op], b, (long long)ev->a,
              op_text[st->op], (long long)ev->b, ev->holds ? "✓" : "✗");
     if (!ev->holds)
-        append(buf, n, ev->rolled_back ? " → ROLLBACK (%s)" : " → %s", s->outcomes[ev->outcome]);
+        text_appendf(buf, n, ev->rolled_back ? " → ROLLBACK (%s)" : " → %s", s->outcomes[ev->outcome]);
 }
 
 void trace_describe(const struct trace_event *ev, const struct script *s, char *buf, size_t n)
@@ -280,8 +270,8 @@ static void time_label(int64_t us, char *buf, size_t n)
 static void add_line(char *cell, const char *line)
 {
     if (cell[0])
-        append(cell, CELL_MAX, "\n");
-    append(cell, CELL_MAX, "%s", line);
+        text_appendf(cell, CELL_MAX, "\n");
+    text_appendf(cell, CELL_MAX, "%s", line);
 }
 
 /* Side by side: one column per buyer; lockstep puts a round's events in one row. */
