@@ -53,6 +53,7 @@ struct buyer {
     struct slot own;           /* without a pool */
     struct vars vars;
     int64_t *draw;
+    struct list_value lists[PARAMS_LISTS_MAX];   /* the purchase's lists (a cart) */
     struct engine_result r;    /* this buyer's share; merged at the end */
     _Atomic uint64_t done;     /* purchases finished, read by the progress line */
     int64_t connect_us;        /* how long its connection and prepares took */
@@ -135,7 +136,7 @@ static enum engine_status slot_open(struct engine *e, struct slot *sl, char *err
         return ENGINE_DB_ERROR;
     }
     enum interp_status st = interp_prepare(&sl->interp, e->cfg->script, sl->conn,
-                                           e->cfg->isolation, e->bound, err, errlen);
+                                           e->cfg->isolation, e->bound, e->cfg->params, err, errlen);
     if (st == INTERP_OK)
         return ENGINE_OK;
     db_close(sl->conn);
@@ -203,7 +204,7 @@ static void after_step(void *ctx, const struct step_event *ev)
 static void fill_vars(struct buyer *b, int round)
 {
     const struct engine_config *cfg = b->e->cfg;
-    params_draw(cfg->params, &b->workload, b->id, round, b->draw);
+    params_draw(cfg->params, &b->workload, b->id, round, b->draw, b->lists);
     for (size_t i = 0; i < cfg->script->vars.n; i++) {
         const struct var_binding *vb = &b->e->bindings[i];
         int64_t v = 0;
@@ -387,6 +388,7 @@ static int buyer_alloc(struct engine *e, struct buyer *b, int id)
     hist_init(&b->r.purchase_latency);
     b->vars.value = calloc(nv, sizeof *b->vars.value);
     b->vars.null = calloc(nv, sizeof *b->vars.null);
+    b->vars.lists = b->lists;
     b->draw = calloc(cfg->params->n + 1, sizeof *b->draw);
     b->watch.buyer = id;
     b->watch.lockstep = e->lockstep;

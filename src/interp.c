@@ -62,11 +62,64 @@ static int check_known(const struct script *s, const struct step *st, const bool
     return -1;
 }
 
-static enum interp_status prepare_steps(struct interp *it, bool *known, char *err, size_t errlen)
+/* The index of field name among list parameter lp's fields, or -1. */
+static int field_index(const struct params *p, const struct param_value *lp, const char *name)
+{
+    for (int f = 0; f < lp->n_fields; f++)
+        if (strcmp(p->sc->params[lp->fields[f]].name, name) == 0)
+            return f;
+    return -1;
+}
+
+/* Plans @each step i: its list, its order, its :item.field vars (marked known). */
+static enum interp_status plan_each(struct interp *it, size_t i, const struct params *p,
+                                    bool *known, char *err, size_t errlen)
+{
+    const struct script *s = it->script;
+    const struct step *st = &s->steps[i];
+    struct each_plan *plan = &it->each[i];
+    int lp = p ? scenario_param(p->sc, st->list) : -1;
+    if (lp < 0 || p->v[lp].kind != PARAM_LIST) {
+        snprintf(err, errlen, "%s:%d: @each: '%s' is not a list parameter of the scenario", s->path,
+                 st->line, st->list);
+        return INTERP_BAD_SCRIPT;
+    }
+    plan->list = p->v[lp].list;
+    plan->sorted_by = st->sorted_by[0] ? field_index(p, &p->v[lp], st->sorted_by) : -1;
+    if (st->sorted_by[0] && plan->sorted_by < 0) {
+        snprintf(err, errlen, "%s:%d: @each: the lines of '%s' have no field '%s'", s->path,
+                 st->line, st->list, st->sorted_by);
+        return INTERP_BAD_SCRIPT;
+    }
+    size_t len = strlen(st->item);
+    for (size_t v = 0; v < s->vars.n; v++) {
+        const char *name = s->vars.v[v];
+        if (strncmp(name, st->item, len) != 0 || name[len] != '.')
+            continue;
+        int f = field_index(p, &p->v[lp], name + len + 1);
+        if (f < 0 || plan->n_vars == LIST_FIELDS_MAX) {
+            snprintf(err, errlen, "%s:%d: :%s: the lines of '%s' have no such field", s->path,
+                     st->line, name, st->list);
+            return INTERP_BAD_SCRIPT;
+        }
+        plan->vars[plan->n_vars] = (int)v;
+        plan->fields[plan->n_vars++] = f;
+        known[v] = true;
+    }
+    return INTERP_OK;
+}
+
+static enum interp_status prepare_steps(struct interp *it, bool *known, const struct params *p,
+                                        char *err, size_t errlen)
 {
     const struct script *s = it->script;
     for (size_t i = 0; i < s->n_steps; i++) {
         const struct step *st = &s->steps[i];
+        if (st->kind == STEP_EACH) {
+            enum interp_status es = plan_each(it, i, p, known, err, errlen);
+            if (es != INTERP_OK)
+                return es;
+        }
         if (check_known(s, st, known, err, errlen))
             return INTERP_BAD_SCRIPT;
         if (st->kind != STEP_SQL)
@@ -88,19 +141,20 @@ static enum interp_status prepare_steps(struct interp *it, bool *known, char *er
 
 enum interp_status interp_prepare(struct interp *it, const struct script *s, db_conn *conn,
                                   const char *isolation, const bool *bound,
-                                  char *err, size_t errlen)
+                                  const struct params *p, char *err, size_t errlen)
 {
     memset(it, 0, sizeof *it);
     it->script = s;
     it->conn = conn;
     size_t np = max_params(s);
     it->stmts = calloc(s->n_steps, sizeof *it->stmts);
+    it->each = calloc(s->n_steps, sizeof *it->each);
     it->col_vars = calloc(s->n_steps, sizeof *it->col_vars);
     it->param_buf = calloc(np, sizeof *it->param_buf);
     it->param_null_buf = calloc(np, sizeof *it->param_null_buf);
     bool *known = calloc(s->vars.n + 1, sizeof *known);
     enum interp_status st = INTERP_OK;
-    if (!it->stmts || !it->col_vars || !it->param_buf || !it->param_null_buf || !known) {
+    if (!it->stmts || !it->each || !it->col_vars || !it->param_buf || !it->param_null_buf || !known) {
         snprintf(err, errlen, "out of memory");
         st = INTERP_DB_ERROR;
     }
@@ -109,7 +163,7 @@ enum interp_status interp_prepare(struct interp *it, const struct script *s, db_
     if (st == INTERP_OK)
         st = set_isolation(conn, s->isolation[0] ? s->isolation : isolation, err, errlen);
     if (st == INTERP_OK)
-        st = prepare_steps(it, known, err, errlen);
+        st = prepare_steps(it, known, p, err, errlen);
     struct db_error e;
     if (st == INTERP_OK && !(it->rollback = db_prepare(conn, "ROLLBACK", &e))) {
         snprintf(err, errlen, "cannot prepare ROLLBACK: %s", e.text);
@@ -140,6 +194,7 @@ void interp_release(struct interp *it)
             free(it->col_vars[i]);
     free(it->col_vars);
     free(it->stmts);
+    free(it->each);
     free(it->param_buf);
     free(it->param_null_buf);
     free(it->col_buf);
@@ -270,11 +325,47 @@ static int run_sql(struct interp *it, size_t i, struct vars *v, bool *in_txn,
     return 0;
 }
 
+/* The loop of an @each: the lines in the order walked, and where it is. */
+struct loop {
+    int order[LIST_ITEMS_MAX];
+    int n, at;
+};
+
+/* Starts @each step i: orders the lines; returns false when the list is empty. */
+static bool loop_start(const struct interp *it, size_t i, const struct vars *v, struct loop *lp)
+{
+    const struct each_plan *plan = &it->each[i];
+    const struct list_value *l = &v->lists[plan->list];
+    lp->n = l->n;
+    lp->at = 0;
+    for (int k = 0; k < l->n; k++) {         /* insertion sort: a cart has a few lines */
+        int j = k;
+        for (; plan->sorted_by >= 0 && j > 0
+               && l->item[lp->order[j - 1]][plan->sorted_by] > l->item[k][plan->sorted_by];
+             j--)
+            lp->order[j] = lp->order[j - 1];
+        lp->order[j] = k;
+    }
+    return lp->n > 0;
+}
+
+/* Binds the :item.field vars of @each step i to the loop's current line. */
+static void loop_bind(const struct interp *it, size_t i, struct vars *v, const struct loop *lp)
+{
+    const struct each_plan *plan = &it->each[i];
+    const int64_t *line = v->lists[plan->list].item[lp->order[lp->at]];
+    for (int k = 0; k < plan->n_vars; k++) {
+        v->value[plan->vars[k]] = line[plan->fields[k]];
+        v->null[plan->vars[k]] = false;
+    }
+}
+
 void interp_run(struct interp *it, struct vars *v, const struct interp_hooks *hooks,
                 struct attempt *out)
 {
     const struct script *s = it->script;
     struct db_result last = {0};
+    struct loop loop = {0};
     bool in_txn = false;
     out->outcome = OUTCOME_OK;
     out->step = -1;
@@ -282,7 +373,21 @@ void interp_run(struct interp *it, struct vars *v, const struct interp_hooks *ho
     out->error.text[0] = '\0';
     for (size_t i = 0; i < s->n_steps; i++) {
         const struct step *st = &s->steps[i];
-        if (st->kind != STEP_REQUIRE && hooks && hooks->before)
+        if (st->kind == STEP_EACH) {
+            if (loop_start(it, i, v, &loop))
+                loop_bind(it, i, v, &loop);
+            else
+                i = st->other;                   /* an empty list: past its @end */
+            continue;
+        }
+        if (st->kind == STEP_END) {
+            if (++loop.at < loop.n) {
+                loop_bind(it, st->other, v, &loop);
+                i = st->other;                   /* the next line: the step after @each */
+            }
+            continue;
+        }
+        if ((st->kind == STEP_SQL || st->kind == STEP_WINDOW) && hooks && hooks->before)
             hooks->before(hooks->ctx, (int)i);
         if (st->kind == STEP_SQL) {
             if (run_sql(it, i, v, &in_txn, &last, out, hooks))

@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "db.h"
+#include "params.h"
 #include "script.h"
 
 enum event_kind { EVENT_SQL, EVENT_SQL_ERROR, EVENT_REQUIRE, EVENT_WINDOW };
@@ -33,10 +34,20 @@ struct interp_hooks {
     void *ctx;
 };
 
-/* The variables of one buyer: one value per script.vars entry. */
+/* The variables of one buyer: one value per script.vars entry, and the purchase's lists. */
 struct vars {
     int64_t *value;
     bool *null;
+    const struct list_value *lists;   /* by list number (params); NULL without lists */
+};
+
+/* What interp_prepare worked out for an @each: which list, in which order, into which vars. */
+struct each_plan {
+    int list;                  /* the list's number (param_value.list) */
+    int sorted_by;             /* field index to sort the lines by, -1 for drawn order */
+    int n_vars;
+    int vars[LIST_FIELDS_MAX]; /* ":item.field" vars of the script ... */
+    int fields[LIST_FIELDS_MAX];   /* ... and the field each takes */
 };
 
 /* One connection's prepared script. */
@@ -44,6 +55,7 @@ struct interp {
     const struct script *script;
     db_conn *conn;
     db_stmt **stmts;           /* per step; NULL for non-SQL steps */
+    struct each_plan *each;    /* per step; used by STEP_EACH steps */
     int **col_vars;            /* per step: for each result column, its var index or -1 */
     db_stmt *rollback;
     int64_t *param_buf, *col_buf;
@@ -62,13 +74,14 @@ enum interp_status { INTERP_OK = 0, INTERP_BAD_SCRIPT = -2, INTERP_DB_ERROR = -1
 
 /* Prepares every statement of s on conn, sets the session isolation (the script's own
  * @isolation, else isolation if non-empty), and checks that each :name the script uses is
- * either marked in bound[] (supplied by the caller before each attempt) or a column of an
- * earlier SELECT. Returns INTERP_OK; INTERP_BAD_SCRIPT with "file:line: ..." in err when the
+ * either marked in bound[] (supplied by the caller before each attempt), a column of an
+ * earlier SELECT, or an :item.field of an enclosing @each over one of p's list parameters.
+ * Returns INTERP_OK; INTERP_BAD_SCRIPT with "file:line: ..." in err when the
  * server refuses a statement or a name is unknown; INTERP_DB_ERROR with the error in err when
  * the connection fails. On failure it->conn is untouched and nothing is left allocated. */
 enum interp_status interp_prepare(struct interp *it, const struct script *s, db_conn *conn,
                                   const char *isolation, const bool *bound,
-                                  char *err, size_t errlen);
+                                  const struct params *p, char *err, size_t errlen);
 
 /* Runs the script once with v (bound vars filled by the caller; SELECT columns are written
  * into v). Rolls back an open transaction before returning a failure; a connection lost in

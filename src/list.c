@@ -60,6 +60,8 @@ static int print_scenario(FILE *out, const char *dir, const char *name, char *er
         char def[2 * PARAM_TEXT_MAX + 80];
         if (p->kind == PARAM_RANGE)
             snprintf(def, sizeof def, "%s..%s%s%s", p->lo, p->hi, p->by[0] ? " by " : "", p->by);
+        else if (p->kind == PARAM_LIST)
+            snprintf(def, sizeof def, "%s..%s", p->lo, p->hi);
         else
             snprintf(def, sizeof def, "%s", p->lo);
         char opt[2 * PARAM_TEXT_MAX + 160];

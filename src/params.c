@@ -280,6 +280,22 @@ static int resolve_flag(struct resolver *r, struct param_value *v)
     return 0;
 }
 
+/* A list: its line count is a range like any other; its lines draw the named parameters. */
+static int resolve_list(struct resolver *r, struct param_value *v, const char *text)
+{
+    if (resolve_range(r, v, text))
+        return -1;
+    if (v->hi > LIST_ITEMS_MAX)
+        return fail(r, "a list has at most %d lines", LIST_ITEMS_MAX);
+    if (r->p->n_lists == PARAMS_LISTS_MAX)
+        return fail(r, "at most %d list parameters", PARAMS_LISTS_MAX);
+    v->list = (int)r->p->n_lists++;
+    v->n_fields = r->d->n_fields;
+    for (int f = 0; f < v->n_fields; f++)
+        v->fields[f] = scenario_param(r->p->sc, r->d->fields[f]);
+    return 0;
+}
+
 static int resolve_one(struct resolver *r, struct param_value *v)
 {
     const char *text = r->override ? r->override : r->d->lo;
@@ -289,6 +305,8 @@ static int resolve_one(struct resolver *r, struct param_value *v)
         return resolve_dist(r, v, text);
     if (v->kind == PARAM_RANGE)
         return resolve_range(r, v, text);
+    if (v->kind == PARAM_LIST)
+        return resolve_list(r, v, text);
     if (r->d->flag)
         return resolve_flag(r, v);
     if (!r->override) {
@@ -359,7 +377,40 @@ static int64_t draw_zipf(const struct param_value *v, struct rng *r)
     return v->lo + (int64_t)lo;
 }
 
-void params_draw(const struct params *p, struct rng *r, int64_t user, int64_t round, int64_t *out)
+/* One draw of an INT or RANGE parameter. */
+static int64_t draw_one(const struct param_value *v, struct rng *r)
+{
+    if (v->kind == PARAM_INT || v->lo == v->hi)
+        return v->lo;
+    return v->cdf ? draw_zipf(v, r) : rng_range(r, v->lo, v->hi);
+}
+
+/* A list's lines: each draws its fields; the first field is kept distinct across lines (a cart
+ * holds a product once), so a line whose first field cannot be made new is dropped. */
+static void draw_list(const struct param_value *v, const struct params *p, struct rng *r,
+                      struct list_value *out)
+{
+    int want = (int)draw_one(v, r);
+    out->n = 0;
+    out->n_fields = v->n_fields;
+    for (int k = 0; k < want; k++) {
+        int64_t *line = out->item[out->n];
+        bool fresh = false;
+        for (int tries = 0; tries < 32 && !fresh; tries++) {
+            line[0] = draw_one(&p->v[v->fields[0]], r);
+            fresh = true;
+            for (int j = 0; j < out->n; j++)
+                fresh = fresh && out->item[j][0] != line[0];
+        }
+        for (int f = 1; f < v->n_fields; f++)
+            line[f] = draw_one(&p->v[v->fields[f]], r);
+        if (fresh)
+            out->n++;
+    }
+}
+
+void params_draw(const struct params *p, struct rng *r, int64_t user, int64_t round, int64_t *out,
+                 struct list_value *lists)
 {
     for (size_t i = 0; i < p->n; i++) {
         const struct param_value *v = &p->v[i];
@@ -367,14 +418,17 @@ void params_draw(const struct params *p, struct rng *r, int64_t user, int64_t ro
             struct expr e = {.p = v->text, .params = p, .draw = out, .user = user, .round = round};
             if (evaluate(&e, &out[i]))
                 out[i] = 0;              /* only division by zero can fail here */
-        } else if (v->kind == PARAM_DIST)
+        } else if (v->kind == PARAM_DIST) {
             out[i] = 0;
-        else if (v->kind == PARAM_INT || v->lo == v->hi)
-            out[i] = v->lo;
-        else if (v->cdf)
-            out[i] = draw_zipf(v, r);
-        else
-            out[i] = rng_range(r, v->lo, v->hi);
+        } else if (v->kind == PARAM_LIST) {
+            out[i] = 0;
+            if (lists) {
+                draw_list(v, p, r, &lists[v->list]);
+                out[i] = lists[v->list].n;
+            }
+        } else {
+            out[i] = draw_one(v, r);
+        }
     }
 }
 

@@ -9,6 +9,9 @@
 #include "rng.h"
 #include "scenario.h"
 
+#define LIST_ITEMS_MAX 16
+#define PARAMS_LISTS_MAX 2
+
 struct param_value {
     enum param_kind kind;  /* as declared, except that an INT whose expression names a value
                               drawn per purchase (or user, round) becomes PARAM_DERIVED */
@@ -18,13 +21,24 @@ struct param_value {
     double *cdf;         /* RANGE drawn by zipf: cumulative weights of lo..hi (owned) */
     char text[PARAM_TEXT_MAX + 16];   /* as resolved, for reports: "5000", "1..30", "zipf:0.99";
                                          DERIVED: the expression */
+    int list;                         /* LIST: its number among the lists */
+    int fields[LIST_FIELDS_MAX];      /* LIST: the parameters each line draws */
+    int n_fields;
 };
 
 struct params {
     const struct scenario *sc;
     struct param_value v[SCENARIO_PARAMS_MAX];
     size_t n;
+    size_t n_lists;      /* LIST parameters, numbered 0.. by param_value.list */
     int64_t users, rounds;
+};
+
+/* One purchase's draw of a list parameter: n lines of n_fields values (the fields in the order
+ * the scenario names them). */
+struct list_value {
+    int n, n_fields;
+    int64_t item[LIST_ITEMS_MAX][LIST_FIELDS_MAX];
 };
 
 struct param_override {
@@ -41,9 +55,11 @@ int params_resolve(const struct scenario *sc, int64_t users, int64_t rounds,
                    char *err, size_t errlen);
 
 /* Draws one purchase's values: out[i] for parameter i (INT: its value; RANGE: a draw; DERIVED:
- * its expression over the values before it, user and round; DIST: 0). Uses only r: no shared
+ * its expression over the values before it, user and round; DIST: 0; LIST: its line count,
+ * with the lines in lists[its list number], or 0 when lists is NULL). Uses only r: no shared
  * state is written. */
-void params_draw(const struct params *p, struct rng *r, int64_t user, int64_t round, int64_t *out);
+void params_draw(const struct params *p, struct rng *r, int64_t user, int64_t round, int64_t *out,
+                 struct list_value *lists);
 
 /* Returns true when a command-line option name (any-seat) names parameter name (any_seat). */
 bool param_name_matches(const char *option, const char *name);

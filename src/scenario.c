@@ -72,7 +72,22 @@ static int copy_text(struct parser *p, char *out, const char *text)
     return 0;
 }
 
-/* Fills the value part of a @param: "EXPR", "LO..HI [by DIST]", "uniform", "zipf:S". */
+/* "product, qty": the parameters (declared above, drawn per purchase) each list line draws. */
+static int list_fields(struct parser *p, struct param_decl *d, char *text)
+{
+    for (char *f = strtok(text, ", \t"); f; f = strtok(NULL, ", \t")) {
+        int i = scenario_param(p->sc, f);
+        if (i < 0 || p->sc->params[i].kind != PARAM_RANGE)
+            return fail(p, "'%s': a list's lines draw parameters declared above as ranges", f);
+        if (d->n_fields == LIST_FIELDS_MAX)
+            return fail(p, "a list line draws at most %d parameters", LIST_FIELDS_MAX);
+        snprintf(d->fields[d->n_fields++], sizeof d->fields[0], "%s", f);
+    }
+    return d->n_fields ? 0 : fail(p, "expected 'LO..HI lines of PARAM[, PARAM]'");
+}
+
+/* Fills the value part of a @param: "EXPR", "LO..HI [by DIST]", "uniform", "zipf:S",
+ * "LO..HI lines of A, B". */
 static int param_value(struct parser *p, struct param_decl *d, char *value)
 {
     char *min = strstr(value, " min ");
@@ -93,14 +108,25 @@ static int param_value(struct parser *p, struct param_decl *d, char *value)
         d->kind = PARAM_DIST;
         return copy_text(p, d->lo, value);
     }
+    char *lines = strstr(value, " lines of ");
+    if (lines) {
+        *lines = '\0';
+        if (list_fields(p, d, lines + 10))
+            return -1;
+    }
     char *dots = strstr(value, "..");
+    if (!dots && lines)
+        dots = value + strlen(value);     /* "3 lines of ...": exactly 3 */
     if (!dots) {
         d->kind = PARAM_INT;
         return copy_text(p, d->lo, value);
     }
-    d->kind = PARAM_RANGE;
-    *dots = '\0';
-    char *hi = dots + 2;
+    d->kind = lines ? PARAM_LIST : PARAM_RANGE;
+    char *hi = *dots ? dots + 2 : value;
+    if (*dots)
+        *dots = '\0';
+    if (lines)
+        return copy_text(p, d->lo, trim(value)) || copy_text(p, d->hi, trim(hi)) ? -1 : 0;
     char *by = strstr(hi, " by ");
     if (by) {
         *by = '\0';

@@ -12,9 +12,11 @@ enum param_kind {
     PARAM_RANGE,    /* drawn per purchase: "1..30", "1..products by skew" */
     PARAM_DIST,     /* a distribution other params are drawn by: "uniform", "zipf:0.99" */
     PARAM_DERIVED,  /* after resolving only: an expression over drawn values, user and round */
+    PARAM_LIST,     /* drawn per purchase: "1..3 lines of product, qty" (a cart) */
 };
 
 #define PARAM_TEXT_MAX 96
+#define LIST_FIELDS_MAX 4
 
 struct param_decl {
     char name[64];
@@ -24,6 +26,8 @@ struct param_decl {
     char by[64];                 /* RANGE: the DIST parameter it is drawn by, "" = uniform */
     long long min;               /* smallest value allowed (default 0) */
     bool flag;                   /* "= flag": 0, or 1 when given as --NAME alone */
+    char fields[LIST_FIELDS_MAX][64];   /* LIST: the parameters each line draws */
+    int n_fields;
     char description[160];
     int line;
 };

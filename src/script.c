@@ -15,6 +15,7 @@
 
 struct parser {
     struct script *s;
+    size_t each_open;          /* the @each being parsed (its step index + 1), 0 when none */
     const char *path;
     int line;
     char *err;
@@ -116,7 +117,10 @@ static int parse_operand(struct parser *p, const char *t, struct operand *o)
         return 0;
     }
     const char *name = t[0] == ':' ? t + 1 : t;
-    if (!name_is_valid(name))
+    char head[64];
+    const char *dot = strchr(name, '.');     /* :item.field inside an @each */
+    snprintf(head, sizeof head, "%.*s", dot ? (int)(dot - name) : (int)strlen(name), name);
+    if (!name_is_valid(head) || (dot && !name_is_valid(dot + 1)))
         return fail(p, "'%s' is not :name, an integer, 'affected' or 'found'", t);
     o->kind = OPERAND_VAR;
     o->var = names_intern(&p->s->vars, name);
@@ -276,6 +280,42 @@ static int directive_isolation(struct parser *p, const char *rest)
     return 0;
 }
 
+/* @each ITEM in LIST [sorted by FIELD] */
+static int directive_each(struct parser *p, char **tok, int n)
+{
+    if (!((n == 4 || n == 7) && strcmp(tok[2], "in") == 0
+          && (n == 4 || (strcmp(tok[4], "sorted") == 0 && strcmp(tok[5], "by") == 0))))
+        return fail(p, "expected '@each ITEM in LIST [sorted by FIELD]'");
+    if (p->each_open)
+        return fail(p, "@each inside @each (line %d): loops do not nest",
+                    p->s->steps[p->each_open - 1].line);
+    if (!name_is_valid(tok[1]) || !name_is_valid(tok[3]) || (n == 7 && !name_is_valid(tok[6])))
+        return fail(p, "@each names must be letters, digits and _");
+    struct step *st = add_step(p, STEP_EACH);
+    if (!st)
+        return -1;
+    snprintf(st->item, sizeof st->item, "%s", tok[1]);
+    snprintf(st->list, sizeof st->list, "%s", tok[3]);
+    snprintf(st->sorted_by, sizeof st->sorted_by, "%s", n == 7 ? tok[6] : "");
+    p->each_open = p->s->n_steps;
+    return 0;
+}
+
+static int directive_end(struct parser *p, int n)
+{
+    if (n != 1)
+        return fail(p, "@end takes no arguments");
+    if (!p->each_open)
+        return fail(p, "@end without @each");
+    struct step *st = add_step(p, STEP_END);
+    if (!st)
+        return -1;
+    st->other = p->each_open - 1;
+    p->s->steps[st->other].other = p->s->n_steps - 1;
+    p->each_open = 0;
+    return 0;
+}
+
 static int directive(struct parser *p, const char *text)
 {
     char copy[512];
@@ -294,12 +334,17 @@ static int directive(struct parser *p, const char *text)
         return directive_retry(p, tok, n);
     if (strcmp(tok[0], "isolation") == 0)
         return directive_isolation(p, text + strlen("isolation"));
+    if (strcmp(tok[0], "each") == 0)
+        return directive_each(p, tok, n);
+    if (strcmp(tok[0], "end") == 0)
+        return directive_end(p, n);
     if (strcmp(tok[0], "window") == 0) {
         if (n != 1)
             return fail(p, "@window takes no arguments");
         return add_step(p, STEP_WINDOW) ? 0 : -1;
     }
-    return fail(p, "unknown directive '@%s' (require, on, retry, isolation, window)", tok[0]);
+    return fail(p, "unknown directive '@%s' (require, on, retry, isolation, window, each, end)",
+                tok[0]);
 }
 
 static int statement(struct parser *p, const char *text)
@@ -377,6 +422,10 @@ int script_parse(const char *path, struct script *s, char *err, size_t errlen)
         }
         in_header = 0;
         rc = it->kind == ITEM_DIRECTIVE ? directive(&p, it->text) : statement(&p, it->text);
+    }
+    if (rc == 0 && p.each_open) {
+        p.line = s->steps[p.each_open - 1].line;
+        rc = fail(&p, "this @each has no @end");
     }
     if (rc == 0)
         rc = check_transactions(&p);

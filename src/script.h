@@ -8,7 +8,7 @@
 #include "outcome.h"
 #include "sqltext.h"
 
-enum step_kind { STEP_SQL, STEP_REQUIRE, STEP_WINDOW };
+enum step_kind { STEP_SQL, STEP_REQUIRE, STEP_WINDOW, STEP_EACH, STEP_END };
 enum operand_kind { OPERAND_INT, OPERAND_VAR, OPERAND_AFFECTED, OPERAND_FOUND };
 enum compare_op { CMP_GE, CMP_GT, CMP_LE, CMP_LT, CMP_EQ, CMP_NE };
 
@@ -36,6 +36,10 @@ struct step {
     struct operand a, b;                /* STEP_REQUIRE: a op b, else outcome */
     enum compare_op op;
     int outcome;
+    char item[64];                      /* STEP_EACH: the item's name (":item.field") */
+    char list[64];                      /* STEP_EACH: the list parameter it walks */
+    char sorted_by[64];                 /* STEP_EACH: the field it is sorted by, "" none */
+    size_t other;                       /* STEP_EACH: its STEP_END; STEP_END: its STEP_EACH */
 };
 
 struct retry_policy {

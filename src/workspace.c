@@ -92,7 +92,7 @@ db_error:
 
 static int drop_owned(db_conn *c, struct db_error *e)
 {
-    struct table_list owned;
+    struct table_list owned = {0};
     if (db_query(c, "SELECT table_name FROM " WORKSPACE_MARKER, on_table, &owned, e) < 0)
         return -1;
     if (db_execute(c, "SET FOREIGN_KEY_CHECKS = 0", e))

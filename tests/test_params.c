@@ -166,7 +166,7 @@ static void test_derived(void)
         int good = 1;
         for (int i = 0; i < 2000; i++) {
             int64_t out[8];
-            params_draw(&p, &r, 3, 2, out);
+            params_draw(&p, &r, 3, 2, out, NULL);
             if (out[3] < 1 || out[3] > 10 || out[3] == out[1] || out[4] != 302)
                 good = 0;
         }
@@ -186,6 +186,58 @@ static void test_derived(void)
               && param_name_matches("qty", "qty") && !param_name_matches("qt", "qty"),
           "--any-seat names any_seat");
     scenario_free(&sc);
+}
+
+/* A list parameter: each purchase draws 1..3 lines of (product, qty), products distinct. */
+static void test_lists(void)
+{
+    char path[512], err[ERRLEN];
+    struct scenario sc;
+    struct params p;
+    const char *text =
+        "-- @param products = 4\n"
+        "-- @param product = 1..products\n"
+        "-- @param qty = 1..5\n"
+        "-- @param cart = 1..3 lines of product, qty\n"
+        "-- @setup\nSELECT 1;\n";
+    if (!check(scenario_from(text, &sc, path, err) == 0, "list scenario parses %s", err))
+        return;
+    check(sc.params[3].kind == PARAM_LIST && sc.params[3].n_fields == 2, "cart is a list of 2 fields");
+    if (check(params_resolve(&sc, 4, 1, NULL, 0, &p, err, ERRLEN) == 0, "list resolves %s", err)) {
+        struct rng r;
+        rng_seed(&r, 9, 1);
+        int good = 1, seen[4] = {0};
+        for (int i = 0; i < 3000; i++) {
+            int64_t out[8];
+            struct list_value lists[PARAMS_LISTS_MAX];
+            params_draw(&p, &r, 1, 1, out, lists);
+            const struct list_value *l = &lists[p.v[3].list];
+            if (out[3] != l->n || l->n < 1 || l->n > 3 || l->n_fields != 2)
+                good = 0;
+            seen[l->n]++;
+            for (int k = 0; k < l->n; k++) {
+                if (l->item[k][0] < 1 || l->item[k][0] > 4 || l->item[k][1] < 1 || l->item[k][1] > 5)
+                    good = 0;
+                for (int j = 0; j < k; j++)
+                    if (l->item[j][0] == l->item[k][0])
+                        good = 0;
+            }
+        }
+        check(good, "every cart has 1..3 lines, products 1..4 distinct, qty 1..5, count = lines");
+        check(seen[1] > 800 && seen[2] > 800 && seen[3] > 800, "all cart sizes are drawn (%d %d %d)",
+              seen[1], seen[2], seen[3]);
+        params_free(&p);
+    }
+    struct param_override two = {"cart", "2"}, bad = {"cart", "0..20"};
+    check(params_resolve(&sc, 4, 1, &two, 1, &p, err, ERRLEN) == 0 && p.v[3].lo == 2 && p.v[3].hi == 2,
+          "--cart=2: carts of exactly 2 lines");
+    params_free(&p);
+    check(params_resolve(&sc, 4, 1, &bad, 1, &p, err, ERRLEN) == -1 && strstr(err, "at most"),
+          "--cart=0..20 is refused (%s)", err);
+    scenario_free(&sc);
+    scenario_error("a list of an undeclared field",
+                   "-- @param cart = 1..3 lines of product\n-- @setup\nSELECT 1;\n", 1,
+                   "declared above as ranges");
 }
 
 static void test_defaults(void)
@@ -256,6 +308,7 @@ static void test_defaults(void)
     default_error("a distribution is not a value", "-- @param s = uniform\n-- @param x = s + 1\n-- @setup\nSELECT 1;\n",
                   2, "not a parameter declared above");
     test_derived();
+    test_lists();
     default_error("unbalanced (", "\n\n-- @param x = (1 + 2\n-- @setup\nSELECT 1;\n", 3, "unbalanced '('");
     default_error("dangling operator", "-- @param x = 1 +\n-- @setup\nSELECT 1;\n", 1, "not an integer expression");
     default_error("trailing junk", "-- @param x = 1 2\n-- @setup\nSELECT 1;\n", 1, "not an integer expression");
@@ -299,7 +352,7 @@ static void test_overrides(void)
         int64_t out[SCENARIO_PARAMS_MAX];
         int all5 = 1;
         for (int i = 0; i < 1000; i++) {
-            params_draw(&p, &r, 1, 1, out);
+            params_draw(&p, &r, 1, 1, out, NULL);
             all5 &= out[P_QTY] == 5 && out[P_STOCK] == 5000;
         }
         check(all5, "--qty=5: every draw is 5");
@@ -368,7 +421,7 @@ static void test_draws(void)
         int in_range = 1, fixed = 1;
         rng_seed(&r, 42, 0);
         for (int i = 0; i < N; i++) {
-            params_draw(&p, &r, 1, 1, out);
+            params_draw(&p, &r, 1, 1, out, NULL);
             in_range &= out[P_QTY] >= 1 && out[P_QTY] <= 30 && out[P_PRODUCT] >= 1 && out[P_PRODUCT] <= 10;
             fixed &= out[P_STOCK] == 1000 && out[P_PRODUCTS] == 10 && out[P_SKEW] == 0;
             if (out[P_QTY] >= 1 && out[P_QTY] <= 30)
@@ -401,22 +454,22 @@ static void test_draws(void)
         rng_seed(&r, 7, 3);
         rng_seed(&r2, 7, 3);
         for (int i = 0; i < 1000; i++) {
-            params_draw(&p, &r, 1, 1, out);
-            params_draw(&p, &r2, 1, 1, out2);
+            params_draw(&p, &r, 1, 1, out, NULL);
+            params_draw(&p, &r2, 1, 1, out2, NULL);
             same &= memcmp(out, out2, p.n * sizeof out[0]) == 0;
         }
         rng_seed(&r, 7, 3);
         rng_seed(&r2, 7, 4);
         for (int i = 0; i < 1000; i++) {
-            params_draw(&p, &r, 1, 1, out);
-            params_draw(&p, &r2, 1, 1, out2);
+            params_draw(&p, &r, 1, 1, out, NULL);
+            params_draw(&p, &r2, 1, 1, out2, NULL);
             diff_stream += out[P_QTY] != out2[P_QTY];
         }
         rng_seed(&r, 7, 3);
         rng_seed(&r2, 8, 3);
         for (int i = 0; i < 1000; i++) {
-            params_draw(&p, &r, 1, 1, out);
-            params_draw(&p, &r2, 1, 1, out2);
+            params_draw(&p, &r, 1, 1, out, NULL);
+            params_draw(&p, &r2, 1, 1, out2, NULL);
             diff_seed += out[P_QTY] != out2[P_QTY];
         }
         check(same, "same seed and stream: the same 1000 draws");
@@ -432,7 +485,7 @@ static void test_draws(void)
         int in_range = 1;
         rng_seed(&r, 99, 1);
         for (int i = 0; i < N; i++) {
-            params_draw(&p, &r, 1, 1, out);
+            params_draw(&p, &r, 1, 1, out, NULL);
             in_range &= out[P_PRODUCT] >= 1 && out[P_PRODUCT] <= 10 && out[P_QTY] >= 1 && out[P_QTY] <= 30;
             if (out[P_PRODUCT] >= 1 && out[P_PRODUCT] <= 10)
                 freq[out[P_PRODUCT]]++;
@@ -464,7 +517,7 @@ static void test_draws(void)
         rng_seed(&r, 5, 5);
         int ones = 1;
         for (int i = 0; i < 100; i++) {
-            params_draw(&p, &r, 1, 1, out);
+            params_draw(&p, &r, 1, 1, out, NULL);
             ones &= out[P_PRODUCT] == 1;
         }
         check(ones, "zipf over 1..1: always 1");
@@ -475,7 +528,7 @@ static void test_draws(void)
         int in_range = 1;
         int64_t hi = 0;
         for (int i = 0; i < 100000; i++) {
-            params_draw(&p, &r, 1, 1, out);
+            params_draw(&p, &r, 1, 1, out, NULL);
             in_range &= out[P_PRODUCT] >= 1 && out[P_PRODUCT] <= 1000;
             if (out[P_PRODUCT] > hi)
                 hi = out[P_PRODUCT];

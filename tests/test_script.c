@@ -593,6 +593,40 @@ static void test_errors(void)
     check(rc == -1 && memchr(tiny, '\0', sizeof tiny) != NULL, "a short err buffer is truncated, terminated");
 }
 
+/* @each ITEM in LIST [sorted by FIELD] ... @end: the loop's steps, and every misuse. */
+static void test_each(void)
+{
+    struct script s;
+    const char *text = "START TRANSACTION;\n"
+                       "-- @each line in cart sorted by product\n"
+                       "SELECT stock FROM products WHERE id = :line.product FOR UPDATE;\n"
+                       "-- @require stock >= :line.qty else out_of_stock\n"
+                       "-- @end\n"
+                       "COMMIT;\n";
+    if (parse_ok("@each ... @end", text, &s)) {
+        check(s.n_steps == 6 && s.steps[1].kind == STEP_EACH && s.steps[4].kind == STEP_END,
+              "@each and @end are steps 1 and 4");
+        check(strcmp(s.steps[1].item, "line") == 0 && strcmp(s.steps[1].list, "cart") == 0
+                  && strcmp(s.steps[1].sorted_by, "product") == 0,
+              "@each keeps item, list and sort field");
+        check(s.steps[1].other == 4 && s.steps[4].other == 1, "@each and @end point at each other");
+        check(var_index(&s, "line.product") >= 0 && var_index(&s, "line.qty") >= 0,
+              ":line.product and :line.qty are names (the second in a @require)");
+        script_free(&s);
+    }
+    if (parse_ok("@each without sorting", "-- @each l in cart\nSELECT :l.a;\n-- @end\n", &s)) {
+        check(s.steps[0].sorted_by[0] == '\0', "no sort field");
+        script_free(&s);
+    }
+    parse_error("@each nested", "-- @each a in x\n-- @each b in y\nSELECT 1;\n-- @end\n-- @end\n", 2, "do not nest");
+    parse_error("@end without @each", "SELECT 1;\n-- @end\n", 2, "@end without @each");
+    parse_error("@each without @end", "SELECT 1;\n\n-- @each a in x\nSELECT 2;\n", 3, "has no @end");
+    parse_error("@each bad shape", "-- @each a of x\nSELECT 1;\n-- @end\n", 1, "@each ITEM in LIST");
+    parse_error("@each bad sort shape", "-- @each a in x ordered by y z\nSELECT 1;\n-- @end\n", 1,
+                "@each ITEM in LIST");
+    parse_error("@end with words", "-- @each a in x\nSELECT 1;\n-- @end now\n", 3, "takes no arguments");
+}
+
 int main(void)
 {
     fixture_init("script");
@@ -607,6 +641,7 @@ int main(void)
     test_isolation_window();
     test_outcome_case();
     test_errors();
+    test_each();
     fixture_cleanup();
     return check_summary();
 }
