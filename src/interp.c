@@ -5,13 +5,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "expand.h"
+
+/* The most values one execution binds: an IN (:list.field) binds one per list line. */
 static size_t max_params(const struct script *s)
 {
     size_t n = 1;
     for (size_t i = 0; i < s->n_steps; i++)
         if (s->steps[i].kind == STEP_SQL && s->steps[i].stmt.n_vars > n)
             n = s->steps[i].stmt.n_vars;
-    return n;
+    return n * LIST_ITEMS_MAX;
 }
 
 static enum interp_status set_isolation(db_conn *conn, const char *level, char *err, size_t errlen)
@@ -109,6 +112,65 @@ static enum interp_status plan_each(struct interp *it, size_t i, const struct pa
     return INTERP_OK;
 }
 
+/* Prepares the variant of expanding step i for n lines. Returns it, or NULL with e filled. */
+static db_stmt *prepare_variant(struct interp *it, size_t i, int n, struct db_error *e)
+{
+    const struct statement *st = &it->script->steps[i].stmt;
+    struct expansion *x = it->expand[i];
+    size_t len = strlen(st->sql) + st->n_vars * LIST_ITEMS_MAX * 3 + 8;
+    char *sql = malloc(len);
+    db_stmt *stmt = NULL;
+    *e = (struct db_error){.errnum = 2008, .text = "cannot expand the statement"};
+    if (sql && expand_sql(st->sql, x->expands, st->n_vars, n, sql, len) == 0)
+        stmt = db_prepare(it->conn, sql, e);
+    free(sql);
+    x->by_count[n] = stmt;
+    return stmt;
+}
+
+/* Finds the :list.field names of SQL step i; when there are, plans its expansion (they are
+ * known from here on). Returns INTERP_OK, or INTERP_BAD_SCRIPT for an unknown field. */
+static enum interp_status plan_expansion(struct interp *it, size_t i, const struct params *p,
+                                         bool *known, char *err, size_t errlen)
+{
+    const struct script *s = it->script;
+    const struct statement *st = &s->steps[i].stmt;
+    struct expansion *x = NULL;
+    for (size_t k = 0; p && k < st->n_vars; k++) {
+        const char *name = s->vars.v[st->vars[k]];
+        const char *dot = strchr(name, '.');
+        char head[64];
+        snprintf(head, sizeof head, "%.*s", dot ? (int)(dot - name) : 0, name);
+        int lp = dot ? scenario_param(p->sc, head) : -1;
+        if (lp < 0 || p->v[lp].kind != PARAM_LIST)
+            continue;
+        int f = field_index(p, &p->v[lp], dot + 1);
+        if (f < 0) {
+            snprintf(err, errlen, "%s:%d: :%s: the lines of '%s' have no such field", s->path,
+                     s->steps[i].line, name, head);
+            return INTERP_BAD_SCRIPT;
+        }
+        if (!x) {
+            x = it->expand[i] = calloc(1, sizeof *x);
+            if (x) {
+                x->field = calloc(st->n_vars, sizeof *x->field);
+                x->expands = calloc(st->n_vars, sizeof *x->expands);
+            }
+            if (!x || !x->field || !x->expands) {
+                snprintf(err, errlen, "out of memory");
+                return INTERP_DB_ERROR;
+            }
+            for (size_t j = 0; j < st->n_vars; j++)
+                x->field[j] = -1;
+            x->list = p->v[lp].list;
+        }
+        x->field[k] = f;
+        x->expands[k] = 1;
+        known[st->vars[k]] = true;
+    }
+    return INTERP_OK;
+}
+
 static enum interp_status prepare_steps(struct interp *it, bool *known, const struct params *p,
                                         char *err, size_t errlen)
 {
@@ -120,12 +182,18 @@ static enum interp_status prepare_steps(struct interp *it, bool *known, const st
             if (es != INTERP_OK)
                 return es;
         }
+        if (st->kind == STEP_SQL) {
+            enum interp_status xs = plan_expansion(it, i, p, known, err, errlen);
+            if (xs != INTERP_OK)
+                return xs;
+        }
         if (check_known(s, st, known, err, errlen))
             return INTERP_BAD_SCRIPT;
         if (st->kind != STEP_SQL)
             continue;
         struct db_error e;
-        it->stmts[i] = db_prepare(it->conn, st->stmt.sql, &e);
+        /* an expanding statement is checked (and its columns read) in its 1-line variant */
+        it->stmts[i] = it->expand[i] ? prepare_variant(it, i, 1, &e) : db_prepare(it->conn, st->stmt.sql, &e);
         if (!it->stmts[i]) {
             snprintf(err, errlen, "%s:%d: the server refused this statement: %s", s->path,
                      st->line, e.text);
@@ -149,12 +217,13 @@ enum interp_status interp_prepare(struct interp *it, const struct script *s, db_
     size_t np = max_params(s);
     it->stmts = calloc(s->n_steps, sizeof *it->stmts);
     it->each = calloc(s->n_steps, sizeof *it->each);
+    it->expand = calloc(s->n_steps, sizeof *it->expand);
     it->col_vars = calloc(s->n_steps, sizeof *it->col_vars);
     it->param_buf = calloc(np, sizeof *it->param_buf);
     it->param_null_buf = calloc(np, sizeof *it->param_null_buf);
     bool *known = calloc(s->vars.n + 1, sizeof *known);
     enum interp_status st = INTERP_OK;
-    if (!it->stmts || !it->each || !it->col_vars || !it->param_buf || !it->param_null_buf || !known) {
+    if (!it->stmts || !it->each || !it->expand || !it->col_vars || !it->param_buf || !it->param_null_buf || !known) {
         snprintf(err, errlen, "out of memory");
         st = INTERP_DB_ERROR;
     }
@@ -193,6 +262,13 @@ void interp_release(struct interp *it)
         for (size_t i = 0; i < it->script->n_steps; i++)
             free(it->col_vars[i]);
     free(it->col_vars);
+    for (size_t i = 0; it->expand && it->script && i < it->script->n_steps; i++)
+        if (it->expand[i]) {
+            free(it->expand[i]->field);
+            free(it->expand[i]->expands);
+            free(it->expand[i]);
+        }
+    free(it->expand);
     free(it->stmts);
     free(it->each);
     free(it->param_buf);
@@ -281,18 +357,40 @@ static void fail_step(struct interp *it, struct step_event *ev, bool in_txn, int
     emit(hooks, ev);
 }
 
+/* Fills the parameter buffers for SQL step i: a value per :name, or one per line for an
+ * IN (:list.field). Returns the statement to execute (an expanding statement's variant for this
+ * many lines, prepared on its first use), or NULL with e filled. */
+static db_stmt *bind_values(struct interp *it, size_t i, const struct vars *v, struct db_error *e)
+{
+    const struct statement *st = &it->script->steps[i].stmt;
+    const struct expansion *x = it->expand[i];
+    const struct list_value *l = x ? &v->lists[x->list] : NULL;
+    size_t b = 0;
+    for (size_t k = 0; k < st->n_vars; k++) {
+        if (x && x->field[k] >= 0) {
+            for (int j = 0; j < l->n; j++, b++) {
+                it->param_buf[b] = l->item[j][x->field[k]];
+                it->param_null_buf[b] = false;
+            }
+            continue;
+        }
+        it->param_buf[b] = v->value[st->vars[k]];
+        it->param_null_buf[b++] = v->null[st->vars[k]];
+    }
+    if (!x)
+        return it->stmts[i];
+    return x->by_count[l->n] ? x->by_count[l->n] : prepare_variant(it, i, l->n, e);
+}
+
 /* Runs SQL step i; returns 0, or -1 having filled out (and rolled back if needed). */
 static int run_sql(struct interp *it, size_t i, struct vars *v, bool *in_txn,
                    struct db_result *last, struct attempt *out, const struct interp_hooks *hooks)
 {
     const struct step *st = &it->script->steps[i];
-    for (size_t k = 0; k < st->stmt.n_vars; k++) {
-        it->param_buf[k] = v->value[st->stmt.vars[k]];
-        it->param_null_buf[k] = v->null[st->stmt.vars[k]];
-    }
+    db_stmt *stmt = bind_values(it, i, v, &out->error);
     struct step_event ev = {.step = (int)i, .outcome = -1};
-    if (db_stmt_execute(it->stmts[i], it->param_buf, it->param_null_buf, it->col_buf,
-                        it->col_null_buf, last, &out->error) != 0) {
+    if (!stmt || db_stmt_execute(stmt, it->param_buf, it->param_null_buf, it->col_buf,
+                                 it->col_null_buf, last, &out->error) != 0) {
         ev.kind = EVENT_SQL_ERROR;
         ev.error = &out->error;
         int outcome = map_error(st, out->error.errnum);

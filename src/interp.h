@@ -50,12 +50,21 @@ struct each_plan {
     int fields[LIST_FIELDS_MAX];   /* ... and the field each takes */
 };
 
+/* A statement with IN (:list.field): one prepared variant per line count, made on first use. */
+struct expansion {
+    int list;                  /* the list's number */
+    int *field;                /* per '?': the list field it expands to, or -1 for a plain value */
+    int *expands;              /* per '?': 1 when it expands */
+    db_stmt *by_count[LIST_ITEMS_MAX + 1];
+};
+
 /* One connection's prepared script. */
 struct interp {
     const struct script *script;
     db_conn *conn;
     db_stmt **stmts;           /* per step; NULL for non-SQL steps */
     struct each_plan *each;    /* per step; used by STEP_EACH steps */
+    struct expansion **expand; /* per step; NULL unless the statement has IN (:list.field) */
     int **col_vars;            /* per step: for each result column, its var index or -1 */
     db_stmt *rollback;
     int64_t *param_buf, *col_buf;
