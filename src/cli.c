@@ -26,6 +26,10 @@ void cli_help(FILE *out)
 {
     fputs(
 "usage: racesim [run] --strategy=NAME|FILE.sql [--users=N] [options] [--PARAM=VALUE ...]\n"
+"       racesim compare [--strategies=a,b|all] [--users=N] [--chart=FILE] [options] [--PARAM=...]\n"
+"       racesim sweep [--strategies=a,b|all] [--users=1,8,64,500] [--repeat=N] [--chart=FILE] ...\n"
+"       racesim matrix [--strategies=a,b|all] [--isolations=all|LEVEL,...] [--contended=N] ...\n"
+"       racesim check RESULT.json --baseline=BASE.json [--max-regression=10%] [--format=junit]\n"
 "       racesim list [--scenario=NAME]\n"
 "\n"
 "Runs N concurrent buyers against a MySQL-family database with one strategy for the same\n"
@@ -44,7 +48,7 @@ void cli_help(FILE *out)
 "  --dsn=URL            mysql://user@host:port/db or mysql://user@localhost/db?socket=PATH\n"
 "                       (also RACESIM_DSN); the password only from RACESIM_PASSWORD\n"
 "  --database=NAME      the database racesim creates and works in (default: racesim)\n"
-"  --format=FMT         text, json or csv (default: text)\n"
+"  --format=FMT         text, json or csv (default: text); compare, sweep, matrix: also md\n"
 "  --out=FILE           write the report to FILE (refuses to overwrite without --force)\n"
 "  --force              overwrite --out\n"
 "  --quiet              no progress line, no header notes\n"
@@ -57,8 +61,26 @@ void cli_help(FILE *out)
 "                       --skew=zipf:0.99 ('racesim list' shows each scenario's)\n"
 "  -h, --help           this text;  --version  the version\n"
 "\n"
-"Exit: 0 invariants hold, 1 an invariant is violated, 2 bad usage or strategy file,\n"
-"      3 database unreachable or not set up.\n", out);
+"compare, sweep, matrix: one server; every strategy on fresh tables with the same seed, in turn.\n"
+"  --strategies=LIST    names or .sql files, comma-separated, or all (default: all)\n"
+"  --chart=FILE         compare, sweep: throughput and p99 drawn by gnuplot (FILE.svg or .png);\n"
+"                       the data goes to FILE.csv beside it, also when gnuplot is missing\n"
+"  --users=1,8,64       sweep: the buyer counts (default: 1,8,64,500)\n"
+"  --repeat=N           sweep: runs per point: median and min-max (default: 1)\n"
+"  --isolations=LIST    matrix: levels to try, or all (default: all four)\n"
+"  --contended=N        matrix: buyers of the contended run beside the 2-buyer lockstep race,\n"
+"                       whose parameters are the scenario's smallest (default: 50; 0: none)\n"
+"check: a result (of run, compare, sweep or matrix) against a baseline, runs matched by\n"
+"strategy and buyers (and isolation, lockstep).\n"
+"  --baseline=FILE      the reference result (JSON)\n"
+"  --max-regression=P   allowed loss: throughput down to (1-P)x, p99 up to 1/(1-P)x (default 10%)\n"
+"  --format=FMT         text or junit (JUnit XML: one test case per strategy and check)\n"
+"\n"
+"Exit: run: 0 invariants hold, 1 an invariant is violated.\n"
+"      compare, sweep, matrix: 0 when every run ended; anomalies are in the table (gate with\n"
+"      check). check: 0 within the baseline, 1 an invariant that held in the baseline (of a\n"
+"      strategy correct there) is violated, 4 throughput or p99 regressed beyond P.\n"
+"      All: 2 bad usage, strategy file or result file, 3 database unreachable or not set up.\n", out);
 }
 
 static int parse_long(const char *v, long long lo, long long hi, long long *out)
@@ -90,11 +112,164 @@ static int set_name(char *out, size_t outlen, const char *name, const char *v, c
     return 0;
 }
 
+static int by_value(const void *a, const void *b)
+{
+    int x = *(const int *)a, y = *(const int *)b;
+    return (x > y) - (x < y);
+}
+
+/* --users=N, or for sweep --users=1,8,64: sorted, each once. */
+static int users_option(struct options *o, const char *v, char *err, size_t errlen)
+{
+    o->users_given = true;
+    if (o->command != COMMAND_SWEEP || !strchr(v, ','))
+        return int_option("users", v, 1, USERS_MAX, &o->users, err, errlen);
+    char item[32];
+    o->n_users = 0;
+    for (const char *p = v;; p++) {
+        size_t n = strcspn(p, ",");
+        if (n == 0 || n >= sizeof item)
+            return fail(err, errlen, "--users=%s: give buyer counts separated by commas, e.g. 1,8,64,500", v);
+        if (o->n_users == CLI_LIST_MAX)
+            return fail(err, errlen, "--users=%s: at most %d buyer counts", v, CLI_LIST_MAX);
+        memcpy(item, p, n);
+        item[n] = '\0';
+        long long x;
+        if (parse_long(item, 1, USERS_MAX, &x))
+            return fail(err, errlen, "--users=%s: %s must be a whole number from 1 to %d", v, item, USERS_MAX);
+        o->users_list[o->n_users++] = (int)x;
+        p += n;
+        if (!*p)
+            break;
+    }
+    qsort(o->users_list, o->n_users, sizeof o->users_list[0], by_value);
+    size_t k = 0;
+    for (size_t i = 0; i < o->n_users; i++)
+        if (k == 0 || o->users_list[k - 1] != o->users_list[i])
+            o->users_list[k++] = o->users_list[i];
+    o->n_users = k;
+    o->users = o->users_list[0];
+    return 0;
+}
+
+/* --strategies=a,b,FILE.sql or all (n_strategies 0). */
+static int strategies_option(struct options *o, const char *v, char *err, size_t errlen)
+{
+    o->n_strategies = 0;
+    if (strcmp(v, "all") == 0)
+        return 0;
+    if (strlen(v) >= sizeof o->strategies_text)
+        return fail(err, errlen, "--strategies: the list is too long");
+    strcpy(o->strategies_text, v);
+    for (char *p = o->strategies_text;;) {
+        size_t n = strcspn(p, ",");
+        if (n == 0)
+            return fail(err, errlen, "--strategies=%s: give strategy names or .sql files separated "
+                        "by commas, or all", v);
+        if (o->n_strategies == CLI_LIST_MAX)
+            return fail(err, errlen, "--strategies=%s: at most %d strategies", v, CLI_LIST_MAX);
+        o->strategies[o->n_strategies++] = p;
+        bool last = !p[n];
+        p[n] = '\0';
+        if (last)
+            break;
+        p += n + 1;
+    }
+    return 0;
+}
+
+/* --isolations=all or a list of levels; each level once, in the order given. */
+static int isolations_option(struct options *o, const char *v, char *err, size_t errlen)
+{
+    static const char *all[CLI_ISOLATIONS] = {"read-uncommitted", "read-committed", "repeatable-read",
+                                              "serializable"};
+    o->n_isolations = 0;
+    if (strcmp(v, "all") == 0) {
+        for (size_t i = 0; i < CLI_ISOLATIONS; i++)
+            isolation_parse(all[i], o->isolations[o->n_isolations++]);
+        return 0;
+    }
+    char item[32];
+    for (const char *p = v;; p++) {
+        size_t n = strcspn(p, ",");
+        char level[24];
+        snprintf(item, sizeof item, "%.*s", (int)(n < sizeof item ? n : sizeof item - 1), p);
+        if (n == 0 || n >= sizeof item || isolation_parse(item, level))
+            return fail(err, errlen, "--isolations=%s: must be all, or a list of read-uncommitted, "
+                        "read-committed, repeatable-read, serializable", v);
+        bool seen = false;
+        for (size_t i = 0; i < o->n_isolations; i++)
+            seen |= strcmp(o->isolations[i], level) == 0;
+        if (!seen)
+            strcpy(o->isolations[o->n_isolations++], level);
+        p += n;
+        if (!*p)
+            break;
+    }
+    return 0;
+}
+
+/* --max-regression=10% (or 10): a fraction in [0, 1). */
+static int regression_option(struct options *o, const char *v, char *err, size_t errlen)
+{
+    char *end;
+    errno = 0;
+    double x = strtod(v, &end);
+    if (end != v && *end == '%')
+        end++;
+    if (errno || end == v || *end || !isdigit((unsigned char)*v) || !(x >= 0 && x < 100))
+        return fail(err, errlen, "--max-regression=%s: must be a percentage from 0 to below 100, "
+                    "e.g. 10%%", v);
+    o->max_regression = x / 100;
+    return 0;
+}
+
+static int file_option(const char **out, const char *name, const char *v, char *err, size_t errlen)
+{
+    if (!*v)
+        return fail(err, errlen, "--%s: give a file name", name);
+    *out = v;
+    return 0;
+}
+
+static int format_option(struct options *o, const char *v, char *err, size_t errlen)
+{
+    static const char *names[] = {"text", "json", "csv", "md", "junit"};
+    /* which formats each command writes: run, compare/sweep/matrix, check */
+    bool multi = o->command == COMMAND_COMPARE || o->command == COMMAND_SWEEP
+                 || o->command == COMMAND_MATRIX;
+    const char *allowed = o->command == COMMAND_CHECK ? "text or junit"
+                          : multi ? "text, json, csv or md" : "text, json or csv";
+    for (int i = 0; i < 5; i++)
+        if (strcmp(v, names[i]) == 0) {
+            o->format = (enum format)i;
+            bool ok = o->command == COMMAND_CHECK ? (i == FORMAT_TEXT || i == FORMAT_JUNIT)
+                      : multi ? i != FORMAT_JUNIT : i <= FORMAT_CSV;
+            if (ok)
+                return 0;
+        }
+    return fail(err, errlen, "--format=%s: must be %s", v, allowed);
+}
+
 /* Applies one known option; returns 0, 2 on a bad value, or 1 if name is not a known option. */
 static int apply(struct options *o, const char *name, const char *v, char *err, size_t errlen)
 {
     if (strcmp(name, "users") == 0)
-        return int_option(name, v, 1, USERS_MAX, &o->users, err, errlen);
+        return users_option(o, v, err, errlen);
+    if (strcmp(name, "strategies") == 0)
+        return strategies_option(o, v, err, errlen);
+    if (strcmp(name, "isolations") == 0)
+        return isolations_option(o, v, err, errlen);
+    if (strcmp(name, "max-regression") == 0)
+        return regression_option(o, v, err, errlen);
+    if (strcmp(name, "repeat") == 0)
+        return int_option(name, v, 1, 100, &o->repeat, err, errlen);
+    if (strcmp(name, "contended") == 0)
+        return int_option(name, v, 0, USERS_MAX, &o->contended, err, errlen);
+    if (strcmp(name, "chart") == 0)
+        return file_option(&o->chart, name, v, err, errlen);
+    if (strcmp(name, "baseline") == 0)
+        return file_option(&o->baseline, name, v, err, errlen);
     if (strcmp(name, "rounds") == 0)
         return int_option(name, v, 1, 1000000, &o->rounds, err, errlen);
     if (strcmp(name, "pool") == 0)
@@ -139,17 +314,8 @@ static int apply(struct options *o, const char *name, const char *v, char *err, 
                         "repeatable-read or serializable", v);
         return 0;
     }
-    if (strcmp(name, "format") == 0) {
-        if (strcmp(v, "text") == 0)
-            o->format = FORMAT_TEXT;
-        else if (strcmp(v, "json") == 0)
-            o->format = FORMAT_JSON;
-        else if (strcmp(v, "csv") == 0)
-            o->format = FORMAT_CSV;
-        else
-            return fail(err, errlen, "--format=%s: must be text, json or csv", v);
-        return 0;
-    }
+    if (strcmp(name, "format") == 0)
+        return format_option(o, v, err, errlen);
     if (strcmp(name, "dsn") == 0) {
         o->dsn = v;
         return 0;
@@ -216,6 +382,9 @@ static void defaults(struct options *o)
     o->rounds = 1;
     o->block_timeout_us = 200000;
     strcpy(o->database, "racesim");
+    o->repeat = 1;
+    o->contended = 50;
+    o->max_regression = 0.10;
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
     o->seed = ((uint64_t)ts.tv_sec * 1000003u) ^ (uint64_t)ts.tv_nsec;
@@ -230,9 +399,111 @@ static int command_word(struct options *o, const char *w, char *err, size_t errl
         o->command = COMMAND_LIST;
     else if (strcmp(w, "help") == 0)
         o->command = COMMAND_HELP;
+    else if (strcmp(w, "compare") == 0)
+        o->command = COMMAND_COMPARE;
+    else if (strcmp(w, "sweep") == 0)
+        o->command = COMMAND_SWEEP;
+    else if (strcmp(w, "matrix") == 0)
+        o->command = COMMAND_MATRIX;
+    else if (strcmp(w, "check") == 0)
+        o->command = COMMAND_CHECK;
     else
-        return fail(err, errlen, "unknown command '%s' (run, list; see racesim --help)", w);
+        return fail(err, errlen, "unknown command '%s' (run, compare, sweep, matrix, check, list; "
+                    "see racesim --help)", w);
     return 0;
+}
+
+const char *cli_command_name(enum command c)
+{
+    static const char *names[] = {"run", "list", "help", "version", "compare", "sweep", "matrix", "check"};
+    return (size_t)c < sizeof names / sizeof names[0] ? names[c] : "?";
+}
+
+/* Whether option name goes with command c (scenario parameters are checked by the scenario). */
+static bool option_allowed(enum command c, const char *name)
+{
+    static const char *run = " scenario strategy users rounds pool think-time seed isolation dsn "
+                             "database format out force quiet lockstep block-timeout trace ";
+    static const char *compare = " scenario strategies users rounds pool think-time seed isolation "
+                                 "dsn database format out force quiet lockstep block-timeout chart ";
+    static const char *sweep = " scenario strategies users rounds pool think-time seed isolation dsn "
+                               "database format out force quiet lockstep block-timeout chart repeat ";
+    static const char *matrix = " scenario strategies isolations contended think-time seed dsn "
+                                "database format out force quiet block-timeout ";
+    static const char *check = " baseline max-regression format out force quiet ";
+    const char *set = c == COMMAND_RUN ? run : c == COMMAND_COMPARE ? compare
+                      : c == COMMAND_SWEEP ? sweep : c == COMMAND_MATRIX ? matrix
+                      : c == COMMAND_CHECK ? check : NULL;
+    if (!set || strcmp(name, "help") == 0 || strcmp(name, "version") == 0)
+        return true;
+    char word[80];
+    snprintf(word, sizeof word, " %s ", name);
+    return strstr(set, word) != NULL;
+}
+
+static bool known_option(const char *name)
+{
+    static const char *all = " scenario strategy users rounds pool think-time seed isolation dsn "
+                             "database format out force quiet lockstep block-timeout trace strategies "
+                             "chart repeat isolations contended baseline max-regression ";
+    char word[80];
+    snprintf(word, sizeof word, " %s ", name);
+    return strstr(all, word) != NULL;
+}
+
+static int not_with(const struct options *o, const char *name, char *err, size_t errlen)
+{
+    if (strcmp(name, "strategy") == 0)
+        return fail(err, errlen, "--strategy is for one run; %s takes --strategies=a,b (or all)",
+                    cli_command_name(o->command));
+    if (strcmp(name, "strategies") == 0)
+        return fail(err, errlen, "--strategies goes with compare, sweep or matrix; a run takes "
+                    "--strategy=NAME");
+    if (strcmp(name, "isolation") == 0 && o->command == COMMAND_MATRIX)
+        return fail(err, errlen, "--isolation: matrix takes --isolations=all or a list of levels");
+    return fail(err, errlen, "--%s does not go with %s (see racesim --help)", name,
+                cli_command_name(o->command));
+}
+
+/* After parsing: what each command needs, and defaults that depend on the command. */
+static int finish(struct options *o, char *err, size_t errlen)
+{
+    if (o->lockstep && o->pool)
+        return fail(err, errlen, "--lockstep needs a connection per buyer: drop --pool");
+    if (o->command == COMMAND_RUN && !o->strategy)
+        return fail(err, errlen, "--strategy is required (e.g. --strategy=for-update; "
+                                 "'racesim list' shows them)");
+    if (o->command == COMMAND_CHECK && (!o->result || !o->baseline))
+        return fail(err, errlen, "check needs a result and a baseline: racesim check RESULT.json "
+                                 "--baseline=BASE.json");
+    if (o->command == COMMAND_SWEEP && !o->users_given) {
+        static const int deflt[] = {1, 8, 64, 500};
+        o->n_users = 4;
+        memcpy(o->users_list, deflt, sizeof deflt);
+    } else if (o->command != COMMAND_SWEEP || o->n_users == 0) {
+        o->users_list[0] = o->users;
+        o->n_users = 1;
+    }
+    if (o->command == COMMAND_MATRIX && o->n_isolations == 0)
+        isolations_option(o, "all", err, errlen);
+    if (o->chart) {
+        size_t n = strlen(o->chart);
+        if (!(n > 4 && (strcmp(o->chart + n - 4, ".svg") == 0 || strcmp(o->chart + n - 4, ".png") == 0)))
+            return fail(err, errlen, "--chart=%s: the file name must end in .svg or .png", o->chart);
+        if (o->out && strcmp(o->out, o->chart) == 0)
+            return fail(err, errlen, "--chart=%s: the same file as --out", o->chart);
+    }
+    return 0;
+}
+
+void cli_copy(struct options *dst, const struct options *src)
+{
+    memcpy(dst, src, sizeof *dst);
+    for (size_t i = 0; i < src->n_overrides; i++)
+        if (src->overrides[i].name == src->override_names[i])
+            dst->overrides[i].name = dst->override_names[i];
+    for (size_t i = 0; i < src->n_strategies; i++)
+        dst->strategies[i] = dst->strategies_text + (src->strategies[i] - src->strategies_text);
 }
 
 int cli_parse(int argc, char **argv, struct options *o, char *err, size_t errlen)
@@ -245,6 +516,10 @@ int cli_parse(int argc, char **argv, struct options *o, char *err, size_t errlen
         const char *a = argv[i];
         if (strcmp(a, "-h") == 0)
             a = "--help";
+        if (o->command == COMMAND_CHECK && a[0] != '-' && !o->result) {
+            o->result = a;     /* racesim check RESULT.json */
+            continue;
+        }
         if (strncmp(a, "--", 2) != 0 || !a[2])
             return fail(err, errlen, "unexpected argument '%s' (options are --name=value)", a);
         char name[64];
@@ -255,11 +530,15 @@ int cli_parse(int argc, char **argv, struct options *o, char *err, size_t errlen
         memcpy(name, a + 2, n);
         name[n] = '\0';
         const char *v = eq ? eq + 1 : NULL;
+        if ((known_option(name) || is_flag(name)) && !option_allowed(o->command, name))
+            return not_with(o, name, err, errlen);
         if (is_flag(name)) {
             if (apply_flag(o, name, v, err, errlen))
                 return 2;
             continue;
         }
+        if (o->command == COMMAND_CHECK && !known_option(name))
+            return fail(err, errlen, "unknown option --%s (see racesim --help)", name);
         if (!v && (i + 1 >= argc || strncmp(argv[i + 1], "--", 2) == 0)) {
             /* a scenario flag (--any-seat), or a value missing: the scenario knows which */
             if (apply(o, name, "", err, errlen) != 1)
@@ -281,10 +560,5 @@ int cli_parse(int argc, char **argv, struct options *o, char *err, size_t errlen
         if (env && *env)
             o->dsn = env;
     }
-    if (o->lockstep && o->pool)
-        return fail(err, errlen, "--lockstep needs a connection per buyer: drop --pool");
-    if (o->command == COMMAND_RUN && !o->strategy)
-        return fail(err, errlen, "--strategy is required (e.g. --strategy=for-update; "
-                                 "'racesim list' shows them)");
-    return 0;
+    return finish(o, err, errlen);
 }

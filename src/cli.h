@@ -10,9 +10,14 @@
 #include "params.h"
 
 #define CLI_OVERRIDES_MAX 32
+#define CLI_LIST_MAX 64          /* --strategies=a,b,... and --users=1,8,... items */
+#define CLI_ISOLATIONS 4
 
-enum format { FORMAT_TEXT, FORMAT_JSON, FORMAT_CSV };
-enum command { COMMAND_RUN, COMMAND_LIST, COMMAND_HELP, COMMAND_VERSION };
+enum format { FORMAT_TEXT, FORMAT_JSON, FORMAT_CSV, FORMAT_MD, FORMAT_JUNIT };
+enum command {
+    COMMAND_RUN, COMMAND_LIST, COMMAND_HELP, COMMAND_VERSION,
+    COMMAND_COMPARE, COMMAND_SWEEP, COMMAND_MATRIX, COMMAND_CHECK
+};
 
 struct options {
     enum command command;
@@ -38,7 +43,30 @@ struct options {
     struct param_override overrides[CLI_OVERRIDES_MAX];   /* --NAME=VALUE scenario params */
     size_t n_overrides;
     char override_names[CLI_OVERRIDES_MAX][64];
+
+    /* compare, sweep, matrix */
+    const char *strategies[CLI_LIST_MAX];   /* --strategies=a,b: names or .sql files; none: all */
+    size_t n_strategies;
+    char strategies_text[4096];             /* the list as given; strategies[] point into it */
+    int users_list[CLI_LIST_MAX];           /* sweep: --users=1,8,64 (users is the first) */
+    size_t n_users;
+    bool users_given;
+    int repeat;                             /* sweep: runs per point (default 1) */
+    const char *chart;                      /* --chart=FILE.svg|FILE.png */
+    char isolations[CLI_ISOLATIONS][24];    /* matrix: the levels, SQL spelling */
+    size_t n_isolations;
+    int contended;                          /* matrix: buyers of the contended run; 0: none */
+    /* check */
+    const char *result;                     /* RESULT.json */
+    const char *baseline;                   /* --baseline=BASE.json */
+    double max_regression;                  /* --max-regression: a fraction in [0, 1) */
 };
+
+/* Copies src into dst so that dst's overrides name dst's own storage (src may then go). */
+void cli_copy(struct options *dst, const struct options *src);
+
+/* The name of a command ("compare"), for messages. */
+const char *cli_command_name(enum command c);
 
 /* Parses argv into o (RACESIM_DSN read when --dsn is absent). Returns 0, or 2 with a one-line
  * message naming the option and what is allowed in err. Scenario parameters are collected as

@@ -290,6 +290,10 @@ static int fetch_rows(db_stmt *s, int64_t *cols, bool *nulls, struct db_result *
     }
     if (rc != MYSQL_NO_DATA) {
         stmt_error(s->stmt, err);
+        /* a lock error while rows stream in is set on the connection, not the statement */
+        if (err->errnum == 0)
+            conn_error(s->conn->mysql, err);
+        mysql_stmt_free_result(s->stmt);
         return -1;
     }
     res->affected = rows;

@@ -201,10 +201,11 @@ static void after_step(void *ctx, const struct step_event *ev)
 }
 
 /* Fills the vars the engine supplies for purchase `round`. */
-static void fill_vars(struct buyer *b, int round)
+/* Binds the vars the engine supplies, before every attempt: a SELECT column sharing a
+ * parameter's name overwrites it during an attempt, and a retry must start from the draw. */
+static void bind_vars(struct buyer *b, int round)
 {
     const struct engine_config *cfg = b->e->cfg;
-    params_draw(cfg->params, &b->workload, b->id, round, b->draw, b->lists);
     for (size_t i = 0; i < cfg->script->vars.n; i++) {
         const struct var_binding *vb = &b->e->bindings[i];
         int64_t v = 0;
@@ -267,12 +268,13 @@ static void purchase(struct buyer *b, int round)
                                  .after = watched ? after_step : NULL};
     struct lockstep *ls = b->e->lockstep;
     struct attempt at;
-    fill_vars(b, round);
+    params_draw(b->e->cfg->params, &b->workload, b->id, round, b->draw, b->lists);
     struct slot *sl = slot_acquire(b);
     int64_t t0 = clock_now_us();
     int tries = 0;
     b->watch.purchase = round;
     for (;;) {
+        bind_vars(b, round);
         b->watch.attempt = tries + 1;
         b->watch.interp = &sl->interp;
         int64_t ta = clock_now_us();

@@ -1,14 +1,18 @@
-/* main.c — parse the command line, run, report; nothing else. */
+/* main.c — parse the command line, then run, compare, sweep, matrix, check or list; nothing else. */
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "baseline.h"
 #include "cli.h"
+#include "compare.h"
 #include "config.h"
 #include "db.h"
 #include "list.h"
+#include "matrix.h"
 #include "report.h"
 #include "run.h"
+#include "sweep.h"
 
 static int usage_error(const char *msg)
 {
@@ -23,6 +27,21 @@ static int list(const struct options *o)
     if (list_print(stdout, dir, o->scenario_given ? o->scenario : NULL, err, sizeof err))
         return usage_error(err);
     return 0;
+}
+
+/* compare, sweep, matrix: several runs on one server; 0 when every run ended, else 2 or 3. */
+static int several_runs(const struct options *o)
+{
+    char err[1024] = "";
+    if (db_library_init())
+        return usage_error("cannot initialise the MySQL client library");
+    int rc = o->command == COMMAND_COMPARE ? compare_main(o, err, sizeof err)
+             : o->command == COMMAND_SWEEP ? sweep_main(o, err, sizeof err)
+             : matrix_main(o, err, sizeof err);
+    if (rc)
+        fprintf(stderr, "racesim: %s\n", err);
+    db_library_end();
+    return rc;
 }
 
 int main(int argc, char **argv)
@@ -42,6 +61,14 @@ int main(int argc, char **argv)
     }
     if (o.command == COMMAND_LIST)
         return list(&o);
+    if (o.command == COMMAND_CHECK) {
+        int rc = baseline_check(&o, err, sizeof err);
+        if (rc == 2)
+            fprintf(stderr, "racesim: %s\n", err);
+        return rc;
+    }
+    if (o.command == COMMAND_COMPARE || o.command == COMMAND_SWEEP || o.command == COMMAND_MATRIX)
+        return several_runs(&o);
     if (report_check_out(&o, err, sizeof err))
         return usage_error(err);
     if (db_library_init())

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "output.h"
 
 #define BAR_WIDTH 40
 #define HIST_ROWS 12
@@ -261,8 +262,7 @@ static cJSON *json_run(const struct run_report *r)
     char seed[32];
     snprintf(seed, sizeof seed, "%llu", (unsigned long long)r->opts->seed);
     cJSON_AddStringToObject(o, "seed", seed);
-    cJSON_AddStringToObject(o, "isolation", r->opts->isolation[0] ? r->opts->isolation
-                            : r->script.isolation[0] ? r->script.isolation : "server default");
+    cJSON_AddStringToObject(o, "isolation", report_isolation(r));
     cJSON *params = cJSON_AddObjectToObject(o, "params");
     for (size_t i = 0; i < r->params.n; i++)
         cJSON_AddStringToObject(params, r->scenario.params[i].name, r->params.v[i].text);
@@ -312,7 +312,7 @@ static cJSON *json_counts(const struct run_report *r)
     return o;
 }
 
-static cJSON *json_report(const struct run_report *r)
+cJSON *report_json(const struct run_report *r)
 {
     const struct engine_result *e = &r->result;
     cJSON *o = cJSON_CreateObject();
@@ -382,7 +382,7 @@ static void json_trace(cJSON *o, const struct run_report *r)
 
 static int write_json(FILE *f, const struct run_report *r)
 {
-    cJSON *o = json_report(r);
+    cJSON *o = report_json(r);
     if (o && r->opts->trace && !r->opts->trace_file)
         json_trace(o, r);
     char *s = o ? cJSON_Print(o) : NULL;
@@ -392,26 +392,56 @@ static int write_json(FILE *f, const struct run_report *r)
     return rc;
 }
 
-static void write_csv(FILE *f, const struct run_report *r)
+void report_figures(const struct run_report *r, struct run_figures *fig)
 {
     const struct engine_result *e = &r->result;
     const struct hist *h = &e->purchase_latency;
+    fig->throughput = per_second(e->purchases, e->wall_us);
+    fig->goodput = per_second(e->outcomes[OUTCOME_OK], e->wall_us);
+    fig->p50_ms = ms(hist_percentile(h, 50));
+    fig->p90_ms = ms(hist_percentile(h, 90));
+    fig->p99_ms = ms(hist_percentile(h, 99));
+    fig->p999_ms = ms(hist_percentile(h, 99.9));
+    fig->max_ms = ms(h->total ? h->max : 0);
+}
+
+const char *report_isolation(const struct run_report *r)
+{
+    /* the strategy's own @isolation wins over --isolation (the interpreter sets it so) */
+    return r->script.isolation[0] ? r->script.isolation
+           : r->opts->isolation[0] ? r->opts->isolation : "server default";
+}
+
+void report_csv_header(FILE *f, const struct run_report *r)
+{
     fputs("scenario,strategy,users,rounds,seed,purchases,ok,attempts,retries,deadlocks,"
           "wall_s,throughput,goodput,p50_ms,p90_ms,p99_ms,p999_ms,max_ms,verdict", f);
     for (size_t i = 0; i < r->n_invariants; i++)
         fprintf(f, ",%s", r->invariants[i].name);
-    fprintf(f, "\n%s,%s,%d,%d,%llu,%llu,%llu,%llu,%llu,%llu,%.3f,%.1f,%.1f,%.3f,%.3f,%.3f,%.3f,%.3f,%s",
+    fputc('\n', f);
+}
+
+void report_csv_row(FILE *f, const struct run_report *r)
+{
+    const struct engine_result *e = &r->result;
+    struct run_figures fig;
+    report_figures(r, &fig);
+    fprintf(f, "%s,%s,%d,%d,%llu,%llu,%llu,%llu,%llu,%llu,%.3f,%.1f,%.1f,%.3f,%.3f,%.3f,%.3f,%.3f,%s",
             r->scenario.name, r->strategy_name, r->opts->users, r->opts->rounds,
             (unsigned long long)r->opts->seed, (unsigned long long)e->purchases,
             (unsigned long long)e->outcomes[OUTCOME_OK], (unsigned long long)e->attempts,
             (unsigned long long)e->retries, (unsigned long long)e->attempt_outcomes[OUTCOME_DEADLOCK],
-            (double)e->wall_us / 1e6, per_second(e->purchases, e->wall_us),
-            per_second(e->outcomes[OUTCOME_OK], e->wall_us), ms(hist_percentile(h, 50)),
-            ms(hist_percentile(h, 90)), ms(hist_percentile(h, 99)), ms(hist_percentile(h, 99.9)),
-            ms(h->total ? h->max : 0), r->exit_code == 0 ? "correct" : "anomaly");
+            (double)e->wall_us / 1e6, fig.throughput, fig.goodput, fig.p50_ms, fig.p90_ms, fig.p99_ms,
+            fig.p999_ms, fig.max_ms, r->exit_code == 0 ? "correct" : "anomaly");
     for (size_t i = 0; i < r->n_invariants; i++)
         fprintf(f, ",%lld", (long long)r->invariants[i].value);
     fputc('\n', f);
+}
+
+static void write_csv(FILE *f, const struct run_report *r)
+{
+    report_csv_header(f, r);
+    report_csv_row(f, r);
 }
 
 static int write_to(FILE *f, const struct run_report *r, const struct options *o, bool color)
@@ -431,62 +461,33 @@ static int write_to(FILE *f, const struct run_report *r, const struct options *o
 
 int report_check_out(const struct options *o, char *err, size_t errlen)
 {
-    if (o->out && !o->force && access(o->out, F_OK) == 0) {
-        snprintf(err, errlen, "--out=%s: the file exists; add --force to overwrite it", o->out);
+    if (output_check_new("--out", o->out, o->force, err, errlen))
         return 2;
-    }
-    if (o->trace_file && !o->force && access(o->trace_file, F_OK) == 0) {
-        snprintf(err, errlen, "--trace=%s: the file exists; add --force to overwrite it", o->trace_file);
-        return 2;
-    }
-    return 0;
+    return output_check_new("--trace", o->trace_file, o->force, err, errlen);
 }
 
 /* --trace=FILE: the timeline (JSON lines with --format=json), written then renamed into place. */
 static int write_trace_file(const struct run_report *r, const struct options *o, char *err, size_t errlen)
 {
-    char tmp[4096];
-    snprintf(tmp, sizeof tmp, "%s.tmp.%ld", o->trace_file, (long)getpid());
-    FILE *f = fopen(tmp, "w");
-    if (!f) {
-        snprintf(err, errlen, "--trace=%s: %s", o->trace_file, strerror(errno));
+    struct output out;
+    if (output_open(&out, "--trace", o->trace_file, err, errlen))
         return 2;
-    }
     if (o->format == FORMAT_JSON)
-        trace_print_json(f, &r->result.trace, &r->script);
+        trace_print_json(out.f, &r->result.trace, &r->script);
     else
-        trace_print_text(f, &r->result.trace, &r->script, 100);
-    if (fclose(f) != 0 || rename(tmp, o->trace_file) != 0) {
-        snprintf(err, errlen, "--trace=%s: cannot write: %s", o->trace_file, strerror(errno));
-        unlink(tmp);
-        return 2;
-    }
-    return 0;
+        trace_print_text(out.f, &r->result.trace, &r->script, 100);
+    return output_close(&out, true, err, errlen);
 }
 
 int report_write(const struct run_report *r, const struct options *o, char *err, size_t errlen)
 {
     if (o->trace_file && write_trace_file(r, o, err, errlen))
         return 2;
-    if (!o->out) {
-        const char *nc = getenv("NO_COLOR");
-        bool color = isatty(STDOUT_FILENO) && !(nc && *nc);
-        int rc = write_to(stdout, r, o, color);
-        fflush(stdout);
-        return rc ? (snprintf(err, errlen, "cannot write the report: %s", strerror(errno)), 2) : 0;
-    }
-    char tmp[4096];
-    snprintf(tmp, sizeof tmp, "%s.tmp.%ld", o->out, (long)getpid());
-    FILE *f = fopen(tmp, "w");
-    if (!f) {
-        snprintf(err, errlen, "--out=%s: %s", o->out, strerror(errno));
+    const char *nc = getenv("NO_COLOR");
+    bool color = !o->out && isatty(STDOUT_FILENO) && !(nc && *nc);
+    struct output out;
+    if (output_open(&out, "--out", o->out, err, errlen))
         return 2;
-    }
-    int rc = write_to(f, r, o, false);
-    if (fclose(f) != 0 || rc != 0 || rename(tmp, o->out) != 0) {
-        snprintf(err, errlen, "--out=%s: cannot write: %s", o->out, strerror(errno));
-        unlink(tmp);
-        return 2;
-    }
-    return 0;
+    int rc = write_to(out.f, r, o, color);
+    return output_close(&out, rc == 0, err, errlen);
 }

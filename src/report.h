@@ -2,9 +2,32 @@
 #ifndef RACESIM_REPORT_H
 #define RACESIM_REPORT_H
 
+#include <cjson/cJSON.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "run.h"
+
+/* A run's headline figures: purchases/s, ok/s and purchase latency percentiles in ms. */
+struct run_figures {
+    double throughput, goodput;
+    double p50_ms, p90_ms, p99_ms, p999_ms, max_ms;
+};
+
+/* Fills fig from r's counters and purchase latency histogram. */
+void report_figures(const struct run_report *r, struct run_figures *fig);
+
+/* The isolation level r ran at: the strategy's own @isolation, else --isolation, else
+ * "server default". */
+const char *report_isolation(const struct run_report *r);
+
+/* r as the JSON object `racesim --format=json` prints (without the trace). Free with
+ * cJSON_Delete; NULL when out of memory. */
+cJSON *report_json(const struct run_report *r);
+
+/* The CSV report's header line, and r's row under it (runs of one scenario share the header). */
+void report_csv_header(FILE *f, const struct run_report *r);
+void report_csv_row(FILE *f, const struct run_report *r);
 
 /* Checks before a run that --out can be written: refuses an existing file without --force.
  * Returns 0, or 2 with the reason in err. */

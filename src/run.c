@@ -94,10 +94,19 @@ static int load_files(const struct options *o, struct run_report *r, char *err, 
     return script_parse(path, &r->script, err, errlen) ? 2 : 0;
 }
 
+/* Whether option name (any-seat) names a parameter of sc (any_seat). */
+static bool names_param(const struct scenario *sc, const char *name)
+{
+    for (size_t i = 0; i < sc->n_params; i++)
+        if (param_name_matches(name, sc->params[i].name))
+            return true;
+    return false;
+}
+
 static int resolve_params(const struct options *o, struct run_report *r, char *err, size_t errlen)
 {
     for (size_t i = 0; i < o->n_overrides; i++)
-        if (scenario_param(&r->scenario, o->overrides[i].name) < 0) {
+        if (!names_param(&r->scenario, o->overrides[i].name)) {
             snprintf(err, errlen, "unknown option --%s (see racesim --help; scenario %s takes "
                      "the parameters 'racesim list --scenario=%s' shows)", o->overrides[i].name,
                      o->scenario, o->scenario);

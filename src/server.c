@@ -4,6 +4,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/file.h>
 #include <ftw.h>
 #include <poll.h>
 #include <pthread.h>
@@ -605,7 +606,18 @@ static enum server_status ensure_cache(const struct server *s, char *datadir, si
         return fail(SERVER_FAILED, err, errlen, "cache path too long under %s", root);
     if (is_dir(datadir))
         return SERVER_OK;
-    return init_cache(s, root, key, datadir, err, errlen);
+    /* one initialiser at a time (two bootstraps at once were seen failing on a loaded
+     * machine): the others wait, then find the cache ready */
+    char lock[PATH_MAX];
+    int fd = fmt(lock, sizeof lock, "%s/init.lock", root) == 0
+                 ? open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600) : -1;
+    if (fd >= 0)
+        while (flock(fd, LOCK_EX) != 0 && errno == EINTR)
+            ;
+    r = is_dir(datadir) ? SERVER_OK : init_cache(s, root, key, datadir, err, errlen);
+    if (fd >= 0)
+        close(fd);                      /* releases the lock */
+    return r;
 }
 
 /* ---- one run ---------------------------------------------------------------------------- */

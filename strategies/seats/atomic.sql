@@ -1,5 +1,5 @@
--- atomic: claim the seat with UPDATE ... WHERE id = :picked AND status = 'available'.
--- The check and the write are one statement: affected = 0 means someone was faster (retry).
+-- atomic: claim with UPDATE ... WHERE id = :picked AND status = 'available'.
+-- Check and write in one statement: affected = 0 means someone was faster (retry).
 -- @retry taken up to 20 times, backoff 1ms..20ms
 SELECT id AS picked FROM seats
   WHERE (:any_seat = 1 OR id = :seat) AND status = 'available'

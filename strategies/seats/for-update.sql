@@ -1,5 +1,5 @@
--- for-update: lock the seat (SELECT ... FOR UPDATE), check it is available, then book it.
--- Pessimistic: buyers of the same seat queue on its row lock; with --any-seat, all queue.
+-- for-update: lock the seat (SELECT ... FOR UPDATE), check it is free, book it.
+-- Pessimistic: buyers of one seat queue on its row lock; with --any-seat, all queue.
 -- @retry deadlock, lock_timeout up to 5 times, backoff 1ms..50ms
 START TRANSACTION;
 SELECT id AS picked FROM seats

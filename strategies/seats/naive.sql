@@ -1,5 +1,5 @@
--- naive: check that the seat is available, then reserve it; autocommit, no lock.
--- Buyers who all read "available" before anyone writes all book the seat: double booking.
+-- naive: check the seat is available, then reserve it; autocommit, no lock.
+-- Buyers who all read 'available' before anyone writes all book it: double booking.
 SELECT id AS picked FROM seats
   WHERE (:any_seat = 1 OR id = :seat) AND status = 'available'
   ORDER BY id LIMIT 1;

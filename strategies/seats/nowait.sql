@@ -1,5 +1,5 @@
--- nowait: lock the seat with FOR UPDATE NOWAIT; a held seat fails at once and is retried.
--- No buyer queues on a lock: MariaDB answers NOWAIT with error 1205, mapped to busy.
+-- nowait: lock the seat FOR UPDATE NOWAIT; a held seat fails at once, retried.
+-- Nobody queues on a lock: MariaDB answers NOWAIT with error 1205, mapped to busy.
 -- @retry busy up to 20 times, backoff 1ms..20ms
 START TRANSACTION;
 SELECT id AS picked FROM seats

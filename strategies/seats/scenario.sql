@@ -1,5 +1,5 @@
--- seats: an event where buyers race to book seats: a specific seat, or any seat.
--- Popular seats (zipf) draw many buyers at once; with --any-seat, all race for the next one.
+-- seats: buyers race to book seats at an event: a specific seat, or any seat.
+-- Popular seats (zipf) draw many buyers at once; --any-seat: all race for the next one.
 -- @param seats = (users + 1) / 2 min 1 "seats at the event (default: half the buyers get one)"
 -- @param skew = zipf:0.99 "how buyers pick a specific seat: uniform or zipf:S (seat 1 is the best)"
 -- @param seat = 1..seats by skew "the seat a purchase wants (drawn per purchase)"
@@ -27,7 +27,7 @@ INSERT INTO seats (id)
 SELECT COALESCE(SUM(n - 1), 0)
   FROM (SELECT COUNT(*) AS n FROM bookings GROUP BY seat_id) b;
 
--- @invariant status_mismatch "seats whose row disagrees with the bookings (reserved = one booking, by booked_by)"
+-- @invariant status_mismatch "seats whose status or booked_by disagrees with their bookings"
 SELECT COUNT(*)
   FROM seats s
   LEFT JOIN (SELECT seat_id, COUNT(*) AS n, MIN(user_id) AS user_id FROM bookings GROUP BY seat_id) b

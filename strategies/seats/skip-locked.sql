@@ -1,5 +1,5 @@
--- skip-locked: lock the first free seat nobody holds (FOR UPDATE SKIP LOCKED LIMIT 1).
--- With --any-seat, buyers take different seats instead of queuing; a held seat is skipped.
+-- skip-locked: lock the first free seat nobody holds (FOR UPDATE SKIP LOCKED).
+-- With --any-seat, buyers take different seats instead of queuing; held seats skipped.
 -- @retry deadlock, lock_timeout up to 5 times, backoff 1ms..50ms
 START TRANSACTION;
 SELECT id AS picked FROM seats

@@ -1,0 +1,198 @@
+/* batch.c — several runs on one server: every run prepared first (bad input fails before any
+ * server starts), then run in turn, each on fresh tables. */
+#include "batch.h"
+
+#include <dirent.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "report.h"
+
+static int by_name(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The scenario's strategies (*.sql but scenario.sql), sorted; returns how many, or -1. */
+static int scenario_strategies(const char *dir, char **out, size_t max)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return -1;
+    size_t n = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) && n < max) {
+        size_t len = strlen(e->d_name);
+        if (e->d_name[0] != '.' && len > 4 && strcmp(e->d_name + len - 4, ".sql") == 0
+            && strcmp(e->d_name, "scenario.sql") != 0)
+            out[n++] = strndup(e->d_name, len - 4);
+    }
+    closedir(d);
+    qsort(out, n, sizeof *out, by_name);
+    return (int)n;
+}
+
+/* "path/to/mine.sql" -> "mine"; "for-update" -> "for-update" (as run.c names a strategy). */
+static void strategy_name(const char *given, char *out, size_t n)
+{
+    const char *base = strrchr(given, '/') ? strrchr(given, '/') + 1 : given;
+    size_t len = strlen(base);
+    if (len > 4 && strcmp(base + len - 4, ".sql") == 0)
+        len -= 4;
+    snprintf(out, n, "%.*s", (int)len, base);
+}
+
+int strategy_set_load(const struct options *o, struct strategy_set *set, char *err, size_t errlen)
+{
+    memset(set, 0, sizeof *set);
+    char root[PATH_MAX], dir[PATH_MAX + 80];
+    run_strategies_dir(root, sizeof root);
+    snprintf(dir, sizeof dir, "%s/%s", root, o->scenario);
+    char *all[CLI_LIST_MAX];
+    int n_all = scenario_strategies(dir, all, CLI_LIST_MAX);
+    if (n_all < 0) {
+        snprintf(err, errlen, "--scenario=%s: no such scenario in %s (see racesim list)", o->scenario, root);
+        return 2;
+    }
+    int rc = 0;
+    size_t n = o->n_strategies ? o->n_strategies : (size_t)n_all;
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        set->given[i] = strdup(o->n_strategies ? o->strategies[i] : all[i]);
+        strategy_name(set->given[i] ? set->given[i] : "", set->name[i], sizeof set->name[i]);
+        set->colour[i] = n_all + (int)i;
+        for (int k = 0; k < n_all; k++)
+            if (strcmp(all[k], set->name[i]) == 0)
+                set->colour[i] = k;
+        for (size_t k = 0; k < i; k++)
+            if (strcmp(set->name[k], set->name[i]) == 0) {
+                snprintf(err, errlen, "--strategies: %s is given twice", set->name[i]);
+                rc = 2;
+            }
+        set->n = i + 1;
+        if (!set->given[i]) {
+            snprintf(err, errlen, "out of memory");
+            rc = 2;
+        }
+    }
+    if (rc == 0 && set->n == 0) {
+        snprintf(err, errlen, "--scenario=%s: the scenario has no strategy in %s", o->scenario, dir);
+        rc = 2;
+    }
+    for (int k = 0; k < n_all; k++)
+        free(all[k]);
+    return rc;
+}
+
+void strategy_set_free(struct strategy_set *set)
+{
+    for (size_t i = 0; i < set->n; i++)
+        free(set->given[i]);
+    memset(set, 0, sizeof *set);
+}
+
+void batch_init(struct batch *b, const char *command)
+{
+    memset(b, 0, sizeof *b);
+    b->command = command;
+}
+
+int batch_add(struct batch *b, const struct options *o, size_t *index, char *err, size_t errlen)
+{
+    if (b->n == b->cap) {
+        size_t cap = b->cap ? 2 * b->cap : 16;
+        struct batch_run **runs = realloc(b->runs, cap * sizeof *runs);
+        if (!runs) {
+            snprintf(err, errlen, "out of memory");
+            return 2;
+        }
+        b->runs = runs;
+        b->cap = cap;
+    }
+    struct batch_run *run = calloc(1, sizeof *run);
+    if (!run) {
+        snprintf(err, errlen, "out of memory");
+        return 2;
+    }
+    b->runs[b->n++] = run;
+    cli_copy(&run->opts, o);
+    *index = b->n - 1;
+    int rc = run_prepare(&run->opts, &run->report, err, errlen);
+    if (rc)
+        batch_strategies_message(err, errlen);
+    return rc;
+}
+
+static void progress(const struct batch *b, const struct options *o, size_t i)
+{
+    if (o->quiet || !isatty(STDERR_FILENO))
+        return;
+    const struct batch_run *run = b->runs[i];
+    fprintf(stderr, "racesim %s: run %zu of %zu: %s, %d buyer%s%s%s%s\n", b->command, i + 1, b->n,
+            run->report.strategy_name, run->opts.users, run->opts.users == 1 ? "" : "s",
+            run->opts.isolation[0] ? ", " : "", run->opts.isolation, run->opts.lockstep ? ", lockstep" : "");
+}
+
+int batch_execute(struct batch *b, const struct options *o, char *err, size_t errlen)
+{
+    int connections = 1;
+    for (size_t i = 0; i < b->n; i++) {
+        const struct options *ro = &b->runs[i]->opts;
+        int c = ro->pool ? ro->pool : ro->users;
+        if (c > connections)
+            connections = c;
+    }
+    struct run_session *s;
+    int rc = run_session_open(o, connections, &s, err, errlen);
+    for (size_t i = 0; rc == 0 && i < b->n; i++) {
+        struct batch_run *run = b->runs[i];
+        progress(b, o, i);
+        char why[1024];
+        rc = run_in_session(s, &run->opts, &run->report, why, sizeof why);
+        if (rc)
+            snprintf(err, errlen, "%s: %s at %d buyers: %s", b->command, run->report.strategy_name,
+                     run->opts.users, why);
+        run->done = rc == 0;
+    }
+    run_session_close(s);
+    return rc;
+}
+
+cJSON *batch_json(const struct batch *b, const struct options *o)
+{
+    cJSON *j = cJSON_CreateObject();
+    cJSON_AddStringToObject(j, "command", b->command);
+    cJSON_AddStringToObject(j, "racesim", RACESIM_VERSION);
+    cJSON_AddStringToObject(j, "scenario", o->scenario);
+    char seed[32];
+    snprintf(seed, sizeof seed, "%llu", (unsigned long long)o->seed);
+    cJSON_AddStringToObject(j, "seed", seed);
+    if (b->n > 0 && b->runs[0]->done)
+        cJSON_AddStringToObject(j, "server_version", b->runs[0]->report.preflight.version);
+    cJSON *runs = cJSON_AddArrayToObject(j, "runs");
+    for (size_t i = 0; runs && i < b->n; i++)
+        if (b->runs[i]->done)
+            cJSON_AddItemToArray(runs, report_json(&b->runs[i]->report));
+    return j;
+}
+
+void batch_strategies_message(char *err, size_t errlen)
+{
+    if (strncmp(err, "--strategy=", 11) == 0 && strlen(err) + 3 < errlen) {
+        memmove(err + 13, err + 11, strlen(err + 11) + 1);
+        memcpy(err + 9, "ies=", 4);
+    }
+}
+
+void batch_free(struct batch *b)
+{
+    for (size_t i = 0; i < b->n; i++) {
+        run_free(&b->runs[i]->report);
+        free(b->runs[i]);
+    }
+    free(b->runs);
+    memset(b, 0, sizeof *b);
+}

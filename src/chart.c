@@ -1,0 +1,293 @@
+/* chart.c — charts drawn by gnuplot: a generated script, gnuplot run as a child process. */
+#include "chart.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <math.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "output.h"
+
+extern char **environ;
+
+/* Okabe-Ito, then a few more: distinguishable, also for most colour-blind readers. */
+static const char *palette[] = {"#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00",
+                                "#56B4E9", "#000000", "#8C564B", "#999999", "#F0E442"};
+#define PALETTE_N (sizeof palette / sizeof palette[0])
+
+void chart_csv_path(const char *path, char *out, size_t outlen)
+{
+    const char *dot = strrchr(path, '.');
+    const char *slash = strrchr(path, '/');
+    size_t n = dot && (!slash || dot > slash) ? (size_t)(dot - path) : strlen(path);
+    snprintf(out, outlen, "%.*s.csv", (int)n, path);
+}
+
+int chart_check_paths(const char *path, const char *out, bool force, char *err, size_t errlen)
+{
+    char csv[PATH_MAX + 8];
+    chart_csv_path(path, csv, sizeof csv);
+    if (out && strcmp(out, csv) == 0) {
+        snprintf(err, errlen, "--out=%s: the chart's data goes there (--chart=%s); pick another name",
+                 out, path);
+        return 2;
+    }
+    if (output_check_new("--chart", path, force, err, errlen))
+        return 2;
+    return output_check_new("--chart", csv, force, err, errlen);
+}
+
+/* gnuplot single-quoted string: '' stands for ' and nothing else is special. */
+static void quoted(FILE *f, const char *s)
+{
+    fputc('\'', f);
+    for (; *s; s++) {
+        if (*s == '\'')
+            fputc('\'', f);
+        if (*s != '\n')
+            fputc(*s, f);
+    }
+    fputc('\'', f);
+}
+
+static void number(FILE *f, double v)
+{
+    if (isfinite(v) && v > 0)
+        fprintf(f, " %.6g", v);
+    else
+        fputs(" NaN", f);   /* a log axis cannot show 0: missing */
+}
+
+static void data_blocks(FILE *f, const struct chart *c)
+{
+    for (size_t s = 0; s < c->n_series; s++) {
+        const struct chart_series *cs = &c->series[s];
+        fprintf(f, "$s%zu << EOD\n", s);
+        for (size_t i = 0; i < cs->n; i++) {
+            fprintf(f, "%.6g", c->kind == CHART_BARS ? (double)s : cs->x[i]);
+            for (int p = 0; p < 2; p++) {
+                number(f, cs->y[p][i]);
+                number(f, cs->lo[p][i]);
+                number(f, cs->hi[p][i]);
+            }
+            fputc('\n', f);
+        }
+        fputs("EOD\n", f);
+    }
+}
+
+static void series_title(FILE *f, const struct chart_series *cs)
+{
+    char t[96];
+    snprintf(t, sizeof t, "%s%s", cs->name, cs->unsafe ? " (unsafe)" : "");
+    fputs(" title ", f);
+    quoted(f, t);
+}
+
+static void style(FILE *f, const struct chart_series *cs, bool bars)
+{
+    const char *colour = palette[(size_t)cs->colour % PALETTE_N];
+    fprintf(f, " lc rgb '%s' lw 2 dt %d", colour, cs->unsafe ? 2 : 1);
+    if (bars)
+        fprintf(f, " fs %s border lc rgb '%s'", cs->unsafe ? "solid 0.25" : "solid 0.85", colour);
+}
+
+static void panel_bars(FILE *f, const struct chart *c, int p)
+{
+    fprintf(f, "set xrange [-0.6:%zu.6]\nset xtics (", c->n_series ? c->n_series - 1 : 0);
+    for (size_t s = 0; s < c->n_series; s++) {
+        fputs(s ? ", " : "", f);
+        quoted(f, c->series[s].name);
+        fprintf(f, " %zu", s);
+    }
+    fputs(") rotate by 30 right nomirror\nset key at screen 0.5, screen 0.02 center bottom horizontal\n"
+          "set bmargin 9\nplot", f);
+    int col = 2 + 3 * p;
+    for (size_t s = 0; s < c->n_series; s++) {
+        fprintf(f, "%s $s%zu using 1:%d with boxes", s ? "," : "", s, col);
+        style(f, &c->series[s], true);
+        series_title(f, &c->series[s]);
+        fprintf(f, ", $s%zu using 1:%d:(sprintf($%d >= 100 ? '%%.0f' : '%%.3g', $%d)) with labels "
+                "offset 0,0.7 notitle", s, col, col, col);
+    }
+    fputc('\n', f);
+}
+
+static void panel_lines(FILE *f, const struct chart *c, int p)
+{
+    double lo = 0, hi = 0;
+    for (size_t s = 0; s < c->n_series; s++)
+        for (size_t i = 0; i < c->series[s].n; i++) {
+            double x = c->series[s].x[i];
+            lo = lo == 0 || x < lo ? x : lo;
+            hi = x > hi ? x : hi;
+        }
+    if (lo > 0)     /* a little room beyond the first and last buyer counts */
+        fprintf(f, "set xrange [%.6g:%.6g]\n", lo / 1.4, hi * 1.4);
+    fputs("set logscale x\nset key at screen 0.5, screen 0.02 center bottom horizontal\n"
+          "set bmargin 7\nset xtics (", f);
+    const struct chart_series *first = c->n_series ? &c->series[0] : NULL;
+    for (size_t i = 0; first && i < first->n; i++)
+        fprintf(f, "%s'%.0f' %.6g", i ? ", " : "", first->x[i], first->x[i]);
+    fputs(") nomirror\nset xlabel ", f);
+    quoted(f, c->xlabel);
+    fputs("\nplot", f);
+    int col = 2 + 3 * p;
+    for (size_t s = 0; s < c->n_series; s++) {
+        fprintf(f, "%s $s%zu using 1:%d:%d:%d with yerrorlines pt %zu ps 1.2", s ? "," : "", s, col,
+                col + 1, col + 2, 5 + s % 9);
+        style(f, &c->series[s], false);
+        series_title(f, &c->series[s]);
+    }
+    fputc('\n', f);
+}
+
+static void script(FILE *f, const struct chart *c, const char *output, bool png)
+{
+    if (png)
+        fputs("set terminal pngcairo size 1200,560 font 'Sans,11' noenhanced background rgb 'white'\n", f);
+    else
+        fputs("set terminal svg size 1200,560 dynamic font 'Sans,13' noenhanced background rgb 'white'\n", f);
+    fputs("set encoding utf8\nset output ", f);
+    quoted(f, output);
+    fputs("\nset datafile missing 'NaN'\n", f);
+    data_blocks(f, c);
+    fputs("set multiplot layout 1,2 title ", f);
+    quoted(f, c->title);
+    fputs("\nset logscale y\nset grid ytics lc rgb '#cccccc'\nset border 3\nset ytics nomirror\n"
+          "set boxwidth 0.6\nset bars small\n", f);
+    for (int p = 0; p < 2; p++) {
+        fputs("set title ", f);
+        quoted(f, c->panel[p].title);
+        fputs("\nset ylabel ", f);
+        quoted(f, c->panel[p].ylabel);
+        fputc('\n', f);
+        if (c->kind == CHART_BARS)
+            panel_bars(f, c, p);
+        else
+            panel_lines(f, c, p);
+    }
+    fputs("unset multiplot\nset output\n", f);
+}
+
+/* The gnuplot in PATH (as execvp would find it), or -1. */
+static int find_gnuplot(char *out, size_t outlen)
+{
+    const char *path = getenv("PATH");
+    if (!path)
+        path = "/usr/local/bin:/usr/bin:/bin";
+    for (const char *p = path;; p++) {
+        size_t n = strcspn(p, ":");
+        snprintf(out, outlen, "%.*s%sgnuplot", (int)n, n ? p : ".", n && p[n - 1] == '/' ? "" : "/");
+        if (access(out, X_OK) == 0)
+            return 0;
+        p += n;
+        if (!*p)
+            return -1;
+    }
+}
+
+/* Runs gnuplot on the script file; its stderr goes to errfile. Returns its exit status, or -1. */
+static int run_gnuplot(const char *gnuplot, const char *script_file, const char *errfile)
+{
+    posix_spawn_file_actions_t fa;
+    posix_spawnattr_t attr;
+    sigset_t none, dflt;
+    sigemptyset(&none);
+    sigemptyset(&dflt);
+    sigaddset(&dflt, SIGPIPE);
+    sigaddset(&dflt, SIGINT);
+    sigaddset(&dflt, SIGTERM);
+    sigaddset(&dflt, SIGHUP);
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+    posix_spawn_file_actions_addopen(&fa, STDERR_FILENO, errfile, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    posix_spawn_file_actions_adddup2(&fa, STDERR_FILENO, STDOUT_FILENO);
+    posix_spawnattr_init(&attr);
+    posix_spawnattr_setsigmask(&attr, &none);      /* racesim blocks SIGINT etc. for its signal thread */
+    posix_spawnattr_setsigdefault(&attr, &dflt);
+    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+    char *argv[] = {(char *)"gnuplot", (char *)script_file, NULL};
+    pid_t pid;
+    int rc = posix_spawn(&pid, gnuplot, &fa, &attr, argv, environ);
+    posix_spawn_file_actions_destroy(&fa);
+    posix_spawnattr_destroy(&attr);
+    if (rc != 0)
+        return -1;
+    int status;
+    while (waitpid(pid, &status, 0) < 0)
+        if (errno != EINTR)
+            return -1;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+/* The first line of file that says what went wrong ("... line 12: ..."), else its first line. */
+static void first_error(const char *file, char *out, size_t outlen)
+{
+    FILE *f = fopen(file, "r");
+    char line[512];
+    out[0] = '\0';
+    while (f && fgets(line, sizeof line, f)) {
+        line[strcspn(line, "\n")] = '\0';
+        if (!line[0] || strspn(line, " ^") == strlen(line))
+            continue;
+        if (!out[0] || strstr(line, "line "))
+            snprintf(out, outlen, "%.300s", line);
+        if (strstr(line, "line "))
+            break;
+    }
+    if (f)
+        fclose(f);
+}
+
+enum chart_status chart_draw(const struct chart *c, const char *path, char *err, size_t errlen)
+{
+    char gnuplot[PATH_MAX + 16];
+    if (find_gnuplot(gnuplot, sizeof gnuplot)) {
+        snprintf(err, errlen, "--chart=%s: not drawn: gnuplot is not in PATH (apt-get install "
+                 "gnuplot-nox); its data is in the .csv beside it", path);
+        return CHART_NO_GNUPLOT;
+    }
+    const char *tmpdir = getenv("TMPDIR");
+    char dir[PATH_MAX];
+    snprintf(dir, sizeof dir, "%s/racesim-chart.XXXXXX", tmpdir && *tmpdir ? tmpdir : "/tmp");
+    if (!mkdtemp(dir)) {
+        snprintf(err, errlen, "--chart=%s: cannot make a temp folder: %s", path, strerror(errno));
+        return CHART_FAILED;
+    }
+    char gp[PATH_MAX + 32], errfile[PATH_MAX + 32], tmp[PATH_MAX + 32];
+    snprintf(gp, sizeof gp, "%s/chart.gp", dir);
+    snprintf(errfile, sizeof errfile, "%s/gnuplot.err", dir);
+    snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
+    size_t n = strlen(path);
+    FILE *f = fopen(gp, "w");
+    enum chart_status st = CHART_FAILED;
+    if (!f) {
+        snprintf(err, errlen, "--chart=%s: cannot write the gnuplot script: %s", path, strerror(errno));
+    } else {
+        script(f, c, tmp, n > 4 && strcmp(path + n - 4, ".png") == 0);
+        bool written = fclose(f) == 0;
+        int rc = written ? run_gnuplot(gnuplot, gp, errfile) : -1;
+        char why[400];
+        first_error(errfile, why, sizeof why);
+        if (rc == 0 && access(tmp, F_OK) == 0 && rename(tmp, path) == 0)
+            st = CHART_DRAWN;
+        else if (rc < 0)
+            snprintf(err, errlen, "--chart=%s: cannot run %s", path, gnuplot);
+        else
+            snprintf(err, errlen, "--chart=%s: gnuplot failed (exit %d): %s", path, rc,
+                     why[0] ? why : strerror(errno));
+        unlink(tmp);
+    }
+    unlink(gp);
+    unlink(errfile);
+    rmdir(dir);
+    return st;
+}
