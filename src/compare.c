@@ -140,11 +140,7 @@ static int write_json(FILE *f, const struct options *o, const struct batch *b)
     if (o->chart)
         cJSON_AddStringToObject(j, "chart", o->chart);
     cJSON_AddNumberToObject(j, "exit_code", 0);
-    char *s = j ? cJSON_Print(j) : NULL;
-    int rc = s && fprintf(f, "%s\n", s) > 0 ? 0 : -1;
-    free(s);
-    cJSON_Delete(j);
-    return rc;
+    return output_json(f, j);
 }
 
 static int write_report(const struct options *o, const struct batch *b, char *err, size_t errlen)

@@ -314,11 +314,7 @@ static int write_json(FILE *f, const struct matrix *m)
         cJSON_AddItemToArray(cells, x);
     }
     cJSON_AddNumberToObject(j, "exit_code", 0);
-    char *s = j ? cJSON_Print(j) : NULL;
-    int rc = s && fprintf(f, "%s\n", s) > 0 ? 0 : -1;
-    free(s);
-    cJSON_Delete(j);
-    return rc;
+    return output_json(f, j);
 }
 
 static int write_report(const struct matrix *m, char *err, size_t errlen)

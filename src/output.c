@@ -2,6 +2,7 @@
 #include "output.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -59,4 +60,13 @@ int output_write_file(const char *option, const char *path, const char *text, ch
         return 2;
     bool ok = fputs(text, out.f) >= 0;
     return output_close(&out, ok, err, errlen);
+}
+
+int output_json(FILE *f, cJSON *j)
+{
+    char *s = j ? cJSON_Print(j) : NULL;
+    int rc = s && fprintf(f, "%s\n", s) > 0 ? 0 : -1;
+    free(s);
+    cJSON_Delete(j);
+    return rc;
 }

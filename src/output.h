@@ -6,6 +6,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include <cjson/cJSON.h>
+
 struct output {
     FILE *f;
     const char *path;          /* NULL: stdout */
@@ -22,6 +24,10 @@ int output_open(struct output *out, const char *option, const char *path, char *
 /* Finishes: flushes stdout, or closes the temp file and renames it into place. ok false (the
  * writer failed) drops the temp file. Returns 0, or 2 with the reason in err. */
 int output_close(struct output *out, bool ok, char *err, size_t errlen);
+
+/* Prints j (indented) and a newline to f, then deletes j. Returns 0, or -1 when j is NULL (out
+ * of memory while building it) or the write fails. */
+int output_json(FILE *f, cJSON *j);
 
 /* Writes text as path atomically (temp file, then rename). Returns 0, or 2 with the reason. */
 int output_write_file(const char *option, const char *path, const char *text, char *err, size_t errlen);

@@ -385,11 +385,7 @@ static int write_json(FILE *f, const struct run_report *r)
     cJSON *o = report_json(r);
     if (o && r->opts->trace && !r->opts->trace_file)
         json_trace(o, r);
-    char *s = o ? cJSON_Print(o) : NULL;
-    int rc = s && fprintf(f, "%s\n", s) > 0 ? 0 : -1;
-    free(s);
-    cJSON_Delete(o);
-    return rc;
+    return output_json(f, o);
 }
 
 void report_figures(const struct run_report *r, struct run_figures *fig)

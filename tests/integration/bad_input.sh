@@ -8,7 +8,7 @@ source "$(dirname "$0")/lib.sh"
 expect_usage() {
     local pattern=$1
     shift
-    "$RACESIM" "$@" >"$TMP/out" 2>"$TMP/err"
+    TMPDIR="$TMP" "$RACESIM" "$@" >"$TMP/out" 2>"$TMP/err"   # a server would live under $TMP
     local code=$?
     check "racesim $* → exit 2 (got $code)" [ "$code" = 2 ]
     check "racesim $* → one line on stderr" [ "$(wc -l <"$TMP/err")" = 1 ]
@@ -49,7 +49,8 @@ if [ "$(id -u)" != 0 ]; then
     expect_usage "unreadable.sql" --strategy="$unreadable"
 fi
 
-check "no server left behind by any of them" [ -z "$(pgrep -f "racesim-test" | head -1)" ]
+check "no server was started or left behind by any of them" \
+    [ -z "$(pgrep -f -- "--datadir=$TMP/racesim-" | head -1)" -a -z "$(ls -d "$TMP"/racesim-* 2>/dev/null)" ]
 "$RACESIM" --help >"$TMP/help" 2>&1
 check "--help exits 0 and mentions --strategy" grep -q -- "--strategy" "$TMP/help"
 check "--help fits 100 columns" [ "$(awk '{ if (length($0) > m) m = length($0) } END { print m }' "$TMP/help")" -le 100 ]
