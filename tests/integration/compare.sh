@@ -33,7 +33,7 @@ check "--chart=FILE.gif: exit 2" [ $? = 2 ]
 check "sweep --users=1,0: exit 2" [ $? = 2 ]
 
 # JSON: every run's full report, in the order asked
-"$RACESIM" compare --strategies=atomic,naive,for-update --users=20 --seed=7 --quiet --format=json >"$TMP/c.json"
+"$RACESIM" compare --strategies=atomic,naive,for-update --users=20 --seed=7 --think-time=20 --stock=5 --qty=1 --quiet --format=json >"$TMP/c.json"
 check "compare exits 0 although naive violates an invariant ($?)" [ $? = 0 ]
 check "JSON: command compare, 3 runs" jqe '.command == "compare" and (.runs | length) == 3' "$TMP/c.json"
 check "JSON: the runs in the order asked" jqe '[.runs[].run.strategy] == ["atomic", "naive", "for-update"]' "$TMP/c.json"
@@ -45,21 +45,21 @@ check "JSON: naive is an anomaly, atomic and for-update correct" \
     jqe '[.runs[].verdict] == ["correct", "anomaly", "correct"]' "$TMP/c.json"
 
 # CSV, text, Markdown (one run each, small)
-"$RACESIM" compare --strategies=atomic,naive --users=10 --seed=7 --quiet --format=csv >"$TMP/c.csv"
+"$RACESIM" compare --strategies=atomic,naive --users=10 --seed=7 --think-time=20 --stock=5 --qty=1 --quiet --format=csv >"$TMP/c.csv"
 check "CSV: a header and one row per strategy" [ "$(wc -l <"$TMP/c.csv")" = 3 ]
 check "CSV: the same number of fields on every line" same_fields "$TMP/c.csv"
 check "CSV: naive's row says anomaly" grep -q '^stock,naive,.*,anomaly,' "$TMP/c.csv"
-NO_COLOR=1 "$RACESIM" compare --strategies=atomic,naive-write-back,serializable --users=10 --seed=7 --quiet >"$TMP/c.txt"
+NO_COLOR=1 "$RACESIM" compare --strategies=atomic,naive-write-back,serializable --users=10 --seed=7 --think-time=20 --stock=5 --qty=1 --quiet >"$TMP/c.txt"
 check "text: fits 100 columns ($(width "$TMP/c.txt"))" [ "$(width "$TMP/c.txt")" -le 100 ]
 check "text: naive-write-back marked NO with a ✗" grep -q '^naive-write-back  *NO  .*✗' "$TMP/c.txt"
 check "text: serializable correct, its deadlocks counted" grep -Eq '^serializable  *yes ✓✓✓✓' "$TMP/c.txt"
 check "text: the unsafe one named with its anomaly" grep -q '^UNSAFE .*naive-write-back: .*lost_update' "$TMP/c.txt"
-"$RACESIM" compare --strategies=atomic,naive --users=10 --seed=7 --quiet --format=md >"$TMP/c.md"
+"$RACESIM" compare --strategies=atomic,naive --users=10 --seed=7 --think-time=20 --stock=5 --qty=1 --quiet --format=md >"$TMP/c.md"
 check "Markdown: a table of 2 rows, 11 columns each" md_table "$TMP/c.md" 2
 
 # charts: gnuplot when present; without it one line, and the CSV beside the chart all the same
 if command -v gnuplot >/dev/null; then
-    "$RACESIM" compare --strategies=atomic,naive --users=10 --seed=7 --quiet --format=json \
+    "$RACESIM" compare --strategies=atomic,naive --users=10 --seed=7 --think-time=20 --stock=5 --qty=1 --quiet --format=json \
         --chart="$TMP/chart.svg" >"$TMP/cc.json" 2>"$TMP/err"
     rc=$?
     check "--chart=FILE.svg: exit 0, nothing on stderr ($(head -1 "$TMP/err"))" [ $rc = 0 -a ! -s "$TMP/err" ]
@@ -69,7 +69,7 @@ if command -v gnuplot >/dev/null; then
     check "an existing chart is kept without --force (exit 2)" [ $? = 2 ]
 fi
 abs=$(readlink -f "$RACESIM")
-PATH=/nonexistent "$abs" compare --strategies=atomic,naive --users=10 --seed=7 --quiet \
+PATH=/nonexistent "$abs" compare --strategies=atomic,naive --users=10 --seed=7 --think-time=20 --stock=5 --qty=1 --quiet \
     --chart="$TMP/nognu.png" >"$TMP/nognu.txt" 2>"$TMP/err"
 rc=$?
 check "no gnuplot in PATH: still exit 0 ($rc)" [ $rc = 0 ]
