@@ -6,9 +6,15 @@
 RACESIM=$1
 source "$(dirname "$0")/lib.sh"
 
+# naive must oversell in the baseline (its anomalies are "known" below): the race window
+# (--think-time with one unit per buyer) makes every buyer read before any writes, on a busy
+# machine too.
+race=(--users=20 --seed=3 --think-time=20 --stock=5 --qty=1)
 B=$TMP/base.json
-"$RACESIM" compare --strategies=atomic,naive --users=20 --seed=3 --quiet --format=json >"$B"
+"$RACESIM" compare --strategies=atomic,naive "${race[@]}" --quiet --format=json >"$B"
 check "a compare result to start from" jqe '(.runs | length) == 2' "$B"
+check "... in which naive oversold (the race was forced)" \
+    jqe '.runs[] | select(.run.strategy == "naive") | .invariants[] | select(.name == "oversell") | .value > 0' "$B"
 
 # checked FILE ARGS...: runs check of FILE against the baseline; sets $rc, output in $TMP/out
 checked() {
@@ -64,7 +70,7 @@ check "JUnit: 1 failure, naive's 2 known anomalies skipped" \
 check "JUnit: open and close tags balance" \
     [ "$(grep -o '<testcase ' "$TMP/out" | wc -l)" = "$(grep -o '</testcase>' "$TMP/out" | wc -l)" ]
 
-"$RACESIM" --strategy=atomic --users=20 --seed=3 --quiet --format=json >"$TMP/single.json"
+"$RACESIM" --strategy=atomic "${race[@]}" --quiet --format=json >"$TMP/single.json"
 checked "$TMP/single.json" --max-regression=99%
 check "a single run's result against a compare baseline: exit 0 ($rc), matched by strategy" \
     [ "$rc" = 0 -a "$(lines '^ok  *atomic/20: throughput')" = 1 ]

@@ -17,7 +17,8 @@ UPDATE products SET stock = :stock - :qty WHERE id = :product;
 INSERT INTO orders (user_id, product_id, qty) VALUES (:user, :product, :qty);
 COMMIT;
 SQL
-args=(--strategies="naive-write-back,serializable,$TMP/write-back-tx.sql" --contended=10 --seed=1 --quiet)
+# --think-time opens the race window, so the 10-buyer runs race on every machine, busy or not
+args=(--strategies="naive-write-back,serializable,$TMP/write-back-tx.sql" --contended=10 --think-time=20 --seed=1 --quiet)
 
 "$RACESIM" matrix "${args[@]}" --format=json >"$TMP/m.json" 2>"$TMP/err"
 rc=$?
