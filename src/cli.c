@@ -29,7 +29,8 @@ void cli_help(FILE *out)
 "       racesim compare [--strategies=a,b|all] [--users=N] [--chart=FILE] [options] [--PARAM=...]\n"
 "       racesim sweep [--strategies=a,b|all] [--users=1,8,64,500] [--repeat=N] [--chart=FILE] ...\n"
 "       racesim matrix [--strategies=a,b|all] [--isolations=all|LEVEL,...] [--contended=N] ...\n"
-"       racesim check RESULT.json --baseline=BASE.json [--max-regression=10%] [--format=junit]\n"
+"       racesim check RESULT.json --baseline=BASE.json [--max-regression=10%] [--gate=invariants]\n"
+"                     [--format=junit]\n"
 "       racesim list [--scenario=NAME]\n"
 "\n"
 "Runs N concurrent buyers against a MySQL-family database with one strategy for the same\n"
@@ -74,6 +75,7 @@ void cli_help(FILE *out)
 "strategy and buyers (and isolation, lockstep).\n"
 "  --baseline=FILE      the reference result (JSON)\n"
 "  --max-regression=P   allowed loss: throughput down to (1-P)x, p99 up to 1/(1-P)x (default 10%)\n"
+"  --gate=invariants    gate on invariants only: speed is printed but never fails (default all)\n"
 "  --format=FMT         text or junit (JUnit XML: one test case per strategy and check)\n"
 "\n"
 "Exit: run: 0 invariants hold, 1 an invariant is violated.\n"
@@ -262,6 +264,12 @@ static int apply(struct options *o, const char *name, const char *v, char *err, 
         return isolations_option(o, v, err, errlen);
     if (strcmp(name, "max-regression") == 0)
         return regression_option(o, v, err, errlen);
+    if (strcmp(name, "gate") == 0) {
+        if (strcmp(v, "all") != 0 && strcmp(v, "invariants") != 0)
+            return fail(err, errlen, "--gate=%s: must be all (invariants and speed) or invariants", v);
+        o->gate_invariants = strcmp(v, "invariants") == 0;
+        return 0;
+    }
     if (strcmp(name, "repeat") == 0)
         return int_option(name, v, 1, 100, &o->repeat, err, errlen);
     if (strcmp(name, "contended") == 0)
@@ -430,7 +438,7 @@ static bool option_allowed(enum command c, const char *name)
                                "database format out force quiet lockstep block-timeout chart repeat ";
     static const char *matrix = " scenario strategies isolations contended think-time seed dsn "
                                 "database format out force quiet block-timeout ";
-    static const char *check = " baseline max-regression format out force quiet ";
+    static const char *check = " baseline max-regression gate format out force quiet ";
     const char *set = c == COMMAND_RUN ? run : c == COMMAND_COMPARE ? compare
                       : c == COMMAND_SWEEP ? sweep : c == COMMAND_MATRIX ? matrix
                       : c == COMMAND_CHECK ? check : NULL;
@@ -445,7 +453,7 @@ static bool known_option(const char *name)
 {
     static const char *all = " scenario strategy users rounds pool think-time seed isolation dsn "
                              "database format out force quiet lockstep block-timeout trace strategies "
-                             "chart repeat isolations contended baseline max-regression ";
+                             "chart repeat isolations contended baseline max-regression gate ";
     char word[80];
     snprintf(word, sizeof word, " %s ", name);
     return strstr(all, word) != NULL;

@@ -60,6 +60,7 @@ struct options {
     const char *result;                     /* RESULT.json */
     const char *baseline;                   /* --baseline=BASE.json */
     double max_regression;                  /* --max-regression: a fraction in [0, 1) */
+    bool gate_invariants;                   /* --gate=invariants: speed is said, not gated */
 };
 
 /* Copies src into dst so that dst's overrides name dst's own storage (src may then go). */

@@ -37,6 +37,12 @@ check "... one line for it, naming throughput" [ "$(lines '^REGRESSION')" = 1 -a
 checked "$TMP/slow.json" --max-regression=60%
 check "throughput halved, 60% allowed: exit 0 ($rc)" [ "$rc" = 0 ]
 
+checked "$TMP/slow.json" --gate=invariants
+check "throughput halved, --gate=invariants: exit 0 ($rc), the slowdown still said" \
+    [ "$rc" = 0 -a "$(lines '^ok  *atomic/20: throughput .* is 50% of the baseline .* (speed not gated)')" = 1 ]
+"$RACESIM" check "$B" --baseline="$B" --gate=speed >/dev/null 2>"$TMP/err"
+check "--gate=speed: exit 2 ($?), one line" [ $? = 2 -a "$(wc -l <"$TMP/err")" = 1 ]
+
 jq "$(at atomic '.latency.purchase.p99_ms *= 3')" "$B" >"$TMP/p99.json"
 checked "$TMP/p99.json"
 check "p99 tripled: exit 4 ($rc), one line naming p99" [ "$rc" = 4 -a "$(lines '^REGRESSION atomic/20: p99')" = 1 ]
@@ -46,6 +52,8 @@ check "p99 tripled, 90% allowed (up to 10x): exit 0 ($rc)" [ "$rc" = 0 ]
 jq "$(at atomic '.invariants[0].holds = false | .invariants[0].value = 5 | .verdict = "anomaly"')" "$B" >"$TMP/inv.json"
 checked "$TMP/inv.json" --max-regression=90%
 check "atomic now oversells: exit 1 ($rc)" [ "$rc" = 1 ]
+checked "$TMP/inv.json" --gate=invariants
+check "atomic now oversells, --gate=invariants: still exit 1 ($rc)" [ "$rc" = 1 ]
 check "... one line naming the invariant" [ "$(lines '^INVARIANT  atomic/20: oversell violated (5)')" = 1 ]
 jq "$(at atomic '.invariants[0].holds = false | .time.throughput *= 0.1')" "$B" >"$TMP/both.json"
 checked "$TMP/both.json"

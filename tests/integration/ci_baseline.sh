@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # ci_baseline.sh — what CI gates on: a small compare (every stock strategy, 50 buyers, seed 1)
-# checked against the committed results/baseline.json with a generous threshold (CI machines are
-# noisy: throughput may fall to 10%, p99 rise 10x), while any invariant regression fails.
+# checked against the committed results/baseline.json with --gate=invariants: any invariant
+# regression fails; speed is printed, not gated, because one sample per strategy on a shared,
+# busy CI machine cannot tell noise from a regression (a busy run measured p99 at 15x the
+# baseline with no change in the code).
 # Regenerate the baseline with bench/reference.sh.
 RACESIM=$1
 source "$(dirname "$0")/lib.sh"
@@ -12,11 +14,12 @@ check "results/baseline.json is a compare at 50 buyers" \
 "$RACESIM" compare --users=50 --seed=1 --quiet --format=json >"$TMP/r.json" 2>"$TMP/err"
 rc=$?
 check "compare --users=50 ends (exit $rc: $(head -1 "$TMP/err"))" [ "$rc" = 0 ]
-"$RACESIM" check "$TMP/r.json" --baseline="$baseline" --max-regression=90% >"$TMP/check.txt" 2>&1
+"$RACESIM" check "$TMP/r.json" --baseline="$baseline" --gate=invariants >"$TMP/check.txt" 2>&1
 rc=$?
 cat "$TMP/check.txt"
-check "check against the baseline (90% allowed): exit 0 (got $rc)" [ "$rc" = 0 ]
-"$RACESIM" check "$TMP/r.json" --baseline="$baseline" --max-regression=90% --format=junit \
+check "check against the baseline (invariants gated): exit 0 (got $rc)" [ "$rc" = 0 ]
+check "... every safe strategy's invariants held (no INVARIANT line)" [ "$(grep -c '^INVARIANT' "$TMP/check.txt")" = 0 ]
+"$RACESIM" check "$TMP/r.json" --baseline="$baseline" --gate=invariants --format=junit \
     --out="$TMP/junit.xml" 2>/dev/null
 rc=$?
 check "the same as JUnit XML: exit $rc, a test case per strategy and check" \
