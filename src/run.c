@@ -13,6 +13,7 @@
 #include "dsn.h"
 #include "explain.h"
 #include "interrupt.h"
+#include "owner.h"
 #include "server.h"
 #include "workspace.h"
 
@@ -151,7 +152,8 @@ static int open_target(const struct options *o, int connections, struct run_sess
     return 0;
 }
 
-/* racesim's connection: reads the server's settings and claims racesim's own database. */
+/* racesim's connection: reads the server's settings, then takes racesim's own database for the
+ * whole session (a server-side lock a second run on it waits for, then is refused with). */
 static int open_admin(struct run_session *s, char *err, size_t errlen)
 {
     struct db_error e;
@@ -164,7 +166,10 @@ static int open_admin(struct run_session *s, char *err, size_t errlen)
         snprintf(err, errlen, "cannot read the server's settings: %s", e.text);
         return 3;
     }
-    if (workspace_claim(s->admin, s->target.database, err, errlen))
+    if (owner_acquire(s->admin, s->target.database, OWNER_WAIT_S, err, errlen))
+        return 3;
+    if (workspace_claim(s->admin, s->target.database, err, errlen) ||
+        owner_record(s->admin, err, errlen))
         return 3;
     return 0;
 }

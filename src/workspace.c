@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "owner.h"
+
 struct table_list {
     char names[64][65];
     size_t n;
@@ -69,7 +71,8 @@ int workspace_claim(db_conn *c, const char *database, char *err, size_t errlen)
         goto db_error;
     struct table_list foreign;
     if (list_tables(c, database, " AND TABLE_NAME NOT IN (SELECT table_name FROM " WORKSPACE_MARKER
-                    ") AND TABLE_NAME <> '" WORKSPACE_MARKER "'", &foreign, &e) < 0) {
+                    ") AND TABLE_NAME NOT IN ('" WORKSPACE_MARKER "', '" OWNER_TABLE "')", &foreign,
+                    &e) < 0) {
         /* no marker table: the database is ours only if it is empty */
         if (list_tables(c, database, "", &foreign, &e) < 0)
             goto db_error;
@@ -111,7 +114,8 @@ static int register_new(db_conn *c, struct db_error *e)
 {
     return db_execute(c, "INSERT IGNORE INTO " WORKSPACE_MARKER " (table_name) "
                       "SELECT TABLE_NAME FROM information_schema.TABLES "
-                      "WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME <> '" WORKSPACE_MARKER "'", e);
+                      "WHERE TABLE_SCHEMA = DATABASE() "
+                      "AND TABLE_NAME NOT IN ('" WORKSPACE_MARKER "', '" OWNER_TABLE "')", e);
 }
 
 /* Fills values for the :names of st from the run's single-value parameters. */
