@@ -128,7 +128,7 @@ static int open_target(const struct options *o, int connections, struct run_sess
         snprintf(s->target.user, sizeof s->target.user, "%s", user && *user ? user : "root");
         if (dsn_parse(o->dsn, &s->target, err, errlen))
             return 2;
-        s->target.password = getenv("RACESIM_PASSWORD");
+        s->target.password = dsn_password();
         if (s->target.socket[0])
             snprintf(s->description, sizeof s->description, "%.400s (unix socket)", s->target.socket);
         else
