@@ -207,6 +207,31 @@ static enum interp_status prepare_steps(struct interp *it, bool *known, const st
     return INTERP_OK;
 }
 
+/* The most lines a list named by one of st's :list.field variables can have; 1 when none. */
+static size_t variants_of(const struct script *s, const struct statement *st, const struct params *p)
+{
+    size_t most = 1;
+    for (size_t k = 0; p && k < st->n_vars; k++) {
+        const char *name = s->vars.v[st->vars[k]];
+        const char *dot = strchr(name, '.');
+        char head[64];
+        snprintf(head, sizeof head, "%.*s", dot ? (int)(dot - name) : 0, name);
+        int lp = dot ? scenario_param(p->sc, head) : -1;
+        if (lp >= 0 && p->v[lp].kind == PARAM_LIST && p->v[lp].hi > (int64_t)most)
+            most = (size_t)p->v[lp].hi;   /* a variant per line count, made on first use */
+    }
+    return most;
+}
+
+size_t interp_statements_max(const struct script *s, const struct params *p)
+{
+    size_t n = 1;   /* ROLLBACK */
+    for (size_t i = 0; i < s->n_steps; i++)
+        if (s->steps[i].kind == STEP_SQL)
+            n += variants_of(s, &s->steps[i].stmt, p);
+    return n;
+}
+
 enum interp_status interp_prepare(struct interp *it, const struct script *s, db_conn *conn,
                                   const char *isolation, const bool *bound,
                                   const struct params *p, char *err, size_t errlen)

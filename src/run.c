@@ -12,6 +12,7 @@
 #include "db.h"
 #include "dsn.h"
 #include "explain.h"
+#include "interp.h"
 #include "interrupt.h"
 #include "owner.h"
 #include "server.h"
@@ -119,6 +120,29 @@ static int resolve_params(const struct options *o, struct run_report *r, char *e
     return 0;
 }
 
+/* A connection per buyer is an open file in racesim (and in a private server, which raises its
+ * own limit up to the hard one): raises the soft RLIMIT_NOFILE to the hard one when it is too
+ * low, and refuses (exit 2, with the fix) when even the hard one is too low. */
+static int raise_file_limit(int connections, char *err, size_t errlen)
+{
+    struct rlimit rl;
+    rlim_t want = (rlim_t)connections + 64;   /* + stdio, racesim's connection, logs, the server's */
+    if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+        return 0;
+    if (rl.rlim_max != RLIM_INFINITY && rl.rlim_max < want) {
+        snprintf(err, errlen, "%d connections need %llu open files but the limit is %llu "
+                 "(ulimit -Hn): use --pool=%llu, or raise the limit", connections,
+                 (unsigned long long)want, (unsigned long long)rl.rlim_max,
+                 (unsigned long long)(rl.rlim_max > 128 ? rl.rlim_max - 128 : 1));
+        return 2;
+    }
+    if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < want) {
+        rl.rlim_cur = rl.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &rl);   /* best effort: the check above has already passed */
+    }
+    return 0;
+}
+
 static int open_target(const struct options *o, int connections, struct run_session *s,
                        char *err, size_t errlen)
 {
@@ -181,7 +205,8 @@ static int prepare_database(const struct options *o, struct run_session *s, stru
     r->preflight = s->preflight;
     snprintf(r->server, sizeof r->server, "%s", s->description);
     r->private_server = s->private_server;
-    if (preflight_check(&r->preflight, o->pool ? o->pool : o->users, o->pool > 0, err, errlen))
+    if (preflight_check(&r->preflight, o->pool ? o->pool : o->users, o->pool > 0,
+                        interp_statements_max(&r->script, &r->params), err, errlen))
         return 2;
     enum workspace_status ws = workspace_setup(s->admin, &r->scenario, &r->params, err, errlen);
     if (ws != WORKSPACE_OK)
@@ -329,7 +354,9 @@ int run_session_open(const struct options *o, int connections, struct run_sessio
             return fail(err, errlen, 3, "cannot start the signal thread");
         signals_caught = true;
     }
-    int rc = open_target(o, connections, s, err, errlen);
+    int rc = raise_file_limit(connections, err, errlen);
+    if (rc == 0)
+        rc = open_target(o, connections, s, err, errlen);
     if (rc == 0)
         rc = open_admin(s, err, errlen);
     if (rc) {
