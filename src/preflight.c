@@ -83,6 +83,100 @@ int preflight_read(db_conn *c, struct preflight *pf, struct db_error *err)
     return 0;
 }
 
+static void warn(struct preflight *pf, const char *text);
+
+/* Whether privilege is one that changes data or tables. */
+static bool is_write(const char *privilege, size_t n)
+{
+    static const char *const writes[] = {
+        "ALL PRIVILEGES", "ALL", "INSERT", "UPDATE", "DELETE", "CREATE", "DROP", "ALTER", "INDEX",
+        "TRIGGER", "DELETE HISTORY",
+    };
+    for (size_t i = 0; i < sizeof writes / sizeof writes[0]; i++)
+        if (strlen(writes[i]) == n && strncasecmp(privilege, writes[i], n) == 0)
+            return true;
+    return false;
+}
+
+/* Whether the privilege list of a GRANT line ("SELECT, UPDATE (qty, note), INSERT") includes a
+ * write: split at the commas outside a column list, each privilege without its columns. */
+static bool grants_write(const char *list, size_t len)
+{
+    size_t start = 0, end = 0;
+    int depth = 0;
+    for (size_t i = 0; i <= len; i++) {
+        char ch = i < len ? list[i] : ',';
+        if (ch == '(' && depth++ == 0)
+            end = i;
+        else if (ch == ')')
+            depth--;
+        else if (ch == ',' && depth == 0) {
+            if (end <= start)
+                end = i;
+            while (start < end && list[start] == ' ')
+                start++;
+            while (end > start && list[end - 1] == ' ')
+                end--;
+            if (is_write(list + start, end - start))
+                return true;
+            start = i + 1;
+            end = 0;
+        }
+    }
+    return false;
+}
+
+/* What SHOW GRANTS says about writing outside racesim's database. */
+struct grant_scan {
+    const char *database;
+    char elsewhere[128];       /* the first object outside database that the user can write */
+    int n_elsewhere;
+};
+
+static int on_grant(void *ctx, size_t n, char **row)
+{
+    struct grant_scan *g = ctx;
+    if (n < 1 || !row[0] || strncasecmp(row[0], "GRANT ", 6) != 0)
+        return 0;
+    const char *on = strstr(row[0], " ON ");
+    if (!on || !grants_write(row[0] + 6, (size_t)(on - row[0] - 6)))
+        return 0;                           /* a role grant, PROXY, or reading only */
+    const char *object = on + 4;
+    if (strncasecmp(object, "PROCEDURE ", 10) == 0 || strncasecmp(object, "FUNCTION ", 9) == 0 ||
+        strncasecmp(object, "PACKAGE ", 8) == 0)
+        return 0;
+    char db[130] = "";
+    size_t k = 0;
+    for (const char *p = object; *p && *p != '.' && *p != ' ' && k + 1 < sizeof db; p++)
+        if (*p != '`' && *p != '\\')         /* `racesim\_x`: an escaped _ in a database grant */
+            db[k++] = *p;
+    db[k] = '\0';
+    if (strcmp(db, g->database) == 0)
+        return 0;
+    if (g->n_elsewhere++ == 0) {
+        const char *to = strstr(object, " TO ");
+        snprintf(g->elsewhere, sizeof g->elsewhere, "%.*s",
+                 (int)(to ? (size_t)(to - object) : strlen(object)), object);
+    }
+    return 0;
+}
+
+int preflight_read_grants(db_conn *c, struct preflight *pf, const char *database,
+                          struct db_error *err)
+{
+    struct grant_scan g = {.database = database};
+    if (db_query(c, "SHOW GRANTS", on_grant, &g, err) < 0)
+        return -1;
+    if (g.n_elsewhere == 0)
+        return 0;
+    char text[sizeof pf->warnings[0]];
+    snprintf(text, sizeof text, "this user can write outside `%.64s` (on %.60s%s): racesim does "
+             "not stop a strategy that does; a user with rights on it only is safer", database,
+             g.elsewhere, g.n_elsewhere > 1 ? " and more" : "");
+    warn(pf, text);
+    return 0;
+}
+
 const char *preflight_var(const struct preflight *pf, const char *name)
 {
     for (size_t i = 0; i < pf->n_vars; i++)

@@ -32,6 +32,13 @@ struct preflight {
  * Returns 0, or -1 with err. */
 int preflight_read(db_conn *c, struct preflight *pf, struct db_error *err);
 
+/* Reads the connected user's grants (SHOW GRANTS) and adds a warning when they let a strategy
+ * write outside database: a write privilege (ALL, INSERT, UPDATE, DELETE, CREATE, DROP, ALTER,
+ * INDEX, TRIGGER) on *.* or on another database or table. For --dsn: on racesim's private
+ * server nothing else lives. Returns 0, or -1 with err when the grants cannot be read. */
+int preflight_read_grants(db_conn *c, struct preflight *pf, const char *database,
+                          struct db_error *err);
+
 /* Returns the value of variable name, or NULL when the server does not have it. */
 const char *preflight_var(const struct preflight *pf, const char *name);
 

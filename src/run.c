@@ -190,6 +190,10 @@ static int open_admin(struct run_session *s, char *err, size_t errlen)
         snprintf(err, errlen, "cannot read the server's settings: %s", e.text);
         return 3;
     }
+    /* the private server holds nothing else; on the user's, say when a strategy could write
+     * elsewhere (a server that hides the grants is not a reason to stop) */
+    if (!s->private_server)
+        preflight_read_grants(s->admin, &s->preflight, s->target.database, &e);
     if (owner_acquire(s->admin, s->target.database, OWNER_WAIT_S, err, errlen))
         return 3;
     if (workspace_claim(s->admin, s->target.database, err, errlen) ||
