@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "dsn.h"
 #include "script.h"
 
 #define USERS_MAX 100000
@@ -328,8 +329,10 @@ static int apply(struct options *o, const char *name, const char *v, char *err, 
         o->dsn = v;
         return 0;
     }
-    if (strcmp(name, "database") == 0)
+    if (strcmp(name, "database") == 0) {
+        o->database_given = true;
         return set_name(o->database, sizeof o->database, name, v, err, errlen);
+    }
     if (strcmp(name, "out") == 0) {
         if (!*v)
             return fail(err, errlen, "--out: give a file name");
@@ -474,8 +477,28 @@ static int not_with(const struct options *o, const char *name, char *err, size_t
 }
 
 /* After parsing: what each command needs, and defaults that depend on the command. */
+/* The database a DSN names becomes o->database; a different --database is a conflict. */
+static int database_of_dsn(struct options *o, char *err, size_t errlen)
+{
+    static struct db_target t;   /* large (a PATH_MAX socket); cli_parse runs once, on one thread */
+    memset(&t, 0, sizeof t);
+    if (!o->dsn)
+        return 0;
+    if (dsn_parse(o->dsn, &t, err, errlen))
+        return 2;
+    if (!t.database[0])
+        return 0;
+    if (o->database_given && strcmp(t.database, o->database) != 0)
+        return fail(err, errlen, "--database=%s conflicts with the database the DSN names (%s): "
+                    "give only one", o->database, t.database);
+    snprintf(o->database, sizeof o->database, "%s", t.database);
+    return 0;
+}
+
 static int finish(struct options *o, char *err, size_t errlen)
 {
+    if (database_of_dsn(o, err, errlen))
+        return 2;
     if (o->lockstep && o->pool)
         return fail(err, errlen, "--lockstep needs a connection per buyer: drop --pool");
     if (o->command == COMMAND_RUN && !o->strategy)

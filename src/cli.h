@@ -32,7 +32,8 @@ struct options {
     bool seed_given;
     char isolation[24];          /* "" : the server's */
     const char *dsn;             /* NULL: the private server */
-    char database[64];
+    char database[64];           /* --database, else the DSN's database, else "racesim" */
+    bool database_given;         /* --database was on the command line */
     enum format format;
     const char *out;             /* NULL: stdout */
     bool force, quiet;

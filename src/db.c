@@ -246,6 +246,18 @@ db_stmt *db_prepare(db_conn *c, const char *sql, struct db_error *err)
     return s;
 }
 
+void db_stmt_close(db_stmt *s)
+{
+    if (!s)
+        return;
+    for (db_stmt **p = &s->conn->stmts; *p; p = &(*p)->next)
+        if (*p == s) {
+            *p = s->next;
+            break;
+        }
+    stmt_free(s);
+}
+
 size_t db_stmt_params(const db_stmt *s)
 {
     return s->n_params;

@@ -62,6 +62,24 @@ static int parse_host_port(const char *p, size_t n, struct db_target *t, char *e
     return 0;
 }
 
+static char *password;    /* taken from the environment once, at start */
+
+void dsn_take_password(void)
+{
+    const char *env = getenv("RACESIM_PASSWORD");
+    if (!env || !*env)
+        env = getenv("MYSQL_PWD");
+    if (env && *env && !password)
+        password = strdup(env);   /* NULL when out of memory: the server refuses, and says so */
+    unsetenv("RACESIM_PASSWORD");
+    unsetenv("MYSQL_PWD");
+}
+
+const char *dsn_password(void)
+{
+    return password;
+}
+
 int dsn_parse(const char *text, struct db_target *t, char *err, size_t errlen)
 {
     const char *p = text;

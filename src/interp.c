@@ -128,6 +128,15 @@ static db_stmt *prepare_variant(struct interp *it, size_t i, int n, struct db_er
     return stmt;
 }
 
+/* The list parameter a :list.field name names (its name into head), or -1 when it names none. */
+static int list_param_of(const struct params *p, const char *name, char *head, size_t headlen)
+{
+    const char *dot = strchr(name, '.');
+    snprintf(head, headlen, "%.*s", dot ? (int)(dot - name) : 0, name);
+    int lp = dot ? scenario_param(p->sc, head) : -1;
+    return lp >= 0 && p->v[lp].kind == PARAM_LIST ? lp : -1;
+}
+
 /* Finds the :list.field names of SQL step i; when there are, plans its expansion (they are
  * known from here on). Returns INTERP_OK, or INTERP_BAD_SCRIPT for an unknown field. */
 static enum interp_status plan_expansion(struct interp *it, size_t i, const struct params *p,
@@ -138,13 +147,11 @@ static enum interp_status plan_expansion(struct interp *it, size_t i, const stru
     struct expansion *x = NULL;
     for (size_t k = 0; p && k < st->n_vars; k++) {
         const char *name = s->vars.v[st->vars[k]];
-        const char *dot = strchr(name, '.');
         char head[64];
-        snprintf(head, sizeof head, "%.*s", dot ? (int)(dot - name) : 0, name);
-        int lp = dot ? scenario_param(p->sc, head) : -1;
-        if (lp < 0 || p->v[lp].kind != PARAM_LIST)
+        int lp = list_param_of(p, name, head, sizeof head);
+        if (lp < 0)
             continue;
-        int f = field_index(p, &p->v[lp], dot + 1);
+        int f = field_index(p, &p->v[lp], name + strlen(head) + 1);
         if (f < 0) {
             snprintf(err, errlen, "%s:%d: :%s: the lines of '%s' have no such field", s->path,
                      s->steps[i].line, name, head);
@@ -205,6 +212,28 @@ static enum interp_status prepare_steps(struct interp *it, bool *known, const st
         }
     }
     return INTERP_OK;
+}
+
+/* The most lines a list named by one of st's :list.field variables can have; 1 when none. */
+static size_t variants_of(const struct script *s, const struct statement *st, const struct params *p)
+{
+    size_t most = 1;
+    for (size_t k = 0; p && k < st->n_vars; k++) {
+        char head[64];
+        int lp = list_param_of(p, s->vars.v[st->vars[k]], head, sizeof head);
+        if (lp >= 0 && p->v[lp].hi > (int64_t)most)
+            most = (size_t)p->v[lp].hi;   /* a variant per line count, made on first use */
+    }
+    return most;
+}
+
+size_t interp_statements_max(const struct script *s, const struct params *p)
+{
+    size_t n = 1;   /* ROLLBACK */
+    for (size_t i = 0; i < s->n_steps; i++)
+        if (s->steps[i].kind == STEP_SQL)
+            n += variants_of(s, &s->steps[i].stmt, p);
+    return n;
 }
 
 enum interp_status interp_prepare(struct interp *it, const struct script *s, db_conn *conn,

@@ -102,6 +102,11 @@ void interp_run(struct interp *it, struct vars *v, const struct interp_hooks *ho
 /* Returns the name of result column c of SQL step `step`, or NULL. */
 const char *interp_column_name(const struct interp *it, int step, size_t c);
 
+/* The most statements interp_prepare and the attempts after it prepare on one connection for s
+ * with p: one per SQL step (one per possible line count for an IN (:list.field) step), plus
+ * ROLLBACK. For sizing the server's max_prepared_stmt_count. Never fails. */
+size_t interp_statements_max(const struct script *s, const struct params *p);
+
 /* Frees what interp_prepare allocated (the statements die with the connection). */
 void interp_release(struct interp *it);
 

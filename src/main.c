@@ -8,6 +8,7 @@
 #include "compare.h"
 #include "config.h"
 #include "db.h"
+#include "dsn.h"
 #include "list.h"
 #include "matrix.h"
 #include "report.h"
@@ -49,6 +50,7 @@ int main(int argc, char **argv)
     static struct options o;
     static struct run_report r;
     char err[1024] = "";
+    dsn_take_password();
     if (cli_parse(argc, argv, &o, err, sizeof err))
         return usage_error(err);
     if (o.command == COMMAND_HELP) {

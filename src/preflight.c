@@ -9,7 +9,7 @@
 static const char *const wanted[] = {
     "transaction_isolation", "tx_isolation", "innodb_snapshot_isolation",
     "innodb_lock_wait_timeout", "innodb_rollback_on_timeout", "innodb_deadlock_detect",
-    "max_connections", "wsrep_on", "tidb_txn_mode",
+    "max_connections", "max_prepared_stmt_count", "wsrep_on", "tidb_txn_mode",
 };
 #define N_WANTED (sizeof wanted / sizeof wanted[0])
 
@@ -28,6 +28,16 @@ static int on_variable(void *ctx, size_t n, char **row)
             snprintf(c->values[i], sizeof c->values[i], "%s", row[1] ? row[1] : "NULL");
             c->seen[i] = true;
         }
+    return 0;
+}
+
+static int on_status(void *ctx, size_t n, char **row)
+{
+    struct collect *c = ctx;
+    if (n >= 2 && row[1]) {
+        snprintf(c->values[0], sizeof c->values[0], "%s", row[1]);
+        c->seen[0] = true;
+    }
     return 0;
 }
 
@@ -64,6 +74,106 @@ int preflight_read(db_conn *c, struct preflight *pf, struct db_error *err)
     }
     const char *mc = preflight_var(pf, "max_connections");
     pf->max_connections = mc ? atol(mc) : 0;
+    const char *mp = preflight_var(pf, "max_prepared_stmt_count");
+    pf->max_prepared_stmts = mp ? atol(mp) : 0;
+    struct collect status = {0};   /* a server without the counter: taken as none in use */
+    if (db_query(c, "SHOW GLOBAL STATUS LIKE 'Prepared_stmt_count'", on_status, &status, err) < 0)
+        return -1;
+    pf->prepared_stmts_in_use = status.seen[0] ? atol(status.values[0]) : 0;
+    return 0;
+}
+
+static void warn(struct preflight *pf, const char *text);
+
+/* Whether privilege is one that changes data or tables. */
+static bool is_write(const char *privilege, size_t n)
+{
+    static const char *const writes[] = {
+        "ALL PRIVILEGES", "ALL", "INSERT", "UPDATE", "DELETE", "CREATE", "DROP", "ALTER", "INDEX",
+        "TRIGGER", "DELETE HISTORY",
+    };
+    for (size_t i = 0; i < sizeof writes / sizeof writes[0]; i++)
+        if (strlen(writes[i]) == n && strncasecmp(privilege, writes[i], n) == 0)
+            return true;
+    return false;
+}
+
+/* Whether the privilege list of a GRANT line ("SELECT, UPDATE (qty, note), INSERT") includes a
+ * write: split at the commas outside a column list, each privilege without its columns. */
+static bool grants_write(const char *list, size_t len)
+{
+    size_t start = 0, end = 0;
+    int depth = 0;
+    for (size_t i = 0; i <= len; i++) {
+        char ch = i < len ? list[i] : ',';
+        if (ch == '(' && depth++ == 0)
+            end = i;
+        else if (ch == ')')
+            depth--;
+        else if (ch == ',' && depth == 0) {
+            if (end <= start)
+                end = i;
+            while (start < end && list[start] == ' ')
+                start++;
+            while (end > start && list[end - 1] == ' ')
+                end--;
+            if (is_write(list + start, end - start))
+                return true;
+            start = i + 1;
+            end = 0;
+        }
+    }
+    return false;
+}
+
+/* What SHOW GRANTS says about writing outside racesim's database. */
+struct grant_scan {
+    const char *database;
+    char elsewhere[128];       /* the first object outside database that the user can write */
+    int n_elsewhere;
+};
+
+static int on_grant(void *ctx, size_t n, char **row)
+{
+    struct grant_scan *g = ctx;
+    if (n < 1 || !row[0] || strncasecmp(row[0], "GRANT ", 6) != 0)
+        return 0;
+    const char *on = strstr(row[0], " ON ");
+    if (!on || !grants_write(row[0] + 6, (size_t)(on - row[0] - 6)))
+        return 0;                           /* a role grant, PROXY, or reading only */
+    const char *object = on + 4;
+    if (strncasecmp(object, "PROCEDURE ", 10) == 0 || strncasecmp(object, "FUNCTION ", 9) == 0 ||
+        strncasecmp(object, "PACKAGE ", 8) == 0)
+        return 0;
+    char db[130] = "";
+    size_t k = 0;
+    for (const char *p = object; *p && *p != '.' && *p != ' ' && k + 1 < sizeof db; p++)
+        if (*p != '`' && *p != '\\')         /* `racesim\_x`: an escaped _ in a database grant */
+            db[k++] = *p;
+    db[k] = '\0';
+    if (strcmp(db, g->database) == 0)
+        return 0;
+    if (g->n_elsewhere++ == 0) {
+        const char *to = strstr(object, " TO ");
+        snprintf(g->elsewhere, sizeof g->elsewhere, "%.*s",
+                 (int)(to ? (size_t)(to - object) : strlen(object)), object);
+    }
+    return 0;
+}
+
+int preflight_read_grants(db_conn *c, struct preflight *pf, const char *database,
+                          struct db_error *err)
+{
+    struct grant_scan g = {.database = database};
+    if (db_query(c, "SHOW GRANTS", on_grant, &g, err) < 0)
+        return -1;
+    if (g.n_elsewhere == 0)
+        return 0;
+    char text[sizeof pf->warnings[0]];
+    snprintf(text, sizeof text, "this user can write outside `%.64s` (on %.60s%s): racesim does "
+             "not stop a strategy that does; a user with rights on it only is safer", database,
+             g.elsewhere, g.n_elsewhere > 1 ? " and more" : "");
+    warn(pf, text);
     return 0;
 }
 
@@ -86,7 +196,29 @@ static void warn(struct preflight *pf, const char *text)
         snprintf(pf->warnings[pf->n_warnings++], sizeof pf->warnings[0], "%s", text);
 }
 
-int preflight_check(struct preflight *pf, int connections, bool pooled, char *err, size_t errlen)
+/* Whether connections x statements fit in what max_prepared_stmt_count leaves free. */
+static int check_statements(const struct preflight *pf, int connections, bool pooled,
+                            size_t statements, char *err, size_t errlen)
+{
+    long long need = (long long)connections * (long long)statements + 1;   /* + racesim's own */
+    long long room = pf->max_prepared_stmts - pf->prepared_stmts_in_use;
+    if (pf->max_prepared_stmts <= 0 || need <= room)
+        return 0;
+    long long fit = statements ? room / (long long)statements : 0;
+    char in_use[96] = "";
+    if (pf->prepared_stmts_in_use > 0)
+        snprintf(in_use, sizeof in_use, ", of which %ld are prepared by others now",
+                 pf->prepared_stmts_in_use);
+    snprintf(err, errlen, "%d %s prepare up to %zu statements each, %lld in all, but the server's "
+             "max_prepared_stmt_count is %ld%s: use --pool=%lld, or raise it (SET GLOBAL "
+             "max_prepared_stmt_count = %lld)", connections,
+             pooled ? "pooled connections" : "buyers", statements, need, pf->max_prepared_stmts,
+             in_use, fit > 1 ? fit : 1, need + pf->prepared_stmts_in_use + 100);
+    return -1;
+}
+
+int preflight_check(struct preflight *pf, int connections, bool pooled, size_t statements,
+                    char *err, size_t errlen)
 {
     /* one connection is racesim's own: setup, then the invariants */
     if (pf->max_connections > 0 && connections + 1 > pf->max_connections) {
@@ -96,6 +228,8 @@ int preflight_check(struct preflight *pf, int connections, bool pooled, char *er
                  pf->max_connections, pf->max_connections > 11 ? pf->max_connections - 10 : 1);
         return -1;
     }
+    if (check_statements(pf, connections, pooled, statements, err, errlen))
+        return -1;
     if (is_on(preflight_var(pf, "innodb_snapshot_isolation")))
         warn(pf, "innodb_snapshot_isolation=ON: a read-then-write inside a transaction fails with "
                  "1020 (snapshot_conflict) instead of losing an update");

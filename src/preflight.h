@@ -20,20 +20,32 @@ struct preflight {
     struct server_variable vars[PREFLIGHT_VARS_MAX];   /* in a fixed order; absent ones left out */
     size_t n_vars;
     long max_connections;
+    long max_prepared_stmts;       /* max_prepared_stmt_count; 0 when unknown */
+    long prepared_stmts_in_use;    /* Prepared_stmt_count: prepared on the server right now */
     char warnings[PREFLIGHT_WARNINGS_MAX][256];
     size_t n_warnings;
 };
 
 /* Reads the version and the variables that change the outcome (isolation, snapshot isolation,
- * lock wait timeout, rollback on timeout, deadlock detection, max_connections, wsrep_on,
- * tidb_txn_mode). Returns 0, or -1 with err. */
+ * lock wait timeout, rollback on timeout, deadlock detection, max_connections,
+ * max_prepared_stmt_count, wsrep_on, tidb_txn_mode), and the statements prepared right now.
+ * Returns 0, or -1 with err. */
 int preflight_read(db_conn *c, struct preflight *pf, struct db_error *err);
+
+/* Reads the connected user's grants (SHOW GRANTS) and adds a warning when they let a strategy
+ * write outside database: a write privilege (ALL, INSERT, UPDATE, DELETE, CREATE, DROP, ALTER,
+ * INDEX, TRIGGER) on *.* or on another database or table. For --dsn: on racesim's private
+ * server nothing else lives. Returns 0, or -1 with err when the grants cannot be read. */
+int preflight_read_grants(db_conn *c, struct preflight *pf, const char *database,
+                          struct db_error *err);
 
 /* Returns the value of variable name, or NULL when the server does not have it. */
 const char *preflight_var(const struct preflight *pf, const char *name);
 
-/* Checks that connections buyers can work here; fills warnings for surprises. Returns 0, or -1
- * with the refusal and its fix in err. */
-int preflight_check(struct preflight *pf, int connections, bool pooled, char *err, size_t errlen);
+/* Checks that connections buyers can work here, each preparing up to statements statements
+ * (max_connections, max_prepared_stmt_count less what is prepared already); fills warnings for
+ * surprises. Returns 0, or -1 with the refusal and its fix in err. */
+int preflight_check(struct preflight *pf, int connections, bool pooled, size_t statements,
+                    char *err, size_t errlen);
 
 #endif

@@ -12,7 +12,9 @@
 #include "db.h"
 #include "dsn.h"
 #include "explain.h"
+#include "interp.h"
 #include "interrupt.h"
+#include "owner.h"
 #include "server.h"
 #include "workspace.h"
 
@@ -118,6 +120,29 @@ static int resolve_params(const struct options *o, struct run_report *r, char *e
     return 0;
 }
 
+/* A connection per buyer is an open file in racesim (and in a private server, which raises its
+ * own limit up to the hard one): raises the soft RLIMIT_NOFILE to the hard one when it is too
+ * low, and refuses (exit 2, with the fix) when even the hard one is too low. */
+static int raise_file_limit(int connections, char *err, size_t errlen)
+{
+    struct rlimit rl;
+    rlim_t want = (rlim_t)connections + 64;   /* + stdio, racesim's connection, logs, the server's */
+    if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+        return 0;
+    if (rl.rlim_max != RLIM_INFINITY && rl.rlim_max < want) {
+        snprintf(err, errlen, "%d connections need %llu open files but the limit is %llu "
+                 "(ulimit -Hn): use --pool=%llu, or raise the limit", connections,
+                 (unsigned long long)want, (unsigned long long)rl.rlim_max,
+                 (unsigned long long)(rl.rlim_max > 128 ? rl.rlim_max - 128 : 1));
+        return 2;
+    }
+    if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < want) {
+        rl.rlim_cur = rl.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &rl);   /* best effort: the check above has already passed */
+    }
+    return 0;
+}
+
 static int open_target(const struct options *o, int connections, struct run_session *s,
                        char *err, size_t errlen)
 {
@@ -127,7 +152,7 @@ static int open_target(const struct options *o, int connections, struct run_sess
         snprintf(s->target.user, sizeof s->target.user, "%s", user && *user ? user : "root");
         if (dsn_parse(o->dsn, &s->target, err, errlen))
             return 2;
-        s->target.password = getenv("RACESIM_PASSWORD");
+        s->target.password = dsn_password();
         if (s->target.socket[0])
             snprintf(s->description, sizeof s->description, "%.400s (unix socket)", s->target.socket);
         else
@@ -151,7 +176,8 @@ static int open_target(const struct options *o, int connections, struct run_sess
     return 0;
 }
 
-/* racesim's connection: reads the server's settings and claims racesim's own database. */
+/* racesim's connection: reads the server's settings, then takes racesim's own database for the
+ * whole session (a server-side lock a second run on it waits for, then is refused with). */
 static int open_admin(struct run_session *s, char *err, size_t errlen)
 {
     struct db_error e;
@@ -164,7 +190,14 @@ static int open_admin(struct run_session *s, char *err, size_t errlen)
         snprintf(err, errlen, "cannot read the server's settings: %s", e.text);
         return 3;
     }
-    if (workspace_claim(s->admin, s->target.database, err, errlen))
+    /* the private server holds nothing else; on the user's, say when a strategy could write
+     * elsewhere (a server that hides the grants is not a reason to stop) */
+    if (!s->private_server)
+        preflight_read_grants(s->admin, &s->preflight, s->target.database, &e);
+    if (owner_acquire(s->admin, s->target.database, OWNER_WAIT_S, err, errlen))
+        return 3;
+    if (workspace_claim(s->admin, s->target.database, err, errlen) ||
+        owner_record(s->admin, err, errlen))
         return 3;
     return 0;
 }
@@ -176,7 +209,8 @@ static int prepare_database(const struct options *o, struct run_session *s, stru
     r->preflight = s->preflight;
     snprintf(r->server, sizeof r->server, "%s", s->description);
     r->private_server = s->private_server;
-    if (preflight_check(&r->preflight, o->pool ? o->pool : o->users, o->pool > 0, err, errlen))
+    if (preflight_check(&r->preflight, o->pool ? o->pool : o->users, o->pool > 0,
+                        interp_statements_max(&r->script, &r->params), err, errlen))
         return 2;
     enum workspace_status ws = workspace_setup(s->admin, &r->scenario, &r->params, err, errlen);
     if (ws != WORKSPACE_OK)
@@ -324,7 +358,9 @@ int run_session_open(const struct options *o, int connections, struct run_sessio
             return fail(err, errlen, 3, "cannot start the signal thread");
         signals_caught = true;
     }
-    int rc = open_target(o, connections, s, err, errlen);
+    int rc = raise_file_limit(connections, err, errlen);
+    if (rc == 0)
+        rc = open_target(o, connections, s, err, errlen);
     if (rc == 0)
         rc = open_admin(s, err, errlen);
     if (rc) {

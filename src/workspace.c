@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "owner.h"
+
 struct table_list {
     char names[64][65];
     size_t n;
@@ -69,7 +71,8 @@ int workspace_claim(db_conn *c, const char *database, char *err, size_t errlen)
         goto db_error;
     struct table_list foreign;
     if (list_tables(c, database, " AND TABLE_NAME NOT IN (SELECT table_name FROM " WORKSPACE_MARKER
-                    ") AND TABLE_NAME <> '" WORKSPACE_MARKER "'", &foreign, &e) < 0) {
+                    ") AND TABLE_NAME NOT IN ('" WORKSPACE_MARKER "', '" OWNER_TABLE "')", &foreign,
+                    &e) < 0) {
         /* no marker table: the database is ours only if it is empty */
         if (list_tables(c, database, "", &foreign, &e) < 0)
             goto db_error;
@@ -111,7 +114,8 @@ static int register_new(db_conn *c, struct db_error *e)
 {
     return db_execute(c, "INSERT IGNORE INTO " WORKSPACE_MARKER " (table_name) "
                       "SELECT TABLE_NAME FROM information_schema.TABLES "
-                      "WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME <> '" WORKSPACE_MARKER "'", e);
+                      "WHERE TABLE_SCHEMA = DATABASE() "
+                      "AND TABLE_NAME NOT IN ('" WORKSPACE_MARKER "', '" OWNER_TABLE "')", e);
 }
 
 /* Fills values for the :names of st from the run's single-value parameters. */
@@ -158,22 +162,37 @@ enum workspace_status workspace_scalar(db_conn *c, const struct scenario *sc,
     int64_t cols[16] = {0};
     bool nulls[16] = {0};
     struct db_result r;
+    /* one statement at a time: racesim's connection keeps none prepared between queries */
     if (s && db_stmt_columns(s) > 16) {
         snprintf(err, errlen, "%s:%d: a query here returns one number", sc->path, st->line);
+        db_stmt_close(s);
         return WORKSPACE_BAD_SCENARIO;
     }
     if (!s || db_stmt_execute(s, values, NULL, cols, nulls, &r, &e)) {
         snprintf(err, errlen, "%s:%d: %s", sc->path, st->line, e.text);
+        db_stmt_close(s);
         return e.errnum >= 2000 ? WORKSPACE_DB_ERROR : WORKSPACE_BAD_SCENARIO;
     }
+    db_stmt_close(s);
     *out = r.found && !nulls[0] ? cols[0] : 0;
     return WORKSPACE_OK;
+}
+
+/* Lets setup's WITH RECURSIVE row generators reach any size the parameters allow (the servers
+ * stop a recursion at 1000 rows by default). Each server knows one of the two names: the other
+ * fails as an unknown variable, which is ignored. */
+static void allow_deep_recursion(db_conn *c)
+{
+    struct db_error ignored;
+    db_execute(c, "SET SESSION max_recursive_iterations = 4294967295", &ignored);   /* MariaDB */
+    db_execute(c, "SET SESSION cte_max_recursion_depth = 4294967295", &ignored);    /* MySQL 8 */
 }
 
 enum workspace_status workspace_setup(db_conn *c, const struct scenario *sc,
                                       const struct params *p, char *err, size_t errlen)
 {
     struct db_error e;
+    allow_deep_recursion(c);
     if (drop_owned(c, &e)) {
         snprintf(err, errlen, "cannot reset racesim's tables: %s", e.text);
         return WORKSPACE_DB_ERROR;

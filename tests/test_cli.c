@@ -69,7 +69,7 @@ static void test_options(void)
     check(rc == 0 && o.users == 100000, "--users=100000 (highest)");
     rc = parse("run", "--strategy=naive", "--rounds=3", "--pool", "8", "--think-time=5", "--seed=42",
                "--isolation=read-committed", "--format=json", "--database=my_db", "--out=r.json", "--force",
-               "--quiet", "--scenario=other", "--dsn=mysql://u@h/d", (const char *)NULL);
+               "--quiet", "--scenario=other", "--dsn=mysql://u@h", (const char *)NULL);
     check(rc == 0, "every option at once parses (%s)", err);
     check(o.rounds == 3 && o.pool == 8, "--rounds=3 --pool 8");
     check(o.think_time_us == 5000, "--think-time=5 is 5 ms (got %lld us)", (long long)o.think_time_us);
@@ -79,7 +79,7 @@ static void test_options(void)
           "--format=json --database=my_db --out=r.json");
     check(o.force && o.quiet, "--force --quiet");
     check(strcmp(o.scenario, "other") == 0 && o.scenario_given, "--scenario=other");
-    check(o.dsn && strcmp(o.dsn, "mysql://u@h/d") == 0, "--dsn kept as given");
+    check(o.dsn && strcmp(o.dsn, "mysql://u@h") == 0, "--dsn kept as given");
     check(o.n_overrides == 0, "no overrides among known options");
     rc = parse("--strategy=naive", "--think-time=200us", "--format=csv", "--seed=18446744073709551615",
                (const char *)NULL);
@@ -187,6 +187,23 @@ static void test_dsn_env(void)
     unsetenv("RACESIM_DSN");
 }
 
+/* The DSN's database and --database: one of them, or both the same; two different ones refused. */
+static void test_dsn_database(void)
+{
+    int rc = parse("--strategy=naive", "--dsn=mysql://u@host/shopdb", (const char *)NULL);
+    check(rc == 0 && strcmp(o.database, "shopdb") == 0, "the DSN's database is the run's (%s)", o.database);
+    rc = parse("--strategy=naive", "--dsn=mysql://u@host", "--database=mine", (const char *)NULL);
+    check(rc == 0 && strcmp(o.database, "mine") == 0, "--database with a DSN naming none (%s)", err);
+    rc = parse("--strategy=naive", "--dsn=mysql://u@host/same", "--database=same", (const char *)NULL);
+    check(rc == 0 && strcmp(o.database, "same") == 0, "--database equal to the DSN's (%s)", err);
+    BAD("conflicts with the database the DSN names (shopdb)", "--strategy=naive",
+        "--dsn=mysql://u@host/shopdb", "--database=other");
+    BAD("conflicts", "--database=other", "--dsn=mysql://u@host/shopdb", "--strategy=naive");
+    setenv("RACESIM_DSN", "mysql://env@host/envdb", 1);
+    BAD("conflicts", "--strategy=naive", "--database=other");
+    unsetenv("RACESIM_DSN");
+}
+
 int main(void)
 {
     unsetenv("RACESIM_DSN");
@@ -195,5 +212,6 @@ int main(void)
     test_refusals();
     test_overrides();
     test_dsn_env();
+    test_dsn_database();
     return check_summary();
 }

@@ -53,3 +53,43 @@ finish() {
     echo "$passed passed, $failed failed"
     [ "$failed" = 0 ]
 }
+
+# start_shared_server: starts a MariaDB of the test's own in $TMP/shared (unix socket only, no
+# my.cnf) for tests that point several racesim processes at one server with --dsn. Sets
+# SHARED_SOCK, SHARED_PID and SHARED_DSN (root, no database: racesim by default); stop_shared_server stops it
+# by its pid (the test's EXIT trap calls it too). Returns non-zero when it cannot start.
+start_shared_server() {
+    local dir=$TMP/shared bin tries=0
+    bin=$(command -v mariadbd || echo /usr/sbin/mariadbd)
+    mkdir -p "$dir"
+    mariadb-install-db --no-defaults --datadir="$dir/data" --auth-root-authentication-method=normal \
+        --skip-test-db --user="$(id -un)" >"$dir/install.log" 2>&1 || { cat "$dir/install.log"; return 1; }
+    SHARED_SOCK=$dir/sock
+    "$bin" --no-defaults --datadir="$dir/data" --socket="$SHARED_SOCK" --skip-networking \
+        --pid-file="$dir/pid" --log-error="$dir/error.log" --innodb-buffer-pool-size=64M \
+        --innodb-flush-log-at-trx-commit=2 --user="$(id -un)" ${SHARED_SERVER_ARGS:-} 2>/dev/null &
+    SHARED_PID=$!
+    trap 'stop_shared_server; rm -rf "$TMP"' EXIT
+    until mariadb --no-defaults --socket="$SHARED_SOCK" -uroot -e 'SELECT 1' >/dev/null 2>&1; do
+        tries=$((tries + 1))
+        if [ $tries -gt 600 ] || ! kill -0 "$SHARED_PID" 2>/dev/null; then
+            tail -5 "$dir/error.log"
+            return 1
+        fi
+        sleep 0.1
+    done
+    SHARED_DSN="mysql://root@localhost?socket=$SHARED_SOCK"
+}
+
+# shared_sql SQL: runs SQL on the shared server as root; prints the rows, tab-separated.
+shared_sql() {
+    mariadb --no-defaults --socket="$SHARED_SOCK" -uroot -N -B -e "$1"
+}
+
+stop_shared_server() {
+    if [ -n "${SHARED_PID:-}" ]; then
+        kill "$SHARED_PID" 2>/dev/null
+        wait "$SHARED_PID" 2>/dev/null
+        SHARED_PID=
+    fi
+}
