@@ -67,11 +67,13 @@ void answer_decide(const struct answer_figures *fig, size_t n, struct answer *a)
     }
 }
 
-/* "1.3", "0.68", "140": two significant figures, whole numbers from 10 up. */
+/* "1.3", "0.68", "1.02", "140": two significant figures (two decimals near 1), whole from 10 up. */
 static const char *ratio(double r, char *buf, size_t n)
 {
     if (r >= 10)
         snprintf(buf, n, "%.0f", r);
+    else if (r >= 0.95 && r < 1.05)
+        snprintf(buf, n, "%.2f", r);     /* near even: "1" would hide which way it went */
     else
         snprintf(buf, n, "%.2g", r);
     return buf;
