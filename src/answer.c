@@ -85,7 +85,7 @@ static const char *rate(double v, char *buf, size_t n)
     return buf;
 }
 
-/* How a correct strategy ended: "sold out", "sold all asked for (120 units left)", "lost 457
+/* How a correct strategy ended: "sold out", "lost no sale (120 units left)", "lost 457
  * sales (4342 units left unsold)", "lost sales not measured". */
 static void ending(const struct answer_figures *f, char *buf, size_t n)
 {
@@ -95,7 +95,7 @@ static void ending(const struct answer_figures *f, char *buf, size_t n)
     else if (f->units_left == 0)
         snprintf(buf, n, "sold out");
     else if (f->units_left > 0)
-        snprintf(buf, n, "sold all asked for (%lld unit%s left)", (long long)f->units_left,
+        snprintf(buf, n, "lost no sale (%lld unit%s left)", (long long)f->units_left,
                  f->units_left == 1 ? "" : "s");
     else
         snprintf(buf, n, "lost sales not measured (the scenario has no @remaining)");
@@ -166,7 +166,7 @@ void answer_write(FILE *f, const struct answer *a, const struct answer_figures *
     for (size_t i = 0; i < a->n; i++)
         if (a->cls[i] == ANSWER_COMPLETE) {
             ending(&fig[i], end, sizeof end);
-            text_appendf(text, sizeof text, "%s%s (%s)", text[0] ? ", " : "", fig[i].name, end);
+            text_appendf(text, sizeof text, "%s%s %s", text[0] ? "; " : "", fig[i].name, end);
         }
     if (text[0]) {
         snprintf(list, sizeof list, "sold all they could: %s", text);

@@ -9,6 +9,7 @@
 #include "answer.h"
 #include "batch.h"
 #include "chart.h"
+#include "compare_chart.h"
 #include "config.h"
 #include "output.h"
 #include "report.h"
@@ -39,7 +40,7 @@ static void fill_table(struct table *t, const struct batch *b)
         size_t row = table_row(t);
         table_set(t, row, C_STRATEGY, "%s", r->strategy_name);
         table_set(t, row, C_CORRECT, "%s %s", r->exit_code == 0 ? "yes" : "NO ", marks);
-        table_set(t, row, C_GOOD, "%.0f", fig.goodput);
+        table_set(t, row, C_GOOD, fig.goodput >= 10 ? "%.0f" : "%.2g", fig.goodput);
         table_set(t, row, C_P99, "%s", summary_ms(fig.p99_ms, p, sizeof p));
         table_set(t, row, C_SOLD, "%llu", (unsigned long long)e->outcome_units[OUTCOME_OK]);
         if (r->remaining < 0)
@@ -199,8 +200,7 @@ static int write_report(const struct options *o, const struct batch *b, char *er
     return output_close(&out, rc == 0, err, errlen);
 }
 
-static int draw(const struct options *o, const struct batch *b, const struct strategy_set *set,
-                char *err, size_t errlen)
+static int draw(const struct options *o, const struct batch *b, char *err, size_t errlen)
 {
     char csv[PATH_MAX + 8];
     chart_csv_path(o->chart, csv, sizeof csv);
@@ -210,33 +210,14 @@ static int draw(const struct options *o, const struct batch *b, const struct str
     write_csv(out.f, b);
     if (output_close(&out, true, err, errlen))
         return 2;
-    struct chart *c = calloc(1, sizeof *c);
-    if (!c) {
-        snprintf(err, errlen, "out of memory");
-        return 2;
-    }
     const struct run_report *r0 = &b->runs[0]->report;
-    c->kind = CHART_BARS;
-    snprintf(c->title, sizeof c->title, "racesim compare · %s · %d buyers · seed %llu · %.60s",
-             r0->scenario.name, o->users, (unsigned long long)o->seed, r0->preflight.version);
-    snprintf(c->panel[0].title, sizeof c->panel[0].title, "Throughput (higher is better)");
-    snprintf(c->panel[0].ylabel, sizeof c->panel[0].ylabel, "purchases/s (log scale)");
-    snprintf(c->panel[1].title, sizeof c->panel[1].title, "p99 purchase latency (lower is better)");
-    snprintf(c->panel[1].ylabel, sizeof c->panel[1].ylabel, "ms (log scale)");
-    for (size_t i = 0; i < b->n && i < CHART_SERIES_MAX; i++) {
-        const struct run_report *r = &b->runs[i]->report;
-        struct chart_series *s = &c->series[c->n_series++];
-        struct run_figures fig;
-        report_figures(r, &fig);
-        snprintf(s->name, sizeof s->name, "%s", r->strategy_name);
-        s->colour = set->colour[i];
-        s->unsafe = r->exit_code != 0;
-        s->n = 1;
-        s->y[0][0] = s->lo[0][0] = s->hi[0][0] = fig.throughput;
-        s->y[1][0] = s->lo[1][0] = s->hi[1][0] = fig.p99_ms;
-    }
-    enum chart_status st = chart_draw(c, o->chart, err, errlen);
-    free(c);
+    char title[512];
+    snprintf(title, sizeof title, "racesim compare · %s · %d buyers × %d · seed %llu · %.60s", r0->scenario.name,
+             o->users, o->rounds, (unsigned long long)o->seed, r0->preflight.version);
+    struct answer_figures fig[ANSWER_MAX];
+    struct answer a;
+    decide(b, fig, &a);
+    enum chart_status st = compare_chart_draw(o->chart, title, &a, fig, err, errlen);
     if (st == CHART_NO_GNUPLOT) {
         fprintf(stderr, "racesim: %s\n", err);    /* a warning: the table and the CSV are there */
         return 0;
@@ -266,7 +247,7 @@ int compare_main(const struct options *o, char *err, size_t errlen)
     if (rc == 0)
         rc = write_report(o, &b, err, errlen);
     if (rc == 0 && o->chart)
-        rc = draw(o, &b, &set, err, errlen);
+        rc = draw(o, &b, err, errlen);
     batch_free(&b);
     strategy_set_free(&set);
     return rc;

@@ -133,11 +133,11 @@ static void test_alone_and_p99(void)
     answer_headline(&a, two, h, sizeof h);
     check(a.best == 0 && a.lowest_p99 == 1 && strstr(h, "; lowest p99: for-update, 50.0ms (0.53× atomic's)") != NULL,
           "the lowest p99 is named when another one has it: %s", h);
-    /* stock left over and nothing lost: "sold all asked for" */
+    /* stock left over and nothing lost: "lost no sale" */
     two[0].units_left = 120;
     answer_decide(two, 2, &a);
     answer_headline(&a, two, h, sizeof h);
-    check(strstr(h, "atomic: correct, sold all asked for (120 units left)") == h, "%s", h);
+    check(strstr(h, "atomic: correct, lost no sale (120 units left)") == h, "units left, none lost: %s", h);
 }
 
 static void test_json(void)
