@@ -70,7 +70,7 @@ static void data_blocks(FILE *f, const struct chart *c)
         const struct chart_series *cs = &c->series[s];
         fprintf(f, "$s%zu << EOD\n", s);
         for (size_t i = 0; i < cs->n; i++) {
-            fprintf(f, "%.6g", c->kind == CHART_BARS ? (double)s : cs->x[i]);
+            fprintf(f, "%.6g", cs->x[i]);
             for (int p = 0; p < CHART_PANELS_MAX; p++) {
                 number(f, cs->y[p][i], c->panel[p].logy);
                 number(f, cs->lo[p][i], c->panel[p].logy);
@@ -85,41 +85,17 @@ static void data_blocks(FILE *f, const struct chart *c)
 static void series_title(FILE *f, const struct chart_series *cs)
 {
     char t[96];
-    snprintf(t, sizeof t, "%s%s", cs->name, cs->unsafe ? " (unsafe)" : "");
+    snprintf(t, sizeof t, "%s%s", cs->name, cs->unsafe ? " ✗ unsafe" : "");
     fputs(" title ", f);
     chart_quoted(f, t);
 }
 
-static void style(FILE *f, const struct chart_series *cs, bool bars)
+static void style(FILE *f, const struct chart_series *cs)
 {
-    const char *colour = palette[(size_t)cs->colour % PALETTE_N];
-    fprintf(f, " lc rgb '%s' lw 2 dt %d", colour, cs->unsafe ? 2 : 1);
-    if (bars)
-        fprintf(f, " fs %s border lc rgb '%s'", cs->unsafe ? "solid 0.25" : "solid 0.85", colour);
+    fprintf(f, " lc rgb '%s' lw 2 dt %d", palette[(size_t)cs->colour % PALETTE_N], cs->unsafe ? 2 : 1);
 }
 
-static void panel_bars(FILE *f, const struct chart *c, int p)
-{
-    fprintf(f, "set xrange [-0.6:%zu.6]\nset xtics (", c->n_series ? c->n_series - 1 : 0);
-    for (size_t s = 0; s < c->n_series; s++) {
-        fputs(s ? ", " : "", f);
-        chart_quoted(f, c->series[s].name);
-        fprintf(f, " %zu", s);
-    }
-    fputs(") rotate by 30 right nomirror\nset key at screen 0.5, screen 0.02 center bottom horizontal\n"
-          "set bmargin 9\nplot", f);
-    int col = 2 + 3 * p;
-    for (size_t s = 0; s < c->n_series; s++) {
-        fprintf(f, "%s $s%zu using 1:%d with boxes", s ? "," : "", s, col);
-        style(f, &c->series[s], true);
-        series_title(f, &c->series[s]);
-        fprintf(f, ", $s%zu using 1:%d:(sprintf($%d >= 100 ? '%%.0f' : '%%.3g', $%d)) with labels "
-                "offset 0,0.7 notitle", s, col, col, col);
-    }
-    fputc('\n', f);
-}
-
-static void panel_lines(FILE *f, const struct chart *c, int p)
+static void panel_lines(FILE *f, const struct chart *c, int p, bool last)
 {
     double lo = 0, hi = 0;
     for (size_t s = 0; s < c->n_series; s++)
@@ -130,8 +106,10 @@ static void panel_lines(FILE *f, const struct chart *c, int p)
         }
     if (lo > 0)     /* a little room beyond the first and last buyer counts */
         fprintf(f, "set xrange [%.6g:%.6g]\n", lo / 1.4, hi * 1.4);
-    fputs("set logscale x\nset key at screen 0.5, screen 0.02 center bottom horizontal\n"
-          "set bmargin 7\nset xtics (", f);
+    /* one key for all panels, under them in one row: the series are the same in each */
+    fputs(last ? "set key at screen 0.835, screen 0.86 left top vertical Left reverse samplen 3\n"
+               : "unset key\n", f);
+    fputs("set logscale x\nset xtics (", f);
     const struct chart_series *first = c->n_series ? &c->series[0] : NULL;
     for (size_t i = 0; first && i < first->n; i++)
         fprintf(f, "%s'%.0f' %.6g", i ? ", " : "", first->x[i], first->x[i]);
@@ -140,9 +118,9 @@ static void panel_lines(FILE *f, const struct chart *c, int p)
     fputs("\nplot", f);
     int col = 2 + 3 * p;
     for (size_t s = 0; s < c->n_series; s++) {
-        fprintf(f, "%s $s%zu using 1:%d:%d:%d with yerrorlines pt %zu ps 1.2", s ? "," : "", s, col,
-                col + 1, col + 2, 5 + s % 9);
-        style(f, &c->series[s], false);
+        fprintf(f, "%s $s%zu using 1:%d:%d:%d with yerrorlines pt %zu ps %s", s ? "," : "", s, col,
+                col + 1, col + 2, c->series[s].unsafe ? 2 : 5 + s % 9, c->series[s].unsafe ? "1.6" : "1.2");
+        style(f, &c->series[s]);
         series_title(f, &c->series[s]);
     }
     fputc('\n', f);
@@ -166,8 +144,9 @@ static void body(FILE *f, const void *data)
     size_t np = c->n_panels ? c->n_panels : 2;
     fprintf(f, "set multiplot layout 1,%zu title ", np);
     chart_quoted(f, c->title);
+    fputs(" margins 0.06,0.82,0.16,0.86 spacing 0.06,0", f);
     fputs("\nset grid ytics lc rgb '#cccccc'\nset border 3\nset ytics nomirror\n"
-          "set boxwidth 0.6\nset bars small\n", f);
+          "set bars small\n", f);
     for (size_t p = 0; p < np; p++) {
         const struct chart_panel *cp = &c->panel[p];
         fputs(cp->logy ? "set logscale y\n" : "unset logscale y\nset yrange [0:*]\n", f);
@@ -180,10 +159,7 @@ static void body(FILE *f, const void *data)
         fputs("\nset ylabel ", f);
         chart_quoted(f, cp->ylabel);
         fputc('\n', f);
-        if (c->kind == CHART_BARS)
-            panel_bars(f, c, (int)p);
-        else
-            panel_lines(f, c, (int)p);
+        panel_lines(f, c, (int)p, p + 1 == np);
     }
     fputs("unset multiplot\n", f);
 }

@@ -1,4 +1,4 @@
-/* chart.h — charts drawn by gnuplot: a generated script, gnuplot run as a child process. */
+/* chart.h — charts drawn by gnuplot: a generated script, gnuplot run as a child process; line charts. */
 #ifndef RACESIM_CHART_H
 #define RACESIM_CHART_H
 
@@ -10,12 +10,12 @@
 #define CHART_SERIES_MAX 64
 #define CHART_PANELS_MAX 3
 
-/* One strategy: its points in both panels (median y, and the lo..hi range drawn as error bars
+/* One strategy: its points in each panel (median y, and the lo..hi range drawn as error bars
  * when lo < hi). */
 struct chart_series {
     char name[64];
     int colour;                  /* fixed per strategy (chart.c's palette, wrapping) */
-    bool unsafe;                 /* an invariant was violated: drawn dashed, named "(unsafe)" */
+    bool unsafe;                 /* an invariant was violated: dashed, crosses, named "✗ unsafe" */
     size_t n;
     double x[CHART_POINTS_MAX];
     double y[CHART_PANELS_MAX][CHART_POINTS_MAX], lo[CHART_PANELS_MAX][CHART_POINTS_MAX],
@@ -29,15 +29,9 @@ struct chart_panel {
     bool ms;                     /* y is milliseconds: tics in human units ("10 ms", "1 s") on a log axis */
 };
 
-enum chart_kind {
-    CHART_BARS,                  /* one bar per series (its first point) per panel */
-    CHART_LINES,                 /* one line per series over x, log x axis */
-};
-
 struct chart {
-    enum chart_kind kind;
-    char title[256];
-    char xlabel[64];             /* CHART_LINES */
+    char title[512];
+    char xlabel[64];
     struct chart_panel panel[CHART_PANELS_MAX];
     size_t n_panels;             /* 2 when 0 */
     struct chart_series series[CHART_SERIES_MAX];
