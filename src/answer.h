@@ -11,7 +11,7 @@
 
 #include "run.h"
 
-#define ANSWER_MAX 64
+#define ANSWER_MAX CLI_LIST_MAX     /* as many as --strategies takes */
 
 /* One strategy's measured figures: all the answer looks at. */
 struct answer_figures {
