@@ -107,7 +107,7 @@ static void panel_lines(FILE *f, const struct chart *c, int p, bool last)
     if (lo > 0)     /* a little room beyond the first and last buyer counts */
         fprintf(f, "set xrange [%.6g:%.6g]\n", lo / 1.4, hi * 1.4);
     /* one key for all panels, under them in one row: the series are the same in each */
-    fputs(last ? "set key at screen 0.835, screen 0.86 left top vertical Left reverse samplen 3\n"
+    fputs(last ? "set key at screen 0.82, screen 0.86 left top vertical Left reverse samplen 3\n"
                : "unset key\n", f);
     fputs("set logscale x\nset xtics (", f);
     const struct chart_series *first = c->n_series ? &c->series[0] : NULL;
@@ -144,7 +144,7 @@ static void body(FILE *f, const void *data)
     size_t np = c->n_panels ? c->n_panels : 2;
     fprintf(f, "set multiplot layout 1,%zu title ", np);
     chart_quoted(f, c->title);
-    fputs(" margins 0.06,0.82,0.16,0.86 spacing 0.06,0", f);
+    fputs(" margins 0.06,0.80,0.16,0.86 spacing 0.06,0", f);
     fputs("\nset grid ytics lc rgb '#cccccc'\nset border 3\nset ytics nomirror\n"
           "set bars small\n", f);
     for (size_t p = 0; p < np; p++) {
