@@ -44,8 +44,7 @@ int chart_check_paths(const char *path, const char *out, bool force, char *err, 
     return output_check_new("--chart", csv, force, err, errlen);
 }
 
-/* gnuplot single-quoted string: '' stands for ' and nothing else is special. */
-static void quoted(FILE *f, const char *s)
+void chart_quoted(FILE *f, const char *s)
 {
     fputc('\'', f);
     for (; *s; s++) {
@@ -57,9 +56,9 @@ static void quoted(FILE *f, const char *s)
     fputc('\'', f);
 }
 
-static void number(FILE *f, double v)
+static void number(FILE *f, double v, bool log)
 {
-    if (isfinite(v) && v > 0)
+    if (isfinite(v) && (v > 0 || (!log && v == 0)))
         fprintf(f, " %.6g", v);
     else
         fputs(" NaN", f);   /* a log axis cannot show 0: missing */
@@ -71,11 +70,11 @@ static void data_blocks(FILE *f, const struct chart *c)
         const struct chart_series *cs = &c->series[s];
         fprintf(f, "$s%zu << EOD\n", s);
         for (size_t i = 0; i < cs->n; i++) {
-            fprintf(f, "%.6g", c->kind == CHART_BARS ? (double)s : cs->x[i]);
-            for (int p = 0; p < 2; p++) {
-                number(f, cs->y[p][i]);
-                number(f, cs->lo[p][i]);
-                number(f, cs->hi[p][i]);
+            fprintf(f, "%.6g", cs->x[i]);
+            for (int p = 0; p < CHART_PANELS_MAX; p++) {
+                number(f, cs->y[p][i], c->panel[p].logy);
+                number(f, cs->lo[p][i], c->panel[p].logy);
+                number(f, cs->hi[p][i], c->panel[p].logy);
             }
             fputc('\n', f);
         }
@@ -86,41 +85,17 @@ static void data_blocks(FILE *f, const struct chart *c)
 static void series_title(FILE *f, const struct chart_series *cs)
 {
     char t[96];
-    snprintf(t, sizeof t, "%s%s", cs->name, cs->unsafe ? " (unsafe)" : "");
+    snprintf(t, sizeof t, "%s%s", cs->name, cs->unsafe ? " ✗ unsafe" : "");
     fputs(" title ", f);
-    quoted(f, t);
+    chart_quoted(f, t);
 }
 
-static void style(FILE *f, const struct chart_series *cs, bool bars)
+static void style(FILE *f, const struct chart_series *cs)
 {
-    const char *colour = palette[(size_t)cs->colour % PALETTE_N];
-    fprintf(f, " lc rgb '%s' lw 2 dt %d", colour, cs->unsafe ? 2 : 1);
-    if (bars)
-        fprintf(f, " fs %s border lc rgb '%s'", cs->unsafe ? "solid 0.25" : "solid 0.85", colour);
+    fprintf(f, " lc rgb '%s' lw 2 dt %d", palette[(size_t)cs->colour % PALETTE_N], cs->unsafe ? 2 : 1);
 }
 
-static void panel_bars(FILE *f, const struct chart *c, int p)
-{
-    fprintf(f, "set xrange [-0.6:%zu.6]\nset xtics (", c->n_series ? c->n_series - 1 : 0);
-    for (size_t s = 0; s < c->n_series; s++) {
-        fputs(s ? ", " : "", f);
-        quoted(f, c->series[s].name);
-        fprintf(f, " %zu", s);
-    }
-    fputs(") rotate by 30 right nomirror\nset key at screen 0.5, screen 0.02 center bottom horizontal\n"
-          "set bmargin 9\nplot", f);
-    int col = 2 + 3 * p;
-    for (size_t s = 0; s < c->n_series; s++) {
-        fprintf(f, "%s $s%zu using 1:%d with boxes", s ? "," : "", s, col);
-        style(f, &c->series[s], true);
-        series_title(f, &c->series[s]);
-        fprintf(f, ", $s%zu using 1:%d:(sprintf($%d >= 100 ? '%%.0f' : '%%.3g', $%d)) with labels "
-                "offset 0,0.7 notitle", s, col, col, col);
-    }
-    fputc('\n', f);
-}
-
-static void panel_lines(FILE *f, const struct chart *c, int p)
+static void panel_lines(FILE *f, const struct chart *c, int p, bool last)
 {
     double lo = 0, hi = 0;
     for (size_t s = 0; s < c->n_series; s++)
@@ -131,50 +106,75 @@ static void panel_lines(FILE *f, const struct chart *c, int p)
         }
     if (lo > 0)     /* a little room beyond the first and last buyer counts */
         fprintf(f, "set xrange [%.6g:%.6g]\n", lo / 1.4, hi * 1.4);
-    fputs("set logscale x\nset key at screen 0.5, screen 0.02 center bottom horizontal\n"
-          "set bmargin 7\nset xtics (", f);
+    /* one key for all panels, under them in one row: the series are the same in each */
+    fputs(last ? "set key at screen 0.82, screen 0.86 left top vertical Left reverse samplen 3\n"
+               : "unset key\n", f);
+    fputs("set logscale x\nset xtics (", f);
     const struct chart_series *first = c->n_series ? &c->series[0] : NULL;
     for (size_t i = 0; first && i < first->n; i++)
         fprintf(f, "%s'%.0f' %.6g", i ? ", " : "", first->x[i], first->x[i]);
     fputs(") nomirror\nset xlabel ", f);
-    quoted(f, c->xlabel);
+    chart_quoted(f, c->xlabel);
     fputs("\nplot", f);
     int col = 2 + 3 * p;
     for (size_t s = 0; s < c->n_series; s++) {
-        fprintf(f, "%s $s%zu using 1:%d:%d:%d with yerrorlines pt %zu ps 1.2", s ? "," : "", s, col,
-                col + 1, col + 2, 5 + s % 9);
-        style(f, &c->series[s], false);
+        fprintf(f, "%s $s%zu using 1:%d:%d:%d with yerrorlines pt %zu ps %s", s ? "," : "", s, col,
+                col + 1, col + 2, c->series[s].unsafe ? 2 : 5 + s % 9, c->series[s].unsafe ? "1.6" : "1.2");
+        style(f, &c->series[s]);
         series_title(f, &c->series[s]);
     }
     fputc('\n', f);
 }
 
-static void script(FILE *f, const struct chart *c, const char *output, bool png)
+/* Human tics for a log axis in ms: "1 ms", "10 ms", "100 ms", "1 s", "10 s", "100 s". */
+void chart_ms_tics(FILE *f, const char *axis)
+{
+    fprintf(f, "set %stics (", axis);
+    static const char *names[] = {"0.01 ms", "0.1 ms", "1 ms", "10 ms", "100 ms", "1 s", "10 s", "100 s", "1000 s"};
+    double v = 0.01;
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++, v *= 10)
+        fprintf(f, "%s'%s' %g", i ? ", " : "", names[i], v);
+    fputs(") nomirror\n", f);
+}
+
+static void body(FILE *f, const void *data)
+{
+    const struct chart *c = data;
+    data_blocks(f, c);
+    size_t np = c->n_panels ? c->n_panels : 2;
+    fprintf(f, "set multiplot layout 1,%zu title ", np);
+    chart_quoted(f, c->title);
+    fputs(" margins 0.06,0.80,0.16,0.86 spacing 0.06,0", f);
+    fputs("\nset grid ytics lc rgb '#cccccc'\nset border 3\nset ytics nomirror\n"
+          "set bars small\n", f);
+    for (size_t p = 0; p < np; p++) {
+        const struct chart_panel *cp = &c->panel[p];
+        fputs(cp->logy ? "set logscale y\n" : "unset logscale y\nset yrange [0:*]\n", f);
+        if (cp->ms && cp->logy)
+            chart_ms_tics(f, "y");
+        else
+            fputs("set ytics auto nomirror\n", f);
+        fputs("set title ", f);
+        chart_quoted(f, cp->title);
+        fputs("\nset ylabel ", f);
+        chart_quoted(f, cp->ylabel);
+        fputc('\n', f);
+        panel_lines(f, c, (int)p, p + 1 == np);
+    }
+    fputs("unset multiplot\n", f);
+}
+
+static void script(FILE *f, chart_body_fn *fn, const void *data, const char *output, bool png, int w, int h)
 {
     if (png)
-        fputs("set terminal pngcairo size 1200,560 font 'Sans,11' noenhanced background rgb 'white'\n", f);
+        fprintf(f, "set terminal pngcairo size %d,%d font 'Sans,11' noenhanced background rgb 'white'\n", w, h);
     else
-        fputs("set terminal svg size 1200,560 dynamic font 'Sans,13' noenhanced background rgb 'white'\n", f);
+        fprintf(f, "set terminal svg size %d,%d dynamic font 'Sans,13' noenhanced background rgb 'white'\n", w, h);
     fputs("set encoding utf8\nset output ", f);
-    quoted(f, output);
+    chart_quoted(f, output);
     fputs("\nset datafile missing 'NaN'\n", f);
-    data_blocks(f, c);
-    fputs("set multiplot layout 1,2 title ", f);
-    quoted(f, c->title);
-    fputs("\nset logscale y\nset grid ytics lc rgb '#cccccc'\nset border 3\nset ytics nomirror\n"
-          "set boxwidth 0.6\nset bars small\n", f);
-    for (int p = 0; p < 2; p++) {
-        fputs("set title ", f);
-        quoted(f, c->panel[p].title);
-        fputs("\nset ylabel ", f);
-        quoted(f, c->panel[p].ylabel);
-        fputc('\n', f);
-        if (c->kind == CHART_BARS)
-            panel_bars(f, c, p);
-        else
-            panel_lines(f, c, p);
-    }
-    fputs("unset multiplot\nset output\n", f);
+    fn(f, data);
+    fputs("set output\n", f);
 }
 
 /* The gnuplot in PATH (as execvp would find it), or -1. */
@@ -249,6 +249,13 @@ static void first_error(const char *file, char *out, size_t outlen)
 
 enum chart_status chart_draw(const struct chart *c, const char *path, char *err, size_t errlen)
 {
+    size_t np = c->n_panels ? c->n_panels : 2;
+    return chart_render(path, body, c, np > 2 ? 1500 : 1200, 560, err, errlen);
+}
+
+enum chart_status chart_render(const char *path, chart_body_fn *fn, const void *data, int width, int height,
+                               char *err, size_t errlen)
+{
     char gnuplot[PATH_MAX + 16];
     if (find_gnuplot(gnuplot, sizeof gnuplot)) {
         snprintf(err, errlen, "--chart=%s: not drawn: gnuplot is not in PATH (apt-get install "
@@ -272,7 +279,7 @@ enum chart_status chart_draw(const struct chart *c, const char *path, char *err,
     if (!f) {
         snprintf(err, errlen, "--chart=%s: cannot write the gnuplot script: %s", path, strerror(errno));
     } else {
-        script(f, c, tmp, n > 4 && strcmp(path + n - 4, ".png") == 0);
+        script(f, fn, data, tmp, n > 4 && strcmp(path + n - 4, ".png") == 0, width, height);
         bool written = fclose(f) == 0;
         int rc = written ? run_gnuplot(gnuplot, gp, errfile) : -1;
         char why[400];

@@ -1,39 +1,39 @@
-/* chart.h — charts drawn by gnuplot: a generated script, gnuplot run as a child process. */
+/* chart.h — charts drawn by gnuplot: a generated script, gnuplot run as a child process; line charts. */
 #ifndef RACESIM_CHART_H
 #define RACESIM_CHART_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #define CHART_POINTS_MAX 64
 #define CHART_SERIES_MAX 64
+#define CHART_PANELS_MAX 3
 
-/* One strategy: its points in both panels (median y, and the lo..hi range drawn as error bars
+/* One strategy: its points in each panel (median y, and the lo..hi range drawn as error bars
  * when lo < hi). */
 struct chart_series {
     char name[64];
     int colour;                  /* fixed per strategy (chart.c's palette, wrapping) */
-    bool unsafe;                 /* an invariant was violated: drawn dashed, named "(unsafe)" */
+    bool unsafe;                 /* an invariant was violated: dashed, crosses, named "✗ unsafe" */
     size_t n;
     double x[CHART_POINTS_MAX];
-    double y[2][CHART_POINTS_MAX], lo[2][CHART_POINTS_MAX], hi[2][CHART_POINTS_MAX];
+    double y[CHART_PANELS_MAX][CHART_POINTS_MAX], lo[CHART_PANELS_MAX][CHART_POINTS_MAX],
+        hi[CHART_PANELS_MAX][CHART_POINTS_MAX];
 };
 
 struct chart_panel {
     char title[128];
     char ylabel[64];
-};
-
-enum chart_kind {
-    CHART_BARS,                  /* one bar per series (its first point) per panel */
-    CHART_LINES,                 /* one line per series over x, log x axis */
+    bool logy;                   /* log y axis (0 is then missing); else linear from 0 */
+    bool ms;                     /* y is milliseconds: tics in human units ("10 ms", "1 s") on a log axis */
 };
 
 struct chart {
-    enum chart_kind kind;
-    char title[256];
-    char xlabel[64];             /* CHART_LINES */
-    struct chart_panel panel[2];
+    char title[512];
+    char xlabel[64];
+    struct chart_panel panel[CHART_PANELS_MAX];
+    size_t n_panels;             /* 2 when 0 */
     struct chart_series series[CHART_SERIES_MAX];
     size_t n_series;
 };
@@ -43,6 +43,19 @@ enum chart_status { CHART_DRAWN = 0, CHART_NO_GNUPLOT = 1, CHART_FAILED = 2 };
 /* Draws c into path (.svg or .png, written under a temp name and renamed into place) with the
  * gnuplot found in PATH. CHART_NO_GNUPLOT and CHART_FAILED leave one line in err. */
 enum chart_status chart_draw(const struct chart *c, const char *path, char *err, size_t errlen);
+
+/* Writes the gnuplot commands of a chart after its terminal and output are set. */
+typedef void chart_body_fn(FILE *f, const void *data);
+
+/* Draws what fn(f, data) writes into path (.svg or .png, width x height pixels), as chart_draw. */
+enum chart_status chart_render(const char *path, chart_body_fn *fn, const void *data, int width, int height,
+                               char *err, size_t errlen);
+
+/* s as a gnuplot single-quoted string: '' stands for ' and nothing else is special. */
+void chart_quoted(FILE *f, const char *s);
+
+/* gnuplot's tics for a log axis ("x" or "y") in milliseconds, named in human units: "1 ms", "1 s". */
+void chart_ms_tics(FILE *f, const char *axis);
 
 /* path with its extension replaced by .csv: where the chart's data goes. */
 void chart_csv_path(const char *path, char *out, size_t outlen);

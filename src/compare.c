@@ -6,8 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "answer.h"
 #include "batch.h"
 #include "chart.h"
+#include "compare_chart.h"
 #include "config.h"
 #include "output.h"
 #include "report.h"
@@ -17,13 +19,13 @@
 
 #define WIDTH 100
 
-enum { C_STRATEGY, C_CORRECT, C_OK, C_FAILED, C_RETRIES, C_DEADLOCKS, C_TPUT, C_GOOD, C_P50, C_P99,
-       C_MAX, C_COLS };
+enum { C_STRATEGY, C_CORRECT, C_GOOD, C_P99, C_SOLD, C_LOST, C_OK, C_FAILED, C_RETRIES, C_P50, C_TPUT,
+       C_COLS };
 
 static void fill_table(struct table *t, const struct batch *b)
 {
-    static const char *headers[C_COLS] = {"strategy", "correct?", "ok", "failed, by cause", "retries",
-                                          "deadlk", "purch/s", "ok/s", "p50", "p99", "max"};
+    static const char *headers[C_COLS] = {"strategy", "correct?", "ok/s", "p99", "sold", "lost", "ok",
+                                          "failed, by cause", "retries", "p50", "purch/s"};
     table_init(t, C_COLS);
     t->gap = 1;
     for (int c = 0; c < C_COLS; c++)
@@ -33,19 +35,22 @@ static void fill_table(struct table *t, const struct batch *b)
         const struct engine_result *e = &r->result;
         struct run_figures fig;
         report_figures(r, &fig);
-        char marks[64], a[24], p[24], m[24];
+        char marks[64], a[24], p[24];
         summary_marks(r, marks, sizeof marks);
         size_t row = table_row(t);
         table_set(t, row, C_STRATEGY, "%s", r->strategy_name);
         table_set(t, row, C_CORRECT, "%s %s", r->exit_code == 0 ? "yes" : "NO ", marks);
+        table_set(t, row, C_GOOD, fig.goodput >= 10 ? "%.0f" : "%.2g", fig.goodput);
+        table_set(t, row, C_P99, "%s", summary_ms(fig.p99_ms, p, sizeof p));
+        table_set(t, row, C_SOLD, "%llu", (unsigned long long)e->outcome_units[OUTCOME_OK]);
+        if (r->remaining < 0)
+            table_set(t, row, C_LOST, "-");
+        else
+            table_set(t, row, C_LOST, "%llu", (unsigned long long)r->lost_purchases);
         table_set(t, row, C_OK, "%llu", (unsigned long long)e->outcomes[OUTCOME_OK]);
         table_set(t, row, C_RETRIES, "%llu", (unsigned long long)e->retries);
-        table_set(t, row, C_DEADLOCKS, "%llu", (unsigned long long)e->attempt_outcomes[OUTCOME_DEADLOCK]);
-        table_set(t, row, C_TPUT, "%.0f", fig.throughput);
-        table_set(t, row, C_GOOD, "%.0f", fig.goodput);
         table_set(t, row, C_P50, "%s", summary_ms(fig.p50_ms, a, sizeof a));
-        table_set(t, row, C_P99, "%s", summary_ms(fig.p99_ms, p, sizeof p));
-        table_set(t, row, C_MAX, "%s", summary_ms(fig.max_ms, m, sizeof m));
+        table_set(t, row, C_TPUT, "%.0f", fig.throughput);
     }
     /* the failures column gets what the others leave of the width */
     int used = 0;
@@ -98,20 +103,22 @@ static void legend(FILE *f, const struct options *o, const struct batch *b, bool
         text_appendf(text, sizeof text, "%s %s", i ? "," : "", r0->invariants[i].name);
     fputc('\n', f);
     legend_line(f, "correct?   ", "correct?: ", text, md);
-    text[0] = '\0';
-    for (size_t i = 0; i < b->n; i++) {
-        const struct run_report *r = &b->runs[i]->report;
-        if (r->exit_code == 0)
-            continue;
-        char an[512];
-        summary_anomalies(r, true, an, sizeof an);
-        text_appendf(text, sizeof text, "%s%s: %s", text[0] ? "; " : "", r->strategy_name, an);
-    }
-    if (text[0])
-        legend_line(f, "UNSAFE     ", "**unsafe**: ", text, md);
-    snprintf(text, sizeof text, "one seed (%llu) for all: every strategy was asked for the same purchases; "
-             "failed = turned away by a business rule or an error", (unsigned long long)o->seed);
+    legend_line(f, "columns    ", "columns: ",
+                "ok/s = purchases that succeeded per second; sold = units they bought; lost = purchases "
+                "turned away by an error or a retry give-up while units were left (lost sales); failed = "
+                "turned away by a business rule or an error; purch/s counts every purchase, refusals too", md);
+    snprintf(text, sizeof text, "one seed (%llu) for all: every strategy was asked for the same purchases",
+             (unsigned long long)o->seed);
     legend_line(f, "note       ", "note: ", text, md);
+}
+
+/* The answer's figures, one per run (at most ANSWER_MAX), and the answer over them. */
+static void decide(const struct batch *b, struct answer_figures *fig, struct answer *a)
+{
+    size_t n = b->n < ANSWER_MAX ? b->n : ANSWER_MAX;
+    for (size_t i = 0; i < n; i++)
+        answer_figures_of(&b->runs[i]->report, &fig[i]);
+    answer_decide(fig, n, a);
 }
 
 static int write_text(FILE *f, const struct options *o, const struct batch *b, bool md)
@@ -123,20 +130,55 @@ static int write_text(FILE *f, const struct options *o, const struct batch *b, b
     int rc = md ? table_print_md(f, &t) : table_print(f, &t, WIDTH);
     legend(f, o, b, md);
     table_free(&t);
+    struct answer_figures fig[ANSWER_MAX];
+    struct answer a;
+    decide(b, fig, &a);
+    answer_write(f, &a, fig, md, WIDTH);
     return rc;
+}
+
+/* One report CSV line from write (header or row), without its newline, then compare's own columns. */
+static void csv_line(FILE *f, void (*write)(FILE *, const struct run_report *), const struct run_report *r,
+                     const struct answer_figures *fig, const struct answer *a, size_t i)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *m = open_memstream(&buf, &len);
+    if (m) {
+        write(m, r);
+        fclose(m);
+    }
+    while (buf && len && (buf[len - 1] == '\n' || buf[len - 1] == '\r'))
+        buf[--len] = '\0';
+    fputs(buf ? buf : "", f);
+    free(buf);
+    if (!fig)
+        fputs(",served,units_sold,units_left,lost_purchases,lost_units,class\n", f);
+    else
+        fprintf(f, ",%llu,%llu,%lld,%llu,%llu,%s\n", (unsigned long long)fig->served,
+                (unsigned long long)fig->units_sold, (long long)fig->units_left,
+                (unsigned long long)fig->lost_purchases, (unsigned long long)fig->lost_units,
+                answer_class_name(a->cls[i]));
 }
 
 static void write_csv(FILE *f, const struct batch *b)
 {
-    report_csv_header(f, &b->runs[0]->report);
-    for (size_t i = 0; i < b->n; i++)
-        report_csv_row(f, &b->runs[i]->report);
+    struct answer_figures fig[ANSWER_MAX];
+    struct answer a;
+    decide(b, fig, &a);
+    csv_line(f, report_csv_header, &b->runs[0]->report, NULL, &a, 0);
+    for (size_t i = 0; i < a.n; i++)
+        csv_line(f, report_csv_row, &b->runs[i]->report, &fig[i], &a, i);
 }
 
 static int write_json(FILE *f, const struct options *o, const struct batch *b)
 {
     cJSON *j = batch_json(b, o);
     cJSON_AddNumberToObject(j, "users", o->users);
+    struct answer_figures fig[ANSWER_MAX];
+    struct answer a;
+    decide(b, fig, &a);
+    cJSON_AddItemToObject(j, "answer", answer_json(&a, fig));
     if (o->chart)
         cJSON_AddStringToObject(j, "chart", o->chart);
     cJSON_AddNumberToObject(j, "exit_code", 0);
@@ -158,8 +200,7 @@ static int write_report(const struct options *o, const struct batch *b, char *er
     return output_close(&out, rc == 0, err, errlen);
 }
 
-static int draw(const struct options *o, const struct batch *b, const struct strategy_set *set,
-                char *err, size_t errlen)
+static int draw(const struct options *o, const struct batch *b, char *err, size_t errlen)
 {
     char csv[PATH_MAX + 8];
     chart_csv_path(o->chart, csv, sizeof csv);
@@ -169,33 +210,14 @@ static int draw(const struct options *o, const struct batch *b, const struct str
     write_csv(out.f, b);
     if (output_close(&out, true, err, errlen))
         return 2;
-    struct chart *c = calloc(1, sizeof *c);
-    if (!c) {
-        snprintf(err, errlen, "out of memory");
-        return 2;
-    }
     const struct run_report *r0 = &b->runs[0]->report;
-    c->kind = CHART_BARS;
-    snprintf(c->title, sizeof c->title, "racesim compare · %s · %d buyers · seed %llu · %.60s",
-             r0->scenario.name, o->users, (unsigned long long)o->seed, r0->preflight.version);
-    snprintf(c->panel[0].title, sizeof c->panel[0].title, "Throughput (higher is better)");
-    snprintf(c->panel[0].ylabel, sizeof c->panel[0].ylabel, "purchases/s (log scale)");
-    snprintf(c->panel[1].title, sizeof c->panel[1].title, "p99 purchase latency (lower is better)");
-    snprintf(c->panel[1].ylabel, sizeof c->panel[1].ylabel, "ms (log scale)");
-    for (size_t i = 0; i < b->n && i < CHART_SERIES_MAX; i++) {
-        const struct run_report *r = &b->runs[i]->report;
-        struct chart_series *s = &c->series[c->n_series++];
-        struct run_figures fig;
-        report_figures(r, &fig);
-        snprintf(s->name, sizeof s->name, "%s", r->strategy_name);
-        s->colour = set->colour[i];
-        s->unsafe = r->exit_code != 0;
-        s->n = 1;
-        s->y[0][0] = s->lo[0][0] = s->hi[0][0] = fig.throughput;
-        s->y[1][0] = s->lo[1][0] = s->hi[1][0] = fig.p99_ms;
-    }
-    enum chart_status st = chart_draw(c, o->chart, err, errlen);
-    free(c);
+    char title[512];
+    snprintf(title, sizeof title, "racesim compare · %s · %d buyers × %d · seed %llu · %.60s", r0->scenario.name,
+             o->users, o->rounds, (unsigned long long)o->seed, r0->preflight.version);
+    struct answer_figures fig[ANSWER_MAX];
+    struct answer a;
+    decide(b, fig, &a);
+    enum chart_status st = compare_chart_draw(o->chart, title, &a, fig, err, errlen);
     if (st == CHART_NO_GNUPLOT) {
         fprintf(stderr, "racesim: %s\n", err);    /* a warning: the table and the CSV are there */
         return 0;
@@ -225,7 +247,7 @@ int compare_main(const struct options *o, char *err, size_t errlen)
     if (rc == 0)
         rc = write_report(o, &b, err, errlen);
     if (rc == 0 && o->chart)
-        rc = draw(o, &b, &set, err, errlen);
+        rc = draw(o, &b, err, errlen);
     batch_free(&b);
     strategy_set_free(&set);
     return rc;

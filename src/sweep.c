@@ -1,4 +1,4 @@
-/* sweep.c — `racesim sweep`: strategies across buyer counts; throughput and p99 against users. */
+/* sweep.c — `racesim sweep`: strategies across buyer counts; goodput, lost sales and p99 against users. */
 #include "sweep.h"
 
 #include <limits.h>
@@ -23,6 +23,7 @@ struct point {
     size_t runs[100];                   /* batch indexes of its repeats */
     size_t n;
     double tput[3], p99[3], good[3];    /* median, min, max */
+    double lost[3], sold[3];            /* lost sales (purchases) and units sold: median, min, max */
     bool unsafe;                        /* an invariant was violated in some repeat */
     char anomalies[256];
 };
@@ -64,7 +65,7 @@ static void aggregate(struct sweep *w)
 {
     for (size_t p = 0; p < w->n_points; p++) {
         struct point *pt = &w->points[p];
-        double t[100], l[100], g[100];
+        double t[100], l[100], g[100], lo[100], so[100];
         for (size_t k = 0; k < pt->n; k++) {
             const struct run_report *r = &w->b.runs[pt->runs[k]]->report;
             struct run_figures fig;
@@ -72,6 +73,8 @@ static void aggregate(struct sweep *w)
             t[k] = fig.throughput;
             l[k] = fig.p99_ms;
             g[k] = fig.goodput;
+            lo[k] = (double)r->lost_purchases;
+            so[k] = (double)r->result.outcome_units[OUTCOME_OK];
             if (r->exit_code != 0) {
                 pt->unsafe = true;
                 char an[256];
@@ -86,6 +89,8 @@ static void aggregate(struct sweep *w)
         stats(t, pt->n, pt->tput);
         stats(l, pt->n, pt->p99);
         stats(g, pt->n, pt->good);
+        stats(lo, pt->n, pt->lost);
+        stats(so, pt->n, pt->sold);
     }
 }
 
@@ -96,6 +101,8 @@ static bool strategy_unsafe(const struct sweep *w, size_t s)
             return true;
     return false;
 }
+
+enum metric { M_GOODPUT, M_LOST, M_P99 };
 
 static void cell(const struct sweep *w, const struct point *pt, const double v[3], bool latency,
                  char *buf, size_t n)
@@ -115,7 +122,7 @@ static void cell(const struct sweep *w, const struct point *pt, const double v[3
         text_appendf(buf, n, " ✗");
 }
 
-static int print_metric(FILE *f, const struct sweep *w, bool latency, bool md)
+static int print_metric(FILE *f, const struct sweep *w, enum metric m, bool md)
 {
     const struct options *o = w->o;
     struct table t;
@@ -132,13 +139,21 @@ static int print_metric(FILE *f, const struct sweep *w, bool latency, bool md)
         for (size_t u = 0; u < o->n_users; u++) {
             const struct point *pt = &w->points[s * o->n_users + u];
             char buf[96];
-            cell(w, pt, latency ? pt->p99 : pt->tput, latency, buf, sizeof buf);
+            cell(w, pt, m == M_P99 ? pt->p99 : m == M_LOST ? pt->lost : pt->good, m == M_P99, buf, sizeof buf);
             table_set(&t, row, u + 1, "%s", buf);
         }
     }
     int rc = md ? table_print_md(f, &t) : table_print(f, &t, WIDTH);
     table_free(&t);
     return rc;
+}
+
+/* The seeds the repeats used: "seed 1", "seeds 1, 2, 3". */
+static void seeds_named(const struct options *o, char *buf, size_t n)
+{
+    snprintf(buf, n, "seed%s ", o->repeat > 1 ? "s" : "");
+    for (int k = 0; k < o->repeat; k++)
+        text_appendf(buf, n, "%s%llu", k ? ", " : "", (unsigned long long)(o->seed + (uint64_t)k));
 }
 
 static int write_text(FILE *f, const struct sweep *w, bool md)
@@ -148,12 +163,8 @@ static int write_text(FILE *f, const struct sweep *w, bool md)
     char users[512] = "";
     for (size_t u = 0; u < o->n_users; u++)
         text_appendf(users, sizeof users, "%s%d", u ? ", " : "", o->users_list[u]);
-    char seeds[64], title[1024];
-    if (o->repeat > 1)
-        snprintf(seeds, sizeof seeds, "seeds %llu..%llu", (unsigned long long)o->seed,
-                 (unsigned long long)(o->seed + (uint64_t)o->repeat - 1));
-    else
-        snprintf(seeds, sizeof seeds, "seed %llu", (unsigned long long)o->seed);
+    char seeds[512], title[1024];
+    seeds_named(o, seeds, sizeof seeds);
     snprintf(title, sizeof title, "%s · %s buyers · %d run%s per point · %s", r0->scenario.name, users,
              o->repeat, o->repeat == 1 ? "" : "s", seeds);
     if (md)
@@ -165,10 +176,14 @@ static int write_text(FILE *f, const struct sweep *w, bool md)
     else
         summary_header(f, r0);
     const char *spread = o->repeat > 1 ? ", median (min–max)" : "";
-    fprintf(f, "\n%sthroughput, purchases/s%s%s\n\n", md ? "### " : "", spread, md ? "" : ":");
-    int rc = print_metric(f, w, false, md);
+    fprintf(f, "\n%sgoodput, purchases that succeeded per second%s%s\n\n", md ? "### " : "", spread,
+            md ? "" : ":");
+    int rc = print_metric(f, w, M_GOODPUT, md);
+    fprintf(f, "\n%slost sales: purchases turned away by errors while units were left%s%s\n\n",
+            md ? "### " : "", spread, md ? "" : ":");
+    rc |= print_metric(f, w, M_LOST, md);
     fprintf(f, "\n%sp99 purchase latency%s%s\n\n", md ? "### " : "", spread, md ? "" : ":");
-    rc |= print_metric(f, w, true, md);
+    rc |= print_metric(f, w, M_P99, md);
     char line[2048] = "";
     for (size_t st = 0; st < w->set.n; st++) {
         char at[512] = "", anomalies[256] = "";
@@ -207,13 +222,15 @@ static int write_text(FILE *f, const struct sweep *w, bool md)
 static void write_csv(FILE *f, const struct sweep *w)
 {
     fputs("scenario,strategy,users,runs,verdict,anomalies,throughput,throughput_min,throughput_max,"
-          "p99_ms,p99_min_ms,p99_max_ms,goodput,goodput_min,goodput_max\n", f);
+          "p99_ms,p99_min_ms,p99_max_ms,goodput,goodput_min,goodput_max,lost_purchases,lost_purchases_min,"
+          "lost_purchases_max,units_sold,units_sold_min,units_sold_max\n", f);
     for (size_t p = 0; p < w->n_points; p++) {
         const struct point *pt = &w->points[p];
-        fprintf(f, "%s,%s,%d,%zu,%s,%s,%.1f,%.1f,%.1f,%.3f,%.3f,%.3f,%.1f,%.1f,%.1f\n", w->o->scenario,
-                w->set.name[pt->strategy], w->o->users_list[pt->users], pt->n,
+        fprintf(f, "%s,%s,%d,%zu,%s,%s,%.1f,%.1f,%.1f,%.3f,%.3f,%.3f,%.1f,%.1f,%.1f,%g,%g,%g,%g,%g,%g\n",
+                w->o->scenario, w->set.name[pt->strategy], w->o->users_list[pt->users], pt->n,
                 pt->unsafe ? "anomaly" : "correct", pt->anomalies, pt->tput[0], pt->tput[1], pt->tput[2],
-                pt->p99[0], pt->p99[1], pt->p99[2], pt->good[0], pt->good[1], pt->good[2]);
+                pt->p99[0], pt->p99[1], pt->p99[2], pt->good[0], pt->good[1], pt->good[2], pt->lost[0],
+                pt->lost[1], pt->lost[2], pt->sold[0], pt->sold[1], pt->sold[2]);
     }
 }
 
@@ -245,6 +262,8 @@ static int write_json(FILE *f, const struct sweep *w)
         cJSON_AddItemToObject(x, "throughput", stats_json(pt->tput));
         cJSON_AddItemToObject(x, "goodput", stats_json(pt->good));
         cJSON_AddItemToObject(x, "p99_ms", stats_json(pt->p99));
+        cJSON_AddItemToObject(x, "lost_purchases", stats_json(pt->lost));
+        cJSON_AddItemToObject(x, "units_sold", stats_json(pt->sold));
         cJSON_AddItemToArray(points, x);
     }
     if (o->chart)
@@ -285,18 +304,19 @@ static int draw(const struct sweep *w, char *err, size_t errlen)
         return 2;
     }
     const struct run_report *r0 = &w->b.runs[0]->report;
-    c->kind = CHART_LINES;
-    if (o->repeat > 1)
-        snprintf(c->title, sizeof c->title, "racesim sweep · %s · median and min–max of %d runs · seed %llu · %.60s",
-                 r0->scenario.name, o->repeat, (unsigned long long)o->seed, r0->preflight.version);
-    else
-        snprintf(c->title, sizeof c->title, "racesim sweep · %s · one run per point · seed %llu · %.60s",
-                 r0->scenario.name, (unsigned long long)o->seed, r0->preflight.version);
+    c->n_panels = 3;
+    char seeds[512];
+    seeds_named(o, seeds, sizeof seeds);
+    snprintf(c->title, sizeof c->title, "racesim sweep · %s · %s · %.100s · %.60s", r0->scenario.name,
+             o->repeat > 1 ? "median and min–max of the runs" : "one run per point", seeds, r0->preflight.version);
     snprintf(c->xlabel, sizeof c->xlabel, "buyers (log scale)");
-    snprintf(c->panel[0].title, sizeof c->panel[0].title, "Throughput (higher is better)");
-    snprintf(c->panel[0].ylabel, sizeof c->panel[0].ylabel, "purchases/s (log scale)");
-    snprintf(c->panel[1].title, sizeof c->panel[1].title, "p99 purchase latency (lower is better)");
-    snprintf(c->panel[1].ylabel, sizeof c->panel[1].ylabel, "ms (log scale)");
+    snprintf(c->panel[0].title, sizeof c->panel[0].title, "Goodput (higher is better)");
+    snprintf(c->panel[0].ylabel, sizeof c->panel[0].ylabel, "purchases that succeeded per second");
+    snprintf(c->panel[1].title, sizeof c->panel[1].title, "Lost sales (lower is better)");
+    snprintf(c->panel[1].ylabel, sizeof c->panel[1].ylabel, "purchases turned away while units were left");
+    snprintf(c->panel[2].title, sizeof c->panel[2].title, "p99 purchase latency (lower is better)");
+    snprintf(c->panel[2].ylabel, sizeof c->panel[2].ylabel, "log scale");
+    c->panel[2].logy = c->panel[2].ms = true;
     for (size_t s = 0; s < w->set.n && s < CHART_SERIES_MAX; s++) {
         struct chart_series *cs = &c->series[c->n_series++];
         snprintf(cs->name, sizeof cs->name, "%s", w->set.name[s]);
@@ -305,12 +325,15 @@ static int draw(const struct sweep *w, char *err, size_t errlen)
         for (size_t u = 0; u < o->n_users && u < CHART_POINTS_MAX; u++) {
             const struct point *pt = &w->points[s * o->n_users + u];
             cs->x[cs->n] = o->users_list[u];
-            cs->y[0][cs->n] = pt->tput[0];
-            cs->lo[0][cs->n] = pt->tput[1];
-            cs->hi[0][cs->n] = pt->tput[2];
-            cs->y[1][cs->n] = pt->p99[0];
-            cs->lo[1][cs->n] = pt->p99[1];
-            cs->hi[1][cs->n] = pt->p99[2];
+            cs->y[0][cs->n] = pt->good[0];
+            cs->lo[0][cs->n] = pt->good[1];
+            cs->hi[0][cs->n] = pt->good[2];
+            cs->y[1][cs->n] = pt->lost[0];
+            cs->lo[1][cs->n] = pt->lost[1];
+            cs->hi[1][cs->n] = pt->lost[2];
+            cs->y[2][cs->n] = pt->p99[0];
+            cs->lo[2][cs->n] = pt->p99[1];
+            cs->hi[2][cs->n] = pt->p99[2];
             cs->n++;
         }
     }

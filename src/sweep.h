@@ -1,4 +1,4 @@
-/* sweep.h — `racesim sweep`: strategies across buyer counts; throughput and p99 against users. */
+/* sweep.h — `racesim sweep`: strategies across buyer counts; goodput, lost sales and p99 against users. */
 #ifndef RACESIM_SWEEP_H
 #define RACESIM_SWEEP_H
 

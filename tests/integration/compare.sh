@@ -53,7 +53,7 @@ NO_COLOR=1 "$RACESIM" compare --strategies=atomic,naive-write-back,serializable 
 check "text: fits 100 columns ($(width "$TMP/c.txt"))" [ "$(width "$TMP/c.txt")" -le 100 ]
 check "text: naive-write-back marked NO with a ✗" grep -q '^naive-write-back  *NO  .*✗' "$TMP/c.txt"
 check "text: serializable correct, its deadlocks counted" grep -Eq '^serializable  *yes ✓✓✓✓' "$TMP/c.txt"
-check "text: the unsafe one named with its anomaly" grep -q '^UNSAFE .*naive-write-back: .*lost_update' "$TMP/c.txt"
+check "text: the unsafe one named with its cost" grep -q '^unsafe     naive-write-back: sold [0-9]* units of 5' "$TMP/c.txt"
 "$RACESIM" compare --strategies=atomic,naive --users=10 --seed=7 --think-time=20 --stock=5 --qty=1 --quiet --format=md >"$TMP/c.md"
 check "Markdown: a table of 2 rows, 11 columns each" md_table "$TMP/c.md" 2
 
@@ -63,7 +63,8 @@ if command -v gnuplot >/dev/null; then
         --chart="$TMP/chart.svg" >"$TMP/cc.json" 2>"$TMP/err"
     rc=$?
     check "--chart=FILE.svg: exit 0, nothing on stderr ($(head -1 "$TMP/err"))" [ $rc = 0 -a ! -s "$TMP/err" ]
-    check "... an SVG with both strategies" grep -q '<svg' "$TMP/chart.svg" && grep -q 'naive (unsafe)' "$TMP/chart.svg"
+    check "... an SVG with both strategies, naive crossed out" grep -q '<svg' "$TMP/chart.svg" && grep -q 'naive ✗' "$TMP/chart.svg"
+    check "... the answer under the title" grep -q 'atomic: correct, sold out' "$TMP/chart.svg"
     check "... its data beside it (chart.csv, 3 lines)" [ "$(wc -l <"$TMP/chart.csv")" = 3 ]
     "$RACESIM" compare --strategies=atomic --users=5 --quiet --chart="$TMP/chart.svg" >/dev/null 2>"$TMP/err"
     check "an existing chart is kept without --force (exit 2)" [ $? = 2 ]
