@@ -71,7 +71,12 @@ static int64_t expr_atom(struct expr *e)
     }
     if (*e->p == '-') {
         e->p++;
-        return -expr_atom(e);
+        int64_t v = expr_atom(e);
+        if (v == INT64_MIN) {
+            e->bad = "overflows";
+            return 0;
+        }
+        return -v;
     }
     if (isdigit((unsigned char)*e->p)) {
         errno = 0;
@@ -217,8 +222,9 @@ static int resolve_dist(struct resolver *r, struct param_value *v, const char *t
 
 static int build_cdf(struct resolver *r, struct param_value *v, double s)
 {
-    uint64_t n = (uint64_t)(v->hi - v->lo) + 1;
-    if (n > ZIPF_MAX_VALUES)
+    uint64_t n = (uint64_t)v->hi - (uint64_t)v->lo + 1;    /* unsigned: no overflow; 0 for all
+                                                               of int64 */
+    if (n == 0 || n > ZIPF_MAX_VALUES)
         return fail(r, "a zipf draw covers at most %d values", ZIPF_MAX_VALUES);
     v->cdf = malloc(n * sizeof *v->cdf);
     if (!v->cdf)

@@ -316,6 +316,16 @@ static void test_defaults(void)
     default_error("below min", "-- @param x = 5 min 10\n-- @setup\nSELECT 1;\n", 1, "must be at least 10");
     default_error("empty range", "-- @param x = 5..1\n-- @setup\nSELECT 1;\n", 1, "is empty");
     default_error("bad distribution", "-- @param s = zipf:0\n-- @setup\nSELECT 1;\n", 1, "'uniform' or 'zipf:S'");
+    /* extreme ranges: hi - lo overflows int64 (UBSan: signed overflow in build_cdf) */
+    default_error("a zipf range over all of int64",
+                  "-- @param s = zipf:1\n"
+                  "-- @param x = -9223372036854775807 - 1..9223372036854775807 by s min -9223372036854775808\n"
+                  "-- @setup\nSELECT 1;\n", 2, "at most 10000000 values");
+    default_error("a zipf range wider than int64's half",
+                  "-- @param s = zipf:1\n-- @param x = -9223372036854775807..1 by s min -9223372036854775808\n"
+                  "-- @setup\nSELECT 1;\n", 2, "at most 10000000 values");
+    default_error("negating the smallest int64", "-- @param x = -(-9223372036854775807 - 1)\n"
+                  "-- @setup\nSELECT 1;\n", 1, "overflows");
 }
 
 /* ---- overrides ------------------------------------------------------------------------ */
