@@ -3,6 +3,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdbool.h>
 #include <stdarg.h>
@@ -205,6 +206,30 @@ static int check_min(struct resolver *r, int64_t v)
     return 0;
 }
 
+/* The declared "max EXPR" (the column's type, or another parameter: a product id at most
+ * products); v above it is refused before any server starts. */
+static int check_max(struct resolver *r, int64_t v)
+{
+    const struct param_decl *d = r->d;
+    if (!d->max[0])
+        return 0;
+    struct expr e = {.p = d->max, .params = r->p};
+    int64_t max;
+    if (evaluate(&e, &max) || e.per_purchase) {
+        r->override = NULL;              /* the scenario file is wrong, not the option */
+        r->override_given = false;
+        return fail(r, "'max %s' %s", d->max, e.bad ? e.bad : "must be a value for the whole run");
+    }
+    if (v <= max)
+        return 0;
+    char what[PARAM_TEXT_MAX + 32] = "", where[PATH_MAX + 32] = "";
+    if (strspn(d->max, "0123456789") != strlen(d->max))
+        snprintf(what, sizeof what, "%s = ", d->max);
+    if (r->override_given)                  /* a default's error starts with path:line already */
+        snprintf(where, sizeof where, " (the limit in %s:%d)", r->p->sc->path, d->line);
+    return fail(r, "must be at most %s%lld%s", what, (long long)max, where);
+}
+
 static int resolve_dist(struct resolver *r, struct param_value *v, const char *text)
 {
     if (strcmp(text, "uniform") == 0) {
@@ -256,6 +281,8 @@ static int resolve_range(struct resolver *r, struct param_value *v, const char *
     if (v->lo > v->hi)
         return fail(r, "the range %lld..%lld is empty (the low end is above the high end)",
                     (long long)v->lo, (long long)v->hi);
+    if (check_max(r, v->hi))
+        return -1;
     if (v->lo == v->hi)
         snprintf(v->text, sizeof v->text, "%lld", (long long)v->lo);
     else
@@ -327,7 +354,7 @@ static int resolve_one(struct resolver *r, struct param_value *v)
     } else if (override_int(r, text, &v->lo)) {
         return -1;
     }
-    if (check_min(r, v->lo))
+    if (check_min(r, v->lo) || check_max(r, v->lo))
         return -1;
     v->hi = v->lo;
     snprintf(v->text, sizeof v->text, "%lld", (long long)v->lo);
