@@ -105,7 +105,7 @@ if command -v gnuplot >/dev/null; then
 fi
 
 # A file that appears at --out during the run is kept; the report goes to the temp file named.
-TMPDIR="$TMP" "$RACESIM" --strategy=for-update --users=2 --think-time=1500 --quiet --format=json \
+TMPDIR="$TMP" "$RACESIM" --strategy=for-update --users=2 --think-time=4000 --quiet --format=json \
     --out="$TMP/late.json" 2>"$TMP/late.err" &
 pid=$!
 for i in $(seq 1 200); do                 # wait until its private server runs (up to 20 s)
