@@ -90,13 +90,24 @@ int output_check(const char *option, const char *path, bool force, char *err, si
 }
 
 /* A character device or FIFO at path, opened for writing into (no O_CREAT, no O_TRUNC, no
- * link followed): its fd, -1 when path is something else (or missing), -2 on an error. */
-static int open_through(const char *path)
+ * link followed): its fd, -1 when path is something else (or missing), -2 on an error. A FIFO
+ * nobody reads yet is waited for, after one line on stderr saying so. */
+static int open_through(const char *option, const char *path)
 {
+    const int flags = O_WRONLY | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC;
     struct stat st;
     if (lstat(path, &st) != 0 || !written_into(st.st_mode))
         return -1;
-    int fd = open(path, O_WRONLY | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC);
+    int fd = open(path, flags | O_NONBLOCK);
+    if (fd < 0 && errno == ENXIO) {                  /* a FIFO without a reader */
+        fprintf(stderr, "racesim: %s=%s: waiting for a reader of the FIFO\n", option, path);
+        fd = open(path, flags);
+    } else if (fd >= 0 && fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) != 0) {
+        int saved = errno;
+        close(fd);
+        errno = saved;
+        return -2;
+    }
     if (fd < 0)
         return -2;
     if (fstat(fd, &st) != 0 || !written_into(st.st_mode)) {   /* swapped meanwhile */
@@ -118,7 +129,7 @@ int output_open(struct output *out, const char *option, const char *path, bool f
         out->f = stdout;
         return 0;
     }
-    int fd = open_through(path);
+    int fd = open_through(option, path);
     if (fd == -2)
         return fail(err, errlen, option, "%s: %s", path, strerror(errno));
     out->through = fd >= 0;

@@ -82,6 +82,22 @@ wait "$reader"
 check "--out=a FIFO --force: exit 0 ($code), still a FIFO" [ "$code" = 0 -a -p "$TMP/fifo" ]
 check "--out=a FIFO: the reader got the JSON report" jqe '.run.seed != null' "$TMP/from-fifo"
 
+# A FIFO nobody reads yet: racesim says it waits, and writes once a reader comes.
+mkfifo "$TMP/fifo2"
+"$RACESIM" --strategy=atomic --users=2 --quiet --format=json --out="$TMP/fifo2" 2>"$TMP/fifo2.err" &
+pid=$!
+for i in $(seq 1 600); do                 # until it says so (up to 60 s)
+    grep -q "waiting for a reader" "$TMP/fifo2.err" && break
+    sleep 0.1
+done
+check "--out=a FIFO without a reader: one line says racesim waits for one" \
+    one_line_with "out=$TMP/fifo2: waiting for a reader of the FIFO" "$TMP/fifo2.err"
+timeout 60 cat "$TMP/fifo2" >"$TMP/from-fifo2"
+wait "$pid"
+code=$?
+check "... then racesim exits 0 ($code)" [ "$code" = 0 ]
+check "... and the reader got the report" jqe '.run.seed != null' "$TMP/from-fifo2"
+
 # A link planted at the temp name old versions used (OUT.tmp.PID) is not followed: sh -c knows
 # the PID racesim will have, since exec keeps it.
 echo "precious" >"$TMP/victim2"
