@@ -388,7 +388,7 @@ int baseline_check(const struct options *o, char *err, size_t errlen)
     base.g = calloc(GROUPS_MAX, sizeof *base.g);
     int rc = res.g && base.g ? 0 : (snprintf(err, errlen, "out of memory"), 2);
     if (rc == 0)
-        rc = output_check_new("--out", o->out, o->force, err, errlen);
+        rc = output_check("--out", o->out, o->force, err, errlen);
     if (rc == 0)
         rc = load(&res, err, errlen);
     if (rc == 0)
@@ -414,7 +414,7 @@ int baseline_check(const struct options *o, char *err, size_t errlen)
     if (rc == 0) {
         int code = rep.invariant_regressions ? 1 : rep.performance_regressions ? 4 : 0;
         struct output out;
-        rc = output_open(&out, "--out", o->out, err, errlen);
+        rc = output_open(&out, "--out", o->out, o->force, err, errlen);
         if (rc == 0) {
             if (o->format == FORMAT_JUNIT)
                 write_junit(out.f, o, &rep);

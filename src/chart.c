@@ -39,9 +39,9 @@ int chart_check_paths(const char *path, const char *out, bool force, char *err, 
                  out, path);
         return 2;
     }
-    if (output_check_new("--chart", path, force, err, errlen))
+    if (output_check("--chart", path, force, err, errlen))
         return 2;
-    return output_check_new("--chart", csv, force, err, errlen);
+    return output_check("--chart", csv, force, err, errlen);
 }
 
 void chart_quoted(FILE *f, const char *s)
@@ -247,14 +247,67 @@ static void first_error(const char *file, char *out, size_t outlen)
         fclose(f);
 }
 
-enum chart_status chart_draw(const struct chart *c, const char *path, char *err, size_t errlen)
+/* The whole file at path in *data (malloc'd), its size in *len. Returns 0, or -1 with errno. */
+static int slurp(const char *path, char **data, size_t *len)
 {
-    size_t np = c->n_panels ? c->n_panels : 2;
-    return chart_render(path, body, c, np > 2 ? 1500 : 1200, 560, err, errlen);
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return -1;
+    char *buf = NULL;
+    size_t n = 0, cap = 0;
+    for (;;) {
+        if (n == cap) {
+            char *more = realloc(buf, cap = cap ? 2 * cap : 65536);
+            if (!more) {
+                free(buf);
+                fclose(f);
+                errno = ENOMEM;
+                return -1;
+            }
+            buf = more;
+        }
+        size_t got = fread(buf + n, 1, cap - n, f);
+        n += got;
+        if (got == 0)
+            break;
+    }
+    int bad = ferror(f);
+    fclose(f);
+    if (bad) {
+        free(buf);
+        errno = EIO;
+        return -1;
+    }
+    *data = buf;
+    *len = n;
+    return 0;
 }
 
-enum chart_status chart_render(const char *path, chart_body_fn *fn, const void *data, int width, int height,
-                               char *err, size_t errlen)
+/* gnuplot draws into drawn (in racesim's private temp folder); then the chart goes to path the
+ * way every report does (output_write: a fresh temp name beside it, then a rename). */
+static enum chart_status place(const char *drawn, const char *path, bool force, char *err,
+                               size_t errlen)
+{
+    char *data;
+    size_t len;
+    if (slurp(drawn, &data, &len) != 0) {
+        snprintf(err, errlen, "--chart=%s: gnuplot wrote no chart: %s", path, strerror(errno));
+        return CHART_FAILED;
+    }
+    int rc = output_write("--chart", path, force, data, len, err, errlen);
+    free(data);
+    return rc ? CHART_FAILED : CHART_DRAWN;
+}
+
+enum chart_status chart_draw(const struct chart *c, const char *path, bool force, char *err,
+                             size_t errlen)
+{
+    size_t np = c->n_panels ? c->n_panels : 2;
+    return chart_render(path, force, body, c, np > 2 ? 1500 : 1200, 560, err, errlen);
+}
+
+enum chart_status chart_render(const char *path, bool force, chart_body_fn *fn, const void *data,
+                               int width, int height, char *err, size_t errlen)
 {
     char gnuplot[PATH_MAX + 16];
     if (find_gnuplot(gnuplot, sizeof gnuplot)) {
@@ -269,29 +322,30 @@ enum chart_status chart_render(const char *path, chart_body_fn *fn, const void *
         snprintf(err, errlen, "--chart=%s: cannot make a temp folder: %s", path, strerror(errno));
         return CHART_FAILED;
     }
-    char gp[PATH_MAX + 32], errfile[PATH_MAX + 32], tmp[PATH_MAX + 32];
+    char gp[PATH_MAX + 32], errfile[PATH_MAX + 32], drawn[PATH_MAX + 32];
+    size_t n = strlen(path);
+    bool png = n > 4 && strcmp(path + n - 4, ".png") == 0;
     snprintf(gp, sizeof gp, "%s/chart.gp", dir);
     snprintf(errfile, sizeof errfile, "%s/gnuplot.err", dir);
-    snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
-    size_t n = strlen(path);
+    snprintf(drawn, sizeof drawn, "%s/chart.%s", dir, png ? "png" : "svg");
     FILE *f = fopen(gp, "w");
     enum chart_status st = CHART_FAILED;
     if (!f) {
         snprintf(err, errlen, "--chart=%s: cannot write the gnuplot script: %s", path, strerror(errno));
     } else {
-        script(f, fn, data, tmp, n > 4 && strcmp(path + n - 4, ".png") == 0, width, height);
+        script(f, fn, data, drawn, png, width, height);
         bool written = fclose(f) == 0;
         int rc = written ? run_gnuplot(gnuplot, gp, errfile) : -1;
         char why[400];
         first_error(errfile, why, sizeof why);
-        if (rc == 0 && access(tmp, F_OK) == 0 && rename(tmp, path) == 0)
-            st = CHART_DRAWN;
+        if (rc == 0 && access(drawn, F_OK) == 0)
+            st = place(drawn, path, force, err, errlen);
         else if (rc < 0)
             snprintf(err, errlen, "--chart=%s: cannot run %s", path, gnuplot);
         else
             snprintf(err, errlen, "--chart=%s: gnuplot failed (exit %d): %s", path, rc,
                      why[0] ? why : strerror(errno));
-        unlink(tmp);
+        unlink(drawn);
     }
     unlink(gp);
     unlink(errfile);

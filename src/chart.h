@@ -40,16 +40,19 @@ struct chart {
 
 enum chart_status { CHART_DRAWN = 0, CHART_NO_GNUPLOT = 1, CHART_FAILED = 2 };
 
-/* Draws c into path (.svg or .png, written under a temp name and renamed into place) with the
- * gnuplot found in PATH. CHART_NO_GNUPLOT and CHART_FAILED leave one line in err. */
-enum chart_status chart_draw(const struct chart *c, const char *path, char *err, size_t errlen);
+/* Draws c into path (.svg or .png) with the gnuplot found in PATH: gnuplot writes into a private
+ * temp folder, then the chart is put at path like any report (output.h; an existing file is
+ * replaced only with force, a device or FIFO written into). CHART_NO_GNUPLOT and CHART_FAILED
+ * leave one line in err. */
+enum chart_status chart_draw(const struct chart *c, const char *path, bool force, char *err,
+                             size_t errlen);
 
 /* Writes the gnuplot commands of a chart after its terminal and output are set. */
 typedef void chart_body_fn(FILE *f, const void *data);
 
 /* Draws what fn(f, data) writes into path (.svg or .png, width x height pixels), as chart_draw. */
-enum chart_status chart_render(const char *path, chart_body_fn *fn, const void *data, int width, int height,
-                               char *err, size_t errlen);
+enum chart_status chart_render(const char *path, bool force, chart_body_fn *fn, const void *data,
+                               int width, int height, char *err, size_t errlen);
 
 /* s as a gnuplot single-quoted string: '' stands for ' and nothing else is special. */
 void chart_quoted(FILE *f, const char *s);
@@ -60,8 +63,9 @@ void chart_ms_tics(FILE *f, const char *axis);
 /* path with its extension replaced by .csv: where the chart's data goes. */
 void chart_csv_path(const char *path, char *out, size_t outlen);
 
-/* Before any run: refuses (2, one line in err) a chart or chart data file that exists unless
- * force, and a report (--out=out) that would land on the chart's data. */
+/* Before any run: refuses (2, one line in err) a chart or chart data file that cannot be written
+ * (output_check: no such folder, a folder, a link, an existing file without force), and a report
+ * (--out=out) that would land on the chart's data. */
 int chart_check_paths(const char *path, const char *out, bool force, char *err, size_t errlen);
 
 #endif

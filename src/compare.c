@@ -188,7 +188,7 @@ static int write_json(FILE *f, const struct options *o, const struct batch *b)
 static int write_report(const struct options *o, const struct batch *b, char *err, size_t errlen)
 {
     struct output out;
-    if (output_open(&out, "--out", o->out, err, errlen))
+    if (output_open(&out, "--out", o->out, o->force, err, errlen))
         return 2;
     int rc = 0;
     if (o->format == FORMAT_JSON)
@@ -205,7 +205,7 @@ static int draw(const struct options *o, const struct batch *b, char *err, size_
     char csv[PATH_MAX + 8];
     chart_csv_path(o->chart, csv, sizeof csv);
     struct output out;
-    if (output_open(&out, "--chart", csv, err, errlen))
+    if (output_open(&out, "--chart", csv, o->force, err, errlen))
         return 2;
     write_csv(out.f, b);
     if (output_close(&out, true, err, errlen))
@@ -217,7 +217,7 @@ static int draw(const struct options *o, const struct batch *b, char *err, size_
     struct answer_figures fig[ANSWER_MAX];
     struct answer a;
     decide(b, fig, &a);
-    enum chart_status st = compare_chart_draw(o->chart, title, &a, fig, err, errlen);
+    enum chart_status st = compare_chart_draw(o->chart, o->force, title, &a, fig, err, errlen);
     if (st == CHART_NO_GNUPLOT) {
         fprintf(stderr, "racesim: %s\n", err);    /* a warning: the table and the CSV are there */
         return 0;
@@ -232,7 +232,7 @@ int compare_main(const struct options *o, char *err, size_t errlen)
     batch_init(&b, "compare");
     int rc = strategy_set_load(o, &set, err, errlen);
     if (rc == 0)
-        rc = output_check_new("--out", o->out, o->force, err, errlen);
+        rc = output_check("--out", o->out, o->force, err, errlen);
     if (rc == 0 && o->chart)
         rc = chart_check_paths(o->chart, o->out, o->force, err, errlen);
     for (size_t i = 0; rc == 0 && i < set.n; i++) {

@@ -289,11 +289,12 @@ static void body(FILE *f, const void *data)
     fputs("unset multiplot\n", f);
 }
 
-enum chart_status compare_chart_draw(const char *path, const char *title, const struct answer *a,
-                                     const struct answer_figures *fig, char *err, size_t errlen)
+enum chart_status compare_chart_draw(const char *path, bool force, const char *title,
+                                     const struct answer *a, const struct answer_figures *fig,
+                                     char *err, size_t errlen)
 {
     struct plot p = {.a = a, .fig = fig, .title = title};
     layout(&p);
     int height = 300 + 44 * (int)a->n;
-    return chart_render(path, body, &p, 1500, height < 560 ? 560 : height, err, errlen);
+    return chart_render(path, force, body, &p, 1500, height < 560 ? 560 : height, err, errlen);
 }

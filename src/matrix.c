@@ -320,7 +320,7 @@ static int write_json(FILE *f, const struct matrix *m)
 static int write_report(const struct matrix *m, char *err, size_t errlen)
 {
     struct output out;
-    if (output_open(&out, "--out", m->o->out, err, errlen))
+    if (output_open(&out, "--out", m->o->out, m->o->force, err, errlen))
         return 2;
     int rc = 0;
     if (m->o->format == FORMAT_JSON)
@@ -343,7 +343,7 @@ int matrix_main(const struct options *o, char *err, size_t errlen)
     batch_init(&m->b, "matrix");
     int rc = strategy_set_load(o, &m->set, err, errlen);
     if (rc == 0)
-        rc = output_check_new("--out", o->out, o->force, err, errlen);
+        rc = output_check("--out", o->out, o->force, err, errlen);
     if (rc == 0)
         rc = prepare(m, err, errlen);
     if (rc == 0)

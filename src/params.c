@@ -3,6 +3,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdbool.h>
 #include <stdarg.h>
@@ -71,7 +72,12 @@ static int64_t expr_atom(struct expr *e)
     }
     if (*e->p == '-') {
         e->p++;
-        return -expr_atom(e);
+        int64_t v = expr_atom(e);
+        if (v == INT64_MIN) {
+            e->bad = "overflows";
+            return 0;
+        }
+        return -v;
     }
     if (isdigit((unsigned char)*e->p)) {
         errno = 0;
@@ -200,6 +206,30 @@ static int check_min(struct resolver *r, int64_t v)
     return 0;
 }
 
+/* The declared "max EXPR" (the column's type, or another parameter: a product id at most
+ * products); v above it is refused before any server starts. */
+static int check_max(struct resolver *r, int64_t v)
+{
+    const struct param_decl *d = r->d;
+    if (!d->max[0])
+        return 0;
+    struct expr e = {.p = d->max, .params = r->p};
+    int64_t max;
+    if (evaluate(&e, &max) || e.per_purchase) {
+        r->override = NULL;              /* the scenario file is wrong, not the option */
+        r->override_given = false;
+        return fail(r, "'max %s' %s", d->max, e.bad ? e.bad : "must be a value for the whole run");
+    }
+    if (v <= max)
+        return 0;
+    char what[PARAM_TEXT_MAX + 32] = "", where[PATH_MAX + 32] = "";
+    if (strspn(d->max, "0123456789") != strlen(d->max))
+        snprintf(what, sizeof what, "%s = ", d->max);
+    if (r->override_given)                  /* a default's error starts with path:line already */
+        snprintf(where, sizeof where, " (the limit in %s:%d)", r->p->sc->path, d->line);
+    return fail(r, "must be at most %s%lld%s", what, (long long)max, where);
+}
+
 static int resolve_dist(struct resolver *r, struct param_value *v, const char *text)
 {
     if (strcmp(text, "uniform") == 0) {
@@ -217,8 +247,9 @@ static int resolve_dist(struct resolver *r, struct param_value *v, const char *t
 
 static int build_cdf(struct resolver *r, struct param_value *v, double s)
 {
-    uint64_t n = (uint64_t)(v->hi - v->lo) + 1;
-    if (n > ZIPF_MAX_VALUES)
+    uint64_t n = (uint64_t)v->hi - (uint64_t)v->lo + 1;    /* unsigned: no overflow; 0 for all
+                                                               of int64 */
+    if (n == 0 || n > ZIPF_MAX_VALUES)
         return fail(r, "a zipf draw covers at most %d values", ZIPF_MAX_VALUES);
     v->cdf = malloc(n * sizeof *v->cdf);
     if (!v->cdf)
@@ -250,6 +281,8 @@ static int resolve_range(struct resolver *r, struct param_value *v, const char *
     if (v->lo > v->hi)
         return fail(r, "the range %lld..%lld is empty (the low end is above the high end)",
                     (long long)v->lo, (long long)v->hi);
+    if (check_max(r, v->hi))
+        return -1;
     if (v->lo == v->hi)
         snprintf(v->text, sizeof v->text, "%lld", (long long)v->lo);
     else
@@ -321,7 +354,7 @@ static int resolve_one(struct resolver *r, struct param_value *v)
     } else if (override_int(r, text, &v->lo)) {
         return -1;
     }
-    if (check_min(r, v->lo))
+    if (check_min(r, v->lo) || check_max(r, v->lo))
         return -1;
     v->hi = v->lo;
     snprintf(v->text, sizeof v->text, "%lld", (long long)v->lo);

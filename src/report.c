@@ -457,16 +457,20 @@ static int write_to(FILE *f, const struct run_report *r, const struct options *o
 
 int report_check_out(const struct options *o, char *err, size_t errlen)
 {
-    if (output_check_new("--out", o->out, o->force, err, errlen))
+    if (o->out && o->trace_file && strcmp(o->out, o->trace_file) == 0) {
+        snprintf(err, errlen, "--trace=%s: the same file as --out; pick another name", o->trace_file);
         return 2;
-    return output_check_new("--trace", o->trace_file, o->force, err, errlen);
+    }
+    if (output_check("--out", o->out, o->force, err, errlen))
+        return 2;
+    return output_check("--trace", o->trace_file, o->force, err, errlen);
 }
 
 /* --trace=FILE: the timeline (JSON lines with --format=json), written then renamed into place. */
 static int write_trace_file(const struct run_report *r, const struct options *o, char *err, size_t errlen)
 {
     struct output out;
-    if (output_open(&out, "--trace", o->trace_file, err, errlen))
+    if (output_open(&out, "--trace", o->trace_file, o->force, err, errlen))
         return 2;
     if (o->format == FORMAT_JSON)
         trace_print_json(out.f, &r->result.trace, &r->script);
@@ -482,7 +486,7 @@ int report_write(const struct run_report *r, const struct options *o, char *err,
     const char *nc = getenv("NO_COLOR");
     bool color = !o->out && isatty(STDOUT_FILENO) && !(nc && *nc);
     struct output out;
-    if (output_open(&out, "--out", o->out, err, errlen))
+    if (output_open(&out, "--out", o->out, o->force, err, errlen))
         return 2;
     int rc = write_to(out.f, r, o, color);
     return output_close(&out, rc == 0, err, errlen);

@@ -29,8 +29,9 @@ cJSON *report_json(const struct run_report *r);
 void report_csv_header(FILE *f, const struct run_report *r);
 void report_csv_row(FILE *f, const struct run_report *r);
 
-/* Checks before a run that --out can be written: refuses an existing file without --force.
- * Returns 0, or 2 with the reason in err. */
+/* Checks before a run that --out and --trace=FILE can be written (output_check: the folder exists
+ * and is writable, the target is no folder or link, an existing file only with --force) and are
+ * not the same file. Returns 0, or 2 with the reason in err. */
 int report_check_out(const struct options *o, char *err, size_t errlen);
 
 /* Writes r in o->format to o->out (a temp file renamed into place) or stdout. Returns 0, or 2

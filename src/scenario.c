@@ -90,13 +90,21 @@ static int list_fields(struct parser *p, struct param_decl *d, char *text)
  * "LO..HI lines of A, B". */
 static int param_value(struct parser *p, struct param_decl *d, char *value)
 {
-    char *min = strstr(value, " min ");
-    if (min) {
-        char *end;
-        d->min = strtoll(min + 5, &end, 10);
-        if (end == min + 5 || *trim(end))
-            return fail(p, "'min' takes an integer");
-        *min = '\0';
+    for (;;) {                     /* "min N" and "max EXPR", in either order: the last first */
+        char *min = strstr(value, " min "), *max = strstr(value, " max ");
+        if (!min && !max)
+            break;
+        if (min && (!max || min > max)) {
+            char *end;
+            d->min = strtoll(min + 5, &end, 10);
+            if (end == min + 5 || *trim(end))
+                return fail(p, "'min' takes an integer");
+            *min = '\0';
+        } else {
+            if (copy_text(p, d->max, trim(max + 5)))
+                return -1;
+            *max = '\0';
+        }
     }
     value = trim(value);
     if (strcmp(value, "flag") == 0) {
@@ -138,7 +146,7 @@ static int param_value(struct parser *p, struct param_decl *d, char *value)
     return copy_text(p, d->lo, trim(value)) || copy_text(p, d->hi, trim(hi)) ? -1 : 0;
 }
 
-/* @param NAME = VALUE [min N] ["description"] */
+/* @param NAME = VALUE [min N] [max EXPR] ["description"] */
 static int directive_param(struct parser *p, char *rest)
 {
     struct scenario *sc = p->sc;
@@ -151,7 +159,7 @@ static int directive_param(struct parser *p, char *rest)
         return -1;
     char *eq = strchr(rest, '=');
     if (!eq)
-        return fail(p, "expected '@param NAME = VALUE [min N] [\"description\"]'");
+        return fail(p, "expected '@param NAME = VALUE [min N] [max EXPR] [\"description\"]'");
     *eq = '\0';
     char *name = trim(rest);
     if (!name_is_valid(name))

@@ -25,6 +25,8 @@ struct param_decl {
     char hi[PARAM_TEXT_MAX];     /* RANGE: high end */
     char by[64];                 /* RANGE: the DIST parameter it is drawn by, "" = uniform */
     long long min;               /* smallest value allowed (default 0) */
+    char max[PARAM_TEXT_MAX];    /* largest value allowed: an expression over the parameters
+                                    above ("products", "2147483647"); "" for no limit */
     bool flag;                   /* "= flag": 0, or 1 when given as --NAME alone */
     char fields[LIST_FIELDS_MAX][64];   /* LIST: the parameters each line draws */
     int n_fields;

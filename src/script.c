@@ -4,11 +4,13 @@
 #include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "errmsg.h"
+#include "spelling.h"
 #include <strings.h>
 
 #define TOKENS_MAX 24
@@ -20,6 +22,8 @@ struct parser {
     int line;
     char *err;
     size_t errlen;
+    int produced_at[OUTCOME_MAX];    /* the first @require/@on line ending with it, 0 if none */
+    int retried_at[OUTCOME_MAX];     /* the first @retry line naming it, 0 if none */
 };
 
 __attribute__((format(printf, 2, 3)))
@@ -52,8 +56,19 @@ int script_outcome(const struct script *s, const char *name)
     return -1;
 }
 
-/* Returns the index of outcome name, adding a business outcome if new; -1 on error. */
-static int outcome_named(struct parser *p, const char *name)
+/* A known outcome that name looks like a typo of: a built-in one, or a business outcome that a
+ * @require or @on of this file ends with. Returns its index, or -1. */
+static int near_miss(const struct parser *p, const char *name)
+{
+    for (size_t i = 0; i < p->s->n_outcomes; i++)
+        if ((i < OUTCOME_BUILTIN_COUNT || p->produced_at[i]) && spelling_close(name, p->s->outcomes[i]))
+            return (int)i;
+    return -1;
+}
+
+/* Returns the index of outcome name, adding a business outcome if new (refused when it looks
+ * like a typo of a known one); produce: a @require or @on ends with it. -1 on error. */
+static int outcome_named(struct parser *p, const char *name, bool produce)
 {
     if (!name_is_valid(name))
         return fail(p, "'%s' is not an outcome name (letters, digits, _)", name);
@@ -63,8 +78,17 @@ static int outcome_named(struct parser *p, const char *name)
         lower[n] = (char)tolower((unsigned char)name[n]);
     lower[n] = '\0';
     int i = script_outcome(p->s, lower);
-    if (i >= 0)
+    if (i >= 0) {
+        if (produce && !p->produced_at[i])
+            p->produced_at[i] = p->line;
         return i;
+    }
+    int near = near_miss(p, lower);
+    if (near >= OUTCOME_BUILTIN_COUNT)
+        return fail(p, "'%s' looks like a typo of '%s' (line %d): use one spelling", name,
+                    p->s->outcomes[near], p->produced_at[near]);
+    if (near >= 0)
+        return fail(p, "'%s' is not an outcome: did you mean '%s'?", name, p->s->outcomes[near]);
     if (p->s->n_outcomes == OUTCOME_MAX)
         return fail(p, "too many outcomes (at most %d)", OUTCOME_MAX);
     char *copy = strdup(lower);
@@ -72,6 +96,7 @@ static int outcome_named(struct parser *p, const char *name)
         return fail(p, "out of memory");
     p->s->owned_outcomes[p->s->n_outcomes] = copy;
     p->s->outcomes[p->s->n_outcomes] = copy;
+    p->produced_at[p->s->n_outcomes] = produce ? p->line : 0;
     return (int)p->s->n_outcomes++;
 }
 
@@ -160,7 +185,7 @@ static int directive_require(struct parser *p, char **tok, int n)
     } else {
         return fail(p, "expected '@require A OP B else OUTCOME'");
     }
-    st->outcome = outcome_named(p, tok[base + 1]);
+    st->outcome = outcome_named(p, tok[base + 1], true);
     if (st->outcome == OUTCOME_OK)
         return fail(p, "@require ... else needs a failure outcome, not 'ok'");
     return st->outcome < 0 ? -1 : 0;
@@ -191,7 +216,7 @@ static int directive_on(struct parser *p, char **tok, int n)
                         tok[1]);
         *on = (struct on_error){.errnum = 0, .class_outcome = cls};
     }
-    on->outcome = outcome_named(p, tok[2]);
+    on->outcome = outcome_named(p, tok[2], true);
     if (on->outcome < 0)
         return -1;
     st->n_on++;
@@ -223,9 +248,11 @@ static int directive_retry(struct parser *p, char **tok, int n)
     struct retry_policy *r = &p->s->retry;
     int i = 1;
     for (; i < n && strcmp(tok[i], "up") != 0; i++) {
-        int o = outcome_named(p, tok[i]);
+        int o = outcome_named(p, tok[i], false);
         if (o < 0)
             return -1;
+        if (!p->retried_at[o])
+            p->retried_at[o] = p->line;
         if (o == OUTCOME_OK || o == OUTCOME_IN_DOUBT)
             return fail(p, "'%s' cannot be retried", tok[i]);
         r->outcomes |= 1u << o;
@@ -371,6 +398,26 @@ static int append_description(struct script *s, const char *text)
     return 0;
 }
 
+/* A business outcome that @retry names must be one a @require or @on of the file ends with:
+ * else it never happens (a typo: "@retry deadlok"), and nothing is retried. */
+static int check_retried(struct parser *p)
+{
+    for (size_t i = OUTCOME_BUILTIN_COUNT; i < p->s->n_outcomes; i++) {
+        if (!p->retried_at[i] || p->produced_at[i])
+            continue;
+        p->line = p->retried_at[i];
+        const char *name = p->s->outcomes[i];
+        int near = near_miss(p, name);
+        if (near >= 0)
+            return fail(p, "@retry '%s': no such outcome; did you mean '%s'?", name,
+                        p->s->outcomes[near]);
+        return fail(p, "@retry '%s': no @require or @on in this file ends with it, and it is not "
+                    "a server error (deadlock, lock_timeout, snapshot_conflict, duplicate_key, ...)",
+                    name);
+    }
+    return 0;
+}
+
 /* A transaction opened must be closed on every straight path: refuse a file that forgets. */
 static int check_transactions(struct parser *p)
 {
@@ -427,6 +474,8 @@ int script_parse(const char *path, struct script *s, char *err, size_t errlen)
         p.line = s->steps[p.each_open - 1].line;
         rc = fail(&p, "this @each has no @end");
     }
+    if (rc == 0)
+        rc = check_retried(&p);
     if (rc == 0)
         rc = check_transactions(&p);
     if (rc == 0 && !s->description)

@@ -30,7 +30,9 @@ extern char **environ;
 #define STOP_TIMEOUT_MS 10000       /* SIGTERM grace period before SIGKILL */
 #define VERSION_TIMEOUT_MS 10000    /* `binary --version` must answer within this */
 #define STALE_INIT_S 3600           /* a cache tmp-* dir this old belongs to a dead process */
-#define SOCKET_PATH_LIMIT 100       /* keep DIR/sock well below sun_path's 108 bytes */
+#define SOCKET_PATH_LIMIT 100
+#define RUN_DIR_PREFIX "racesim-"           /* a run directory: racesim-XXXXXX (mkdtemp) */
+#define RUN_LOCK "racesim.lock"             /* in it: flocked by its racesim, holds its PID */       /* keep DIR/sock well below sun_path's 108 bytes */
 #define INNODB_LOG_SIZE "--innodb-log-file-size=16M"
 
 #define INSTALL_HINT "install mariadb-server (apt-get install mariadb-server), " \
@@ -622,18 +624,146 @@ static enum server_status ensure_cache(const struct server *s, char *datadir, si
 
 /* ---- one run ---------------------------------------------------------------------------- */
 
-/* mkdtemp racesim-XXXXXX in $TMPDIR (when short enough for the socket path) or /tmp. */
-static enum server_status make_run_dir(char *out, size_t n, char *err, size_t errlen)
+/* Reads up to n bytes from fd (to its end). Returns the count, or -1. */
+static ssize_t read_all(int fd, char *buf, size_t n)
+{
+    size_t got = 0;
+    while (got < n) {
+        ssize_t r = read(fd, buf + got, n - got);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0)
+            return -1;
+        if (r == 0)
+            break;
+        got += (size_t)r;
+    }
+    return (ssize_t)got;
+}
+
+/* A run directory is "racesim-" and mkdtemp's six letters or digits. */
+static bool is_run_dir_name(const char *name)
+{
+    if (strncmp(name, RUN_DIR_PREFIX, strlen(RUN_DIR_PREFIX)) != 0)
+        return false;
+    const char *x = name + strlen(RUN_DIR_PREFIX);
+    size_t n = 0;
+    for (; x[n]; n++)
+        if (!((x[n] >= 'a' && x[n] <= 'z') || (x[n] >= 'A' && x[n] <= 'Z') || (x[n] >= '0' && x[n] <= '9')))
+            return false;
+    return n == 6;
+}
+
+/* Whether the server whose pid file is in dir still runs with its data there (its racesim died
+ * but it did not: then its files stay). */
+static bool server_still_runs(const char *dir)
+{
+    char path[PATH_MAX], data[PATH_MAX + 16], cmdline[4096];
+    long pid = 0;
+    FILE *f = fmt(path, sizeof path, "%s/pid", dir) == 0 ? fopen(path, "r") : NULL;
+    if (!f)
+        return false;
+    bool read = fscanf(f, "%ld", &pid) == 1 && pid > 0;
+    fclose(f);
+    if (!read || fmt(path, sizeof path, "/proc/%ld/cmdline", pid) != 0)
+        return false;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return false;
+    ssize_t got = read_all(fd, cmdline, sizeof cmdline - 1);
+    close(fd);
+    if (got <= 0)
+        return false;
+    for (ssize_t i = 0; i < got; i++)        /* its arguments, NUL-separated: one string */
+        if (cmdline[i] == '\0')
+            cmdline[i] = ' ';
+    cmdline[got] = '\0';
+    return fmt(data, sizeof data, "--datadir=%s/data", dir) == 0 && strstr(cmdline, data) != NULL;
+}
+
+/* Removes the run directories under tmp that a racesim which died left behind (kill -9: its
+ * server dies with it, its directory stays), and says so on stderr. Only ours: the name
+ * racesim-XXXXXX, owned by this user, holding a lock file that nobody holds (its owner's flock
+ * went with its process, so a reused PID cannot fool this), and no server still running there.
+ * Ignores errors. */
+static void sweep_dead_runs(const char *tmp)
+{
+    DIR *d = opendir(tmp);
+    if (!d)
+        return;
+    for (struct dirent *e; (e = readdir(d)) != NULL; ) {
+        char dir[PATH_MAX], lock[PATH_MAX], owner[32] = "";
+        struct stat st;
+        if (!is_run_dir_name(e->d_name) || fmt(dir, sizeof dir, "%s/%s", tmp, e->d_name) != 0 ||
+            fmt(lock, sizeof lock, "%s/" RUN_LOCK, dir) != 0 || lstat(dir, &st) != 0 ||
+            !S_ISDIR(st.st_mode) || st.st_uid != geteuid())
+            continue;
+        int fd = open(lock, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+        if (fd < 0)
+            continue;                          /* not ours, or still being made */
+        bool dead = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_uid == geteuid() &&
+                    flock(fd, LOCK_EX | LOCK_NB) == 0;
+        /* held now: a sweeper that got here first has unlinked it (nlink 0), or it is ours */
+        if (dead && fstat(fd, &st) == 0 && st.st_nlink > 0 && !server_still_runs(dir)) {
+            ssize_t got = read_all(fd, owner, sizeof owner - 1);
+            owner[got > 0 ? got : 0] = '\0';
+            rtrim(owner);
+            unlink(lock);
+            remove_tree(dir);
+            fprintf(stderr, "racesim: removed %s left by a run that died (pid %s)\n", dir,
+                    owner[0] ? owner : "unknown");
+        }
+        close(fd);
+    }
+    closedir(d);
+}
+
+/* Locks the new run directory dir for this process: dir/lock.new is made (O_EXCL), flocked,
+ * given our PID, then renamed to dir/RUN_LOCK, so a lock file that exists is held for as long
+ * as its racesim lives. Returns the fd to keep open until the directory is removed, or -1. */
+static int lock_run_dir(const char *dir)
+{
+    char fresh[PATH_MAX], lock[PATH_MAX], pid[32];
+    if (fmt(fresh, sizeof fresh, "%s/lock.new", dir) != 0 ||
+        fmt(lock, sizeof lock, "%s/" RUN_LOCK, dir) != 0)
+        return -1;
+    int fd = open(fresh, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (fd < 0)
+        return -1;
+    int n = snprintf(pid, sizeof pid, "%ld\n", (long)getpid());
+    if (flock(fd, LOCK_EX | LOCK_NB) != 0 || write(fd, pid, (size_t)n) != n ||
+        rename(fresh, lock) != 0) {
+        int saved = errno;
+        close(fd);
+        unlink(fresh);
+        errno = saved;
+        return -1;
+    }
+    return fd;
+}
+
+/* mkdtemp racesim-XXXXXX in $TMPDIR (when short enough for the socket path) or /tmp, locked for
+ * this process (*lock_fd), after removing what dead runs left there. */
+static enum server_status make_run_dir(char *out, size_t n, int *lock_fd, char *err, size_t errlen)
 {
     const char *tmp = getenv("TMPDIR");
-    const char *suffix = "/racesim-XXXXXX/sock";
+    const char *suffix = "/" RUN_DIR_PREFIX "XXXXXX/sock";
     if (!tmp || tmp[0] != '/' || strlen(tmp) + strlen(suffix) >= SOCKET_PATH_LIMIT)
         tmp = "/tmp";
-    if (fmt(out, n, "%s/racesim-XXXXXX", tmp) != 0 || !mkdtemp(out)) {
+    sweep_dead_runs(tmp);
+    if (fmt(out, n, "%s/" RUN_DIR_PREFIX "XXXXXX", tmp) != 0 || !mkdtemp(out)) {
         int saved = errno;
         out[0] = '\0';
         return fail(SERVER_FAILED, err, errlen, "cannot create a directory in %s: %s",
                     tmp, strerror(saved));
+    }
+    *lock_fd = lock_run_dir(out);
+    if (*lock_fd < 0) {
+        int saved = errno;
+        remove_tree(out);
+        out[0] = '\0';
+        return fail(SERVER_FAILED, err, errlen, "cannot lock the directory %s: %s",
+                    out, strerror(saved));
     }
     return SERVER_OK;
 }
@@ -814,10 +944,13 @@ static enum server_status wait_ready(struct server *s, const char *dir, char *er
 static enum server_status publish_run_dir(struct server *s, char *dir, size_t n,
                                           char *err, size_t errlen)
 {
-    enum server_status r = make_run_dir(dir, n, err, errlen);
+    int lock_fd;
+    enum server_status r = make_run_dir(dir, n, &lock_fd, err, errlen);
     if (r != SERVER_OK)
         return r;
     pthread_mutex_lock(&server_lock);
+    s->dir_lock = lock_fd;
+    s->has_dir_lock = true;
     fmt(s->dir, sizeof s->dir, "%s", dir);
     fmt(s->socket, sizeof s->socket, "%s/sock", dir);
     pthread_mutex_unlock(&server_lock);
@@ -870,6 +1003,9 @@ void server_stop(struct server *s)
     s->pid = 0;
     s->ready = false;
     remove_tree(s->dir);
+    if (s->has_dir_lock)
+        close(s->dir_lock);             /* after the removal: until then the directory is ours */
+    s->has_dir_lock = false;
     s->dir[0] = '\0';
     s->socket[0] = '\0';
     pthread_mutex_unlock(&server_lock);

@@ -23,6 +23,9 @@ struct server {
     char binary[PATH_MAX];      /* the server binary used */
     char version[128];          /* what `binary --version` printed, trimmed */
     bool ready;                 /* greeted a client; until then server_stop SIGKILLs at once */
+    bool has_dir_lock;          /* dir_lock is open: */
+    int dir_lock;               /* the flock on dir's lock file, held until dir is removed, so a
+                                   later run can tell this directory from one a dead run left */
 };
 
 /* Starts a private server: finds mariadbd or mysqld (RACESIM_MYSQLD overrides), initialises a

@@ -275,7 +275,7 @@ static int write_json(FILE *f, const struct sweep *w)
 static int write_report(const struct sweep *w, char *err, size_t errlen)
 {
     struct output out;
-    if (output_open(&out, "--out", w->o->out, err, errlen))
+    if (output_open(&out, "--out", w->o->out, w->o->force, err, errlen))
         return 2;
     int rc = 0;
     if (w->o->format == FORMAT_JSON)
@@ -293,7 +293,7 @@ static int draw(const struct sweep *w, char *err, size_t errlen)
     char csv[PATH_MAX + 8];
     chart_csv_path(o->chart, csv, sizeof csv);
     struct output out;
-    if (output_open(&out, "--chart", csv, err, errlen))
+    if (output_open(&out, "--chart", csv, w->o->force, err, errlen))
         return 2;
     write_csv(out.f, w);
     if (output_close(&out, true, err, errlen))
@@ -337,7 +337,7 @@ static int draw(const struct sweep *w, char *err, size_t errlen)
             cs->n++;
         }
     }
-    enum chart_status st = chart_draw(c, o->chart, err, errlen);
+    enum chart_status st = chart_draw(c, o->chart, o->force, err, errlen);
     free(c);
     if (st == CHART_NO_GNUPLOT) {
         fprintf(stderr, "racesim: %s\n", err);    /* a warning: the table and the CSV are there */
@@ -381,7 +381,7 @@ int sweep_main(const struct options *o, char *err, size_t errlen)
     batch_init(&w.b, "sweep");
     int rc = strategy_set_load(o, &w.set, err, errlen);
     if (rc == 0)
-        rc = output_check_new("--out", o->out, o->force, err, errlen);
+        rc = output_check("--out", o->out, o->force, err, errlen);
     if (rc == 0 && o->chart)
         rc = chart_check_paths(o->chart, o->out, o->force, err, errlen);
     if (rc == 0)

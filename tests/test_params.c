@@ -316,6 +316,16 @@ static void test_defaults(void)
     default_error("below min", "-- @param x = 5 min 10\n-- @setup\nSELECT 1;\n", 1, "must be at least 10");
     default_error("empty range", "-- @param x = 5..1\n-- @setup\nSELECT 1;\n", 1, "is empty");
     default_error("bad distribution", "-- @param s = zipf:0\n-- @setup\nSELECT 1;\n", 1, "'uniform' or 'zipf:S'");
+    /* extreme ranges: hi - lo overflows int64 (UBSan: signed overflow in build_cdf) */
+    default_error("a zipf range over all of int64",
+                  "-- @param s = zipf:1\n"
+                  "-- @param x = -9223372036854775807 - 1..9223372036854775807 by s min -9223372036854775808\n"
+                  "-- @setup\nSELECT 1;\n", 2, "at most 10000000 values");
+    default_error("a zipf range wider than int64's half",
+                  "-- @param s = zipf:1\n-- @param x = -9223372036854775807..1 by s min -9223372036854775808\n"
+                  "-- @setup\nSELECT 1;\n", 2, "at most 10000000 values");
+    default_error("negating the smallest int64", "-- @param x = -(-9223372036854775807 - 1)\n"
+                  "-- @setup\nSELECT 1;\n", 1, "overflows");
 }
 
 /* ---- overrides ------------------------------------------------------------------------ */
@@ -391,6 +401,82 @@ static void test_overrides(void)
     bad_override(&sc, "stock", "99999999999999999999", "must be an integer");
     bad_override(&sc, "products", "1..3", "must be an integer");
     scenario_free(&sc);
+}
+
+/* ---- declared limits: max EXPR ----------------------------------------------------------- */
+
+/* Resolves the shipped scenario NAME with --OPT=VALUE (and --products=products when given):
+ * expects a refusal mentioning want, or success when want is NULL. */
+static void shipped(const char *name, const char *opt, const char *value, const char *products,
+                    const char *want)
+{
+    char path[PATH_MAX], err[ERRLEN] = "";
+    struct scenario sc;
+    struct params p;
+    snprintf(path, sizeof path, "%s/%s/scenario.sql", RACESIM_SOURCE_STRATEGIES, name);
+    if (!check(scenario_parse(path, name, &sc, err, sizeof err) == 0, "%s parses %s", path, err))
+        return;
+    struct param_override ov[] = {{opt, value}, {"products", products}};
+    int rc = params_resolve(&sc, 10, 1, ov, products ? 2 : 1, &p, err, sizeof err);
+    if (want)
+        check(rc == -1 && strstr(err, want) && (!strstr(want, "at most") || strstr(err, "scenario.sql:")),
+              "%s: --%s=%s%s%s is refused: '%s' -- got: %s", name, opt, value,
+              products ? " --products=" : "", products ? products : "", want, rc ? err : "(resolved)");
+    else
+        check(rc == 0, "%s: --%s=%s%s%s is accepted %s", name, opt, value,
+              products ? " --products=" : "", products ? products : "", err);
+    if (rc == 0)
+        params_free(&p);
+    scenario_free(&sc);
+}
+
+static void test_max(void)
+{
+    char path[PATH_MAX], err[ERRLEN] = "";
+    struct scenario sc;
+    const char *text = "-- @param n = 4 max 5 min 1 \"max before min\"\n"
+                       "-- @param m = 4 min 1 max n * 2 \"min before max\"\n"
+                       "-- @setup\nSELECT 1;\n";
+    if (check(scenario_from(text, &sc, path, err) == 0, "min and max in either order parse %s", err)) {
+        check(sc.params[0].min == 1 && strcmp(sc.params[0].max, "5") == 0, "max 5 min 1 (got %lld, '%s')",
+              sc.params[0].min, sc.params[0].max);
+        check(sc.params[1].min == 1 && strcmp(sc.params[1].max, "n * 2") == 0, "min 1 max n * 2 (got '%s')",
+              sc.params[1].max);
+        struct params p;
+        struct param_override ov[] = {{"m", "9"}};
+        int rc = params_resolve(&sc, 10, 1, ov, 1, &p, err, sizeof err);
+        check(rc == -1 && strstr(err, "--m=9: must be at most n * 2 = 8"), "max over a parameter: %s", err);
+        struct param_override ok[] = {{"m", "8"}};
+        rc = params_resolve(&sc, 10, 1, ok, 1, &p, err, sizeof err);
+        check(rc == 0 && p.v[1].lo == 8, "a value at its max is accepted %s", rc ? err : "");
+        if (rc == 0)
+            params_free(&p);
+        scenario_free(&sc);
+    }
+    default_error("a default above its max", "-- @param x = 10 max 5\n-- @setup\nSELECT 1;\n", 1,
+                  "must be at most 5");
+    default_error("a range above its max", "\n-- @param x = 1..10 max 5\n-- @setup\nSELECT 1;\n", 2,
+                  "must be at most 5");
+    default_error("a max naming nothing", "-- @param x = 1 max nosuch\n-- @setup\nSELECT 1;\n", 1,
+                  "'max nosuch' names something that is not a parameter");
+    default_error("a max drawn per purchase",
+                  "-- @param q = 1..3\n-- @param x = 1 max q\n-- @setup\nSELECT 1;\n", 2,
+                  "must be a value for the whole run");
+
+    /* the shipped scenarios: INT columns are 32-bit, ids lie within their count */
+    shipped("stock", "stock", "99999999999", NULL, "must be at most 2147483647");
+    shipped("stock", "stock", "2147483647", NULL, NULL);
+    shipped("stock", "qty", "1..2147483648", NULL, "must be at most 2147483647");
+    shipped("stock", "product", "7", NULL, "must be at most products = 1");
+    shipped("stock", "product", "7", "7", NULL);
+    shipped("stock", "product", "2..8", "7", "must be at most products = 7");
+    shipped("stock", "product", "0", "7", "must be at least 1");
+    shipped("checkout", "product", "11", NULL, "must be at most products = 10");
+    shipped("checkout", "stock", "2147483648", NULL, "must be at most 2147483647");
+    shipped("seats", "seat", "6", NULL, "must be at most seats = 5");
+    shipped("transfer", "from", "11", NULL, "must be at most accounts = 10");
+    shipped("transfer", "shift", "10", NULL, "must be at most accounts - 1 = 9");
+    shipped("coupon", "coupon", "2147483648", NULL, "must be at most 2147483647");
 }
 
 /* ---- draws ---------------------------------------------------------------------------- */
@@ -545,6 +631,7 @@ int main(void)
     test_scenario_parse();
     test_defaults();
     test_overrides();
+    test_max();
     test_draws();
     fixture_cleanup();
     return check_summary();

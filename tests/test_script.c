@@ -418,7 +418,8 @@ static void test_on(void)
 static void test_retry(void)
 {
     struct script s;
-    if (parse_ok("@retry full", "-- @retry deadlock, lock_timeout, busy up to 3 times, backoff 1ms..50ms\nSELECT 1;\n", &s)) {
+    if (parse_ok("@retry full", "-- @retry deadlock, lock_timeout, busy up to 3 times, backoff 1ms..50ms\nSELECT 1;\n"
+                 "-- @on 1205 busy\n", &s)) {
         int busy = script_outcome(&s, "busy");
         check(busy == OUTCOME_BUILTIN_COUNT && s.retry.outcomes == ((1u << OUTCOME_DEADLOCK)
               | (1u << OUTCOME_LOCK_TIMEOUT) | (1u << busy)), "@retry outcomes list: deadlock, lock_timeout, busy");
@@ -535,6 +536,72 @@ static void test_outcome_case(void)
     parse_error("@retry OK", "SELECT 1;\n-- @retry OK up to 3 times\n", 2, "cannot be retried");
 }
 
+/* An unknown outcome name is a typo, refused with a suggestion; legitimate business outcomes
+ * (made by a @require or @on of the same file) still work, in every shipped strategy. */
+static void test_outcome_names(void)
+{
+    parse_error("@retry deadlok", "-- @retry deadlok up to 3 times\nSELECT 1;\n", 1,
+                "'deadlok' is not an outcome: did you mean 'deadlock'?");
+    parse_error("@retry lock_timout", "SELECT 1;\n-- @retry deadlock, lock_timout up to 3 times\n", 2,
+                "did you mean 'lock_timeout'?");
+    parse_error("@retry dedalock (two letters swapped)", "-- @retry dedalock up to 3 times\nSELECT 1;\n", 1,
+                "did you mean 'deadlock'?");
+    parse_error("@require ... else deadlok", "SELECT 1;\n-- @require found else deadlok\n", 2,
+                "did you mean 'deadlock'?");
+    parse_error("@on 1205 lock_timout", "SELECT 1;\n-- @on 1205 lock_timout\n", 2,
+                "did you mean 'lock_timeout'?");
+    parse_error("@retry conflcit, made later as conflict",
+                "-- @retry conflcit up to 3 times\nSELECT 1;\n-- @require affected = 1 else conflict\n", 1,
+                "@retry 'conflcit': no such outcome; did you mean 'conflict'?");
+    parse_error("@retry an outcome nothing makes", "SELECT 1;\n\n-- @retry conflict up to 3 times\n", 3,
+                "@retry 'conflict': no @require or @on in this file ends with it");
+    parse_error("two spellings of one business outcome",
+                "SELECT 1;\n-- @require found else out_of_stock\nSELECT 2;\n-- @require found else out_of_stok\n",
+                4, "'out_of_stok' looks like a typo of 'out_of_stock' (line 2)");
+
+    struct script s;
+    if (parse_ok("@retry a business outcome made later", "-- @retry conflict up to 3 times\nSELECT 1;\n"
+                 "-- @require affected = 1 else conflict\n", &s)) {
+        int c = script_outcome(&s, "conflict");
+        check(c >= OUTCOME_BUILTIN_COUNT && (s.retry.outcomes & (1u << c)), "conflict is retried");
+        script_free(&s);
+    }
+    if (parse_ok("@retry a business outcome made by @on", "SELECT 1;\n-- @on 1205 busy\n"
+                 "-- @retry busy up to 3 times\n", &s))
+        script_free(&s);
+    if (parse_ok("distinct business outcomes", "SELECT 1;\n-- @require found else not_found\n"
+                 "-- @require found else out_of_stock\n-- @require found else already_used\n"
+                 "-- @require found else exhausted\n-- @require found else unavailable\n"
+                 "-- @require found else taken\n-- @require found else insufficient_funds\n", &s))
+        script_free(&s);
+
+    /* every strategy of every shipped scenario */
+    DIR *top = opendir(RACESIM_SOURCE_STRATEGIES);
+    int n = 0;
+    for (struct dirent *sc; top && (sc = readdir(top)) != NULL; ) {
+        char dir[PATH_MAX];
+        snprintf(dir, sizeof dir, "%s/%s", RACESIM_SOURCE_STRATEGIES, sc->d_name);
+        DIR *d = sc->d_name[0] != '.' ? opendir(dir) : NULL;
+        for (struct dirent *e; d && (e = readdir(d)) != NULL; ) {
+            size_t len = strlen(e->d_name);
+            if (len < 5 || strcmp(e->d_name + len - 4, ".sql") != 0 || strcmp(e->d_name, "scenario.sql") == 0)
+                continue;
+            char path[PATH_MAX + 256], err[ERRLEN] = "";
+            snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+            int rc = script_parse(path, &s, err, sizeof err);
+            check(rc == 0, "%s/%s parses%s%s", sc->d_name, e->d_name, rc ? " -- got: " : "", err);
+            if (rc == 0)
+                script_free(&s);
+            n++;
+        }
+        if (d)
+            closedir(d);
+    }
+    if (top)
+        closedir(top);
+    check(n >= 20, "found the shipped strategies (%d)", n);
+}
+
 /* ---- errors: structure and files ------------------------------------------------------- */
 
 static void test_errors(void)
@@ -640,6 +707,7 @@ int main(void)
     test_retry();
     test_isolation_window();
     test_outcome_case();
+    test_outcome_names();
     test_errors();
     test_each();
     fixture_cleanup();

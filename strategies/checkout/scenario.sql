@@ -1,10 +1,10 @@
 -- checkout: carts of 1..3 products bought all or nothing; the lines race for the same stock.
 -- Each purchase is one cart: an order row and one order_lines row per cart line.
--- @param products = 10 min 1 "number of products"
--- @param stock = users / 2 min 0 "units of each product at the start"
+-- @param products = 10 min 1 max 1000000 "number of products"
+-- @param stock = users / 2 min 0 max 2147483647 "units of each product at the start"
 -- @param skew = uniform "how cart lines pick a product: uniform or zipf:S"
--- @param product = 1..products by skew "a cart line's product"
--- @param qty = 1..5 min 1 "a cart line's units"
+-- @param product = 1..products by skew min 1 max products "a cart line's product"
+-- @param qty = 1..5 min 1 max 2147483647 "a cart line's units"
 -- @param cart = 1..3 lines of product, qty "cart lines per purchase (distinct products)"
 
 -- @setup

@@ -1,9 +1,9 @@
 -- coupon: a once-per-customer coupon, redeemed by identical requests at once.
 -- Buyer u redeems for customer (u - 1) % customers + 1; max_uses caps the total.
--- @param customers = (users + 9) / 10 min 1 "customers (users / 10, rounded up): each fires several identical requests"
+-- @param customers = (users + 9) / 10 min 1 max 2147483647 "customers (users / 10, rounded up): each fires several identical requests"
 -- @param customer = (user - 1) % customers + 1 "the customer a buyer redeems for (computed from :user)"
--- @param coupon = 1 min 1 "the coupon's id (one coupon, redeemed by every customer)"
--- @param max_uses = (customers + 1) / 2 min 0 "redemptions the coupon allows in total (all customers)"
+-- @param coupon = 1 min 1 max 2147483647 "the coupon's id (one coupon, redeemed by every customer)"
+-- @param max_uses = (customers + 1) / 2 min 0 max 2147483647 "redemptions the coupon allows in total (all customers)"
 
 -- @setup
 CREATE TABLE coupons (

@@ -1,8 +1,8 @@
 -- seats: buyers race to book seats at an event: a specific seat, or any seat.
 -- Popular seats (zipf) draw many buyers at once; --any-seat: all race for the next one.
--- @param seats = (users + 1) / 2 min 1 "seats at the event (default: half the buyers get one)"
+-- @param seats = (users + 1) / 2 min 1 max 1000000 "seats at the event (default: half the buyers get one)"
 -- @param skew = zipf:0.99 "how buyers pick a specific seat: uniform or zipf:S (seat 1 is the best)"
--- @param seat = 1..seats by skew "the seat a purchase wants (drawn per purchase)"
+-- @param seat = 1..seats by skew min 1 max seats "the seat a purchase wants (drawn per purchase)"
 -- @param any_seat = flag "take any available seat instead (--any-seat): the lowest free id"
 
 -- @setup

@@ -1,10 +1,10 @@
 -- stock: a flash sale where buyers race for the last units of a product.
 -- The classic demo: stock = 10 x users, qty 1..30, one product: stock runs out mid-run.
--- @param stock = 10 * users min 0 "units of each product at the start"
--- @param products = 1 min 1 "number of products"
--- @param qty = 1..30 min 1 "units one purchase asks for (drawn per purchase; K or A..B)"
+-- @param stock = 10 * users min 0 max 2147483647 "units of each product at the start"
+-- @param products = 1 min 1 max 1000000 "number of products"
+-- @param qty = 1..30 min 1 max 2147483647 "units one purchase asks for (drawn per purchase; K or A..B)"
 -- @param skew = uniform "how purchases pick a product: uniform or zipf:S"
--- @param product = 1..products by skew "the product a purchase asks for (drawn per purchase)"
+-- @param product = 1..products by skew min 1 max products "the product a purchase asks for (drawn per purchase)"
 -- @units qty
 
 -- @setup

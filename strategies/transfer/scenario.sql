@@ -1,10 +1,10 @@
 -- transfer: buyers move money between accounts; transfers cross each other.
 -- Each moves 1..A from one random account to another: no money made, none lost.
--- @param accounts = 10 min 2 "number of accounts"
--- @param balance = 100 min 0 "each account's balance at the start"
--- @param amount = 1..50 min 1 "money one transfer moves (drawn per transfer; K or A..B)"
--- @param from = 1..accounts "the account a transfer debits (drawn per transfer)"
--- @param shift = 1..accounts - 1 "how far the credited account is from :from (drawn)"
+-- @param accounts = 10 min 2 max 1000000 "number of accounts"
+-- @param balance = 100 min 0 max 1000000000000 "each account's balance at the start"
+-- @param amount = 1..50 min 1 max 1000000000000 "money one transfer moves (drawn per transfer; K or A..B)"
+-- @param from = 1..accounts min 1 max accounts "the account a transfer debits (drawn per transfer)"
+-- @param shift = 1..accounts - 1 min 1 max accounts - 1 "how far the credited account is from :from (drawn)"
 -- @param to = (from + shift - 1) % accounts + 1 "the account a transfer credits, never :from"
 -- @units amount
 

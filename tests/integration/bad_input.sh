@@ -25,6 +25,9 @@ expect_usage "--qty=30..1" --strategy=naive --qty=30..1
 expect_usage "--qty=abc" --strategy=naive --qty=abc
 expect_usage "--stock=-1" --strategy=naive --stock=-1
 expect_usage "--products=0" --strategy=naive --products=0
+expect_usage "--stock=99999999999: must be at most 2147483647" --strategy=naive --stock=99999999999
+expect_usage "--product=7: must be at most products = 1" --strategy=naive --product=7
+expect_usage "--seat=0: must be at least 1" --scenario=seats --strategy=naive --seat=0
 expect_usage "--skew" --strategy=naive --skew=zipf:0
 expect_usage "--dsn" --strategy=naive --dsn=postgres://x@y/z
 expect_usage "RACESIM_PASSWORD" --strategy=naive --dsn=mysql://u:secret@127.0.0.1/racesim

@@ -24,6 +24,10 @@ expect_refused "$TMP/open.sql" 1
 printf 'SELECT 1;\nUPDATE products SET stock = 1\n' >"$TMP/unterminated.sql"
 expect_refused "$TMP/unterminated.sql" 2
 
+printf -- '-- @retry deadlok up to 5 times\nSELECT stock FROM products WHERE id = :product;\n' >"$TMP/typo.sql"
+expect_refused "$TMP/typo.sql" 1
+check "a typo in @retry: the message suggests the outcome meant" grep -q "did you mean 'deadlock'" "$TMP/err"
+
 # parses, but the server refuses it: the line of the statement
 printf 'SELECT 1;\n\nUPDATE productz SET stock = 1 WHERE id = :product;\n' >"$TMP/notable.sql"
 expect_refused "$TMP/notable.sql" 3
