@@ -8,6 +8,7 @@
 #include "compare.h"
 #include "config.h"
 #include "db.h"
+#include "interrupt.h"
 #include "list.h"
 #include "matrix.h"
 #include "report.h"
@@ -38,6 +39,7 @@ static int several_runs(const struct options *o)
     int rc = o->command == COMMAND_COMPARE ? compare_main(o, err, sizeof err)
              : o->command == COMMAND_SWEEP ? sweep_main(o, err, sizeof err)
              : matrix_main(o, err, sizeof err);
+    interrupt_yield();         /* a signal during the runs: its exit code, not this error */
     if (rc)
         fprintf(stderr, "racesim: %s\n", err);
     db_library_end();
@@ -76,6 +78,7 @@ int main(int argc, char **argv)
     int rc = run_execute(&o, &r, err, sizeof err);
     if (rc == 0)
         rc = report_write(&r, &o, err, sizeof err) ? 2 : r.exit_code;
+    interrupt_yield();         /* a signal during the run: its exit code, not this error */
     if (rc >= 2)
         fprintf(stderr, "racesim: %s\n", err);
     run_free(&r);
