@@ -7,7 +7,7 @@ source "$(dirname "$0")/lib.sh"
 # launch: racesim in the background on its own TMPDIR; sets $pid and $dir.
 launch() {
     dir=$(mktemp -d "$TMP/try.XXXXXX")
-    TMPDIR="$dir" "$RACESIM" --strategy=for-update --users=5 --quiet >/dev/null 2>"$TMP/err" &
+    TMPDIR="$dir" "$RACESIM" --strategy=for-update --users=5 --think-time=5000 --quiet >/dev/null 2>"$TMP/err" &
     pid=$!
 }
 
@@ -23,7 +23,8 @@ settle() {
     check "$what: no temp directory left" [ -z "$(ls -A "$dir")" ]
 }
 
-# At fixed delays after launch: before, during and after the start of the server.
+# At fixed delays after launch: before, during and after the start of the server (the run
+# itself lasts 5 s: the signal always comes before its end).
 for ms in 5 20 50 100 200 400; do
     launch
     sleep "$(printf '0.%03d' "$ms")"
