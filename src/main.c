@@ -76,8 +76,12 @@ int main(int argc, char **argv)
     if (db_library_init())
         return usage_error("cannot initialise the MySQL client library");
     int rc = run_execute(&o, &r, err, sizeof err);
-    if (rc == 0)
+    char why[1024];
+    snprintf(why, sizeof why, "%s", err);
+    if (rc == 0 || r.partial)  /* cut short: what the buyers saw is still reported */
         rc = report_write(&r, &o, err, sizeof err) ? 2 : r.exit_code;
+    if (r.partial && rc == 3)
+        snprintf(err, sizeof err, "%s", why);
     interrupt_yield();         /* a signal during the run: its exit code, not this error */
     if (rc >= 2)
         fprintf(stderr, "racesim: %s\n", err);

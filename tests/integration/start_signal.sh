@@ -7,7 +7,9 @@ source "$(dirname "$0")/lib.sh"
 # launch: racesim in the background on its own TMPDIR; sets $pid and $dir.
 launch() {
     dir=$(mktemp -d "$TMP/try.XXXXXX")
-    TMPDIR="$dir" "$RACESIM" --strategy=for-update --users=5 --think-time=5000 --quiet >/dev/null 2>"$TMP/err" &
+    # a background job of a script starts with SIGINT ignored; a terminal's Ctrl-C finds it
+    # at its default (kill): give racesim that, as the signal may come before its own handling
+    TMPDIR="$dir" env --default-signal=INT,TERM "$RACESIM" --strategy=for-update --users=5 --think-time=5000 --quiet >/dev/null 2>"$TMP/err" &
     pid=$!
 }
 

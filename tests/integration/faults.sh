@@ -1,0 +1,164 @@
+#!/usr/bin/env bash
+# faults.sh — the server lost or stalled in the middle of a run: racesim still reports what the
+# buyers saw, marks the invariants not checked when it cannot check them, names the server,
+# exits 3, and never hangs. Usage: faults.sh RACESIM lost|stall|timeout
+RACESIM=$1
+CASE=$2
+source "$(dirname "$0")/lib.sh"
+USERS=20
+server=""
+
+cleanup() {                       # the server we stopped or killed, by its PID
+    [ -n "$server" ] && { kill -CONT "$server" 2>/dev/null; kill -9 "$server" 2>/dev/null; }
+    rm -rf "$TMP"
+}
+trap cleanup EXIT
+
+# launch ARGS...: racesim (for-update, $USERS buyers) in the background on its own TMPDIR;
+# sets $pid and $dir. Output in $TMP/out, stderr in $TMP/err.
+launch() {
+    dir=$(mktemp -d "$TMP/run.XXXXXX")
+    TMPDIR="$dir" "$RACESIM" --strategy=for-update --users=$USERS --quiet "$@" \
+        >"$TMP/out" 2>"$TMP/err" &
+    pid=$!
+    started=$(date +%s)
+}
+
+# inside: waits (up to 20 s) until racesim's private server runs and every buyer is inside its
+# purchase: one holds the row lock in its race window (--think-time), the others wait for it
+# on the server. Sets $server.
+inside() {
+    local i sock n=0
+    for i in $(seq 1 200); do
+        server=$(private_servers_of "$pid")
+        [ -n "$server" ] && break
+        sleep 0.1
+    done
+    sock=$(find "$dir" -name sock -type s 2>/dev/null | head -1)
+    for i in $(seq 1 200); do
+        [ -n "$sock" ] || sock=$(find "$dir" -name sock -type s 2>/dev/null | head -1)
+        n=$(mariadb --no-defaults -S "$sock" -uroot -N -e "SELECT COUNT(*) FROM
+              information_schema.PROCESSLIST WHERE DB = 'racesim' AND COMMAND IN ('Query', 'Execute')
+              AND ID <> CONNECTION_ID()" 2>/dev/null || echo 0)
+        [ "$n" = $((USERS - 1)) ] && break
+        sleep 0.1
+    done
+    check "$CASE: the buyers are inside their purchase ($n of $((USERS - 1)) wait for the lock)" \
+        [ "$n" = $((USERS - 1)) ]
+    server=$(private_servers_of "$pid")   # now: not the `mariadbd --version` run while starting
+    check "$CASE: one private server ($server)" [ "$(echo "$server" | wc -w)" = 1 ]
+}
+
+# stop_server: kill -STOP the server and checks it is stopped.
+stop_server() {
+    kill -STOP "$server"
+    check "$CASE: the server is stopped" [ "$(ps -o stat= -p "$server" | cut -c1)" = T ]
+}
+
+# finish_within S: waits up to S seconds for racesim (kill -9 after); sets $code and $took.
+finish_within() {
+    local i
+    for i in $(seq 1 $(($1 * 10))); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -0 "$pid" 2>/dev/null && kill -9 "$pid"
+    wait "$pid"
+    code=$?
+    took=$(($(date +%s) - started))
+}
+
+# partial_report FORMAT: asserts the report of a run cut short with the invariants not checked.
+partial_report() {
+    local f=$1
+    case $f in
+    json)
+        check "json: every purchase counted ($(jq -c .counts.purchases "$TMP/out"))" \
+            jqe ".counts.purchases == $USERS" "$TMP/out"
+        check "json: the lost connections counted" \
+            jqe '.counts.outcomes.connection_lost.purchases + .counts.outcomes.in_doubt.purchases >= 1' "$TMP/out"
+        check "json: latency kept" jqe '.latency.purchase.count > 0' "$TMP/out"
+        check "json: checked false, verdict 'not checked'" \
+            jqe '.checked == false and .verdict == "not checked"' "$TMP/out"
+        check "json: every invariant not checked" \
+            jqe '(.invariants | length) > 0 and all(.invariants[]; .checked == false and .holds == null)' "$TMP/out"
+        check "json: exit_code 3" jqe '.exit_code == 3' "$TMP/out" ;;
+    text)
+        check "text: the outcomes are printed" grep -q "connection_lost" "$TMP/out"
+        check "text: latency printed" grep -q "^  purchase   p50" "$TMP/out"
+        check "text: invariants not checked, no ✓" \
+            bash -c "grep -q '^invariants (not checked: ' '$TMP/out' && ! grep -q '✓' '$TMP/out'"
+        check "text: verdict not checked" grep -q "^verdict: not checked" "$TMP/out" ;;
+    csv)
+        check "csv: a header and a row" [ "$(wc -l <"$TMP/out")" = 2 ]
+        check "csv: verdict 'not checked', purchases $USERS" \
+            awk -F, -v u=$USERS 'NR == 2 { exit !($19 == "not checked" && $6 == u) }' "$TMP/out" ;;
+    esac
+}
+
+# the message names the server, not a scenario file
+names_server() {
+    check "$1: the message names the server ($(head -c 300 "$TMP/err"))" \
+        grep -q "server private, .*mariadbd" "$TMP/err"
+    check "$1: the message blames no scenario file" bash -c "! grep -q '\.sql' '$TMP/err'"
+}
+
+nothing_left() {
+    check "$1: no server process left" [ -z "$(pgrep -f -- "$dir/" || true)" ]
+    check "$1: no temp directory left" [ -z "$(ls -A "$dir")" ]
+}
+
+case $CASE in
+lost)   # kill -9 the private server while every buyer is inside its purchase
+    for f in json text csv; do
+        launch --think-time=60000 --format=$f
+        inside
+        kill -9 "$server"
+        finish_within 60
+        check "$f: killed server: exit 3 (got $code) within 60 s ($took s)" [ "$code" = 3 ]
+        partial_report $f
+        names_server $f
+        nothing_left $f
+        server=""
+    done ;;
+stall)  # kill -STOP the server: --timeout ends the run; Ctrl-C ends it at once
+    launch --think-time=60000 --timeout=15s --format=json
+    inside
+    stop_server
+    finish_within 60
+    check "stalled server: exit 3 (got $code)" [ "$code" = 3 ]
+    check "stalled server: ended by --timeout=15s plus the audit's 5 s connect ($took s <= 30)" \
+        [ "$took" -le 30 ]
+    check "stalled server: ended 'timeout', not checked: timeout" \
+        jqe '.ended == "timeout" and .not_checked == "timeout" and .checked == false' "$TMP/out"
+    partial_report json
+    names_server "stalled server"
+    check "stalled server: the message says --timeout" grep -q -- "--timeout=15s" "$TMP/err"
+    nothing_left "stalled server"
+    server=""
+
+    launch --think-time=60000 --timeout=0 --format=json
+    inside
+    stop_server
+    sleep 1
+    started=$(date +%s)
+    kill -INT "$pid"
+    finish_within 30
+    check "SIGINT during a stall: exit 130 (got $code)" [ "$code" = 130 ]
+    check "SIGINT during a stall: ended within 3 s ($took s)" [ "$took" -le 3 ]
+    nothing_left "SIGINT during a stall"
+    server="" ;;
+timeout)  # --timeout with a server that answers: the run is cut short, the invariants checked
+    launch --think-time=60000 --timeout=2s --format=json
+    inside
+    finish_within 60
+    check "timeout: exit 3 (got $code)" [ "$code" = 3 ]
+    check "timeout: ended 'timeout', invariants checked and hold" \
+        jqe '.ended == "timeout" and .checked == true and all(.invariants[]; .holds == true)' "$TMP/out"
+    check "timeout: every purchase counted" jqe ".counts.purchases == $USERS" "$TMP/out"
+    check "timeout: the message says --timeout and that the invariants were checked" \
+        grep -q -- "--timeout=2s.*invariants checked" "$TMP/err"
+    nothing_left timeout
+    server="" ;;
+*)
+    echo "usage: faults.sh RACESIM lost|stall|timeout" >&2
+    exit 2 ;;
+esac
+finish
