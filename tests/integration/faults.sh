@@ -1,12 +1,19 @@
 #!/usr/bin/env bash
 # faults.sh — the server lost or stalled in the middle of a run: racesim still reports what the
 # buyers saw, marks the invariants not checked when it cannot check them, names the server,
-# exits 3, and never hangs. Usage: faults.sh RACESIM lost|stall|timeout
+# exits 3, and never hangs; lost connections alone never give a false verdict.
+# Usage: faults.sh RACESIM lost|stall|timeout|killed
 RACESIM=$1
 CASE=$2
 source "$(dirname "$0")/lib.sh"
 USERS=20
 server=""
+
+# jqr FILTER FILE: true when FILE is a non-empty report and the filter yields true (jq -e on an
+# empty file succeeds: a missing report must not pass).
+jqr() {
+    [ -s "$2" ] && jq -e "$1" "$2" >/dev/null
+}
 
 cleanup() {                       # the server we stopped or killed, by its PID
     [ -n "$server" ] && { kill -CONT "$server" 2>/dev/null; kill -9 "$server" 2>/dev/null; }
@@ -71,15 +78,15 @@ partial_report() {
     case $f in
     json)
         check "json: every purchase counted ($(jq -c .counts.purchases "$TMP/out"))" \
-            jqe ".counts.purchases == $USERS" "$TMP/out"
+            jqr ".counts.purchases == $USERS" "$TMP/out"
         check "json: the lost connections counted" \
-            jqe '.counts.outcomes.connection_lost.purchases + .counts.outcomes.in_doubt.purchases >= 1' "$TMP/out"
-        check "json: latency kept" jqe '.latency.purchase.count > 0' "$TMP/out"
+            jqr '.counts.outcomes.connection_lost.purchases + .counts.outcomes.in_doubt.purchases >= 1' "$TMP/out"
+        check "json: latency kept" jqr '.latency.purchase.count > 0' "$TMP/out"
         check "json: checked false, verdict 'not checked'" \
-            jqe '.checked == false and .verdict == "not checked"' "$TMP/out"
+            jqr '.checked == false and .verdict == "not checked"' "$TMP/out"
         check "json: every invariant not checked" \
-            jqe '(.invariants | length) > 0 and all(.invariants[]; .checked == false and .holds == null)' "$TMP/out"
-        check "json: exit_code 3" jqe '.exit_code == 3' "$TMP/out" ;;
+            jqr '(.invariants | length) > 0 and all(.invariants[]; .checked == false and .holds == null)' "$TMP/out"
+        check "json: exit_code 3" jqr '.exit_code == 3' "$TMP/out" ;;
     text)
         check "text: the outcomes are printed" grep -q "connection_lost" "$TMP/out"
         check "text: latency printed" grep -q "^  purchase   p50" "$TMP/out"
@@ -127,7 +134,7 @@ stall)  # kill -STOP the server: --timeout ends the run; Ctrl-C ends it at once
     check "stalled server: ended by --timeout=15s plus the audit's 5 s connect ($took s <= 30)" \
         [ "$took" -le 30 ]
     check "stalled server: ended 'timeout', not checked: timeout" \
-        jqe '.ended == "timeout" and .not_checked == "timeout" and .checked == false' "$TMP/out"
+        jqr '.ended == "timeout" and .not_checked == "timeout" and .checked == false' "$TMP/out"
     partial_report json
     names_server "stalled server"
     check "stalled server: the message says --timeout" grep -q -- "--timeout=15s" "$TMP/err"
@@ -151,14 +158,39 @@ timeout)  # --timeout with a server that answers: the run is cut short, the inva
     finish_within 60
     check "timeout: exit 3 (got $code)" [ "$code" = 3 ]
     check "timeout: ended 'timeout', invariants checked and hold" \
-        jqe '.ended == "timeout" and .checked == true and all(.invariants[]; .holds == true)' "$TMP/out"
-    check "timeout: every purchase counted" jqe ".counts.purchases == $USERS" "$TMP/out"
+        jqr '.ended == "timeout" and .checked == true and all(.invariants[]; .holds == true)' "$TMP/out"
+    check "timeout: every purchase counted" jqr ".counts.purchases == $USERS" "$TMP/out"
     check "timeout: the message says --timeout and that the invariants were checked" \
         grep -q -- "--timeout=2s.*invariants checked" "$TMP/err"
     nothing_left timeout
     server="" ;;
+killed)  # the buyers' connections killed, the server lives: checked on a fresh connection, exit 0
+    launch --think-time=3000 --format=json
+    for i in $(seq 1 200); do
+        server=$(private_servers_of "$pid")
+        sock=$(find "$dir" -name sock -type s 2>/dev/null | head -1)
+        [ -n "$sock" ] && mariadb --no-defaults -S "$sock" -uroot -N -e "SELECT 1" >/dev/null 2>&1 \
+            && [ "$(mariadb --no-defaults -S "$sock" -uroot -N -e "SELECT COUNT(*) FROM
+                 information_schema.PROCESSLIST WHERE DB = 'racesim' AND COMMAND = 'Execute'")" -ge 1 ] \
+            && break
+        sleep 0.1
+    done
+    # every buyer's connection: the lock holder in its window and those that wait for it
+    mariadb --no-defaults -S "$sock" -uroot -N -e "SELECT CONCAT('KILL CONNECTION ', ID, ';')
+        FROM information_schema.PROCESSLIST WHERE DB = 'racesim' AND ID <> CONNECTION_ID()" \
+        | mariadb --no-defaults -S "$sock" -uroot 2>/dev/null
+    finish_within 60
+    check "killed connections: exit 0 (got $code: $(head -c 200 "$TMP/err"))" [ "$code" = 0 ]
+    check "killed connections: lost connections counted" \
+        jqr '.counts.outcomes.connection_lost.purchases >= 1' "$TMP/out"
+    check "killed connections: every purchase counted" jqr ".counts.purchases == $USERS" "$TMP/out"
+    check "killed connections: the invariants checked, and they hold (agreement too)" \
+        jqr '.checked == true and .ended == "complete" and all(.invariants[]; .holds == true)
+             and any(.invariants[]; .name == "agreement")' "$TMP/out"
+    nothing_left "killed connections"
+    server="" ;;
 *)
-    echo "usage: faults.sh RACESIM lost|stall|timeout" >&2
+    echo "usage: faults.sh RACESIM lost|stall|timeout|killed" >&2
     exit 2 ;;
 esac
 finish
