@@ -20,6 +20,7 @@
 
 #define BUYER_STACK (256 * 1024)
 #define CONNECT_TRIES 6
+#define RECONNECT_BUDGET_US 2000000   /* a reconnect tries again only within this */
 
 enum var_source { VAR_COLUMN, VAR_PARAM, VAR_USER, VAR_ROUND, VAR_USERS, VAR_ROUNDS };
 
@@ -145,12 +146,16 @@ static void slot_drop(struct engine *e, struct slot *sl)
 }
 
 /* Connects and prepares one slot; retries connection errors a few times (a unix socket's
- * backlog refuses at once when hundreds connect together). */
-static enum engine_status slot_open(struct engine *e, struct slot *sl, char *err, size_t errlen)
+ * backlog refuses at once when hundreds connect together), but starts no try after budget_us
+ * (0: no budget) since the first: a stalled server makes each try last the connect timeout. */
+static enum engine_status slot_open(struct engine *e, struct slot *sl, int64_t budget_us,
+                                    char *err, size_t errlen)
 {
     struct db_error de = {0};
     db_conn *c = NULL;
-    for (int t = 0; t < CONNECT_TRIES && !c; t++) {
+    int64_t t0 = clock_now_us();
+    for (int t = 0; t < CONNECT_TRIES && !c && (!budget_us || clock_now_us() - t0 < budget_us);
+         t++) {
         if (t)
             sleep_unless_aborted(e, 20000 << t);
         c = db_connect(e->cfg->target, true, &de);
@@ -282,7 +287,8 @@ static int64_t backoff_us(struct buyer *b, int retry)
     return rng_range(&b->jitter, rp->backoff_min_us, cap);   /* jittered exponential */
 }
 
-/* Reopens a lost connection; false when the server is gone. Bounded: CONNECT_TRIES connects,
+/* Reopens a lost connection; false when the server is gone. Bounded: CONNECT_TRIES connects
+ * within RECONNECT_BUDGET_US (about 1.3 s when refused; one connect timeout when stalled),
  * none once the run is aborted or another buyer found the server gone (which ends the run). */
 static bool reconnect(struct buyer *b, struct slot *sl)
 {
@@ -291,7 +297,7 @@ static bool reconnect(struct buyer *b, struct slot *sl)
     slot_close(e, sl);
     if (atomic_load(&e->abort) || atomic_load(&e->gone))
         return false;
-    if (slot_open(e, sl, err, sizeof err) == ENGINE_OK)
+    if (slot_open(e, sl, RECONNECT_BUDGET_US, err, sizeof err) == ENGINE_OK)
         return true;
     if (!atomic_exchange(&e->gone, true))
         atomic_store(&e->abort, true);   /* the others finish the purchase they are in */
@@ -363,7 +369,7 @@ static void *buyer_main(void *arg)
     if (e->pool.n == 0) {
         char err[400], msg[512];
         int64_t t0 = clock_now_us();
-        enum engine_status st = slot_open(e, &b->own, err, sizeof err);
+        enum engine_status st = slot_open(e, &b->own, 0, err, sizeof err);
         b->connect_us = clock_now_us() - t0;
         if (st != ENGINE_OK) {
             snprintf(msg, sizeof msg, "buyer %d: %s", b->id, err);
@@ -402,7 +408,7 @@ static enum engine_status pool_open(struct engine *e, char *err, size_t errlen)
     pthread_cond_init(&p->freed, NULL);
     p->n = n;
     for (int i = 0; i < n; i++) {
-        enum engine_status st = slot_open(e, &p->slots[i], err, errlen);
+        enum engine_status st = slot_open(e, &p->slots[i], 0, err, errlen);
         if (st != ENGINE_OK)
             return st;
     }
