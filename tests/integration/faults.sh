@@ -153,6 +153,12 @@ stall)  # kill -STOP the server: --timeout ends the run; Ctrl-C ends it at once
     nothing_left "SIGINT during a stall"
     server="" ;;
 timeout)  # --timeout with a server that answers: the run is cut short, the invariants checked
+    for bad in abc 5x -1s 1000h; do
+        "$RACESIM" --strategy=for-update --timeout=$bad >/dev/null 2>"$TMP/bad"
+        code=$?
+        check "--timeout=$bad: exit 2 with one line naming --timeout (got $code)" \
+            bash -c "[ $code = 2 ] && [ \$(wc -l <'$TMP/bad') = 1 ] && grep -q -- '--timeout=$bad' '$TMP/bad'"
+    done
     launch --think-time=60000 --timeout=2s --format=json
     inside
     finish_within 60
