@@ -113,13 +113,15 @@ nothing_left() {
 }
 
 case $CASE in
-lost)   # kill -9 the private server while every buyer is inside its purchase
+lost)   # kill -9 the private server while every buyer is inside its purchase; 100 rounds each:
+        # the buyers must not go on reconnecting purchase after purchase
     for f in json text csv; do
-        launch --think-time=60000 --format=$f
+        launch --think-time=60000 --rounds=100 --format=$f
         inside
         kill -9 "$server"
         finish_within 60
-        check "$f: killed server: exit 3 (got $code) within 60 s ($took s)" [ "$code" = 3 ]
+        check "$f: killed server: exit 3 (got $code)" [ "$code" = 3 ]
+        check "$f: bounded reconnects: ended within 20 s of the start ($took s)" [ "$took" -le 20 ]
         partial_report $f
         names_server $f
         nothing_left $f
