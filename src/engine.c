@@ -159,7 +159,7 @@ static enum engine_status slot_open(struct engine *e, struct slot *sl, int64_t b
         if (t)
             sleep_unless_aborted(e, 20000 << t);
         c = db_connect(e->cfg->target, true, &de);
-        if (!c && de.errnum != 2002 && de.errnum != 2013 && de.errnum != 2003)
+        if (!c && !db_error_is_lost(de.errnum))
             break;
     }
     pthread_mutex_lock(&e->conns_lock);     /* publish it, so a deadline can cut it */
