@@ -2,7 +2,7 @@
 # faults.sh — the server lost or stalled in the middle of a run: racesim still reports what the
 # buyers saw, marks the invariants not checked when it cannot check them, names the server,
 # exits 3, and never hangs; lost connections alone never give a false verdict.
-# Usage: faults.sh RACESIM lost|stall|timeout|killed
+# Usage: faults.sh RACESIM lost|stall|timeout|killed|back
 RACESIM=$1
 CASE=$2
 source "$(dirname "$0")/lib.sh"
@@ -197,8 +197,60 @@ killed)  # the buyers' connections killed, the server lives: checked on a fresh 
              and any(.invariants[]; .name == "agreement")' "$TMP/out"
     nothing_left "killed connections"
     server="" ;;
+back)    # --dsn: the server killed while every buyer sleeps in its race window, and back before
+         # the window ends: the buyers reconnect, the invariants are checked on a fresh connection
+    own="$TMP/own"
+    mkdir -p "$own"
+    mariadb-install-db --no-defaults --datadir="$own/data" --auth-root-authentication-method=normal \
+        --skip-test-db --user=root >"$own/install.log" 2>&1
+    check "back: a data directory for the test's own server" [ -d "$own/data/mysql" ]
+    # own_server: starts it (unix socket only; it stops by itself after 120 s); sets $server
+    own_server() {
+        timeout -s KILL 120 mariadbd --no-defaults --user=root --datadir="$own/data" \
+            --socket="$own/sock" --pid-file="$own/pid" --skip-networking \
+            --innodb-buffer-pool-size=64M --log-error="$own/error.log" 2>/dev/null &
+        local i
+        for i in $(seq 1 300); do
+            mariadb --no-defaults -S "$own/sock" -uroot -e "SELECT 1" >/dev/null 2>&1 && break
+            sleep 0.1
+        done
+        server=$(pgrep -P $! mariadbd)
+    }
+    own_server
+    check "back: the test's own server runs ($server)" [ -n "$server" ]
+    # naive: every buyer reads, then sleeps 20 s in its window with no statement running
+    dir=$(mktemp -d "$TMP/run.XXXXXX")
+    "$RACESIM" --strategy=naive --users=$USERS --think-time=20000 --stock=1000 --qty=1 --quiet \
+        --dsn="mysql://root@localhost/racesim?socket=$own/sock" --format=json \
+        >"$TMP/out" 2>"$TMP/err" &
+    pid=$!
+    started=$(date +%s)
+    for i in $(seq 1 200); do
+        n=$(mariadb --no-defaults -S "$own/sock" -uroot -N -e "SELECT COUNT(*) FROM
+              information_schema.PROCESSLIST WHERE DB = 'racesim' AND COMMAND = 'Sleep'" 2>/dev/null)
+        [ "${n:-0}" -ge $USERS ] && break
+        sleep 0.1
+    done
+    # connected (then, within milliseconds, each reads and sleeps): killed before the read or in
+    # the window, each buyer loses its connection once either way
+    check "back: every buyer connected (${n:-0} idle connections)" [ "${n:-0}" -ge $USERS ]
+    kill -9 "$server"
+    while kill -0 "$server" 2>/dev/null; do sleep 0.05; done
+    own_server
+    check "back: the server is back within the window ($(($(date +%s) - started)) s of 20)" \
+        [ $(($(date +%s) - started)) -lt 18 ]
+    finish_within 60
+    check "back: exit 0 (got $code: $(head -c 200 "$TMP/err"))" [ "$code" = 0 ]
+    check "back: every buyer lost its connection once" \
+        jqr ".counts.outcomes.connection_lost.purchases == $USERS" "$TMP/out"
+    check "back: the invariants checked on the server that came back" \
+        jqr '.checked == true and .ended == "complete" and (.invariants | length) > 0' "$TMP/out"
+    check "back: every invariant holds: nothing was sold, every write was lost with its connection" \
+        jqr '.counts.outcomes.ok.purchases == 0 and all(.invariants[]; .holds == true)' "$TMP/out"
+    kill -9 "$server" 2>/dev/null
+    server="" ;;
 *)
-    echo "usage: faults.sh RACESIM lost|stall|timeout|killed" >&2
+    echo "usage: faults.sh RACESIM lost|stall|timeout|killed|back" >&2
     exit 2 ;;
 esac
 finish
