@@ -15,8 +15,9 @@ jqr() {
     [ -s "$2" ] && jq -e "$1" "$2" >/dev/null
 }
 
-cleanup() {                       # the server we stopped or killed, by its PID
+cleanup() {                       # the server we stopped or killed, and racesim: by their PIDs
     [ -n "$server" ] && { kill -CONT "$server" 2>/dev/null; kill -9 "$server" 2>/dev/null; }
+    [ -n "${pid:-}" ] && kill -9 "$pid" 2>/dev/null
     rm -rf "$TMP"
 }
 trap cleanup EXIT
@@ -69,6 +70,7 @@ finish_within() {
     kill -0 "$pid" 2>/dev/null && kill -9 "$pid"
     wait "$pid"
     code=$?
+    pid=""                            # reaped: its PID may be another process's now
     took=$(($(date +%s) - started))
 }
 
