@@ -377,8 +377,9 @@ static int cut_short(struct run_session *s, const struct options *o, struct run_
     return 3;
 }
 
-/* Checks the invariants after the buyers: on racesim's own connection after a clean run, on a
- * fresh one after a troubled run. Returns 0, 2 (bad scenario) or 3 via cut_short. */
+/* Checks the invariants after the buyers: on racesim's own connection after a clean run (on a
+ * fresh one if that fails), on a fresh one after a troubled run. Returns 0, 2 (bad scenario)
+ * or 3 via cut_short. */
 static int audit(struct run_session *s, const struct options *o, struct run_report *r,
                  char *err, size_t errlen)
 {
@@ -388,6 +389,11 @@ static int audit(struct run_session *s, const struct options *o, struct run_repo
     char why[400] = "";
     db_conn *c = troubled ? audit_connect(s, why, sizeof why) : s->admin;
     int rc = c ? check_invariants(c, r, err, errlen) : 3;
+    if (rc == 3 && c == s->admin) {      /* its own connection lost (killed): once, afresh */
+        r->n_invariants = 0;
+        c = audit_connect(s, why, sizeof why);
+        rc = c ? check_invariants(c, r, err, errlen) : 3;
+    }
     if (c && c != s->admin)
         db_close(c);
     if (rc == 2)
