@@ -44,6 +44,8 @@ void cli_help(FILE *out)
 "  --rounds=K           purchases per buyer (default: 1)\n"
 "  --pool=N             share N connections among the buyers (default: one per buyer)\n"
 "  --think-time=MS      sleep at the strategy's @window, the race window (default: 0)\n"
+"  --timeout=DURATION   end a run's purchases after this long (30s, 5m, 1h; 0: never) and\n"
+"                       report what the buyers saw, exit 3 (default: 5m)\n"
 "  --isolation=LEVEL    session isolation: read-uncommitted, read-committed, repeatable-read,\n"
 "                       serializable (a strategy's own @isolation wins)\n"
 "  --seed=N             workload seed: the same seed draws the same purchases (default: random)\n"
@@ -255,6 +257,22 @@ static int format_option(struct options *o, const char *v, char *err, size_t err
 }
 
 /* Applies one known option; returns 0, 2 on a bad value, or 1 if name is not a known option. */
+/* --timeout: a number with s, m, h or ms (a bare number is seconds; 0 is no limit), up to a
+ * week. Returns microseconds, or -1 when malformed. */
+static int64_t run_timeout_parse_us(const char *text)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(text, &end);
+    if (errno || end == text || !isdigit((unsigned char)*text))
+        return -1;
+    double scale = !*end || strcmp(end, "s") == 0 ? 1e6 : strcmp(end, "m") == 0 ? 60e6
+                   : strcmp(end, "h") == 0 ? 3600e6 : strcmp(end, "ms") == 0 ? 1e3 : -1;
+    if (scale < 0 || v * scale > 7 * 24 * 3600e6)
+        return -1;
+    return (int64_t)(v * scale + 0.5);
+}
+
 static int apply(struct options *o, const char *name, const char *v, char *err, size_t errlen)
 {
     if (strcmp(name, "users") == 0)
@@ -300,6 +318,13 @@ static int apply(struct options *o, const char *name, const char *v, char *err, 
         o->think_time_us = duration_parse_us(v);
         if (o->think_time_us < 0 || o->think_time_us > 60000000)
             return fail(err, errlen, "--think-time=%s: must be milliseconds from 0 to 60000", v);
+        return 0;
+    }
+    if (strcmp(name, "timeout") == 0) {
+        o->timeout_us = run_timeout_parse_us(v);
+        if (o->timeout_us < 0)
+            return fail(err, errlen, "--timeout=%s: must be a duration such as 30s, 5m or 1h "
+                        "(0: no limit)", v);
         return 0;
     }
     if (strcmp(name, "block-timeout") == 0) {
@@ -392,6 +417,7 @@ static void defaults(struct options *o)
     o->users = 100;
     o->rounds = 1;
     o->block_timeout_us = 200000;
+    o->timeout_us = CLI_TIMEOUT_DEFAULT_US;
     strcpy(o->database, "racesim");
     o->repeat = 1;
     o->contended = 50;
@@ -434,13 +460,13 @@ const char *cli_command_name(enum command c)
 static bool option_allowed(enum command c, const char *name)
 {
     static const char *run = " scenario strategy users rounds pool think-time seed isolation dsn "
-                             "database format out force quiet lockstep block-timeout trace ";
+                             "database format out force quiet lockstep block-timeout trace timeout ";
     static const char *compare = " scenario strategies users rounds pool think-time seed isolation "
-                                 "dsn database format out force quiet lockstep block-timeout chart ";
+                                 "dsn database format out force quiet lockstep block-timeout chart timeout ";
     static const char *sweep = " scenario strategies users rounds pool think-time seed isolation dsn "
-                               "database format out force quiet lockstep block-timeout chart repeat ";
+                               "database format out force quiet lockstep block-timeout chart repeat timeout ";
     static const char *matrix = " scenario strategies isolations contended think-time seed dsn "
-                                "database format out force quiet block-timeout ";
+                                "database format out force quiet block-timeout timeout ";
     static const char *check = " baseline max-regression gate format out force quiet ";
     const char *set = c == COMMAND_RUN ? run : c == COMMAND_COMPARE ? compare
                       : c == COMMAND_SWEEP ? sweep : c == COMMAND_MATRIX ? matrix
@@ -456,7 +482,7 @@ static bool known_option(const char *name)
 {
     static const char *all = " scenario strategy users rounds pool think-time seed isolation dsn "
                              "database format out force quiet lockstep block-timeout trace strategies "
-                             "chart repeat isolations contended baseline max-regression gate ";
+                             "chart repeat isolations contended baseline max-regression gate timeout ";
     char word[80];
     snprintf(word, sizeof word, " %s ", name);
     return strstr(all, word) != NULL;

@@ -2,6 +2,8 @@
 #ifndef RACESIM_CLI_H
 #define RACESIM_CLI_H
 
+#define CLI_TIMEOUT_DEFAULT_US (5 * 60 * 1000000LL)   /* --timeout's default: 5 minutes */
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -38,6 +40,7 @@ struct options {
     const char *out;             /* NULL: stdout */
     bool force, quiet;
     bool lockstep;               /* buyers advance one statement at a time, together */
+    int64_t timeout_us;          /* a run's purchases end after this long; 0: no limit */
     int64_t block_timeout_us;    /* lockstep: a statement running this long counts as blocked */
     bool trace;                  /* draw every step of every buyer */
     const char *trace_file;      /* --trace=FILE: there instead of stdout */

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #define ER_UNSUPPORTED_PS_NUM 1295
 
@@ -25,6 +26,7 @@ struct db_stmt {
 
 struct db_conn {
     MYSQL *mysql;
+    int fd;                    /* its socket, for db_cut from another thread */
     db_stmt *stmts;
 };
 
@@ -69,9 +71,13 @@ db_conn *db_connect(const struct db_target *t, bool with_database, struct db_err
         *err = (struct db_error){.errnum = 2008, .text = "out of memory"};
         return NULL;
     }
-    unsigned timeout = 10;
+    unsigned timeout = t->connect_timeout_s ? t->connect_timeout_s : DB_CONNECT_TIMEOUT_S;
     my_bool no = 0;
     mysql_options(m, MYSQL_OPT_CONNECT_TIMEOUT, &timeout);
+    if (t->io_timeout_s) {
+        mysql_options(m, MYSQL_OPT_READ_TIMEOUT, &t->io_timeout_s);
+        mysql_options(m, MYSQL_OPT_WRITE_TIMEOUT, &t->io_timeout_s);
+    }
     mysql_options(m, MYSQL_REPORT_DATA_TRUNCATION, &no);
     mysql_options(m, MYSQL_SET_CHARSET_NAME, "utf8mb4");
     const char *host = t->host[0] ? t->host : (t->socket[0] ? "localhost" : "127.0.0.1");
@@ -88,7 +94,21 @@ db_conn *db_connect(const struct db_target *t, bool with_database, struct db_err
         return NULL;
     }
     c->mysql = m;
+    c->fd = (int)mysql_get_socket(m);
     return c;
+}
+
+void db_cut(db_conn *c)
+{
+    if (c && c->fd >= 0)
+        shutdown(c->fd, SHUT_RDWR);
+}
+
+bool db_error_is_lost(unsigned errnum)
+{
+    /* CR_CONNECTION_ERROR, CR_CONN_HOST_ERROR, CR_SERVER_GONE_ERROR, CR_SERVER_LOST,
+     * CR_SERVER_LOST_EXTENDED (the client's errmsg.h is shadowed by src/errmsg.h) */
+    return errnum == 2002 || errnum == 2003 || errnum == 2006 || errnum == 2013 || errnum == 2055;
 }
 
 static void stmt_free(db_stmt *s)

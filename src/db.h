@@ -17,7 +17,11 @@ struct db_target {
     char socket[PATH_MAX];     /* "" : none */
     char database[64];         /* the database racesim works in */
     const char *password;      /* from RACESIM_PASSWORD; NULL or "" for none; never logged */
+    unsigned connect_timeout_s;    /* connect and greeting; 0: DB_CONNECT_TIMEOUT_S */
+    unsigned io_timeout_s;         /* one read or write on the connection; 0: none */
 };
+
+#define DB_CONNECT_TIMEOUT_S 10
 
 struct db_error {
     unsigned errnum;           /* server or client error number; 0 if none */
@@ -37,6 +41,15 @@ void db_thread_stop(void);
 /* Connects to t; with_database selects t->database. Returns the connection, or NULL with err
  * filled (errnum and message). */
 db_conn *db_connect(const struct db_target *t, bool with_database, struct db_error *err);
+
+/* Shuts c's socket down from any thread, so that a call blocked on it (a stalled server)
+ * returns at once with a lost-connection error; c must still be closed by its owner with
+ * db_close. Never blocks. NULL is allowed. */
+void db_cut(db_conn *c);
+
+/* Whether errnum says the connection is lost or the server cannot be reached (2002, 2003,
+ * 2006, 2013, 2055). */
+bool db_error_is_lost(unsigned errnum);
 
 /* Closes c and every statement prepared on it. NULL is allowed. */
 void db_close(db_conn *c);

@@ -20,6 +20,7 @@
 
 #define BUYER_STACK (256 * 1024)
 #define CONNECT_TRIES 6
+#define RECONNECT_BUDGET_US 2000000   /* a reconnect tries again only within this */
 
 enum var_source { VAR_COLUMN, VAR_PARAM, VAR_USER, VAR_ROUND, VAR_USERS, VAR_ROUNDS };
 
@@ -71,6 +72,11 @@ struct engine {
     struct lockstep *lockstep; /* NULL without --lockstep */
     db_conn *monitor;          /* lockstep: reads the server's lock waits */
     pthread_t conductor;
+    pthread_mutex_t conns_lock;  /* publishing or dropping a slot's connection; cutting them */
+    bool cut;                  /* the deadline passed: every connection was cut, open no more */
+    atomic_bool gone;          /* a buyer could not reconnect: no one else tries */
+    atomic_bool timed_out;     /* --timeout passed */
+    atomic_int finished;       /* buyers whose thread is done */
     pthread_mutex_t fail_lock;
     enum engine_status fail_status;
     char fail[512];
@@ -83,6 +89,16 @@ static void sleep_us(int64_t us)
     struct timespec ts = {.tv_sec = us / 1000000, .tv_nsec = (long)(us % 1000000) * 1000};
     while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
         ;
+}
+
+#define SLEEP_SLICE_US 20000
+
+/* Sleeps us, or less when the run is aborted meanwhile (checked every SLEEP_SLICE_US). */
+static void sleep_unless_aborted(struct engine *e, int64_t us)
+{
+    for (int64_t end = clock_now_us() + us, left = us; left > 0 && !atomic_load(&e->abort);
+         left = end - clock_now_us())
+        sleep_us(left < SLEEP_SLICE_US ? left : SLEEP_SLICE_US);
 }
 
 /* Records the first failure; the others are consequences. */
@@ -119,18 +135,41 @@ void engine_bound_vars(const struct script *s, const struct params *p, bool *bou
         bound[i] = bind_var(s->vars.v[i], p).source != VAR_COLUMN;
 }
 
+/* Takes sl's connection out of reach of a cut, then closes it. */
+static void slot_drop(struct engine *e, struct slot *sl)
+{
+    pthread_mutex_lock(&e->conns_lock);
+    db_conn *c = sl->conn;
+    sl->conn = NULL;
+    pthread_mutex_unlock(&e->conns_lock);
+    db_close(c);
+}
+
 /* Connects and prepares one slot; retries connection errors a few times (a unix socket's
- * backlog refuses at once when hundreds connect together). */
-static enum engine_status slot_open(struct engine *e, struct slot *sl, char *err, size_t errlen)
+ * backlog refuses at once when hundreds connect together), but starts no try after budget_us
+ * (0: no budget) since the first: a stalled server makes each try last the connect timeout. */
+static enum engine_status slot_open(struct engine *e, struct slot *sl, int64_t budget_us,
+                                    char *err, size_t errlen)
 {
     struct db_error de = {0};
-    for (int t = 0; t < CONNECT_TRIES && !sl->conn; t++) {
+    db_conn *c = NULL;
+    int64_t t0 = clock_now_us();
+    for (int t = 0; t < CONNECT_TRIES && !c && (!budget_us || clock_now_us() - t0 < budget_us);
+         t++) {
         if (t)
-            sleep_us(20000 << t);
-        sl->conn = db_connect(e->cfg->target, true, &de);
-        if (!sl->conn && de.errnum != 2002 && de.errnum != 2013 && de.errnum != 2003)
+            sleep_unless_aborted(e, 20000 << t);
+        c = db_connect(e->cfg->target, true, &de);
+        if (!c && !db_error_is_lost(de.errnum))
             break;
     }
+    pthread_mutex_lock(&e->conns_lock);     /* publish it, so a deadline can cut it */
+    if (c && e->cut) {
+        db_close(c);
+        c = NULL;
+        de = (struct db_error){.errnum = 2013, .text = "the run's --timeout passed"};
+    }
+    sl->conn = c;
+    pthread_mutex_unlock(&e->conns_lock);
     if (!sl->conn) {
         snprintf(err, errlen, "cannot connect (error %u): %s", de.errnum, de.text);
         return ENGINE_DB_ERROR;
@@ -139,17 +178,15 @@ static enum engine_status slot_open(struct engine *e, struct slot *sl, char *err
                                            e->cfg->isolation, e->bound, e->cfg->params, err, errlen);
     if (st == INTERP_OK)
         return ENGINE_OK;
-    db_close(sl->conn);
-    sl->conn = NULL;
+    slot_drop(e, sl);
     return st == INTERP_BAD_SCRIPT ? ENGINE_BAD_SCRIPT : ENGINE_DB_ERROR;
 }
 
-static void slot_close(struct slot *sl)
+static void slot_close(struct engine *e, struct slot *sl)
 {
     if (sl->conn) {
         interp_release(&sl->interp);
-        db_close(sl->conn);
-        sl->conn = NULL;
+        slot_drop(e, sl);
     }
 }
 
@@ -187,7 +224,7 @@ static void window_sleep(void *ctx)
 {
     struct buyer *b = ctx;
     if (b->e->cfg->think_time_us > 0)
-        sleep_us(b->e->cfg->think_time_us);
+        sleep_unless_aborted(b->e, b->e->cfg->think_time_us);
 }
 
 static void before_step(void *ctx, int step)
@@ -250,12 +287,21 @@ static int64_t backoff_us(struct buyer *b, int retry)
     return rng_range(&b->jitter, rp->backoff_min_us, cap);   /* jittered exponential */
 }
 
-/* Reopens a lost connection; false when the server is gone. */
+/* Reopens a lost connection; false when the server is gone. Bounded: CONNECT_TRIES connects
+ * within RECONNECT_BUDGET_US (about 1.3 s when refused; one connect timeout when stalled),
+ * none once the run is aborted or another buyer found the server gone (which ends the run). */
 static bool reconnect(struct buyer *b, struct slot *sl)
 {
+    struct engine *e = b->e;
     char err[256];
-    slot_close(sl);
-    return slot_open(b->e, sl, err, sizeof err) == ENGINE_OK;
+    slot_close(e, sl);
+    if (atomic_load(&e->abort) || atomic_load(&e->gone))
+        return false;
+    if (slot_open(e, sl, RECONNECT_BUDGET_US, err, sizeof err) == ENGINE_OK)
+        return true;
+    if (!atomic_exchange(&e->gone, true))
+        atomic_store(&e->abort, true);   /* the others finish the purchase they are in */
+    return false;
 }
 
 static void purchase(struct buyer *b, int round)
@@ -290,6 +336,8 @@ static void purchase(struct buyer *b, int round)
         bool retry = (s->retry.outcomes & (1u << at.outcome)) && tries <= s->retry.max;
         if (sl->interp.broken && !reconnect(b, sl))
             retry = false;
+        if (atomic_load(&b->e->abort))
+            retry = false;
         int64_t backoff = retry ? backoff_us(b, tries - 1) : 0;
         watch_attempt_end(&b->watch, at.outcome, retry ? tries : 0, backoff);
         if (!retry)
@@ -297,7 +345,7 @@ static void purchase(struct buyer *b, int round)
         r->retries++;
         if (ls)
             lockstep_leave(ls, b->id, backoff > 0, false);   /* the rounds go on while it sleeps */
-        sleep_us(backoff);
+        sleep_unless_aborted(b->e, backoff);
         if (ls)
             lockstep_return(ls, b->id);
     }
@@ -321,7 +369,7 @@ static void *buyer_main(void *arg)
     if (e->pool.n == 0) {
         char err[400], msg[512];
         int64_t t0 = clock_now_us();
-        enum engine_status st = slot_open(e, &b->own, err, sizeof err);
+        enum engine_status st = slot_open(e, &b->own, 0, err, sizeof err);
         b->connect_us = clock_now_us() - t0;
         if (st != ENGINE_OK) {
             snprintf(msg, sizeof msg, "buyer %d: %s", b->id, err);
@@ -340,7 +388,8 @@ static void *buyer_main(void *arg)
     if (e->lockstep)
         lockstep_leave(e->lockstep, b->id, false, true);
     b->end_us = clock_now_us();
-    slot_close(&b->own);
+    slot_close(e, &b->own);
+    atomic_fetch_add(&e->finished, 1);
     db_thread_stop();
     return NULL;
 }
@@ -359,17 +408,17 @@ static enum engine_status pool_open(struct engine *e, char *err, size_t errlen)
     pthread_cond_init(&p->freed, NULL);
     p->n = n;
     for (int i = 0; i < n; i++) {
-        enum engine_status st = slot_open(e, &p->slots[i], err, errlen);
+        enum engine_status st = slot_open(e, &p->slots[i], 0, err, errlen);
         if (st != ENGINE_OK)
             return st;
     }
     return ENGINE_OK;
 }
 
-static void pool_close(struct pool *p)
+static void pool_close(struct engine *e, struct pool *p)
 {
     for (int i = 0; i < p->n; i++)
-        slot_close(&p->slots[i]);
+        slot_close(e, &p->slots[i]);
     if (p->n) {
         pthread_mutex_destroy(&p->lock);
         pthread_cond_destroy(&p->freed);
@@ -449,22 +498,43 @@ static void progress(struct engine *e, struct buyer *buyers, bool final)
             (unsigned long long)total, (double)(clock_now_us() - e->start_us) / 1e6);
 }
 
-/* Waits for every buyer, drawing the progress line while they run. */
+/* The deadline passed: aborts the run and cuts every connection, so that buyers blocked on a
+ * stalled server return at once; connections opened later are refused (slot_open). */
+static void cut_all(struct engine *e, struct buyer *buyers, int started)
+{
+    atomic_store(&e->timed_out, true);
+    atomic_store(&e->abort, true);
+    pthread_mutex_lock(&e->conns_lock);
+    e->cut = true;
+    for (int i = 0; i < started; i++)
+        db_cut(buyers[i].own.conn);
+    for (int i = 0; i < e->pool.n; i++)
+        db_cut(e->pool.slots[i].conn);
+    db_cut(e->monitor);
+    pthread_mutex_unlock(&e->conns_lock);
+}
+
+#define WAIT_SLICE_US 20000
+#define PROGRESS_EVERY_US 250000
+
+/* Waits for every buyer, drawing the progress line while they run and cutting the run short
+ * at cfg->timeout_us after the start. */
 static void wait_buyers(struct engine *e, struct buyer *buyers, int started)
 {
-    if (e->cfg->progress) {
-        uint64_t total = (uint64_t)e->cfg->users * (uint64_t)e->cfg->rounds;
-        for (;;) {
-            uint64_t done = 0;
-            for (int i = 0; i < started; i++)
-                done += atomic_load_explicit(&buyers[i].done, memory_order_relaxed);
-            if (done >= total || atomic_load(&e->abort))
-                break;
+    int64_t deadline = e->cfg->timeout_us > 0 ? e->start_us + e->cfg->timeout_us : 0;
+    int64_t next_draw = 0;
+    while (atomic_load(&e->finished) < started) {
+        int64_t now = clock_now_us();
+        if (deadline && now >= deadline && !atomic_load(&e->timed_out))
+            cut_all(e, buyers, started);
+        if (e->cfg->progress && now >= next_draw) {
             progress(e, buyers, false);
-            sleep_us(250000);
+            next_draw = now + PROGRESS_EVERY_US;
         }
-        progress(e, buyers, true);
+        sleep_us(WAIT_SLICE_US);
     }
+    if (e->cfg->progress)
+        progress(e, buyers, true);
     for (int i = 0; i < started; i++)
         pthread_join(buyers[i].thread, NULL);
 }
@@ -532,6 +602,8 @@ static void collect(struct engine *e, struct buyer *buyers, struct engine_result
     }
     res->wall_us = last - e->start_us;
     res->lockstep_rounds = e->rounds;
+    res->timed_out = atomic_load(&e->timed_out);
+    res->server_lost = atomic_load(&e->gone);
     if (!e->cfg->trace)
         return;
     size_t n = e->cfg->users > 0 ? (size_t)e->cfg->users : 0;
@@ -604,6 +676,7 @@ enum engine_status engine_run(const struct engine_config *cfg, struct engine_res
     hist_init(&res->purchase_latency);
     hist_init(&res->connect_latency);
     pthread_mutex_init(&e.fail_lock, NULL);
+    pthread_mutex_init(&e.conns_lock, NULL);
     size_t nv = cfg->script->vars.n + 1;
     e.bindings = calloc(nv, sizeof *e.bindings);
     e.bound = calloc(nv, sizeof *e.bound);
@@ -626,7 +699,7 @@ enum engine_status engine_run(const struct engine_config *cfg, struct engine_res
         st = pool_open(&e, err, errlen);
     if (st == ENGINE_OK)
         st = run_buyers(&e, buyers, res, err, errlen);
-    pool_close(&e.pool);
+    pool_close(&e, &e.pool);
     lockstep_free(e.lockstep);
     db_close(e.monitor);
     for (int i = 0; buyers && i < cfg->users; i++)
@@ -635,5 +708,6 @@ enum engine_status engine_run(const struct engine_config *cfg, struct engine_res
     free(e.bindings);
     free(e.bound);
     pthread_mutex_destroy(&e.fail_lock);
+    pthread_mutex_destroy(&e.conns_lock);
     return st;
 }

@@ -30,6 +30,7 @@ struct engine_config {
     bool lockstep;             /* buyers advance one statement at a time, together */
     int64_t block_timeout_us;  /* lockstep: a statement running this long counts as blocked */
     bool trace;                /* record every step of every buyer */
+    int64_t timeout_us;        /* the purchases end this long after the start; 0: no limit */
 };
 
 struct error_count {
@@ -56,13 +57,18 @@ struct engine_result {
     double observed_cpu_s;           /* observe_pid's CPU during the purchases (-1: none) */
     struct trace trace;              /* with cfg->trace: every step, merged (free with trace_free) */
     int lockstep_rounds;
+    bool timed_out;                  /* cfg->timeout_us passed: the purchases were cut short */
+    bool server_lost;                /* a buyer lost its connection and could not reconnect */
 };
 
 enum engine_status { ENGINE_OK = 0, ENGINE_BAD_SCRIPT = 2, ENGINE_DB_ERROR = 3 };
 
 /* Runs cfg->users buyers, each making cfg->rounds purchases, and fills res. Every buyer
  * connects (or the pool is filled) and prepares the script before the start barrier; if any
- * fails, no purchase starts. Returns ENGINE_OK; ENGINE_BAD_SCRIPT or ENGINE_DB_ERROR with one
+ * fails, no purchase starts. A buyer that loses its connection reconnects (a few tries); if it
+ * cannot, the run ends after the purchases in flight (res->server_lost). Past cfg->timeout_us
+ * every connection is cut and the run ends (res->timed_out). Both still return ENGINE_OK with
+ * what the buyers saw. Returns ENGINE_OK; ENGINE_BAD_SCRIPT or ENGINE_DB_ERROR with one
  * line in err. */
 enum engine_status engine_run(const struct engine_config *cfg, struct engine_result *res,
                               char *err, size_t errlen);

@@ -3,9 +3,12 @@
 
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+
+static atomic_int caught;      /* the signal being handled; 0 until one arrives */
 
 static void signal_set(sigset_t *set)
 {
@@ -22,7 +25,8 @@ static void *waiter(void *arg)
     int sig = 0;
     signal_set(&set);
     sigwait(&set, &sig);
-    server_stop(s);    /* thread-safe: a start in progress then fails; stops and removes */
+    atomic_store(&caught, sig);   /* before the stop: a start it makes fail then yields to us */
+    server_kill(s);    /* thread-safe: a start in progress then fails; kills and removes */
     fprintf(stderr, "\nracesim: interrupted (%s); nothing of the run is kept\n", strsignal(sig));
     _exit(128 + sig);
     return NULL;
@@ -38,4 +42,12 @@ int interrupt_install(struct server *s)
         return -1;
     pthread_detach(t);
     return 0;
+}
+
+void interrupt_yield(void)
+{
+    if (!atomic_load(&caught))
+        return;
+    for (;;)
+        pause();       /* the signal thread stops the server and exits the process */
 }

@@ -9,6 +9,7 @@
 #include "config.h"
 #include "db.h"
 #include "dsn.h"
+#include "interrupt.h"
 #include "list.h"
 #include "matrix.h"
 #include "report.h"
@@ -39,6 +40,7 @@ static int several_runs(const struct options *o)
     int rc = o->command == COMMAND_COMPARE ? compare_main(o, err, sizeof err)
              : o->command == COMMAND_SWEEP ? sweep_main(o, err, sizeof err)
              : matrix_main(o, err, sizeof err);
+    interrupt_yield();         /* a signal during the runs: its exit code, not this error */
     if (rc)
         fprintf(stderr, "racesim: %s\n", err);
     db_library_end();
@@ -76,8 +78,13 @@ int main(int argc, char **argv)
     if (db_library_init())
         return usage_error("cannot initialise the MySQL client library");
     int rc = run_execute(&o, &r, err, sizeof err);
-    if (rc == 0)
+    char why[1024];
+    snprintf(why, sizeof why, "%s", err);
+    if (rc == 0 || r.partial)  /* cut short: what the buyers saw is still reported */
         rc = report_write(&r, &o, err, sizeof err) ? 2 : r.exit_code;
+    if (r.partial && rc == 3)
+        snprintf(err, sizeof err, "%s", why);
+    interrupt_yield();         /* a signal during the run: its exit code, not this error */
     if (rc >= 2)
         fprintf(stderr, "racesim: %s\n", err);
     run_free(&r);

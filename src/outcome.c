@@ -32,6 +32,7 @@ int outcome_of_error(unsigned errnum)
     case 1020: return OUTCOME_SNAPSHOT_CONFLICT;
     case 1062: return OUTCOME_DUPLICATE_KEY;
     case 1040: return OUTCOME_TOO_MANY_CONNECTIONS;
+    case 1927:   /* ER_CONNECTION_KILLED (MariaDB): KILL CONNECTION, then the server closes it */
     case 2006: case 2013: case 2055: return OUTCOME_CONNECTION_LOST;
     default: return OUTCOME_ERROR;
     }

@@ -13,7 +13,7 @@ enum outcome {
     OUTCOME_SNAPSHOT_CONFLICT,     /* 1020 */
     OUTCOME_DUPLICATE_KEY,         /* 1062 */
     OUTCOME_TOO_MANY_CONNECTIONS,  /* 1040 */
-    OUTCOME_CONNECTION_LOST,       /* 2006, 2013 */
+    OUTCOME_CONNECTION_LOST,       /* 2006, 2013, 2055; 1927 (killed) */
     OUTCOME_IN_DOUBT,              /* connection lost during COMMIT */
     OUTCOME_ERROR,                 /* any other server error */
     OUTCOME_BUILTIN_COUNT

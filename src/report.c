@@ -197,8 +197,40 @@ static void print_wrapped(FILE *f, const char *lead, const char *text)
     fputc('\n', f);
 }
 
+/* "correct", "anomaly", or "not checked" when the audit could not run. */
+static const char *verdict_word(const struct run_report *r)
+{
+    if (r->not_checked[0])
+        return "not checked";
+    for (size_t i = 0; i < r->n_invariants; i++)
+        if (!r->invariants[i].holds)
+            return "anomaly";
+    return "correct";
+}
+
+/* The invariants a run that could not be audited would have checked: the scenario's, and the
+ * agreement of the buyers' count with the database's when it has one. */
+static void text_not_checked(FILE *f, const struct run_report *r, const struct style *st)
+{
+    fprintf(f, "\ninvariants (not checked: %s)\n", r->not_checked);
+    for (size_t i = 0; i < r->scenario.n_invariants; i++)
+        fprintf(f, "  %s–%s %-16s %6s  %.72s\n", st->dim, st->off, r->scenario.invariants[i].name,
+                "?", r->scenario.invariants[i].description);
+    if (r->scenario.has_recorded)
+        fprintf(f, "  %s–%s %-16s %6s  %.72s\n", st->dim, st->off, "agreement", "?",
+                "buyers' successes = purchases the database recorded");
+    for (size_t i = 0; i < r->n_notes; i++)
+        fprintf(f, "note: %s\n", r->notes[i]);
+    fprintf(f, "\n%sverdict: not checked%s — %s: the buyers' side above is what they saw\n",
+            st->bad, st->off, r->not_checked);
+}
+
 static void text_invariants(FILE *f, const struct run_report *r, const struct style *st)
 {
+    if (r->not_checked[0]) {
+        text_not_checked(f, r, st);
+        return;
+    }
     fputs("\ninvariants (checked by SQL after the run)\n", f);
     for (size_t i = 0; i < r->n_invariants; i++) {
         const struct invariant_result *ir = &r->invariants[i];
@@ -209,7 +241,10 @@ static void text_invariants(FILE *f, const struct run_report *r, const struct st
         fprintf(f, "note: %s\n", r->notes[i]);
     if (r->explanation[0])
         print_wrapped(f, "why: ", r->explanation);
-    if (r->exit_code == 0) {
+    if (r->partial)
+        fprintf(f, "note: the run was cut short (%s): the invariants are checked on what it left\n",
+                r->result.timed_out ? "timeout" : "server lost");
+    if (strcmp(verdict_word(r), "correct") == 0) {
         fprintf(f, "\n%sverdict: correct%s — every invariant holds\n", st->ok, st->off);
         return;
     }
@@ -333,12 +368,22 @@ cJSON *report_json(const struct run_report *r)
     cJSON_AddItemToObject(lat, "attempt", json_hist(&e->attempt_latency));
     cJSON_AddItemToObject(lat, "connect", json_hist(&e->connect_latency));
     cJSON *inv = cJSON_AddArrayToObject(o, "invariants");
+    for (size_t i = 0; r->not_checked[0] && i < r->scenario.n_invariants; i++) {
+        cJSON *x = cJSON_CreateObject();
+        cJSON_AddStringToObject(x, "name", r->scenario.invariants[i].name);
+        cJSON_AddStringToObject(x, "description", r->scenario.invariants[i].description);
+        cJSON_AddNullToObject(x, "value");
+        cJSON_AddNullToObject(x, "holds");
+        cJSON_AddBoolToObject(x, "checked", false);
+        cJSON_AddItemToArray(inv, x);
+    }
     for (size_t i = 0; i < r->n_invariants; i++) {
         cJSON *x = cJSON_CreateObject();
         cJSON_AddStringToObject(x, "name", r->invariants[i].name);
         cJSON_AddStringToObject(x, "description", r->invariants[i].description);
         cJSON_AddNumberToObject(x, "value", (double)r->invariants[i].value);
         cJSON_AddBoolToObject(x, "holds", r->invariants[i].holds);
+        cJSON_AddBoolToObject(x, "checked", true);
         cJSON_AddItemToArray(inv, x);
     }
     cJSON_AddNumberToObject(o, "recorded", (double)r->recorded);
@@ -349,7 +394,13 @@ cJSON *report_json(const struct run_report *r)
     cJSON *notes = cJSON_AddArrayToObject(o, "notes");
     for (size_t i = 0; i < r->n_notes; i++)
         cJSON_AddItemToArray(notes, cJSON_CreateString(r->notes[i]));
-    cJSON_AddStringToObject(o, "verdict", r->exit_code == 0 ? "correct" : "anomaly");
+    cJSON_AddStringToObject(o, "verdict", verdict_word(r));
+    cJSON_AddBoolToObject(o, "checked", !r->not_checked[0]);
+    if (r->not_checked[0])
+        cJSON_AddStringToObject(o, "not_checked", r->not_checked);
+    cJSON_AddStringToObject(o, "ended", r->result.timed_out ? "timeout"
+                                        : r->result.server_lost ? "server lost"
+                                        : r->partial ? "server gone after the run" : "complete");
     if (r->explanation[0])
         cJSON_AddStringToObject(o, "explanation", r->explanation);
     if (r->opts->lockstep)
@@ -412,6 +463,8 @@ void report_csv_header(FILE *f, const struct run_report *r)
 {
     fputs("scenario,strategy,users,rounds,seed,purchases,ok,attempts,retries,deadlocks,"
           "wall_s,throughput,goodput,p50_ms,p90_ms,p99_ms,p999_ms,max_ms,verdict", f);
+    for (size_t i = 0; r->not_checked[0] && i < r->scenario.n_invariants; i++)
+        fprintf(f, ",%s", r->scenario.invariants[i].name);
     for (size_t i = 0; i < r->n_invariants; i++)
         fprintf(f, ",%s", r->invariants[i].name);
     fputc('\n', f);
@@ -428,7 +481,9 @@ void report_csv_row(FILE *f, const struct run_report *r)
             (unsigned long long)e->outcomes[OUTCOME_OK], (unsigned long long)e->attempts,
             (unsigned long long)e->retries, (unsigned long long)e->attempt_outcomes[OUTCOME_DEADLOCK],
             (double)e->wall_us / 1e6, fig.throughput, fig.goodput, fig.p50_ms, fig.p90_ms, fig.p99_ms,
-            fig.p999_ms, fig.max_ms, r->exit_code == 0 ? "correct" : "anomaly");
+            fig.p999_ms, fig.max_ms, verdict_word(r));
+    for (size_t i = 0; r->not_checked[0] && i < r->scenario.n_invariants; i++)
+        fputc(',', f);         /* not checked: no value */
     for (size_t i = 0; i < r->n_invariants; i++)
         fprintf(f, ",%lld", (long long)r->invariants[i].value);
     fputc('\n', f);

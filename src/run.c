@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "config.h"
@@ -176,11 +177,30 @@ static int open_target(const struct options *o, int connections, struct run_sess
     return 0;
 }
 
+#define IO_TIMEOUT_MARGIN_S 60     /* beyond the longest lock wait the server allows */
+#define IO_TIMEOUT_MAX_S 86400
+#define AUDIT_CONNECT_TIMEOUT_S 5  /* after a troubled run: does the server still answer? */
+#define AUDIT_IO_TIMEOUT_S 15
+
+/* The read/write timeout of every connection: a stalled server must not hang racesim, but a
+ * statement may legitimately wait for a row lock up to innodb_lock_wait_timeout (pf NULL or
+ * without it: its default, 50 s), so the timeout is that plus a margin. The run as a whole is
+ * bounded by --timeout, which cuts the connections (engine.c); this bounds everything else. */
+static unsigned io_timeout_s(const struct preflight *pf)
+{
+    const char *v = pf ? preflight_var(pf, "innodb_lock_wait_timeout") : NULL;
+    long wait = v ? atol(v) : 50;
+    if (wait < 1 || wait > IO_TIMEOUT_MAX_S - IO_TIMEOUT_MARGIN_S)
+        wait = IO_TIMEOUT_MAX_S - IO_TIMEOUT_MARGIN_S;
+    return (unsigned)wait + IO_TIMEOUT_MARGIN_S;
+}
+
 /* racesim's connection: reads the server's settings, then takes racesim's own database for the
  * whole session (a server-side lock a second run on it waits for, then is refused with). */
 static int open_admin(struct run_session *s, char *err, size_t errlen)
 {
     struct db_error e;
+    s->target.io_timeout_s = io_timeout_s(NULL);
     s->admin = db_connect(&s->target, false, &e);
     if (!s->admin) {
         snprintf(err, errlen, "cannot connect to %s: %s", s->description, e.text);
@@ -190,6 +210,7 @@ static int open_admin(struct run_session *s, char *err, size_t errlen)
         snprintf(err, errlen, "cannot read the server's settings: %s", e.text);
         return 3;
     }
+    s->target.io_timeout_s = io_timeout_s(&s->preflight);   /* the buyers' connections */
     /* the private server holds nothing else; on the user's, say when a strategy could write
      * elsewhere (a server that hides the grants is not a reason to stop) */
     if (!s->private_server)
@@ -244,6 +265,7 @@ static int run_buyers(const struct options *o, struct run_session *s, struct run
         .lockstep = o->lockstep,
         .block_timeout_us = o->block_timeout_us,
         .trace = o->trace,
+        .timeout_us = o->timeout_us,
     };
     enum engine_status st = engine_run(&cfg, &r->result, err, errlen);
     r->peak_rss_kb = peak_rss_kb();
@@ -288,14 +310,14 @@ static void count_lost_sales(struct run_report *r)
     }
 }
 
-static int check_invariants(struct run_session *s, struct run_report *r, char *err, size_t errlen)
+static int check_invariants(db_conn *c, struct run_report *r, char *err, size_t errlen)
 {
     const struct scenario *sc = &r->scenario;
     for (size_t i = 0; i < sc->n_invariants; i++) {
         struct invariant_result *ir = &r->invariants[r->n_invariants++];
         snprintf(ir->name, sizeof ir->name, "%s", sc->invariants[i].name);
         snprintf(ir->description, sizeof ir->description, "%s", sc->invariants[i].description);
-        enum workspace_status ws = workspace_scalar(s->admin, sc, &sc->invariants[i].stmt,
+        enum workspace_status ws = workspace_scalar(c, sc, &sc->invariants[i].stmt,
                                                     &r->params, &ir->value, err, errlen);
         if (ws != WORKSPACE_OK)
             return ws == WORKSPACE_BAD_SCENARIO ? 2 : 3;
@@ -303,7 +325,7 @@ static int check_invariants(struct run_session *s, struct run_report *r, char *e
     }
     r->recorded = -1;
     if (sc->has_recorded) {
-        enum workspace_status ws = workspace_scalar(s->admin, sc, &sc->recorded, &r->params,
+        enum workspace_status ws = workspace_scalar(c, sc, &sc->recorded, &r->params,
                                                     &r->recorded, err, errlen);
         if (ws != WORKSPACE_OK)
             return ws == WORKSPACE_BAD_SCENARIO ? 2 : 3;
@@ -311,7 +333,7 @@ static int check_invariants(struct run_session *s, struct run_report *r, char *e
     }
     r->remaining = -1;
     if (sc->has_remaining) {
-        enum workspace_status ws = workspace_scalar(s->admin, sc, &sc->remaining, &r->params,
+        enum workspace_status ws = workspace_scalar(c, sc, &sc->remaining, &r->params,
                                                     &r->remaining, err, errlen);
         if (ws != WORKSPACE_OK)
             return ws == WORKSPACE_BAD_SCENARIO ? 2 : 3;
@@ -329,6 +351,92 @@ static void add_notes(const struct options *o, struct run_report *r)
     if (r->result.outcomes[OUTCOME_IN_DOUBT] > 0)
         add_note(r, "a connection was lost during COMMIT: those purchases are in doubt; the "
                     "database's count settles them");
+}
+
+/* Whether the private server exited during the run; writes how into why. */
+static bool private_server_died(struct run_session *s, char *why, size_t n)
+{
+    int st = s->private_server ? server_exited(&s->server) : 0;
+    if (st == 0)
+        return false;
+    if (st > 0 && WIFSIGNALED(st))
+        snprintf(why, n, "it was killed by signal %d (%s)", WTERMSIG(st), strsignal(WTERMSIG(st)));
+    else
+        snprintf(why, n, "it exited with status %d", st > 0 ? WEXITSTATUS(st) : 0);
+    return true;
+}
+
+/* After a troubled run: a fresh connection with short timeouts (the admin connection may be
+ * dead, or stuck on a stalled server; a --dsn server may have come back). NULL when the
+ * server does not answer, with why. */
+static db_conn *audit_connect(struct run_session *s, char *why, size_t n)
+{
+    if (private_server_died(s, why, n))
+        return NULL;
+    struct db_target t = s->target;
+    t.connect_timeout_s = AUDIT_CONNECT_TIMEOUT_S;
+    t.io_timeout_s = AUDIT_IO_TIMEOUT_S;
+    struct db_error e;
+    db_conn *c = db_connect(&t, true, &e);
+    if (!c)
+        snprintf(why, n, "%s", e.text);
+    return c;
+}
+
+/* The run was cut short or its audit failed: keeps the buyers' side for the report, marks the
+ * invariants not checked (unless checked), and says what happened, naming the server. */
+static int cut_short(struct run_session *s, const struct options *o, struct run_report *r,
+                     bool checked, const char *why, char *err, size_t errlen)
+{
+    const struct engine_result *e = &r->result;
+    char how[128];
+    if (e->timed_out)
+        snprintf(how, sizeof how, "the run passed --timeout=%.3gs", (double)o->timeout_us / 1e6);
+    else if (e->server_lost)
+        snprintf(how, sizeof how, "the buyers lost the server and could not reconnect");
+    else
+        snprintf(how, sizeof how, "the server stopped answering after the run");
+    r->partial = true;
+    r->exit_code = 3;
+    if (!checked) {
+        snprintf(r->not_checked, sizeof r->not_checked, "%s",
+                 e->timed_out ? "timeout" : "server gone");
+        r->n_invariants = 0;
+        r->recorded = r->remaining = -1;
+        r->lost_purchases = r->lost_units = 0;
+        r->explanation[0] = '\0';
+    }
+    snprintf(err, errlen, "%s; server %s%s%s; invariants %s", how, s->description,
+             why[0] ? ": " : "", why, checked ? "checked" : "not checked");
+    return 3;
+}
+
+/* Checks the invariants after the buyers: on racesim's own connection after a clean run (on a
+ * fresh one if that fails), on a fresh one after a troubled run. Returns 0, 2 (bad scenario)
+ * or 3 via cut_short. */
+static int audit(struct run_session *s, const struct options *o, struct run_report *r,
+                 char *err, size_t errlen)
+{
+    const struct engine_result *e = &r->result;
+    bool troubled = e->timed_out || e->server_lost || e->attempt_outcomes[OUTCOME_CONNECTION_LOST]
+                    || e->attempt_outcomes[OUTCOME_IN_DOUBT];
+    char why[400] = "";
+    db_conn *c = troubled ? audit_connect(s, why, sizeof why) : s->admin;
+    int rc = c ? check_invariants(c, r, err, errlen) : 3;
+    if (rc == 3 && c == s->admin) {      /* its own connection lost (killed): once, afresh */
+        r->n_invariants = 0;
+        c = audit_connect(s, why, sizeof why);
+        rc = c ? check_invariants(c, r, err, errlen) : 3;
+    }
+    if (c && c != s->admin)
+        db_close(c);
+    if (rc == 2)
+        return 2;
+    if (rc == 3 && c && !private_server_died(s, why, sizeof why))
+        snprintf(why, sizeof why, "%.300s", err);
+    if (rc == 3 || e->timed_out || e->server_lost)
+        return cut_short(s, o, r, rc == 0, why, err, errlen);
+    return 0;
 }
 
 int run_prepare(const struct options *o, struct run_report *r, char *err, size_t errlen)
@@ -387,7 +495,9 @@ int run_in_session(struct run_session *s, const struct options *o, struct run_re
     if (rc == 0)
         rc = run_buyers(o, s, r, err, errlen);
     if (rc == 0)
-        rc = check_invariants(s, r, err, errlen);
+        rc = audit(s, o, r, err, errlen);
+    if (rc && r->partial)
+        add_notes(o, r);
     if (rc)
         return rc;
     add_notes(o, r);

@@ -40,7 +40,11 @@ struct run_report {
     char notes[RUN_NOTES_MAX][256];
     size_t n_notes;
     long peak_rss_kb;          /* racesim's own peak resident memory */
-    int exit_code;             /* 0 invariants hold, 1 violated */
+    int exit_code;             /* 0 invariants hold, 1 violated, 3 cut short (see partial) */
+    bool partial;              /* the run was cut short (the server lost or stalled, --timeout):
+                                  the buyers' side is filled, the invariants only if checked */
+    char not_checked[64];      /* "" : the invariants were checked; else why not ("server gone",
+                                  "timeout") */
     char explanation[768];     /* the verdict in words, from the trace ("" without one) */
 };
 
@@ -63,7 +67,11 @@ int run_session_open(const struct options *o, int connections, struct run_sessio
                      char *err, size_t errlen);
 
 /* Runs r (prepared from o) in s on fresh tables: buyers, then the invariants by SQL. Returns 0
- * (r->exit_code says 0 or 1), or 2/3 with the message in err. */
+ * (r->exit_code says 0 or 1), or 2/3 with the message in err. When the server is lost or
+ * stalls during the run, or o->timeout_us passes, returns 3 with r->partial set: the buyers'
+ * side of r is complete and worth reporting; the invariants are checked if the server still
+ * answers (a fresh connection; with --dsn also a server that came back), else
+ * r->not_checked says why; err names the server. */
 int run_in_session(struct run_session *s, const struct options *o, struct run_report *r,
                    char *err, size_t errlen);
 

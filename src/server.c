@@ -281,15 +281,30 @@ static bool wait_exit(pid_t pid, long ms, int *st)
     }
 }
 
+/* Whether pid is stopped (SIGSTOP, a debugger): its state in /proc/PID/stat is T or t. */
+static bool is_stopped(pid_t pid)
+{
+    char path[64], buf[512];
+    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+    FILE *f = fopen(path, "re");
+    size_t n = f ? fread(buf, 1, sizeof buf - 1, f) : 0;
+    if (f)
+        fclose(f);
+    buf[n] = '\0';
+    const char *p = strrchr(buf, ')');   /* the command name may hold spaces */
+    return p && (p[1] == ' ') && (p[2] == 'T' || p[2] == 't');
+}
+
 /* Stops our child pid: SIGTERM, up to STOP_TIMEOUT_MS, then SIGKILL (at once when not
- * graceful); always reaps it. A pid that already exited or is no longer our child (so could be
- * reused) is never signalled. */
+ * graceful, or when it is stopped and so cannot shut down); always reaps it. A pid that
+ * already exited or is no longer our child (so could be reused) is never signalled. */
 static void terminate(pid_t pid, bool graceful)
 {
     int st;
     if (waitpid(pid, &st, WNOHANG) != 0)
         return;
-    if (graceful && kill(pid, SIGTERM) == 0 && wait_exit(pid, STOP_TIMEOUT_MS, &st))
+    if (graceful && !is_stopped(pid) && kill(pid, SIGTERM) == 0
+        && wait_exit(pid, STOP_TIMEOUT_MS, &st))
         return;
     kill(pid, SIGKILL);
     reap(pid);
@@ -994,12 +1009,13 @@ void server_snapshot(struct server *s, struct server *copy)
     pthread_mutex_unlock(&server_lock);
 }
 
-/* See server.h. Holds server_lock throughout, so concurrent calls run one after the other. */
-void server_stop(struct server *s)
+/* Stops s, gracefully when asked and it is ready. Holds server_lock throughout, so concurrent
+ * calls run one after the other. */
+static void stop(struct server *s, bool graceful)
 {
     pthread_mutex_lock(&server_lock);
     if (s->pid > 0)
-        terminate(s->pid, s->ready);
+        terminate(s->pid, graceful && s->ready);
     s->pid = 0;
     s->ready = false;
     remove_tree(s->dir);
@@ -1009,4 +1025,30 @@ void server_stop(struct server *s)
     s->dir[0] = '\0';
     s->socket[0] = '\0';
     pthread_mutex_unlock(&server_lock);
+}
+
+/* See server.h. */
+void server_stop(struct server *s)
+{
+    stop(s, true);
+}
+
+/* See server.h. */
+void server_kill(struct server *s)
+{
+    stop(s, false);
+}
+
+/* See server.h. */
+int server_exited(struct server *s)
+{
+    pthread_mutex_lock(&server_lock);
+    int st = 0, r = 0;
+    if (s->pid > 0 && waitpid(s->pid, &st, WNOHANG) == s->pid) {
+        s->pid = 0;
+        s->ready = false;
+        r = st ? st : -1;
+    }
+    pthread_mutex_unlock(&server_lock);
+    return r;
 }

@@ -41,12 +41,20 @@ enum server_status server_start(struct server *s, const struct server_options *o
                                 char *err, size_t errlen);
 
 /* Stops the server (SIGTERM, then SIGKILL after 10 s; SIGKILL at once if it never became
- * ready, as a server still starting may ignore SIGTERM), reaps it and removes its temp
+ * ready, as a server still starting may ignore SIGTERM, or if it is stopped (SIGSTOP)), reaps it and removes its temp
  * directory. Safe to call twice, on a zeroed struct and after a failed server_start. Thread-safe:
  * any thread may call it, even while another is still inside server_start for s (that start then
  * fails). Not async-signal-safe (locks a mutex, waits): call it from a signal-handling thread
  * (sigwait), never from a signal handler. */
 void server_stop(struct server *s);
+
+/* Like server_stop, but SIGKILL at once: for an interrupt, when nothing of the run is kept. */
+void server_kill(struct server *s);
+
+/* Whether the running server s has exited by itself (killed, crashed): reaps it and returns its
+ * wait status (-1 for an exit status of 0), or 0 while it runs (or when s has none). The
+ * temp directory stays for server_stop to remove. Thread-safe like server_stop. */
+int server_exited(struct server *s);
 
 /* Copies *s into *copy under the lock server_stop takes, so a thread can read the server's
  * fields while another may stop it. Never fails. */
