@@ -8,6 +8,7 @@
 #include <stdio.h>
 
 #include "params.h"
+#include "schedule.h"
 
 #define CLI_OVERRIDES_MAX 32
 #define CLI_LIST_MAX 64          /* --strategies=a,b,... and --users=1,8,... items */
@@ -16,7 +17,7 @@
 enum format { FORMAT_TEXT, FORMAT_JSON, FORMAT_CSV, FORMAT_MD, FORMAT_JUNIT };
 enum command {
     COMMAND_RUN, COMMAND_LIST, COMMAND_HELP, COMMAND_VERSION,
-    COMMAND_COMPARE, COMMAND_SWEEP, COMMAND_MATRIX, COMMAND_CHECK
+    COMMAND_COMPARE, COMMAND_SWEEP, COMMAND_MATRIX, COMMAND_CHECK, COMMAND_EXPLORE
 };
 
 struct options {
@@ -38,6 +39,10 @@ struct options {
     bool force, quiet;
     bool lockstep;               /* buyers advance one statement at a time, together */
     int64_t block_timeout_us;    /* lockstep: a statement running this long counts as blocked */
+    const char *schedule_text;   /* --schedule=LIST as given (NULL: none) */
+    int schedule[SCHEDULE_MAX];  /* ...parsed: the buyer of each step (implies lockstep) */
+    int schedule_len;
+    long max_schedules;          /* explore: stop after this many (0: no limit) */
     bool trace;                  /* draw every step of every buyer */
     const char *trace_file;      /* --trace=FILE: there instead of stdout */
     struct param_override overrides[CLI_OVERRIDES_MAX];   /* --NAME=VALUE scenario params */

@@ -210,6 +210,9 @@ static int run_buyers(const struct options *o, struct run_session *s, struct run
         .lockstep = o->lockstep,
         .block_timeout_us = o->block_timeout_us,
         .trace = o->trace,
+        .schedule = o->schedule_len ? o->schedule : NULL,
+        .schedule_len = o->schedule_len,
+        .schedule_log = r->schedule_log,
     };
     enum engine_status st = engine_run(&cfg, &r->result, err, errlen);
     r->peak_rss_kb = peak_rss_kb();

@@ -42,6 +42,7 @@ struct run_report {
     long peak_rss_kb;          /* racesim's own peak resident memory */
     int exit_code;             /* 0 invariants hold, 1 violated */
     char explanation[768];     /* the verdict in words, from the trace ("" without one) */
+    struct schedule_log *schedule_log;   /* set by the caller: the order a lockstep run took */
 };
 
 /* Runs what o asks for and fills r: run_prepare, then run_in_session in a session of its own.

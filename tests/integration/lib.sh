@@ -53,3 +53,24 @@ finish() {
     echo "$passed passed, $failed failed"
     [ "$failed" = 0 ]
 }
+
+# own_server: starts a throwaway MariaDB for this test on a unix socket in $TMP (stopped by its
+# PID when the test exits) and sets DSN to reach it: many short runs then share one server.
+own_server() {
+    local dir=$TMP/server
+    mkdir -p "$dir"
+    mariadb-install-db --no-defaults --datadir="$dir/data" --auth-root-authentication-method=normal \
+        >"$dir/install.log" 2>&1 || { echo "own_server: mariadb-install-db failed"; return 1; }
+    mariadbd --no-defaults --user="$(id -un)" --datadir="$dir/data" --socket="$dir/s.sock" \
+        --skip-networking --pid-file="$dir/pid" --innodb-buffer-pool-size=32M \
+        >"$dir/server.log" 2>&1 &
+    server_pid=$!
+    trap 'kill "$server_pid" 2>/dev/null; wait "$server_pid" 2>/dev/null; rm -rf "$TMP"' EXIT
+    local i
+    for i in $(seq 1 100); do
+        [ -S "$dir/s.sock" ] && break
+        sleep 0.1
+    done
+    DSN="mysql://root@localhost/racesim?socket=$dir/s.sock"
+    [ -S "$dir/s.sock" ]
+}
