@@ -1,4 +1,4 @@
-/* main.c — parse the command line, then run, compare, sweep, matrix, check or list; nothing else. */
+/* main.c — parse the command line, then run, compare, sweep, matrix, explore, check or list. */
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
@@ -8,6 +8,7 @@
 #include "compare.h"
 #include "config.h"
 #include "db.h"
+#include "explore.h"
 #include "list.h"
 #include "matrix.h"
 #include "report.h"
@@ -29,7 +30,8 @@ static int list(const struct options *o)
     return 0;
 }
 
-/* compare, sweep, matrix: several runs on one server; 0 when every run ended, else 2 or 3. */
+/* compare, sweep, matrix, explore: several runs on one server; 0 when every run ended (explore:
+ * 0 or 1, whether a schedule broke an invariant), else 2 or 3. */
 static int several_runs(const struct options *o)
 {
     char err[1024] = "";
@@ -37,8 +39,9 @@ static int several_runs(const struct options *o)
         return usage_error("cannot initialise the MySQL client library");
     int rc = o->command == COMMAND_COMPARE ? compare_main(o, err, sizeof err)
              : o->command == COMMAND_SWEEP ? sweep_main(o, err, sizeof err)
+             : o->command == COMMAND_EXPLORE ? explore_main(o, err, sizeof err)
              : matrix_main(o, err, sizeof err);
-    if (rc)
+    if (rc >= 2)
         fprintf(stderr, "racesim: %s\n", err);
     db_library_end();
     return rc;
@@ -67,7 +70,8 @@ int main(int argc, char **argv)
             fprintf(stderr, "racesim: %s\n", err);
         return rc;
     }
-    if (o.command == COMMAND_COMPARE || o.command == COMMAND_SWEEP || o.command == COMMAND_MATRIX)
+    if (o.command == COMMAND_COMPARE || o.command == COMMAND_SWEEP || o.command == COMMAND_MATRIX
+        || o.command == COMMAND_EXPLORE)
         return several_runs(&o);
     if (report_check_out(&o, err, sizeof err))
         return usage_error(err);
