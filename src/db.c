@@ -326,3 +326,15 @@ int db_stmt_execute(db_stmt *s, const int64_t *params, const bool *param_nulls, 
     res->affected = (int64_t)mysql_stmt_affected_rows(s->stmt);
     return 0;
 }
+
+void db_stmt_close(db_stmt *s)
+{
+    if (!s)
+        return;
+    for (db_stmt **p = &s->conn->stmts; *p; p = &(*p)->next)
+        if (*p == s) {
+            *p = s->next;
+            break;
+        }
+    stmt_free(s);
+}

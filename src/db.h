@@ -59,6 +59,9 @@ int db_query(db_conn *c, const char *sql, db_row_fn row, void *ctx, struct db_er
 db_stmt *db_prepare(db_conn *c, const char *sql, struct db_error *err);
 
 /* Parameter and result column counts, and the name of result column i. */
+/* Frees s now, server side too (else it lives as long as its connection). NULL is allowed. */
+void db_stmt_close(db_stmt *s);
+
 size_t db_stmt_params(const db_stmt *s);
 size_t db_stmt_columns(const db_stmt *s);
 const char *db_stmt_column_name(const db_stmt *s, size_t i);

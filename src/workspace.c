@@ -160,12 +160,15 @@ enum workspace_status workspace_scalar(db_conn *c, const struct scenario *sc,
     struct db_result r;
     if (s && db_stmt_columns(s) > 16) {
         snprintf(err, errlen, "%s:%d: a query here returns one number", sc->path, st->line);
+        db_stmt_close(s);
         return WORKSPACE_BAD_SCENARIO;
     }
     if (!s || db_stmt_execute(s, values, NULL, cols, nulls, &r, &e)) {
         snprintf(err, errlen, "%s:%d: %s", sc->path, st->line, e.text);
+        db_stmt_close(s);
         return e.errnum >= 2000 ? WORKSPACE_DB_ERROR : WORKSPACE_BAD_SCENARIO;
     }
+    db_stmt_close(s);         /* the admin connection lives for many runs (explore: thousands) */
     *out = r.found && !nulls[0] ? cols[0] : 0;
     return WORKSPACE_OK;
 }
