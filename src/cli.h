@@ -31,7 +31,7 @@ struct options {
     int64_t think_time_us;
     uint64_t seed;
     bool seed_given;
-    char isolation[24];          /* "" : the server's */
+    char isolation[32];          /* "" : the server's (a level may end in +SNAPSHOT) */
     const char *dsn;             /* NULL: the private server */
     char database[64];
     enum format format;

@@ -25,12 +25,11 @@ static bool literal(const char *s, long long *out)
     return !errno && end != s && !*end;
 }
 
-void explore_options(const struct options *o, const struct run_report *probe,
-                     struct explore_params *store, struct options *ro)
+void explore_smallest(const struct options *o, const struct run_report *probe,
+                      struct explore_params *store)
 {
-    cli_copy(ro, o);
     store->n = 0;
-    for (size_t i = 0; i < probe->params.n && store->n < 32; i++) {
+    for (size_t i = 0; i < probe->params.n && store->n < EXPLORE_PARAMS_MAX; i++) {
         const struct param_decl *d = &probe->scenario.params[i];
         bool given = false;
         for (size_t k = 0; k < o->n_overrides; k++)
@@ -48,6 +47,10 @@ void explore_options(const struct options *o, const struct run_report *probe,
         snprintf(store->value[store->n], sizeof store->value[0], "%lld", v);
         store->n++;
     }
+}
+
+void explore_apply(const struct explore_params *store, struct options *ro)
+{
     for (size_t i = 0; i < store->n && ro->n_overrides < CLI_OVERRIDES_MAX; i++)
         ro->overrides[ro->n_overrides++] = (struct param_override){store->name[i], store->value[i]};
     ro->lockstep = true;
@@ -102,6 +105,15 @@ static void note_run(struct explore_result *x, const struct run_report *r,
                 x->broke[k]++;
             text_appendf(violated, sizeof violated, "%s%s", violated[0] ? ";" : "", ir->name);
         }
+    }
+    for (size_t i = 0; i < r->result.n_errors; i++) {
+        size_t k = 0;
+        while (k < x->n_errors && x->errnums[k] != r->result.errors[i].errnum)
+            k++;
+        if (k == x->n_errors && k < EXPLORE_NAMES_MAX)
+            x->errnums[x->n_errors++] = r->result.errors[i].errnum;
+        if (k < EXPLORE_NAMES_MAX)
+            x->error_schedules[k]++;
     }
     if (r->exit_code) {
         x->anomalous++;
@@ -195,6 +207,16 @@ int explore_in_session(struct run_session *s, const struct options *o, struct ex
     return rc;
 }
 
+unsigned explore_dominant_error(const struct explore_result *x, long *schedules)
+{
+    size_t best = 0;
+    for (size_t k = 1; k < x->n_errors; k++)
+        if (x->error_schedules[k] > x->error_schedules[best])
+            best = k;
+    *schedules = x->n_errors ? x->error_schedules[best] : 0;
+    return x->n_errors ? x->errnums[best] : 0;
+}
+
 void explore_result_free(struct explore_result *x)
 {
     for (size_t i = 0; i < x->n_runs; i++) {
@@ -262,6 +284,12 @@ static void write_text(FILE *f, const struct explore *ex)
             fprintf(f, "  ✗ %-20s broken in %ld of %ld schedules\n", x->names[i], x->broke[i], x->schedules);
         else
             fprintf(f, "  ✓ %-20s holds in all %ld\n", x->names[i], x->schedules);
+    long with_error;
+    unsigned errnum = explore_dominant_error(x, &with_error);
+    const char *error_name = errnum ? outcome_builtin_name(outcome_of_error(errnum)) : NULL;
+    if (errnum)
+        fprintf(f, "errors     %u (%s) in %ld of %ld schedules\n", errnum, error_name ? error_name : "error",
+                with_error, x->schedules);
     if (!x->anomalous) {
         fprintf(f, "\nverdict: correct — no schedule of the %ld breaks an invariant\n", x->schedules);
         return;
@@ -358,8 +386,11 @@ int explore_main(const struct options *o, char *err, size_t errlen)
     int rc = output_check_new("--out", o->out, o->force, err, errlen);
     if (rc == 0)
         rc = run_prepare(o, &ex->probe, err, errlen);
-    if (rc == 0)
-        explore_options(o, &ex->probe, &ex->params, &ex->ro);
+    if (rc == 0) {
+        explore_smallest(o, &ex->probe, &ex->params);
+        cli_copy(&ex->ro, o);
+        explore_apply(&ex->params, &ex->ro);
+    }
     if (rc == 0) {       /* the parameters as explored, for the report */
         run_free(&ex->probe);
         rc = run_prepare(&ex->ro, &ex->probe, err, errlen);

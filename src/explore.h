@@ -26,6 +26,9 @@ struct explore_result {
     char names[EXPLORE_NAMES_MAX][64];   /* the scenario's invariants... */
     long broke[EXPLORE_NAMES_MAX];       /* ...and in how many schedules each was broken */
     size_t n_names;
+    unsigned errnums[EXPLORE_NAMES_MAX]; /* server errors seen... */
+    long error_schedules[EXPLORE_NAMES_MAX]; /* ...and in how many schedules each */
+    size_t n_errors;
     int witness[SCHEDULE_MAX];       /* the shortest anomalous schedule (witness_len 0: none) */
     int witness_len;
     struct explore_run *runs;        /* every schedule, in the order tried */
@@ -40,19 +43,29 @@ struct explore_result {
 int explore_in_session(struct run_session *s, const struct options *o, struct explore_result *x,
                        char *err, size_t errlen);
 
+/* The server error seen in the most schedules (0: none), and in how many. */
+unsigned explore_dominant_error(const struct explore_result *x, long *schedules);
+
 /* Frees what x holds. */
 void explore_result_free(struct explore_result *x);
 
-/* The options of an explore: o with lockstep on, no trace, quiet, and the scenario's parameters
- * at their smallest values unless given (so a race on the last unit is possible). probe is o's
- * strategy prepared (run_prepare). Writes into ro, which keeps pointers into store. */
+/* The scenario parameters an explore sets: each number the scenario takes for the whole run
+ * at its smallest allowed value (at least 1), each range of literal numbers at its low end, so
+ * that a race on the last unit can happen; parameters given in o keep their value. */
+#define EXPLORE_PARAMS_MAX 32
 struct explore_params {
-    char name[32][64];
-    char value[32][32];
+    char name[EXPLORE_PARAMS_MAX][64];
+    char value[EXPLORE_PARAMS_MAX][32];
     size_t n;
 };
-void explore_options(const struct options *o, const struct run_report *probe,
-                     struct explore_params *store, struct options *ro);
+
+/* Fills store from probe (o's strategy, prepared by run_prepare) and o's own overrides. */
+void explore_smallest(const struct options *o, const struct run_report *probe,
+                      struct explore_params *store);
+
+/* Makes ro (a copy of the options) an explore's: store's parameters added (ro then points into
+ * store), lockstep on, no trace, quiet, no schedule of its own. */
+void explore_apply(const struct explore_params *store, struct options *ro);
 
 /* `racesim explore`: explores, replays the shortest anomalous schedule with --trace, writes the
  * report in o->format. Returns 0 (no schedule broke an invariant), 1 (one did), or 2/3 with one

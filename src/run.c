@@ -386,3 +386,8 @@ void run_free(struct run_report *r)
     script_free(&r->script);
     scenario_free(&r->scenario);
 }
+
+db_conn *run_session_admin(struct run_session *s)
+{
+    return s->admin;
+}

@@ -68,6 +68,9 @@ int run_session_open(const struct options *o, int connections, struct run_sessio
 int run_in_session(struct run_session *s, const struct options *o, struct run_report *r,
                    char *err, size_t errlen);
 
+/* racesim's own connection to s's server, for a query between runs. */
+db_conn *run_session_admin(struct run_session *s);
+
 /* Closes racesim's connection and stops a private server. NULL is allowed. */
 void run_session_close(struct run_session *s);
 
