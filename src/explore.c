@@ -82,6 +82,7 @@ static int run_one(struct run_session *s, struct options *ro, const int *prefix,
     ro->schedule_len = len;
     int rc = run_prepare(ro, r, err, errlen);
     r->schedule_log = log;
+    r->fast_reset = true;
     if (rc == 0)
         rc = run_in_session(s, ro, r, err, errlen);
     if (rc == 2 && strncmp(err, "--schedule:", 11) == 0)
@@ -245,6 +246,7 @@ static int replay(struct explore *ex, struct run_session *s, char *err, size_t e
     wo->schedule_len = ex->x.witness_len;
     wo->trace = true;
     int rc = run_prepare(wo, &ex->witness, err, errlen);
+    ex->witness.fast_reset = true;
     if (rc == 0)
         rc = run_in_session(s, wo, &ex->witness, err, errlen);
     ex->replayed = rc == 0;

@@ -13,7 +13,10 @@
 #include "dsn.h"
 #include "explain.h"
 #include "interrupt.h"
+#include "reset.h"
 #include "server.h"
+#include "summary.h"
+#include "text.h"
 #include "workspace.h"
 
 /* A server (private or the user's) and racesim's own connection to it, for one or more runs. */
@@ -25,6 +28,7 @@ struct run_session {
     char description[512];     /* which server, in one line */
     bool private_server;
     struct preflight preflight;
+    char seeded_for[1200];     /* reset: the scenario and parameters of the seed copies ("": none) */
 };
 
 void run_strategies_dir(char *out, size_t outlen)
@@ -178,9 +182,17 @@ static int prepare_database(const struct options *o, struct run_session *s, stru
     r->private_server = s->private_server;
     if (preflight_check(&r->preflight, o->pool ? o->pool : o->users, o->pool > 0, err, errlen))
         return 2;
+    char key[sizeof s->seeded_for];
+    summary_params(r, key, sizeof key);
+    text_appendf(key, sizeof key, " %s", r->scenario.path);
+    if (r->fast_reset && strcmp(key, s->seeded_for) == 0 && reset_restore(s->admin, err, errlen) == 0)
+        return 0;
+    s->seeded_for[0] = '\0';
     enum workspace_status ws = workspace_setup(s->admin, &r->scenario, &r->params, err, errlen);
     if (ws != WORKSPACE_OK)
         return ws == WORKSPACE_BAD_SCENARIO ? 2 : 3;
+    if (r->fast_reset && reset_save(s->admin, err, errlen) == 0)
+        snprintf(s->seeded_for, sizeof s->seeded_for, "%s", key);
     return 0;
 }
 

@@ -43,6 +43,9 @@ struct run_report {
     int exit_code;             /* 0 invariants hold, 1 violated */
     char explanation[768];     /* the verdict in words, from the trace ("" without one) */
     struct schedule_log *schedule_log;   /* set by the caller: the order a lockstep run took */
+    bool fast_reset;           /* set by the caller: fresh tables from seed copies kept in the
+                                * session after the first setup of the same scenario and
+                                * parameters (many runs of one setup: explore) */
 };
 
 /* Runs what o asks for and fills r: run_prepare, then run_in_session in a session of its own.
