@@ -62,7 +62,7 @@ own_server() {
     mariadb-install-db --no-defaults --datadir="$dir/data" --auth-root-authentication-method=normal \
         >"$dir/install.log" 2>&1 || { echo "own_server: mariadb-install-db failed"; return 1; }
     mariadbd --no-defaults --user="$(id -un)" --datadir="$dir/data" --socket="$dir/s.sock" \
-        --skip-networking --pid-file="$dir/pid" --innodb-buffer-pool-size=32M \
+        --skip-networking --pid-file="$dir/pid" --innodb-flush-log-at-trx-commit=2 \
         >"$dir/server.log" 2>&1 &
     server_pid=$!
     trap 'kill "$server_pid" 2>/dev/null; wait "$server_pid" 2>/dev/null; rm -rf "$TMP"' EXIT
