@@ -15,6 +15,7 @@
 #define POLL_US 1000              /* how often the conductor looks at a running statement */
 #define MONITOR_AFTER_US 300      /* a statement running this long is looked up in the waits */
 #define SAFETY_US 60000000        /* a statement neither done nor waiting this long: an error */
+#define OTHER_LOCKS_AFTER_US 20000 /* ...this long without an InnoDB wait: look at other locks */
 
 enum buyer_state {
     OUTSIDE,     /* between steps or attempts, on its way to a gate: the conductor waits for it */
@@ -31,6 +32,7 @@ struct seat {
     int64_t started_us;        /* when its statement was let run or resumed */
     int blocked_round, blocker;
     int64_t blocked_at_us;
+    bool other_lock;           /* blocked on a lock the process list shows (metadata, user) */
 };
 
 struct lockstep {
@@ -124,6 +126,7 @@ void lockstep_done(struct lockstep *ls, int b, struct lockstep_step *out)
                                   .blocked_at_us = s->blocked_at_us};
     s->blocker = 0;
     s->blocked_round = 0;
+    s->other_lock = false;
     set_state(ls, b, BETWEEN);
     pthread_mutex_unlock(&ls->lock);
 }
@@ -174,10 +177,10 @@ static void set_failure(struct lockstep *ls, int status, const char *msg)
 
 /* Reads the waits with ls->lock dropped. Returns 0, or -1 (then the server is not asked again
  * and the block timeout decides). */
-static int read_waits(struct lockstep *ls, struct lockwaits *w)
+static int read_waits(struct lockstep *ls, struct lockwaits *w, bool other_locks)
 {
     pthread_mutex_unlock(&ls->lock);
-    int rc = lockwait_read(ls->monitor, w);
+    int rc = lockwait_read(ls->monitor, w, other_locks);
     pthread_mutex_lock(&ls->lock);
     if (rc)
         ls->live = false;
@@ -200,14 +203,16 @@ static void mark_blocked(struct lockstep *ls, int b, int blocker)
 static void watch_running(struct lockstep *ls)
 {
     int64_t now = clock_now_us();
-    bool look = false;
+    bool look = false, other_locks = false;
     for (int b = 1; b <= ls->n; b++)
-        if (ls->seats[b].state == RUNNING && now - ls->seats[b].started_us >= MONITOR_AFTER_US)
-            look = true;
+        if (ls->seats[b].state == RUNNING) {
+            look |= now - ls->seats[b].started_us >= MONITOR_AFTER_US;
+            other_locks |= now - ls->seats[b].started_us >= OTHER_LOCKS_AFTER_US;
+        }
     if (!look)
         return;
     struct lockwaits w = {0};
-    bool read = ls->live && read_waits(ls, &w) == 0;
+    bool read = ls->live && read_waits(ls, &w, other_locks) == 0;
     now = clock_now_us();
     for (int b = 1; b <= ls->n; b++) {
         struct seat *s = &ls->seats[b];
@@ -216,6 +221,7 @@ static void watch_running(struct lockstep *ls)
             continue;
         if (read && lockwait_find(&w, s->connection, &blocker)) {
             mark_blocked(ls, b, buyer_of(ls, blocker));
+            s->other_lock = blocker == 0 && other_locks;
         } else if (!ls->live && now - s->started_us >= ls->block_timeout_us) {
             mark_blocked(ls, b, 0);
         } else if (now - s->started_us >= SAFETY_US) {
@@ -248,8 +254,11 @@ static void settle(struct lockstep *ls)
         }
         if (!ls->live || !any(ls, BLOCKED, BLOCKED, BLOCKED))
             return;
+        bool other_locks = false;
+        for (int b = 1; b <= ls->n; b++)
+            other_locks |= ls->seats[b].state == BLOCKED && ls->seats[b].other_lock;
         struct lockwaits w = {0};
-        if (read_waits(ls, &w))
+        if (read_waits(ls, &w, other_locks))
             return;
         bool resumed = false;
         for (int b = 1; b <= ls->n; b++) {

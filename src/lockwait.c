@@ -1,5 +1,7 @@
 /* lockwait.c — live lock waits: parse InnoDB's status for waiting transactions and the record
- * locks each holds (to name the blocker), and the process list for metadata and user locks. */
+ * locks each holds (to name the blocker), and the process list for metadata and user locks.
+ * SHOW PROCESSLIST, not information_schema.PROCESSLIST: polling the latter while connections
+ * come and go crashed MariaDB 10.11.19 (in freeing its temporary table). */
 #include "lockwait.h"
 
 #include <stdlib.h>
@@ -158,9 +160,12 @@ static int on_status(void *ctx, size_t n, char **row)
     return 0;
 }
 
+/* SHOW PROCESSLIST rows: Id, User, Host, db, Command, Time, State, Info. */
 static int on_process(void *ctx, size_t n, char **row)
 {
-    if (n >= 1 && row[0])
+    const char *state = n >= 7 ? row[6] : NULL;
+    if (row[0] && state && ((strncmp(state, "Waiting for", 11) == 0 && strstr(state, "lock"))
+                            || strcmp(state, "User lock") == 0))
         add_wait(ctx, strtoul(row[0], NULL, 10), 0);
     return 0;
 }
@@ -170,17 +175,16 @@ int lockwait_open(db_conn *monitor)
     struct db_error e;
     db_execute(monitor, "SET GLOBAL innodb_status_output_locks = ON", &e);   /* names blockers */
     struct lockwaits w = {0};
-    return lockwait_read(monitor, &w);
+    return lockwait_read(monitor, &w, true);
 }
 
-int lockwait_read(db_conn *monitor, struct lockwaits *w)
+int lockwait_read(db_conn *monitor, struct lockwaits *w, bool other_locks)
 {
     struct db_error e;
     w->n = 0;
     if (db_query(monitor, "SHOW ENGINE INNODB STATUS", on_status, w, &e) < 0)
         return -1;
-    if (db_query(monitor, "SELECT ID FROM information_schema.PROCESSLIST WHERE STATE LIKE "
-                 "'Waiting for%lock%' OR STATE = 'User lock'", on_process, w, &e) < 0)
+    if (other_locks && db_query(monitor, "SHOW PROCESSLIST", on_process, w, &e) < 0)
         return -1;
     return 0;
 }

@@ -20,9 +20,10 @@ struct lockwaits {
  * server gives no live lock information (no PROCESS privilege, not InnoDB). */
 int lockwait_open(db_conn *monitor);
 
-/* Reads the waits now into w: row and table locks from InnoDB's status, metadata, table and
- * user locks from the process list. Returns 0, or -1 when the server did not answer. */
-int lockwait_read(db_conn *monitor, struct lockwaits *w);
+/* Reads the waits now into w: row locks from InnoDB's status and, with other_locks, metadata,
+ * table and user locks from the process list (ask for those only when a statement has run a
+ * while without an InnoDB wait). Returns 0, or -1 when the server did not answer. */
+int lockwait_read(db_conn *monitor, struct lockwaits *w, bool other_locks);
 
 /* Parses the text of SHOW ENGINE INNODB STATUS into w (appends): exposed for tests. */
 void lockwait_parse_innodb(const char *status, struct lockwaits *w);

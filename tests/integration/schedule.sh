@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # schedule.sh — --schedule runs the buyers' statements in the order given: naive oversells in
 # one order and not in another; for-update shows buyer 2 waiting for buyer 1's lock until the
-# COMMIT; explore finds the one interleaving of tests/strategies/needle.sql that oversells, and
-# its witness replays with --schedule to the same anomaly; bad schedules exit 2 with one line.
+# COMMIT; a user lock's wait is seen in the process list; explore finds the one interleaving of
+# tests/strategies/needle.sql that oversells, and its witness replays with --schedule to the
+# same anomaly; bad schedules exit 2 with one line.
 RACESIM=$1
 source "$(dirname "$0")/lib.sh"
 own_server || { echo "FAIL - no server"; exit 1; }
@@ -22,6 +23,14 @@ check "for-update: buyer 2's SELECT ... FOR UPDATE waits at step 4 for buyer 1's
     jqe '[.trace[] | select(.event == "wait" and .buyer == 2 and .round == 4 and .blocker == 1)] | length == 1' "$TMP/fu.json"
 check "for-update: ... and returns at step 7, buyer 1's COMMIT, seeing stock=0" \
     jqe '[.trace[] | select(.event == "sql" and .buyer == 2 and .round == 7 and (.text | test("FOR UPDATE.*stock=0")))] | length == 1' "$TMP/fu.json"
+
+# a wait the InnoDB status does not show: a user lock (GET_LOCK), seen in the process list
+run_json "$TMP/ul.json" --strategy="$(dirname "$0")/../strategies/user-lock.sql" "${base[@]}" --lockstep --trace
+check "user-lock: buyer 2's GET_LOCK is seen waiting at step 2" \
+    jqe '[.trace[] | select(.event == "wait" and .buyer == 2 and .round == 2)] | length == 1' "$TMP/ul.json"
+check "... and returns at step 6, buyer 1's RELEASE_LOCK; then sees no stock" \
+    jqe '([.trace[] | select(.event == "sql" and .buyer == 2 and .round == 6 and .waited_ms > 0)] | length == 1)
+         and ([.trace[] | select(.event == "end" and .buyer == 2)][0].outcome == "out_of_stock")' "$TMP/ul.json"
 
 "$RACESIM" explore --strategy="$needle" --dsn="$DSN" --format=json --quiet >"$TMP/n.json" 2>"$TMP/n.err"
 rc=$?
