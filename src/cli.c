@@ -77,7 +77,7 @@ void cli_help(FILE *out)
 "explore: every interleaving of the buyers' statements, each on fresh tables; the shortest\n"
 "that breaks an invariant is drawn with its --schedule. Exit 1 when one does, else 0.\n"
 "  --users=N            2 (default), 3 or 4; more need --max-schedules\n"
-"  --max-schedules=N    stop after N schedules (and say how many were left)\n"
+"  --max-schedules=N    stop after N schedules, and say the search was cut\n"
 "check: a result (of run, compare, sweep or matrix) against a baseline, runs matched by\n"
 "strategy and buyers (and isolation, lockstep).\n"
 "  --baseline=FILE      the reference result (JSON)\n"
