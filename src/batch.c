@@ -138,6 +138,12 @@ static void progress(const struct batch *b, const struct options *o, size_t i)
 
 int batch_execute(struct batch *b, const struct options *o, char *err, size_t errlen)
 {
+    return batch_execute_then(b, o, NULL, NULL, err, errlen);
+}
+
+int batch_execute_then(struct batch *b, const struct options *o, batch_then_fn then, void *ctx,
+                       char *err, size_t errlen)
+{
     int connections = 1;
     for (size_t i = 0; i < b->n; i++) {
         const struct options *ro = &b->runs[i]->opts;
@@ -157,6 +163,8 @@ int batch_execute(struct batch *b, const struct options *o, char *err, size_t er
                      run->opts.users, why);
         run->done = rc == 0;
     }
+    if (rc == 0 && then)
+        rc = then(ctx, s, err, errlen);
     run_session_close(s);
     return rc;
 }

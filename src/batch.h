@@ -49,6 +49,12 @@ int batch_add(struct batch *b, const struct options *o, size_t *index, char *err
  * 2/3 with one line in err naming the run that failed. */
 int batch_execute(struct batch *b, const struct options *o, char *err, size_t errlen);
 
+/* batch_execute, then then(ctx, the session, err, errlen) on the same server before it stops
+ * (more runs of the caller's own). Returns 0, or what failed first: 2/3 with one line in err. */
+typedef int (*batch_then_fn)(void *ctx, struct run_session *s, char *err, size_t errlen);
+int batch_execute_then(struct batch *b, const struct options *o, batch_then_fn then, void *ctx,
+                       char *err, size_t errlen);
+
 /* The JSON every batch command starts from: {"command", "racesim", "scenario", "seed", "runs":
  * [each run's full report]}. NULL when out of memory. */
 cJSON *batch_json(const struct batch *b, const struct options *o);

@@ -32,6 +32,7 @@ void cli_help(FILE *out)
 "       racesim matrix [--strategies=a,b|all] [--isolations=all|LEVEL,...] [--contended=N] ...\n"
 "       racesim check RESULT.json --baseline=BASE.json [--max-regression=10%] [--gate=invariants]\n"
 "                     [--format=junit]\n"
+"       racesim explore --strategy=NAME [--users=2|3|4] [--max-schedules=N] [--format=json]\n"
 "       racesim list [--scenario=NAME]\n"
 "\n"
 "Runs N concurrent buyers against a MySQL-family database with one strategy for the same\n"
@@ -56,7 +57,10 @@ void cli_help(FILE *out)
 "  --out=FILE           write the report to FILE (refuses to overwrite without --force)\n"
 "  --force              overwrite --out\n"
 "  --quiet              no progress line, no header notes\n"
-"  --lockstep           buyers run one statement at a time, together: races happen every run\n"
+"  --lockstep           buyers run one statement at a time, in turn (round-robin): the same\n"
+"                       seed gives the same trace every run\n"
+"  --schedule=LIST      one statement at a time in this order of buyers: 1,2,2,1; N*K repeats\n"
+"                       buyer N K times, (1,2)*3 a list; after the list, round-robin\n"
 "  --block-timeout=MS   lockstep: a statement this slow counts as blocked when the server does\n"
 "                       not say it waits for a lock (default: 200)\n"
 "  --trace[=FILE]       every step of every buyer as a timeline (to FILE: JSON lines with\n"
@@ -74,6 +78,10 @@ void cli_help(FILE *out)
 "  --isolations=LIST    matrix: levels to try, or all (default: all four)\n"
 "  --contended=N        matrix: buyers of the contended run beside the 2-buyer lockstep race,\n"
 "                       whose parameters are the scenario's smallest (default: 50; 0: none)\n"
+"explore: every interleaving of the buyers' statements, each on fresh tables; the shortest\n"
+"that breaks an invariant is drawn with its --schedule. Exit 1 when one does, else 0.\n"
+"  --users=N            2 (default), 3 or 4; more need --max-schedules\n"
+"  --max-schedules=N    stop after N schedules, and say the search was cut\n"
 "check: a result (of run, compare, sweep or matrix) against a baseline, runs matched by\n"
 "strategy and buyers (and isolation, lockstep).\n"
 "  --baseline=FILE      the reference result (JSON)\n"
@@ -327,6 +335,18 @@ static int apply(struct options *o, const char *name, const char *v, char *err, 
                         "(0: no limit)", v);
         return 0;
     }
+    if (strcmp(name, "schedule") == 0) {
+        o->schedule_text = v;      /* parsed in finish, once --users is known */
+        o->lockstep = true;
+        return 0;
+    }
+    if (strcmp(name, "max-schedules") == 0) {
+        int n = 0;
+        if (int_option(name, v, 1, 10000000, &n, err, errlen))
+            return 2;
+        o->max_schedules = n;
+        return 0;
+    }
     if (strcmp(name, "block-timeout") == 0) {
         o->block_timeout_us = duration_parse_us(v);
         if (o->block_timeout_us < 1000 || o->block_timeout_us > 60000000)
@@ -444,15 +464,19 @@ static int command_word(struct options *o, const char *w, char *err, size_t errl
         o->command = COMMAND_MATRIX;
     else if (strcmp(w, "check") == 0)
         o->command = COMMAND_CHECK;
+    else if (strcmp(w, "explore") == 0)
+        o->command = COMMAND_EXPLORE;
     else
-        return fail(err, errlen, "unknown command '%s' (run, compare, sweep, matrix, check, list; "
+        return fail(err, errlen, "unknown command '%s' (run, compare, sweep, matrix, check, "
+                    "explore, list; "
                     "see racesim --help)", w);
     return 0;
 }
 
 const char *cli_command_name(enum command c)
 {
-    static const char *names[] = {"run", "list", "help", "version", "compare", "sweep", "matrix", "check"};
+    static const char *names[] = {"run", "list", "help", "version", "compare", "sweep", "matrix", "check",
+                                  "explore"};
     return (size_t)c < sizeof names / sizeof names[0] ? names[c] : "?";
 }
 
@@ -460,7 +484,9 @@ const char *cli_command_name(enum command c)
 static bool option_allowed(enum command c, const char *name)
 {
     static const char *run = " scenario strategy users rounds pool think-time seed isolation dsn "
-                             "database format out force quiet lockstep block-timeout trace timeout ";
+                             "database format out force quiet lockstep block-timeout trace timeout schedule ";
+    static const char *explore = " scenario strategy users rounds seed isolation dsn database format "
+                                 "out force quiet max-schedules ";
     static const char *compare = " scenario strategies users rounds pool think-time seed isolation "
                                  "dsn database format out force quiet lockstep block-timeout chart timeout ";
     static const char *sweep = " scenario strategies users rounds pool think-time seed isolation dsn "
@@ -470,7 +496,7 @@ static bool option_allowed(enum command c, const char *name)
     static const char *check = " baseline max-regression gate format out force quiet ";
     const char *set = c == COMMAND_RUN ? run : c == COMMAND_COMPARE ? compare
                       : c == COMMAND_SWEEP ? sweep : c == COMMAND_MATRIX ? matrix
-                      : c == COMMAND_CHECK ? check : NULL;
+                      : c == COMMAND_CHECK ? check : c == COMMAND_EXPLORE ? explore : NULL;
     if (!set || strcmp(name, "help") == 0 || strcmp(name, "version") == 0)
         return true;
     char word[80];
@@ -482,7 +508,8 @@ static bool known_option(const char *name)
 {
     static const char *all = " scenario strategy users rounds pool think-time seed isolation dsn "
                              "database format out force quiet lockstep block-timeout trace strategies "
-                             "chart repeat isolations contended baseline max-regression gate timeout ";
+                             "chart repeat isolations contended baseline max-regression gate timeout "
+                             "schedule max-schedules ";
     char word[80];
     snprintf(word, sizeof word, " %s ", name);
     return strstr(all, word) != NULL;
@@ -527,9 +554,21 @@ static int finish(struct options *o, char *err, size_t errlen)
         return 2;
     if (o->lockstep && o->pool)
         return fail(err, errlen, "--lockstep needs a connection per buyer: drop --pool");
-    if (o->command == COMMAND_RUN && !o->strategy)
+    if ((o->command == COMMAND_RUN || o->command == COMMAND_EXPLORE) && !o->strategy)
         return fail(err, errlen, "--strategy is required (e.g. --strategy=for-update; "
                                  "'racesim list' shows them)");
+    if (o->schedule_text && schedule_parse(o->schedule_text, o->users, o->schedule,
+                                           &o->schedule_len, err, errlen))
+        return 2;
+    if (o->command == COMMAND_EXPLORE) {
+        if (!o->users_given)
+            o->users = 2;
+        if (o->users < 2 || o->users > 32)
+            return fail(err, errlen, "explore: --users=%d: must be from 2 to 32", o->users);
+        if (o->users > 4 && !o->max_schedules)
+            return fail(err, errlen, "explore: --users=%d has too many interleavings to try them all: "
+                        "give --max-schedules=N (or at most 4 buyers)", o->users);
+    }
     if (o->command == COMMAND_CHECK && (!o->result || !o->baseline))
         return fail(err, errlen, "check needs a result and a baseline: racesim check RESULT.json "
                                  "--baseline=BASE.json");

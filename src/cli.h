@@ -10,6 +10,7 @@
 #include <stdio.h>
 
 #include "params.h"
+#include "schedule.h"
 
 #define CLI_OVERRIDES_MAX 32
 #define CLI_LIST_MAX 64          /* --strategies=a,b,... and --users=1,8,... items */
@@ -18,7 +19,7 @@
 enum format { FORMAT_TEXT, FORMAT_JSON, FORMAT_CSV, FORMAT_MD, FORMAT_JUNIT };
 enum command {
     COMMAND_RUN, COMMAND_LIST, COMMAND_HELP, COMMAND_VERSION,
-    COMMAND_COMPARE, COMMAND_SWEEP, COMMAND_MATRIX, COMMAND_CHECK
+    COMMAND_COMPARE, COMMAND_SWEEP, COMMAND_MATRIX, COMMAND_CHECK, COMMAND_EXPLORE
 };
 
 struct options {
@@ -32,7 +33,7 @@ struct options {
     int64_t think_time_us;
     uint64_t seed;
     bool seed_given;
-    char isolation[24];          /* "" : the server's */
+    char isolation[32];          /* "" : the server's (a level may end in +SNAPSHOT) */
     const char *dsn;             /* NULL: the private server */
     char database[64];           /* --database, else the DSN's database, else "racesim" */
     bool database_given;         /* --database was on the command line */
@@ -42,6 +43,10 @@ struct options {
     bool lockstep;               /* buyers advance one statement at a time, together */
     int64_t timeout_us;          /* a run's purchases end after this long; 0: no limit */
     int64_t block_timeout_us;    /* lockstep: a statement running this long counts as blocked */
+    const char *schedule_text;   /* --schedule=LIST as given (NULL: none) */
+    int schedule[SCHEDULE_MAX];  /* ...parsed: the buyer of each step (implies lockstep) */
+    int schedule_len;
+    long max_schedules;          /* explore: stop after this many (0: no limit) */
     bool trace;                  /* draw every step of every buyer */
     const char *trace_file;      /* --trace=FILE: there instead of stdout */
     struct param_override overrides[CLI_OVERRIDES_MAX];   /* --NAME=VALUE scenario params */

@@ -358,3 +358,4 @@ int db_stmt_execute(db_stmt *s, const int64_t *params, const bool *param_nulls, 
     res->affected = (int64_t)mysql_stmt_affected_rows(s->stmt);
     return 0;
 }
+

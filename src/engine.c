@@ -223,7 +223,7 @@ static void slot_release(struct buyer *b, struct slot *sl)
 static void window_sleep(void *ctx)
 {
     struct buyer *b = ctx;
-    if (b->e->cfg->think_time_us > 0)
+    if (b->e->cfg->think_time_us > 0 && !b->e->lockstep)   /* a schedule decides who goes */
         sleep_unless_aborted(b->e, b->e->cfg->think_time_us);
 }
 
@@ -345,7 +345,8 @@ static void purchase(struct buyer *b, int round)
         r->retries++;
         if (ls)
             lockstep_leave(ls, b->id, backoff > 0, false);   /* the rounds go on while it sleeps */
-        sleep_unless_aborted(b->e, backoff);
+        if (!ls)                   /* under lockstep the schedule says when it goes again */
+            sleep_unless_aborted(b->e, backoff);
         if (ls)
             lockstep_return(ls, b->id);
     }
@@ -638,8 +639,13 @@ static enum engine_status run_buyers(struct engine *e, struct buyer *buyers,
     wait_buyers(e, buyers, started);
     res->self_cpu_s = process_cpu_seconds(0) - self0;
     res->observed_cpu_s = observed0 >= 0 ? process_cpu_seconds(e->cfg->observe_pid) - observed0 : -1;
-    if (conducting)
+    if (conducting) {
         pthread_join(e->conductor, NULL);
+        char msg[256];
+        int st = lockstep_failure(e->lockstep, msg, sizeof msg);
+        if (st)
+            engine_fail(e, st == 2 ? ENGINE_BAD_SCRIPT : ENGINE_DB_ERROR, msg);
+    }
     rendezvous_destroy(&e->meet);
     collect(e, buyers, res);
     if (e->fail_status) {
@@ -658,7 +664,8 @@ static enum engine_status lockstep_open(struct engine *e, char *err, size_t errl
         snprintf(err, errlen, "lockstep monitor: cannot connect: %s", de.text);
         return ENGINE_DB_ERROR;
     }
-    e->lockstep = lockstep_new(e->cfg->users, e->monitor, e->cfg->block_timeout_us);
+    e->lockstep = lockstep_new(e->cfg->users, e->monitor, e->cfg->block_timeout_us,
+                               e->cfg->schedule, e->cfg->schedule_len, e->cfg->schedule_log);
     if (!e->lockstep) {
         snprintf(err, errlen, "out of memory");
         return ENGINE_DB_ERROR;

@@ -8,6 +8,7 @@
 #include "db.h"
 #include "hist.h"
 #include "params.h"
+#include "schedule.h"
 #include "script.h"
 #include "trace.h"
 
@@ -31,6 +32,9 @@ struct engine_config {
     int64_t block_timeout_us;  /* lockstep: a statement running this long counts as blocked */
     bool trace;                /* record every step of every buyer */
     int64_t timeout_us;        /* the purchases end this long after the start; 0: no limit */
+    const int *schedule;       /* lockstep: the order of the first steps (NULL: round-robin) */
+    int schedule_len;
+    struct schedule_log *schedule_log;   /* lockstep: receives the order taken (NULL: not kept) */
 };
 
 struct error_count {

@@ -131,8 +131,12 @@ static void explain_correct(const struct run_report *r, char *out, size_t n)
     for (size_t i = 0; i < t->n; i++) {          /* a lock wait */
         const struct trace_event *ev = &t->v[i];
         if ((ev->kind == TRACE_SQL || ev->kind == TRACE_ERROR) && ev->waited_us > 0 && ev->blocker > 0) {
-            text_appendf(out, n, "buyer %d waited %.1f ms for buyer %d's lock (line %d)", ev->buyer,
-                (double)ev->waited_us / 1000, ev->blocker, r->script.steps[ev->step].line);
+            if (ev->round > 0)         /* a scheduled run: steps, not clock times */
+                text_appendf(out, n, "buyer %d waited until step %d for buyer %d's lock (line %d)",
+                    ev->buyer, ev->round, ev->blocker, r->script.steps[ev->step].line);
+            else
+                text_appendf(out, n, "buyer %d waited %.1f ms for buyer %d's lock (line %d)", ev->buyer,
+                    (double)ev->waited_us / 1000, ev->blocker, r->script.steps[ev->step].line);
             aftermath(r, i, out, n);
             return;
         }

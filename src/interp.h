@@ -9,6 +9,9 @@
 #include "params.h"
 #include "script.h"
 
+/* A suffix of an isolation level: also innodb_snapshot_isolation=ON ("REPEATABLE READ+SNAPSHOT"). */
+#define INTERP_SNAPSHOT "+SNAPSHOT"
+
 enum event_kind { EVENT_SQL, EVENT_SQL_ERROR, EVENT_REQUIRE, EVENT_WINDOW };
 
 /* What one step did, for traces and lockstep. Pointers are valid during the call only. */

@@ -1,48 +1,61 @@
-/* lockstep.c — the conductor of --lockstep: rounds of one statement per buyer; blocked buyers
- * are found in the server's lock-wait tables (or by a timeout) so the others can go on. */
+/* lockstep.c — the conductor of --lockstep and --schedule: one buyer's statement at a time, in
+ * round-robin or in a given order; a statement the server shows waiting for a lock is left
+ * pending while the others go on, and completes (in the trace) at the step that released it. */
 #include "lockstep.h"
 
 #include <errno.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "clock.h"
+#include "lockwait.h"
 
-#define POLL_US 2000          /* how often the conductor looks at running statements */
-#define MONITOR_AFTER_US 1000 /* a statement running this long is looked up in the lock waits */
+#define POLL_US 1000              /* how often the conductor looks at a running statement */
+#define MONITOR_AFTER_US 300      /* a statement running this long is looked up in the waits */
+#define SAFETY_US 60000000        /* a statement neither done nor waiting this long: an error */
+#define OTHER_LOCKS_AFTER_US 20000 /* ...this long without an InnoDB wait: look at other locks */
 
 enum buyer_state {
-    OUTSIDE,     /* between steps or attempts, on its way to a gate: the round waits for it */
-    GATE,        /* waiting for the next round */
-    RUNNING,     /* running its statement in the current round */
+    OUTSIDE,     /* between steps or attempts, on its way to a gate: the conductor waits for it */
+    GATE,        /* waiting for its turn */
+    RUNNING,     /* running its statement (let run, or resumed after a lock wait) */
     BETWEEN,     /* its statement returned; client-side work until its next gate */
-    BLOCKED,     /* running, but waiting for a lock: the rounds go on without it */
-    BACKOFF,     /* sleeping before a retry: the rounds do not wait for it */
+    BLOCKED,     /* running, but the server shows it waiting for a lock */
     FINISHED,
 };
 
 struct seat {
     enum buyer_state state;
     unsigned long connection;
-    int64_t started_us;        /* when its current statement was let run */
+    int64_t started_us;        /* when its statement was let run or resumed */
     int blocked_round, blocker;
     int64_t blocked_at_us;
+    bool other_lock;           /* blocked on a lock the process list shows (metadata, user) */
 };
 
 struct lockstep {
     pthread_mutex_t lock;
     pthread_cond_t changed;    /* a buyer changed state: the conductor looks */
-    pthread_cond_t go;         /* a round opened: gated buyers look */
+    pthread_cond_t go;         /* a buyer was let run: gated buyers look */
     struct seat *seats;        /* [1..n] */
     int n;
-    int round;
+    int round;                 /* steps let run so far */
+    int chosen;                /* the buyer let run at this step */
+    int last;                  /* round-robin: the buyer that went last */
     db_conn *monitor;
-    int monitor_query;         /* 0 MariaDB tables, 1 MySQL 8 tables, 2 none work */
+    bool live;                 /* the server shows its lock waits (else: block_timeout) */
     int64_t block_timeout_us;
+    const int *schedule;       /* the order asked for (NULL: round-robin) */
+    int schedule_len, next;
+    struct schedule_log *log;  /* NULL: not kept */
+    int fail_status;           /* 0, or 2 (a schedule that cannot be followed) or 3 */
+    char fail[256];
 };
 
-struct lockstep *lockstep_new(int n, db_conn *monitor, int64_t block_timeout_us)
+struct lockstep *lockstep_new(int n, db_conn *monitor, int64_t block_timeout_us,
+                              const int *schedule, int schedule_len, struct schedule_log *log)
 {
     struct lockstep *ls = calloc(1, sizeof *ls);
     if (!ls || !(ls->seats = calloc((size_t)n + 1, sizeof *ls->seats))) {
@@ -53,9 +66,15 @@ struct lockstep *lockstep_new(int n, db_conn *monitor, int64_t block_timeout_us)
     pthread_cond_init(&ls->changed, NULL);
     pthread_cond_init(&ls->go, NULL);
     ls->n = n;
+    ls->last = n;
     ls->monitor = monitor;
-    ls->monitor_query = monitor ? 0 : 2;
+    ls->live = monitor && lockwait_open(monitor) == 0;
     ls->block_timeout_us = block_timeout_us;
+    ls->schedule = schedule;
+    ls->schedule_len = schedule ? schedule_len : 0;
+    ls->log = log;
+    if (log)
+        memset(log, 0, sizeof *log);
     return ls;
 }
 
@@ -68,6 +87,11 @@ void lockstep_free(struct lockstep *ls)
     pthread_cond_destroy(&ls->go);
     free(ls->seats);
     free(ls);
+}
+
+bool lockstep_live(const struct lockstep *ls)
+{
+    return ls->live;
 }
 
 static void set_state(struct lockstep *ls, int b, enum buyer_state st)
@@ -96,18 +120,22 @@ void lockstep_done(struct lockstep *ls, int b, struct lockstep_step *out)
 {
     pthread_mutex_lock(&ls->lock);
     struct seat *s = &ls->seats[b];
-    *out = (struct lockstep_step){.round = ls->round, .blocked = s->state == BLOCKED,
+    *out = (struct lockstep_step){.round = ls->round, .sub = b == ls->chosen ? 0 : b,
+                                  .blocked = s->blocked_round != 0,
                                   .blocked_round = s->blocked_round, .blocker = s->blocker,
                                   .blocked_at_us = s->blocked_at_us};
     s->blocker = 0;
+    s->blocked_round = 0;
+    s->other_lock = false;
     set_state(ls, b, BETWEEN);
     pthread_mutex_unlock(&ls->lock);
 }
 
 void lockstep_leave(struct lockstep *ls, int b, bool backoff, bool finished)
 {
+    (void)backoff;                 /* a backoff is waited for like any client-side work */
     pthread_mutex_lock(&ls->lock);
-    set_state(ls, b, finished ? FINISHED : backoff ? BACKOFF : OUTSIDE);
+    set_state(ls, b, finished ? FINISHED : OUTSIDE);
     pthread_mutex_unlock(&ls->lock);
 }
 
@@ -118,88 +146,12 @@ void lockstep_return(struct lockstep *ls, int b)
     pthread_mutex_unlock(&ls->lock);
 }
 
-/* Lock waits from the server: pairs (waiting connection, blocking connection). */
-struct waits {
-    unsigned long waiting[64], blocking[64];
-    int n;
-};
-
-static int on_wait(void *ctx, size_t n, char **row)
-{
-    struct waits *w = ctx;
-    if (n >= 2 && row[0] && row[1] && w->n < 64) {
-        w->waiting[w->n] = strtoul(row[0], NULL, 10);
-        w->blocking[w->n++] = strtoul(row[1], NULL, 10);
-    }
-    return 0;
-}
-
-static const char *const wait_queries[2] = {
-    /* MariaDB (and MySQL 5.7): information_schema */
-    "SELECT r.trx_mysql_thread_id, b.trx_mysql_thread_id "
-    "FROM information_schema.INNODB_LOCK_WAITS w "
-    "JOIN information_schema.INNODB_TRX r ON r.trx_id = w.requesting_trx_id "
-    "JOIN information_schema.INNODB_TRX b ON b.trx_id = w.blocking_trx_id",
-    /* MySQL 8: performance_schema */
-    "SELECT r.PROCESSLIST_ID, b.PROCESSLIST_ID FROM performance_schema.data_lock_waits w "
-    "JOIN performance_schema.threads r ON r.THREAD_ID = w.REQUESTING_THREAD_ID "
-    "JOIN performance_schema.threads b ON b.THREAD_ID = w.BLOCKING_THREAD_ID",
-};
-
-/* Reads the lock waits (without holding ls->lock). Returns 0, or -1 if no query works here. */
-static int read_waits(struct lockstep *ls, struct waits *w)
-{
-    while (ls->monitor_query < 2) {
-        struct db_error e;
-        w->n = 0;
-        if (db_query(ls->monitor, wait_queries[ls->monitor_query], on_wait, w, &e) >= 0)
-            return 0;
-        ls->monitor_query++;
-    }
-    return -1;
-}
-
 static int buyer_of(const struct lockstep *ls, unsigned long connection)
 {
-    for (int b = 1; b <= ls->n; b++)
+    for (int b = 1; connection && b <= ls->n; b++)
         if (ls->seats[b].connection == connection)
             return b;
     return 0;
-}
-
-static void mark_blocked(struct lockstep *ls, int b, int blocker, int64_t now)
-{
-    struct seat *s = &ls->seats[b];
-    s->blocked_round = ls->round;
-    s->blocker = blocker;
-    s->blocked_at_us = now;
-    set_state(ls, b, BLOCKED);
-}
-
-/* Looks at buyers running for a while: those the server shows waiting, or running past the
- * timeout, are blocked. Called with ls->lock held; drops it around the query. */
-static void find_blocked(struct lockstep *ls)
-{
-    int64_t now = clock_now_us();
-    bool look = false;
-    for (int b = 1; b <= ls->n; b++)
-        if (ls->seats[b].state == RUNNING && now - ls->seats[b].started_us >= MONITOR_AFTER_US)
-            look = true;
-    if (!look)
-        return;
-    struct waits w = {0};
-    pthread_mutex_unlock(&ls->lock);
-    int rc = read_waits(ls, &w);
-    pthread_mutex_lock(&ls->lock);
-    now = clock_now_us();
-    for (int i = 0; rc == 0 && i < w.n; i++) {
-        int b = buyer_of(ls, w.waiting[i]);
-        if (b && ls->seats[b].state == RUNNING)
-            mark_blocked(ls, b, buyer_of(ls, w.blocking[i]), now);
-    }
-    for (int b = 1; b <= ls->n; b++)
-        if (ls->seats[b].state == RUNNING && now - ls->seats[b].started_us >= ls->block_timeout_us)
-            mark_blocked(ls, b, 0, now);
 }
 
 static void timed_wait(struct lockstep *ls, int64_t us)
@@ -215,39 +167,196 @@ static void timed_wait(struct lockstep *ls, int64_t us)
     while (rc == EINTR);
 }
 
-static int count(const struct lockstep *ls, enum buyer_state st)
+static void set_failure(struct lockstep *ls, int status, const char *msg)
 {
-    int k = 0;
+    if (!ls->fail_status) {
+        ls->fail_status = status;
+        snprintf(ls->fail, sizeof ls->fail, "%s", msg);
+    }
+}
+
+/* Reads the waits with ls->lock dropped. Returns 0, or -1 (then the server is not asked again
+ * and the block timeout decides). */
+static int read_waits(struct lockstep *ls, struct lockwaits *w, bool other_locks)
+{
+    pthread_mutex_unlock(&ls->lock);
+    int rc = lockwait_read(ls->monitor, w, other_locks);
+    pthread_mutex_lock(&ls->lock);
+    if (rc)
+        ls->live = false;
+    return rc;
+}
+
+static void mark_blocked(struct lockstep *ls, int b, int blocker)
+{
+    struct seat *s = &ls->seats[b];
+    if (!s->blocked_round) {       /* resumed and waiting again: still the first wait */
+        s->blocked_round = ls->round;
+        s->blocked_at_us = clock_now_us();
+    }
+    s->blocker = blocker;
+    set_state(ls, b, BLOCKED);
+}
+
+/* Running statements: each either returns (its buyer moves on) or shows up waiting for a lock.
+ * Looks them up in the waits; without live waits, one running past block_timeout is blocked. */
+static void watch_running(struct lockstep *ls)
+{
+    int64_t now = clock_now_us();
+    bool look = false, other_locks = false;
     for (int b = 1; b <= ls->n; b++)
-        k += ls->seats[b].state == st;
-    return k;
+        if (ls->seats[b].state == RUNNING) {
+            look |= now - ls->seats[b].started_us >= MONITOR_AFTER_US;
+            other_locks |= now - ls->seats[b].started_us >= OTHER_LOCKS_AFTER_US;
+        }
+    if (!look)
+        return;
+    struct lockwaits w = {0};
+    bool read = ls->live && read_waits(ls, &w, other_locks) == 0;
+    now = clock_now_us();
+    for (int b = 1; b <= ls->n; b++) {
+        struct seat *s = &ls->seats[b];
+        unsigned long blocker;
+        if (s->state != RUNNING)
+            continue;
+        if (read && lockwait_find(&w, s->connection, &blocker)) {
+            mark_blocked(ls, b, buyer_of(ls, blocker));
+            s->other_lock = blocker == 0 && other_locks;
+        } else if (!ls->live && now - s->started_us >= ls->block_timeout_us) {
+            mark_blocked(ls, b, 0);
+        } else if (now - s->started_us >= SAFETY_US) {
+            char msg[200];
+            snprintf(msg, sizeof msg, "buyer %d's statement ran %d s without returning or "
+                     "waiting for a lock the server shows", b, SAFETY_US / 1000000);
+            set_failure(ls, 3, msg);
+            mark_blocked(ls, b, 0);
+        }
+    }
+}
+
+static bool any(const struct lockstep *ls, enum buyer_state a, enum buyer_state b, enum buyer_state c)
+{
+    for (int i = 1; i <= ls->n; i++)
+        if (ls->seats[i].state == a || ls->seats[i].state == b || ls->seats[i].state == c)
+            return true;
+    return false;
+}
+
+/* Waits until every buyer is at its gate, finished, or waiting for a lock the server still
+ * shows: a blocked statement whose lock was granted (or that was chosen as a deadlock victim)
+ * is resumed and waited for, so what completes at a step is the same every run. */
+static void settle(struct lockstep *ls)
+{
+    for (;;) {
+        while (any(ls, RUNNING, BETWEEN, OUTSIDE)) {
+            timed_wait(ls, POLL_US);
+            watch_running(ls);
+        }
+        if (!ls->live || !any(ls, BLOCKED, BLOCKED, BLOCKED))
+            return;
+        bool other_locks = false;
+        for (int b = 1; b <= ls->n; b++)
+            other_locks |= ls->seats[b].state == BLOCKED && ls->seats[b].other_lock;
+        struct lockwaits w = {0};
+        if (read_waits(ls, &w, other_locks))
+            return;
+        bool resumed = false;
+        for (int b = 1; b <= ls->n; b++) {
+            struct seat *s = &ls->seats[b];
+            if (s->state == BLOCKED && !lockwait_find(&w, s->connection, NULL)) {
+                s->started_us = clock_now_us();
+                set_state(ls, b, RUNNING);
+                resumed = true;
+            }
+        }
+        if (!resumed)
+            return;
+    }
+}
+
+static int next_round_robin(const struct lockstep *ls)
+{
+    for (int k = 1; k <= ls->n; k++) {
+        int b = (ls->last + k - 1) % ls->n + 1;
+        if (ls->seats[b].state == GATE)
+            return b;
+    }
+    return 0;
+}
+
+/* The buyer that goes next: the schedule's, else round-robin. A schedule naming a buyer who
+ * cannot go is a failure; the run then goes on round-robin so that it ends. */
+static int pick(struct lockstep *ls)
+{
+    if (ls->fail_status || ls->next >= ls->schedule_len)
+        return next_round_robin(ls);
+    int b = ls->schedule[ls->next];
+    const struct seat *s = &ls->seats[b];
+    if (s->state == GATE) {
+        ls->next++;
+        return b;
+    }
+    char msg[200];
+    if (s->state == FINISHED)
+        snprintf(msg, sizeof msg, "--schedule: step %d names buyer %d, who has finished",
+                 ls->next + 1, b);
+    else if (s->blocker)
+        snprintf(msg, sizeof msg, "--schedule: step %d names buyer %d, who is waiting for "
+                 "buyer %d's lock", ls->next + 1, b, s->blocker);
+    else
+        snprintf(msg, sizeof msg, "--schedule: step %d names buyer %d, who is waiting for a lock",
+                 ls->next + 1, b);
+    set_failure(ls, 2, msg);
+    return next_round_robin(ls);
+}
+
+static void log_step(struct lockstep *ls, int b)
+{
+    struct schedule_log *log = ls->log;
+    if (!log)
+        return;
+    if (log->n == SCHEDULE_MAX) {
+        log->overflow = true;
+        return;
+    }
+    unsigned runnable = 0;
+    for (int i = 1; i <= ls->n && i <= 32; i++)
+        if (ls->seats[i].state == GATE)
+            runnable |= 1u << (i - 1);
+    log->chosen[log->n] = b;
+    log->runnable[log->n++] = runnable;
 }
 
 int lockstep_conduct(struct lockstep *ls)
 {
     pthread_mutex_lock(&ls->lock);
     for (;;) {
-        /* the round closes when every buyer in it is at a gate again, blocked, or gone */
-        while (count(ls, RUNNING) + count(ls, BETWEEN) + count(ls, OUTSIDE) > 0) {
-            timed_wait(ls, POLL_US);
-            find_blocked(ls);
-        }
-        if (count(ls, FINISHED) == ls->n)
+        settle(ls);
+        bool all_done = true;
+        for (int b = 1; b <= ls->n; b++)
+            all_done = all_done && ls->seats[b].state == FINISHED;
+        if (all_done)
             break;
-        if (count(ls, GATE) == 0) {      /* only blocked or backing-off buyers: wait for one */
-            timed_wait(ls, POLL_US);
+        int b = pick(ls);
+        if (!b) {                 /* only buyers waiting for locks: one will be let go */
+            timed_wait(ls, POLL_US * 10);
             continue;
         }
+        log_step(ls, b);
         ls->round++;
-        int64_t now = clock_now_us();
-        for (int b = 1; b <= ls->n; b++)
-            if (ls->seats[b].state == GATE) {
-                ls->seats[b].state = RUNNING;
-                ls->seats[b].started_us = now;
-            }
+        ls->chosen = ls->last = b;
+        ls->seats[b].started_us = clock_now_us();
+        ls->seats[b].state = RUNNING;
         pthread_cond_broadcast(&ls->go);
     }
     int rounds = ls->round;
     pthread_mutex_unlock(&ls->lock);
     return rounds;
+}
+
+int lockstep_failure(const struct lockstep *ls, char *msg, size_t msglen)
+{
+    if (ls->fail_status)
+        snprintf(msg, msglen, "%s", ls->fail);
+    return ls->fail_status;
 }

@@ -1,5 +1,6 @@
-/* lockstep.h — buyers advance one statement at a time, together; a buyer blocked on a lock is
- * seen as blocked (from the server's lock tables, or after a timeout) and the others go on. */
+/* lockstep.h — buyers advance one statement at a time, in round-robin (--lockstep) or in a given
+ * order (--schedule); a buyer blocked on a lock is seen as blocked (from the server's live lock
+ * waits, or after a timeout where the server shows none) and the others go on. */
 #ifndef RACESIM_LOCKSTEP_H
 #define RACESIM_LOCKSTEP_H
 
@@ -7,14 +8,21 @@
 #include <stdint.h>
 
 #include "db.h"
+#include "schedule.h"
 
 struct lockstep;
 
 /* Creates the conductor for n buyers. monitor is a connection (used by the conductor's thread
  * only) to read lock waits, or NULL to rely on the timeout alone; block_timeout_us is how long
- * a statement may run before it counts as blocked when the server does not say so. Returns
- * NULL on out of memory. */
-struct lockstep *lockstep_new(int n, db_conn *monitor, int64_t block_timeout_us);
+ * a statement may run before it counts as blocked when the server does not show its waits.
+ * schedule[0..schedule_len) is the order of the first steps (NULL: round-robin throughout;
+ * after its end: round-robin); log, if not NULL, receives the order taken. Returns NULL on out
+ * of memory. */
+struct lockstep *lockstep_new(int n, db_conn *monitor, int64_t block_timeout_us,
+                              const int *schedule, int schedule_len, struct schedule_log *log);
+
+/* Whether the server shows its lock waits live (so the order of steps is the same every run). */
+bool lockstep_live(const struct lockstep *ls);
 
 /* Frees it (not the monitor connection). */
 void lockstep_free(struct lockstep *ls);
@@ -22,14 +30,15 @@ void lockstep_free(struct lockstep *ls);
 /* Buyer b (1-based) says which server connection it uses. */
 void lockstep_register(struct lockstep *ls, int b, unsigned long connection_id);
 
-/* Buyer b waits here before each statement (and @window) until a round lets it run one. */
+/* Buyer b waits here before each statement until the conductor lets it run it. */
 void lockstep_gate(struct lockstep *ls, int b);
 
 /* What happened to buyer b's statement while it ran. */
 struct lockstep_step {
-    int round;                 /* the round in which the statement returned */
+    int round;                 /* the step (of all buyers) at which the statement returned */
+    int sub;                   /* 0: it was that step's own statement; else b, resumed by it */
     bool blocked;              /* it was seen blocked */
-    int blocked_round;         /* ... in that round */
+    int blocked_round;         /* ... at that step */
     int blocker;               /* ... by that buyer (0: not known) */
     int64_t blocked_at_us;     /* ... from then (engine clock) */
 };
@@ -44,8 +53,12 @@ void lockstep_leave(struct lockstep *ls, int b, bool backoff, bool finished);
 /* Buyer b (back from a backoff sleep) is about to start an attempt: the rounds wait for it. */
 void lockstep_return(struct lockstep *ls, int b);
 
-/* The conductor: opens rounds until every buyer has finished. Run it in its own thread once the
- * buyers have met at the start barrier. Returns the number of rounds run. */
+/* The conductor: lets one statement run at a time until every buyer has finished. Run it in
+ * its own thread once the buyers have met at the start barrier. Returns the steps run. */
 int lockstep_conduct(struct lockstep *ls);
+
+/* After the conductor: 0, or 2 (the schedule named a buyer who had finished or was blocked) or
+ * 3 (a statement neither returned nor waited) with one line in msg. */
+int lockstep_failure(const struct lockstep *ls, char *msg, size_t msglen);
 
 #endif

@@ -1,4 +1,4 @@
-/* main.c — parse the command line, then run, compare, sweep, matrix, check or list; nothing else. */
+/* main.c — parse the command line, then run, compare, sweep, matrix, explore, check or list. */
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
@@ -10,6 +10,7 @@
 #include "db.h"
 #include "dsn.h"
 #include "interrupt.h"
+#include "explore.h"
 #include "list.h"
 #include "matrix.h"
 #include "report.h"
@@ -31,7 +32,8 @@ static int list(const struct options *o)
     return 0;
 }
 
-/* compare, sweep, matrix: several runs on one server; 0 when every run ended, else 2 or 3. */
+/* compare, sweep, matrix, explore: several runs on one server; 0 when every run ended (explore:
+ * 0 or 1, whether a schedule broke an invariant), else 2 or 3. */
 static int several_runs(const struct options *o)
 {
     char err[1024] = "";
@@ -39,9 +41,10 @@ static int several_runs(const struct options *o)
         return usage_error("cannot initialise the MySQL client library");
     int rc = o->command == COMMAND_COMPARE ? compare_main(o, err, sizeof err)
              : o->command == COMMAND_SWEEP ? sweep_main(o, err, sizeof err)
+             : o->command == COMMAND_EXPLORE ? explore_main(o, err, sizeof err)
              : matrix_main(o, err, sizeof err);
     interrupt_yield();         /* a signal during the runs: its exit code, not this error */
-    if (rc)
+    if (rc >= 2)
         fprintf(stderr, "racesim: %s\n", err);
     db_library_end();
     return rc;
@@ -71,7 +74,8 @@ int main(int argc, char **argv)
             fprintf(stderr, "racesim: %s\n", err);
         return rc;
     }
-    if (o.command == COMMAND_COMPARE || o.command == COMMAND_SWEEP || o.command == COMMAND_MATRIX)
+    if (o.command == COMMAND_COMPARE || o.command == COMMAND_SWEEP || o.command == COMMAND_MATRIX
+        || o.command == COMMAND_EXPLORE)
         return several_runs(&o);
     if (report_check_out(&o, err, sizeof err))
         return usage_error(err);

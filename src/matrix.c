@@ -1,14 +1,18 @@
-/* matrix.c — `racesim matrix`: every strategy under each isolation level, raced in lockstep and
- * under contention; which anomaly or error each shows. */
+/* matrix.c — `racesim matrix`: every strategy under each isolation level (and REPEATABLE READ
+ * with innodb_snapshot_isolation), every 2-buyer interleaving explored and a run under
+ * contention; which anomaly or error each shows. */
 #include "matrix.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "batch.h"
 #include "config.h"
+#include "explore.h"
+#include "interp.h"
 #include "output.h"
 #include "report.h"
 #include "summary.h"
@@ -22,7 +26,10 @@ struct cell {
     size_t strategy;
     char isolation[24];
     bool own;                   /* the strategy's own @isolation, not one of --isolations */
+    bool snapshot;              /* REPEATABLE READ with innodb_snapshot_isolation=ON */
     long lockstep, contended;   /* batch indexes; -1: not run */
+    bool explored;              /* ex holds every 2-buyer interleaving's verdict */
+    struct explore_result ex;
 };
 
 struct matrix {
@@ -31,45 +38,9 @@ struct matrix {
     struct batch b;
     struct cell cells[CLI_LIST_MAX * CLI_ISOLATIONS];
     size_t n_cells;
-    char small_name[SCENARIO_PARAMS_MAX][64];    /* the lockstep race's parameters... */
-    char small_value[SCENARIO_PARAMS_MAX][32];   /* ...at the scenario's smallest values */
-    size_t n_small;
+    struct explore_params small;   /* the race's parameters: the scenario's smallest values */
+    bool snapshot_supported;       /* the server has innodb_snapshot_isolation */
 };
-
-static bool literal(const char *s, long long *out)
-{
-    char *end;
-    errno = 0;
-    *out = strtoll(s, &end, 10);
-    return !errno && end != s && !*end;
-}
-
-/* The race in its smallest form: each number the scenario takes for the whole run at its
- * smallest allowed value (at least 1), each range of literal numbers at its low end; ranges over
- * other parameters, distributions, flags and per-purchase expressions as they are. Parameters
- * given on the command line keep their value. */
-static void smallest_params(struct matrix *m, const struct run_report *probe)
-{
-    const struct options *o = m->o;
-    for (size_t i = 0; i < probe->params.n && m->n_small < SCENARIO_PARAMS_MAX; i++) {
-        const struct param_decl *d = &probe->scenario.params[i];
-        bool given = false;
-        for (size_t k = 0; k < o->n_overrides; k++)
-            given |= param_name_matches(o->overrides[k].name, d->name);
-        long long lo, hi, v;
-        if (given || d->flag)
-            continue;
-        if (probe->params.v[i].kind == PARAM_INT)
-            v = d->min > 1 ? d->min : 1;
-        else if (d->kind == PARAM_RANGE && literal(d->lo, &lo) && literal(d->hi, &hi))
-            v = lo;
-        else
-            continue;
-        snprintf(m->small_name[m->n_small], sizeof m->small_name[0], "%s", d->name);
-        snprintf(m->small_value[m->n_small], sizeof m->small_value[0], "%lld", v);
-        m->n_small++;
-    }
-}
 
 static int add_run(struct matrix *m, const struct options *ro, long *index, char *err, size_t errlen)
 {
@@ -93,9 +64,7 @@ static int prepare_strategy(struct matrix *m, size_t s, const char *own, char *e
         ro.strategy = m->set.given[s];
         snprintf(ro.isolation, sizeof ro.isolation, "%s", c->isolation);
         ro.users = LOCKSTEP_USERS;
-        ro.lockstep = true;
-        for (size_t i = 0; i < m->n_small && ro.n_overrides < CLI_OVERRIDES_MAX; i++)
-            ro.overrides[ro.n_overrides++] = (struct param_override){m->small_name[i], m->small_value[i]};
+        explore_apply(&m->small, &ro);
         int rc = add_run(m, &ro, &c->lockstep, err, errlen);
         if (rc)
             return rc;
@@ -109,6 +78,12 @@ static int prepare_strategy(struct matrix *m, size_t s, const char *own, char *e
         if (rc)
             return rc;
     }
+    for (size_t k = 0; k < levels && !own[0]; k++)     /* explored only, where the server can */
+        if (strcmp(o->isolations[k], "REPEATABLE READ") == 0) {
+            struct cell *c = &m->cells[m->n_cells++];
+            *c = (struct cell){.strategy = s, .snapshot = true, .lockstep = -1, .contended = -1};
+            snprintf(c->isolation, sizeof c->isolation, "REPEATABLE READ");
+        }
     return 0;
 }
 
@@ -124,7 +99,7 @@ static int prepare(struct matrix *m, char *err, size_t errlen)
         po->users = LOCKSTEP_USERS;
         rc = run_prepare(po, probe, err, errlen);
         if (rc == 0 && s == 0)
-            smallest_params(m, probe);
+            explore_smallest(m->o, probe, &m->small);
         char own[24];
         snprintf(own, sizeof own, "%s", rc == 0 ? probe->script.isolation : "");
         run_free(probe);
@@ -145,7 +120,78 @@ static const struct run_report *report_of(const struct matrix *m, long index)
 
 static void isolation_label(const struct cell *c, char *buf, size_t n)
 {
-    snprintf(buf, n, "%s%s", c->isolation, c->own ? " (its own)" : "");
+    snprintf(buf, n, "%s%s%s", c->isolation, c->snapshot ? " + snapshot" : "", c->own ? " (its own)" : "");
+}
+
+static int ignore_row(void *ctx, size_t n, char **row)
+{
+    (void)ctx;
+    (void)n;
+    (void)row;
+    return 0;
+}
+
+/* Explores every cell on the batch's server: each 2-buyer interleaving of the strategy at the
+ * cell's level (the race's parameters); snapshot cells where the server has the setting. */
+static int explore_cells(void *ctx, struct run_session *s, char *err, size_t errlen)
+{
+    struct matrix *m = ctx;
+    struct db_error e;
+    m->snapshot_supported = db_query(run_session_admin(s), "SELECT @@innodb_snapshot_isolation",
+                                     ignore_row, NULL, &e) >= 0;
+    struct options *ro = calloc(1, sizeof *ro);
+    if (!ro) {
+        snprintf(err, errlen, "out of memory");
+        return 2;
+    }
+    int rc = 0;
+    for (size_t i = 0; rc == 0 && i < m->n_cells; i++) {
+        struct cell *c = &m->cells[i];
+        if (c->snapshot && !m->snapshot_supported)
+            continue;
+        cli_copy(ro, m->o);
+        ro->strategy = m->set.given[c->strategy];
+        snprintf(ro->isolation, sizeof ro->isolation, "%s%s", c->isolation, c->snapshot ? INTERP_SNAPSHOT : "");
+        ro->users = LOCKSTEP_USERS;
+        ro->max_schedules = 0;
+        explore_apply(&m->small, ro);
+        if (!m->o->quiet && isatty(STDERR_FILENO))
+            fprintf(stderr, "racesim matrix: exploring %s at %s%s\n", m->set.name[c->strategy],
+                    c->isolation, c->snapshot ? " + snapshot" : "");
+        rc = explore_in_session(s, ro, &c->ex, err, errlen);
+        c->explored = rc == 0;
+    }
+    free(ro);
+    return rc;
+}
+
+/* The explored cell in words: "✗ lost_update in 12 of 16" (schedules), "✓ none of 36". */
+static void explore_cell(const struct matrix *m, const struct cell *c, char *buf, size_t n)
+{
+    const struct explore_result *x = &c->ex;
+    if (!c->explored) {
+        snprintf(buf, n, c->snapshot && !m->snapshot_supported
+                 ? "– (no innodb_snapshot_isolation here: MariaDB 10.11.8 or later)" : "–");
+        return;
+    }
+    if (!x->anomalous) {
+        snprintf(buf, n, "✓ none of %ld", x->schedules);
+    } else {
+        snprintf(buf, n, "✗");
+        bool first = true;
+        for (size_t i = 0; i < x->n_names; i++)
+            if (x->broke[i]) {
+                text_appendf(buf, n, "%s %s", first ? "" : ",", x->names[i]);
+                first = false;
+            }
+        text_appendf(buf, n, " in %ld of %ld", x->anomalous, x->schedules);
+    }
+    long with_error;
+    unsigned errnum = explore_dominant_error(x, &with_error);
+    if (errnum)
+        text_appendf(buf, n, " (%u in %ld)", errnum, with_error);
+    if (!x->complete)
+        text_appendf(buf, n, " (cut)");
 }
 
 static int write_text(FILE *f, const struct matrix *m, bool md)
@@ -162,8 +208,8 @@ static int write_text(FILE *f, const struct matrix *m, bool md)
         summary_header(f, first);
     char params[1024], line[1400];
     summary_params(first, params, sizeof params);
-    snprintf(line, sizeof line, "%d buyers in --lockstep: %s (the scenario's smallest values; "
-             "--PARAM=VALUE overrides)", LOCKSTEP_USERS, params);
+    snprintf(line, sizeof line, "%d buyers, every interleaving of their statements (racesim explore): "
+             "%s (the scenario's smallest values; --PARAM=VALUE overrides)", LOCKSTEP_USERS, params);
     if (md)
         fprintf(f, "race: %s  \n", line);
     else
@@ -183,7 +229,7 @@ static int write_text(FILE *f, const struct matrix *m, bool md)
     table_column(&t, 0, "strategy", TABLE_LEFT);
     table_column(&t, 1, "isolation", TABLE_LEFT);
     char h[64];
-    snprintf(h, sizeof h, "%d buyers, lockstep", LOCKSTEP_USERS);
+    snprintf(h, sizeof h, "%d buyers: schedules broken", LOCKSTEP_USERS);
     table_column(&t, 2, h, TABLE_LEFT);
     snprintf(h, sizeof h, "%d buyers", o->contended);
     if (loaded)
@@ -195,19 +241,26 @@ static int write_text(FILE *f, const struct matrix *m, bool md)
         isolation_label(c, iso, sizeof iso);
         table_set(&t, row, 0, "%s", m->set.name[c->strategy]);
         table_set(&t, row, 1, "%s", iso);
-        summary_cell(report_of(m, c->lockstep), a, sizeof a);
+        explore_cell(m, c, a, sizeof a);
         table_set(&t, row, 2, "%s", a);
-        if (loaded) {
+        if (loaded && c->contended >= 0)
             summary_cell(report_of(m, c->contended), a, sizeof a);
+        else
+            snprintf(a, sizeof a, "–");
+        if (loaded)
             table_set(&t, row, 3, "%s", a);
-        }
     }
     int rc = md ? table_print_md(f, &t) : table_print(f, &t, WIDTH);
     table_free(&t);
-    fprintf(f, "\n✓ every invariant holds (checked by SQL); ✗ NAME: that invariant was violated;%s\n"
-            "(ERRNO ×N, retried or failed): the server error seen most, and whether the strategy "
-            "retried it.%s\n(its own): the strategy sets @isolation itself, so the levels above do "
-            "not apply to it.\n", br, br);
+    fprintf(f, "\n✓ every invariant holds (checked by SQL); ✗ NAME in K of N: that invariant was "
+            "violated in K of the N interleavings of 2 buyers' statements;%s\n(ERRNO in K): the server error seen in "
+            "the most schedules, and in how many; (ERRNO ×N, retried or failed): the error seen most "
+            "under contention, and whether the strategy retried it.%s\n(its own): the strategy sets @isolation itself, so the levels above do "
+            "not apply to it.%s\n+ snapshot: innodb_snapshot_isolation=ON (a write to a row changed "
+            "since the snapshot fails with 1020).%s\n", br, br, br, br);
+    if (!m->snapshot_supported)
+        fprintf(f, "This server has no innodb_snapshot_isolation (MariaDB 10.11.8 or later): the + "
+                "snapshot rows were not run.%s\n", br);
     return rc;
 }
 
@@ -223,7 +276,7 @@ static void error_fields(const struct run_report *r, unsigned *errnum, uint64_t 
 static void write_csv(FILE *f, const struct matrix *m)
 {
     fputs("scenario,strategy,isolation,isolation_from,mode,users,verdict,anomalies,error,error_count,"
-          "error_retried,throughput,p99_ms\n", f);
+          "error_retried,throughput,p99_ms,schedules,anomalous_schedules\n", f);
     for (size_t i = 0; i < m->n_cells; i++) {
         const struct cell *c = &m->cells[i];
         for (int mode = 0; mode < 2; mode++) {
@@ -247,7 +300,11 @@ static void write_csv(FILE *f, const struct matrix *m)
                 fprintf(f, "%u,%llu,%s", errnum, (unsigned long long)count, retried ? "yes" : "no");
             else
                 fputs(",0,", f);
-            fprintf(f, ",%.1f,%.3f\n", fig.throughput, fig.p99_ms);
+            fprintf(f, ",%.1f,%.3f,", fig.throughput, fig.p99_ms);
+            if (!mode && c->explored)
+                fprintf(f, "%ld,%ld\n", c->ex.schedules, c->ex.anomalous);
+            else
+                fputs(",\n", f);
         }
     }
 }
@@ -289,6 +346,40 @@ static cJSON *params_json(const struct run_report *r)
     return p;
 }
 
+static cJSON *explore_json(const struct matrix *m, const struct cell *c)
+{
+    if (!c->explored)
+        return cJSON_CreateNull();
+    const struct explore_result *x = &c->ex;
+    cJSON *j = cJSON_CreateObject();
+    char buf[512];
+    explore_cell(m, c, buf, sizeof buf);
+    cJSON_AddStringToObject(j, "summary", buf);
+    cJSON_AddNumberToObject(j, "schedules", (double)x->schedules);
+    cJSON_AddBoolToObject(j, "complete", x->complete);
+    cJSON_AddNumberToObject(j, "anomalous", (double)x->anomalous);
+    cJSON *br = cJSON_AddObjectToObject(j, "broken");
+    for (size_t i = 0; i < x->n_names; i++)
+        if (x->broke[i])
+            cJSON_AddNumberToObject(br, x->names[i], (double)x->broke[i]);
+    long with_error;
+    unsigned errnum = explore_dominant_error(x, &with_error);
+    if (errnum) {
+        cJSON *e = cJSON_AddObjectToObject(j, "dominant_error");
+        cJSON_AddNumberToObject(e, "errno", errnum);
+        cJSON_AddNumberToObject(e, "schedules", (double)with_error);
+    } else {
+        cJSON_AddNullToObject(j, "dominant_error");
+    }
+    if (x->witness_len) {
+        schedule_format(x->witness, x->witness_len, buf, sizeof buf);
+        cJSON_AddStringToObject(j, "witness", buf);
+    } else {
+        cJSON_AddNullToObject(j, "witness");
+    }
+    return j;
+}
+
 static int write_json(FILE *f, const struct matrix *m)
 {
     const struct options *o = m->o;
@@ -298,6 +389,7 @@ static int write_json(FILE *f, const struct matrix *m)
         cJSON_AddItemToArray(iso, cJSON_CreateString(o->isolations[i]));
     cJSON *ls = cJSON_AddObjectToObject(j, "lockstep");
     cJSON_AddNumberToObject(ls, "users", LOCKSTEP_USERS);
+    cJSON_AddBoolToObject(j, "snapshot_isolation_supported", m->snapshot_supported);
     cJSON_AddItemToObject(ls, "params", params_json(report_of(m, m->cells[0].lockstep)));
     cJSON *ct = cJSON_AddObjectToObject(j, "contended");
     cJSON_AddNumberToObject(ct, "users", o->contended);
@@ -309,6 +401,8 @@ static int write_json(FILE *f, const struct matrix *m)
         cJSON_AddStringToObject(x, "strategy", m->set.name[c->strategy]);
         cJSON_AddStringToObject(x, "isolation", c->isolation);
         cJSON_AddStringToObject(x, "isolation_from", c->own ? "strategy" : "option");
+        cJSON_AddBoolToObject(x, "snapshot", c->snapshot);
+        cJSON_AddItemToObject(x, "explore", explore_json(m, c));
         cJSON_AddItemToObject(x, "lockstep", cell_json(report_of(m, c->lockstep), c->lockstep));
         cJSON_AddItemToObject(x, "contended", cell_json(report_of(m, c->contended), c->contended));
         cJSON_AddItemToArray(cells, x);
@@ -347,10 +441,12 @@ int matrix_main(const struct options *o, char *err, size_t errlen)
     if (rc == 0)
         rc = prepare(m, err, errlen);
     if (rc == 0)
-        rc = batch_execute(&m->b, o, err, errlen);
+        rc = batch_execute_then(&m->b, o, explore_cells, m, err, errlen);
     if (rc == 0)
         rc = write_report(m, err, errlen);
     batch_free(&m->b);
+    for (size_t i = 0; i < m->n_cells; i++)
+        explore_result_free(&m->cells[i].ex);
     strategy_set_free(&m->set);
     free(m);
     return rc;

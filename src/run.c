@@ -16,7 +16,10 @@
 #include "interp.h"
 #include "interrupt.h"
 #include "owner.h"
+#include "reset.h"
 #include "server.h"
+#include "summary.h"
+#include "text.h"
 #include "workspace.h"
 
 /* A server (private or the user's) and racesim's own connection to it, for one or more runs. */
@@ -28,6 +31,7 @@ struct run_session {
     char description[512];     /* which server, in one line */
     bool private_server;
     struct preflight preflight;
+    char seeded_for[1200];     /* reset: the scenario and parameters of the seed copies ("": none) */
 };
 
 void run_strategies_dir(char *out, size_t outlen)
@@ -233,9 +237,17 @@ static int prepare_database(const struct options *o, struct run_session *s, stru
     if (preflight_check(&r->preflight, o->pool ? o->pool : o->users, o->pool > 0,
                         interp_statements_max(&r->script, &r->params), err, errlen))
         return 2;
+    char key[sizeof s->seeded_for];
+    summary_params(r, key, sizeof key);
+    text_appendf(key, sizeof key, " %s", r->scenario.path);
+    if (r->fast_reset && strcmp(key, s->seeded_for) == 0 && reset_restore(s->admin, err, errlen) == 0)
+        return 0;
+    s->seeded_for[0] = '\0';
     enum workspace_status ws = workspace_setup(s->admin, &r->scenario, &r->params, err, errlen);
     if (ws != WORKSPACE_OK)
         return ws == WORKSPACE_BAD_SCENARIO ? 2 : 3;
+    if (r->fast_reset && reset_save(s->admin, err, errlen) == 0)
+        snprintf(s->seeded_for, sizeof s->seeded_for, "%s", key);
     return 0;
 }
 
@@ -266,6 +278,9 @@ static int run_buyers(const struct options *o, struct run_session *s, struct run
         .block_timeout_us = o->block_timeout_us,
         .trace = o->trace,
         .timeout_us = o->timeout_us,
+        .schedule = o->schedule_len ? o->schedule : NULL,
+        .schedule_len = o->schedule_len,
+        .schedule_log = r->schedule_log,
     };
     enum engine_status st = engine_run(&cfg, &r->result, err, errlen);
     r->peak_rss_kb = peak_rss_kb();
@@ -528,4 +543,9 @@ void run_free(struct run_report *r)
     params_free(&r->params);
     script_free(&r->script);
     scenario_free(&r->scenario);
+}
+
+db_conn *run_session_admin(struct run_session *s)
+{
+    return s->admin;
 }

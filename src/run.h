@@ -46,6 +46,10 @@ struct run_report {
     char not_checked[64];      /* "" : the invariants were checked; else why not ("server gone",
                                   "timeout") */
     char explanation[768];     /* the verdict in words, from the trace ("" without one) */
+    struct schedule_log *schedule_log;   /* set by the caller: the order a lockstep run took */
+    bool fast_reset;           /* set by the caller: fresh tables from seed copies kept in the
+                                * session after the first setup of the same scenario and
+                                * parameters (many runs of one setup: explore) */
 };
 
 /* Runs what o asks for and fills r: run_prepare, then run_in_session in a session of its own.
@@ -74,6 +78,9 @@ int run_session_open(const struct options *o, int connections, struct run_sessio
  * r->not_checked says why; err names the server. */
 int run_in_session(struct run_session *s, const struct options *o, struct run_report *r,
                    char *err, size_t errlen);
+
+/* racesim's own connection to s's server, for a query between runs. */
+db_conn *run_session_admin(struct run_session *s);
 
 /* Closes racesim's connection and stops a private server. NULL is allowed. */
 void run_session_close(struct run_session *s);

@@ -20,7 +20,9 @@ int trace_add(struct trace_log *log, const struct trace_event *ev)
         log->v = v;
         log->cap = cap;
     }
-    log->v[log->n++] = *ev;
+    log->v[log->n] = *ev;
+    log->v[log->n].seq = (int)log->n;
+    log->n++;
     return 0;
 }
 
@@ -35,8 +37,15 @@ static bool lockstep_order;   /* qsort has no context argument: set only inside 
 static int by_time(const void *pa, const void *pb)
 {
     const struct trace_event *a = pa, *b = pb;
-    if (lockstep_order && a->round != b->round)
-        return a->round < b->round ? -1 : 1;
+    if (lockstep_order) {         /* step, then that step's own events, then resumed buyers' */
+        if (a->round != b->round)
+            return a->round < b->round ? -1 : 1;
+        if (a->order != b->order)
+            return a->order < b->order ? -1 : 1;
+        if (a->buyer != b->buyer)
+            return a->buyer < b->buyer ? -1 : 1;
+        return a->seq < b->seq ? -1 : a->seq > b->seq;
+    }
     if (a->at_us != b->at_us)
         return a->at_us < b->at_us ? -1 : 1;
     if (a->buyer != b->buyer)
@@ -128,7 +137,9 @@ static void describe_sql(const struct trace_event *ev, const struct script *s, c
     } else if (st->kind == SQL_OTHER) {
         text_appendf(buf, n, " → %lld row%s", (long long)ev->affected, ev->affected == 1 ? "" : "s");
     }
-    if (ev->waited_us > 0) {
+    if (ev->waited_us > 0 && ev->round > 0) {     /* a scheduled run: no clock times */
+        text_appendf(buf, n, ev->blocker > 0 ? " (lock granted)" : " (no longer blocked)");
+    } else if (ev->waited_us > 0) {
         if (ev->blocker > 0)
             text_appendf(buf, n, " (lock granted after %.1f ms)", (double)ev->waited_us / 1000);
         else
@@ -175,7 +186,9 @@ void trace_describe(const struct trace_event *ev, const struct script *s, char *
             snprintf(buf, n, "⏳ blocked");
         break;
     case TRACE_END:
-        if (ev->retry > 0)
+        if (ev->retry > 0 && ev->round > 0)       /* a scheduled retry does not sleep */
+            snprintf(buf, n, "%s → retry %d", s->outcomes[ev->outcome], ev->retry);
+        else if (ev->retry > 0)
             snprintf(buf, n, "%s → retry %d (backoff %.1f ms)", s->outcomes[ev->outcome], ev->retry,
                      (double)ev->backoff_us / 1000);
         else
@@ -282,7 +295,7 @@ static void print_columns(FILE *out, const struct trace *t, const struct script 
     struct cell *cells = calloc((size_t)n + 1, sizeof *cells);
     if (!cells)
         return;
-    fprintf(out, "%9s", t->lockstep ? "round" : "time");
+    fprintf(out, "%9s", t->lockstep ? "step" : "time");
     for (int b = 1; b <= n; b++) {
         char head[32];
         snprintf(head, sizeof head, "buyer %d", b);

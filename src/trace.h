@@ -24,7 +24,9 @@ struct trace_event {
     int64_t at_us;              /* since the start barrier: when the step returned */
     int64_t took_us;            /* how long the statement ran */
     int buyer, purchase, attempt;
-    int round;                  /* lockstep round, 0 without --lockstep */
+    int round;                  /* lockstep/schedule step, 0 without --lockstep */
+    int order;                  /* ...0: events of that step's statement; b: buyer b resumed */
+    int seq;                    /* its index in its buyer's log */
     int step;                   /* index into script.steps (-1 for TRACE_END) */
     enum trace_kind kind;
     int64_t affected;
@@ -56,7 +58,7 @@ int trace_add(struct trace_log *log, const struct trace_event *ev);
 /* Frees the log. */
 void trace_log_free(struct trace_log *log);
 
-/* All buyers' events merged in time order (lockstep: in round order). */
+/* All buyers' events merged in time order (lockstep: in step order, the same every run). */
 struct trace {
     struct trace_event *v;
     size_t n;

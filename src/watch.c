@@ -6,11 +6,17 @@
 
 #include "clock.h"
 
+/* Whether step is an @window: under a schedule it is no step of its own (it follows the
+ * statement before it), so interleavings differ only in the order of statements. */
+static bool is_window(const struct watch *w, int step)
+{
+    return step >= 0 && w->interp && w->interp->script->steps[step].kind == STEP_WINDOW;
+}
+
 void watch_before(void *ctx, int step)
 {
     struct watch *w = ctx;
-    (void)step;
-    if (w->lockstep)
+    if (w->lockstep && !is_window(w, step))
         lockstep_gate(w->lockstep, w->buyer);
     w->step_started_us = clock_now_us();
 }
@@ -23,6 +29,7 @@ static void base_event(const struct watch *w, struct trace_event *te, int step, 
     te->purchase = w->purchase;
     te->attempt = w->attempt;
     te->round = w->round;
+    te->order = w->sub;
     te->step = step;
     te->kind = kind;
     te->outcome = -1;
@@ -35,6 +42,7 @@ static void record_wait(struct watch *w, int step, const struct lockstep_step *l
     base_event(w, &te, step, TRACE_WAIT);
     te.at_us = ls->blocked_at_us - w->start_us;
     te.round = ls->blocked_round;
+    te.order = 0;                  /* it blocked at its own step */
     te.blocker = ls->blocker;
     trace_add(&w->log, &te);
 }
@@ -56,10 +64,12 @@ void watch_after(void *ctx, const struct step_event *ev)
 {
     struct watch *w = ctx;
     struct lockstep_step ls = {0};
-    bool gated = ev->kind != EVENT_REQUIRE;
+    bool gated = ev->kind == EVENT_SQL || ev->kind == EVENT_SQL_ERROR
+                 || (ev->kind == EVENT_WINDOW && !w->lockstep);
     if (w->lockstep && gated) {
         lockstep_done(w->lockstep, w->buyer, &ls);
         w->round = ls.round;
+        w->sub = ls.sub;
     }
     if (!w->tracing)
         return;
@@ -72,6 +82,8 @@ void watch_after(void *ctx, const struct step_event *ev)
     if (ls.blocked) {
         te.blocker = ls.blocker;
         te.waited_us = clock_now_us() - ls.blocked_at_us;
+        if (te.waited_us <= 0)
+            te.waited_us = 1;          /* it did wait: the trace must say so */
     }
     if (ev->kind == EVENT_SQL)
         fill_sql(w, &te, ev);

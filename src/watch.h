@@ -1,4 +1,4 @@
-/* watch.h — what the teaching modes see of one buyer: the lockstep gate around each step and
+/* watch.h — what the teaching modes see of one buyer: the lockstep gate around each statement and
  * the trace of what each step did. */
 #ifndef RACESIM_WATCH_H
 #define RACESIM_WATCH_H
@@ -17,7 +17,8 @@ struct watch {
     int64_t start_us;              /* the run's start (the barrier) */
     const struct interp *interp;   /* the connection's prepared script (for column names) */
     int purchase, attempt;
-    int round;                     /* the lockstep round of its last step */
+    int round;                     /* the lockstep step at which its last statement returned */
+    int sub;                       /* ...0: its own step; else resumed at another's step */
     int64_t step_started_us;
     struct trace_log log;
 };

@@ -173,7 +173,7 @@ enum workspace_status workspace_scalar(db_conn *c, const struct scenario *sc,
         db_stmt_close(s);
         return e.errnum >= 2000 ? WORKSPACE_DB_ERROR : WORKSPACE_BAD_SCENARIO;
     }
-    db_stmt_close(s);
+    db_stmt_close(s);         /* the admin connection lives for many runs (explore: thousands) */
     *out = r.found && !nulls[0] ? cols[0] : 0;
     return WORKSPACE_OK;
 }
