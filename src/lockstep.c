@@ -46,6 +46,7 @@ struct lockstep {
     int last;                  /* round-robin: the buyer that went last */
     db_conn *monitor;
     bool live;                 /* the server shows its lock waits (else: block_timeout) */
+    bool raised_output_locks;  /* racesim turned innodb_status_output_locks on: give it back */
     int64_t block_timeout_us;
     const int *schedule;       /* the order asked for (NULL: round-robin) */
     int schedule_len, next;
@@ -68,7 +69,7 @@ struct lockstep *lockstep_new(int n, db_conn *monitor, int64_t block_timeout_us,
     ls->n = n;
     ls->last = n;
     ls->monitor = monitor;
-    ls->live = monitor && lockwait_open(monitor) == 0;
+    ls->live = monitor && lockwait_open(monitor, &ls->raised_output_locks) == 0;
     ls->block_timeout_us = block_timeout_us;
     ls->schedule = schedule;
     ls->schedule_len = schedule ? schedule_len : 0;
@@ -82,6 +83,7 @@ void lockstep_free(struct lockstep *ls)
 {
     if (!ls)
         return;
+    lockwait_close(ls->monitor, ls->raised_output_locks);
     pthread_mutex_destroy(&ls->lock);
     pthread_cond_destroy(&ls->changed);
     pthread_cond_destroy(&ls->go);

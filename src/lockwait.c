@@ -170,12 +170,29 @@ static int on_process(void *ctx, size_t n, char **row)
     return 0;
 }
 
-int lockwait_open(db_conn *monitor)
+static int on_flag(void *ctx, size_t n, char **row)
+{
+    *(int *)ctx = n >= 1 && row[0] ? atoi(row[0]) : -1;
+    return 0;
+}
+
+int lockwait_open(db_conn *monitor, bool *raised)
 {
     struct db_error e;
-    db_execute(monitor, "SET GLOBAL innodb_status_output_locks = ON", &e);   /* names blockers */
+    int on = -1;
+    *raised = false;
+    /* a server-wide setting (it names blockers): turned on only for the run, then given back */
+    if (db_query(monitor, "SELECT @@GLOBAL.innodb_status_output_locks", on_flag, &on, &e) == 0 && on == 0)
+        *raised = db_execute(monitor, "SET GLOBAL innodb_status_output_locks = ON", &e) == 0;
     struct lockwaits w = {0};
     return lockwait_read(monitor, &w, true);
+}
+
+void lockwait_close(db_conn *monitor, bool raised)
+{
+    struct db_error e;
+    if (monitor && raised)
+        db_execute(monitor, "SET GLOBAL innodb_status_output_locks = OFF", &e);
 }
 
 int lockwait_read(db_conn *monitor, struct lockwaits *w, bool other_locks)

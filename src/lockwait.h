@@ -16,9 +16,13 @@ struct lockwaits {
 };
 
 /* Prepares monitor to read lock waits: asks InnoDB to list each transaction's locks in its
- * status (so blockers can be named; ignored when not allowed). Returns 0, or -1 when the
- * server gives no live lock information (no PROCESS privilege, not InnoDB). */
-int lockwait_open(db_conn *monitor);
+ * status (so blockers can be named; ignored when not allowed), setting *raised when racesim
+ * turned that server-wide setting on itself. Returns 0, or -1 when the server gives no live
+ * lock information (no PROCESS privilege, not InnoDB). */
+int lockwait_open(db_conn *monitor, bool *raised);
+
+/* Gives the server back the setting lockwait_open found (raised: it was off). */
+void lockwait_close(db_conn *monitor, bool raised);
 
 /* Reads the waits now into w: row locks from InnoDB's status and, with other_locks, metadata,
  * table and user locks from the process list (ask for those only when a statement has run a
