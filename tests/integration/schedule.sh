@@ -76,4 +76,7 @@ check "a schedule naming a finished buyer: exit 2, said so (got $code)" \
 code=$?
 check "a schedule naming a blocked buyer: exit 2, said so (got $code)" \
     [ "$code" = 2 ] && grep -q "^racesim: --schedule: step 5 names buyer 2, who is waiting for buyer 1's lock$" "$TMP/f.err"
+# the lock output is a server-wide setting: on for the run, off again after (it was off here)
+check "innodb_status_output_locks is off again after the runs (got $(shared_sql 'SELECT @@GLOBAL.innodb_status_output_locks'))" \
+    [ "$(shared_sql 'SELECT @@GLOBAL.innodb_status_output_locks')" = 0 ]
 finish
