@@ -529,7 +529,6 @@ static int not_with(const struct options *o, const char *name, char *err, size_t
                 cli_command_name(o->command));
 }
 
-/* After parsing: what each command needs, and defaults that depend on the command. */
 /* The database a DSN names becomes o->database; a different --database is a conflict. */
 static int database_of_dsn(struct options *o, char *err, size_t errlen)
 {
@@ -548,6 +547,7 @@ static int database_of_dsn(struct options *o, char *err, size_t errlen)
     return 0;
 }
 
+/* After parsing: what each command needs, and defaults that depend on the command. */
 static int finish(struct options *o, char *err, size_t errlen)
 {
     if (database_of_dsn(o, err, errlen))
