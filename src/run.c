@@ -185,6 +185,8 @@ static int open_target(const struct options *o, int connections, struct run_sess
 #define IO_TIMEOUT_MAX_S 86400
 #define AUDIT_CONNECT_TIMEOUT_S 5  /* after a troubled run: does the server still answer? */
 #define AUDIT_IO_TIMEOUT_S 15
+#define ADMIN_IO_TIMEOUT_S 900     /* racesim's own connection: setup and invariants over large
+                                    * tables may run for minutes on a loaded machine */
 
 /* The read/write timeout of every connection: a stalled server must not hang racesim, but a
  * statement may legitimately wait for a row lock up to innodb_lock_wait_timeout (pf NULL or
@@ -204,7 +206,7 @@ static unsigned io_timeout_s(const struct preflight *pf)
 static int open_admin(struct run_session *s, char *err, size_t errlen)
 {
     struct db_error e;
-    s->target.io_timeout_s = io_timeout_s(NULL);
+    s->target.io_timeout_s = ADMIN_IO_TIMEOUT_S;
     s->admin = db_connect(&s->target, false, &e);
     if (!s->admin) {
         snprintf(err, errlen, "cannot connect to %s: %s", s->description, e.text);
