@@ -1,11 +1,11 @@
 /* server.c — finds, initialises (cached), starts and stops the private MariaDB/MySQL server. */
 #include "server.h"
+#include "rundir.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <sys/file.h>
-#include <ftw.h>
 #include <poll.h>
 #include <pthread.h>
 #include <pwd.h>
@@ -30,9 +30,7 @@ extern char **environ;
 #define STOP_TIMEOUT_MS 10000       /* SIGTERM grace period before SIGKILL */
 #define VERSION_TIMEOUT_MS 10000    /* `binary --version` must answer within this */
 #define STALE_INIT_S 3600           /* a cache tmp-* dir this old belongs to a dead process */
-#define SOCKET_PATH_LIMIT 100
-#define RUN_DIR_PREFIX "racesim-"           /* a run directory: racesim-XXXXXX (mkdtemp) */
-#define RUN_LOCK "racesim.lock"             /* in it: flocked by its racesim, holds its PID */       /* keep DIR/sock well below sun_path's 108 bytes */
+#define SOCKET_PATH_LIMIT 100      /* keep DIR/sock well below sun_path's 108 bytes */
 #define INNODB_LOG_SIZE "--innodb-log-file-size=16M"
 
 #define INSTALL_HINT "install mariadb-server (apt-get install mariadb-server), " \
@@ -135,20 +133,6 @@ static int mkdir_p(const char *path, mode_t mode)
             break;
     }
     return is_dir(path) ? 0 : (errno = ENOTDIR, -1);
-}
-
-static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-    (void)st; (void)flag; (void)ftw;
-    remove(path);
-    return 0;   /* keep going: remove as much as possible */
-}
-
-/* Removes dir and everything under it, not following symlinks. Ignores errors. */
-static void remove_tree(const char *dir)
-{
-    if (dir && *dir)
-        nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
 }
 
 static void rtrim(char *s)
@@ -560,7 +544,7 @@ static enum server_status init_cache(const struct server *s, const char *root, c
     if (fmt(data, sizeof data, "%s/data", tmp) != 0 ||
         fmt(log, sizeof log, "%s/install.log", tmp) != 0 ||
         fmt(kept, sizeof kept, "%s/install-%s.log", root, key) != 0) {
-        remove_tree(tmp);
+        rundir_remove(tmp);
         return fail(SERVER_FAILED, err, errlen, "cache path too long under %s", root);
     }
     int st = run_installer(s, data, log, tool, sizeof tool);
@@ -570,7 +554,7 @@ static enum server_status init_cache(const struct server *s, const char *root, c
         log_last_line(log, line, sizeof line);
         describe_status(st, how, sizeof how);
         bool have_log = rename(log, kept) == 0;
-        remove_tree(tmp);
+        rundir_remove(tmp);
         if (st < 0 && !tool[0])
             return fail(SERVER_FAILED, err, errlen, "no mariadb-install-db or mysql_install_db "
                         "next to %s or in PATH (both come with mariadb-server)", s->binary);
@@ -581,11 +565,11 @@ static enum server_status init_cache(const struct server *s, const char *root, c
     }
     if (rename(data, final) != 0 && errno != EEXIST && errno != ENOTEMPTY) {
         int saved = errno;
-        remove_tree(tmp);
+        rundir_remove(tmp);
         return fail(SERVER_FAILED, err, errlen, "cannot rename %s to %s: %s",
                     data, final, strerror(saved));
     }
-    remove_tree(tmp);   /* also our copy of data when another process won the rename */
+    rundir_remove(tmp);   /* also our copy of data when another process won the rename */
     return SERVER_OK;
 }
 
@@ -603,7 +587,7 @@ static void sweep_stale(const char *root)
         if (strncmp(e->d_name, "tmp-", 4) == 0 &&
             fmt(path, sizeof path, "%s/%s", root, e->d_name) == 0 &&
             lstat(path, &st) == 0 && S_ISDIR(st.st_mode) && now - st.st_mtime > STALE_INIT_S)
-            remove_tree(path);
+            rundir_remove(path);
     }
     closedir(d);
 }
@@ -639,146 +623,24 @@ static enum server_status ensure_cache(const struct server *s, char *datadir, si
 
 /* ---- one run ---------------------------------------------------------------------------- */
 
-/* Reads up to n bytes from fd (to its end). Returns the count, or -1. */
-static ssize_t read_all(int fd, char *buf, size_t n)
-{
-    size_t got = 0;
-    while (got < n) {
-        ssize_t r = read(fd, buf + got, n - got);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r < 0)
-            return -1;
-        if (r == 0)
-            break;
-        got += (size_t)r;
-    }
-    return (ssize_t)got;
-}
-
-/* A run directory is "racesim-" and mkdtemp's six letters or digits. */
-static bool is_run_dir_name(const char *name)
-{
-    if (strncmp(name, RUN_DIR_PREFIX, strlen(RUN_DIR_PREFIX)) != 0)
-        return false;
-    const char *x = name + strlen(RUN_DIR_PREFIX);
-    size_t n = 0;
-    for (; x[n]; n++)
-        if (!((x[n] >= 'a' && x[n] <= 'z') || (x[n] >= 'A' && x[n] <= 'Z') || (x[n] >= '0' && x[n] <= '9')))
-            return false;
-    return n == 6;
-}
-
-/* Whether the server whose pid file is in dir still runs with its data there (its racesim died
- * but it did not: then its files stay). */
-static bool server_still_runs(const char *dir)
-{
-    char path[PATH_MAX], data[PATH_MAX + 16], cmdline[4096];
-    long pid = 0;
-    FILE *f = fmt(path, sizeof path, "%s/pid", dir) == 0 ? fopen(path, "r") : NULL;
-    if (!f)
-        return false;
-    bool read = fscanf(f, "%ld", &pid) == 1 && pid > 0;
-    fclose(f);
-    if (!read || fmt(path, sizeof path, "/proc/%ld/cmdline", pid) != 0)
-        return false;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return false;
-    ssize_t got = read_all(fd, cmdline, sizeof cmdline - 1);
-    close(fd);
-    if (got <= 0)
-        return false;
-    for (ssize_t i = 0; i < got; i++)        /* its arguments, NUL-separated: one string */
-        if (cmdline[i] == '\0')
-            cmdline[i] = ' ';
-    cmdline[got] = '\0';
-    return fmt(data, sizeof data, "--datadir=%s/data", dir) == 0 && strstr(cmdline, data) != NULL;
-}
-
-/* Removes the run directories under tmp that a racesim which died left behind (kill -9: its
- * server dies with it, its directory stays), and says so on stderr. Only ours: the name
- * racesim-XXXXXX, owned by this user, holding a lock file that nobody holds (its owner's flock
- * went with its process, so a reused PID cannot fool this), and no server still running there.
- * Ignores errors. */
-static void sweep_dead_runs(const char *tmp)
-{
-    DIR *d = opendir(tmp);
-    if (!d)
-        return;
-    for (struct dirent *e; (e = readdir(d)) != NULL; ) {
-        char dir[PATH_MAX], lock[PATH_MAX], owner[32] = "";
-        struct stat st;
-        if (!is_run_dir_name(e->d_name) || fmt(dir, sizeof dir, "%s/%s", tmp, e->d_name) != 0 ||
-            fmt(lock, sizeof lock, "%s/" RUN_LOCK, dir) != 0 || lstat(dir, &st) != 0 ||
-            !S_ISDIR(st.st_mode) || st.st_uid != geteuid())
-            continue;
-        int fd = open(lock, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-        if (fd < 0)
-            continue;                          /* not ours, or still being made */
-        bool dead = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_uid == geteuid() &&
-                    flock(fd, LOCK_EX | LOCK_NB) == 0;
-        /* held now: a sweeper that got here first has unlinked it (nlink 0), or it is ours */
-        if (dead && fstat(fd, &st) == 0 && st.st_nlink > 0 && !server_still_runs(dir)) {
-            ssize_t got = read_all(fd, owner, sizeof owner - 1);
-            owner[got > 0 ? got : 0] = '\0';
-            rtrim(owner);
-            unlink(lock);
-            remove_tree(dir);
-            fprintf(stderr, "racesim: removed %s left by a run that died (pid %s)\n", dir,
-                    owner[0] ? owner : "unknown");
-        }
-        close(fd);
-    }
-    closedir(d);
-}
-
-/* Locks the new run directory dir for this process: dir/lock.new is made (O_EXCL), flocked,
- * given our PID, then renamed to dir/RUN_LOCK, so a lock file that exists is held for as long
- * as its racesim lives. Returns the fd to keep open until the directory is removed, or -1. */
-static int lock_run_dir(const char *dir)
-{
-    char fresh[PATH_MAX], lock[PATH_MAX], pid[32];
-    if (fmt(fresh, sizeof fresh, "%s/lock.new", dir) != 0 ||
-        fmt(lock, sizeof lock, "%s/" RUN_LOCK, dir) != 0)
-        return -1;
-    int fd = open(fresh, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-    if (fd < 0)
-        return -1;
-    int n = snprintf(pid, sizeof pid, "%ld\n", (long)getpid());
-    if (flock(fd, LOCK_EX | LOCK_NB) != 0 || write(fd, pid, (size_t)n) != n ||
-        rename(fresh, lock) != 0) {
-        int saved = errno;
-        close(fd);
-        unlink(fresh);
-        errno = saved;
-        return -1;
-    }
-    return fd;
-}
-
 /* mkdtemp racesim-XXXXXX in $TMPDIR (when short enough for the socket path) or /tmp, locked for
  * this process (*lock_fd), after removing what dead runs left there. */
 static enum server_status make_run_dir(char *out, size_t n, int *lock_fd, char *err, size_t errlen)
 {
     const char *tmp = getenv("TMPDIR");
-    const char *suffix = "/" RUN_DIR_PREFIX "XXXXXX/sock";
+    const char *suffix = "/" RUNDIR_PREFIX "XXXXXX/sock";
     if (!tmp || tmp[0] != '/' || strlen(tmp) + strlen(suffix) >= SOCKET_PATH_LIMIT)
         tmp = "/tmp";
-    sweep_dead_runs(tmp);
-    if (fmt(out, n, "%s/" RUN_DIR_PREFIX "XXXXXX", tmp) != 0 || !mkdtemp(out)) {
-        int saved = errno;
-        out[0] = '\0';
+    rundir_sweep(tmp);
+    int r = rundir_create(tmp, out, n, lock_fd);
+    if (r == -1)
         return fail(SERVER_FAILED, err, errlen, "cannot create a directory in %s: %s",
-                    tmp, strerror(saved));
-    }
-    *lock_fd = lock_run_dir(out);
-    if (*lock_fd < 0) {
+                    tmp, strerror(errno));
+    if (r != 0) {
         int saved = errno;
-        remove_tree(out);
+        fail(SERVER_FAILED, err, errlen, "cannot lock the directory %s: %s", out, strerror(saved));
         out[0] = '\0';
-        return fail(SERVER_FAILED, err, errlen, "cannot lock the directory %s: %s",
-                    out, strerror(saved));
+        return SERVER_FAILED;
     }
     return SERVER_OK;
 }
@@ -1018,7 +880,7 @@ static void stop(struct server *s, bool graceful)
         terminate(s->pid, graceful && s->ready);
     s->pid = 0;
     s->ready = false;
-    remove_tree(s->dir);
+    rundir_remove(s->dir);
     if (s->has_dir_lock)
         close(s->dir_lock);             /* after the removal: until then the directory is ours */
     s->has_dir_lock = false;

@@ -1,0 +1,1031 @@
+/* pg_server.c — finds, initialises (cached), starts and stops the private PostgreSQL server. */
+#include "pg_server.h"
+#include "rundir.h"
+
+#include <arpa/inet.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <grp.h>
+#include <poll.h>
+#include <pthread.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <sys/syscall.h>
+#include <sys/un.h>
+#include <sys/vfs.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+extern char **environ;
+
+#define POLL_MS 10                  /* readiness / exit polling interval */
+#define READY_TIMEOUT_MS 30000      /* give up on a server that is not ready after this */
+#define FAST_STOP_MS 5000           /* SIGINT (fast shutdown) grace, then SIGQUIT (immediate) */
+#define QUIT_STOP_MS 2000           /* SIGQUIT grace, then SIGKILL */
+#define CAPTURE_TIMEOUT_MS 10000    /* `postgres --version`, `pg_config --bindir` */
+#define PG_PORT 5432                /* only names the socket file: each run has its own dir */
+#define PG_SUPERUSER "racesim"
+#define PG_DATABASE "postgres"
+#define SOCKET_PATH_LIMIT 90        /* DIR/socket/.s.PGSQL.5432 within sun_path's 108 bytes */
+#define SHM_DIR "/dev/shm"
+#define SHM_MIN_FREE (1ULL << 30)   /* run on /dev/shm only when it has 1 GiB free */
+#define TMPFS_MAGIC_NUMBER 0x01021994
+
+#define INSTALL_HINT "install postgresql (apt-get install postgresql), set RACESIM_POSTGRES " \
+                     "to the postgres binary or its bin directory, " \
+                     "or point racesim at a server with --dsn"
+
+/* Serialises pg_server_stop with itself and with the parts of pg_server_start that publish or
+ * reap the child, so a signal-handling thread may stop a server another thread is starting. */
+static pthread_mutex_t pg_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* Who initdb and postgres run as: ourselves, or (as root) an unprivileged account. */
+struct run_as {
+    bool drop;                  /* euid is 0: switch to uid/gid in the child */
+    uid_t uid;
+    gid_t gid;
+    char name[64];
+};
+
+/* ---- small helpers ---------------------------------------------------------------------- */
+
+static long long now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void sleep_ms(long ms)
+{
+    struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+    while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
+    }
+}
+
+/* printf into out; returns 0, or -1 (with ENAMETOOLONG) when it did not fit. */
+static int fmt(char *out, size_t n, const char *f, ...) __attribute__((format(printf, 3, 4)));
+static int fmt(char *out, size_t n, const char *f, ...)
+{
+    va_list ap;
+    va_start(ap, f);
+    int r = vsnprintf(out, n, f, ap);
+    va_end(ap);
+    if (r < 0 || (size_t)r >= n) {
+        errno = ENAMETOOLONG;
+        return -1;
+    }
+    return 0;
+}
+
+/* Writes a one-line message into err (truncating quietly) and returns status. */
+static enum pg_server_status fail(enum pg_server_status status, char *err, size_t errlen,
+                                  const char *f, ...) __attribute__((format(printf, 4, 5)));
+static enum pg_server_status fail(enum pg_server_status status, char *err, size_t errlen,
+                                  const char *f, ...)
+{
+    if (err && errlen) {
+        va_list ap;
+        va_start(ap, f);
+        vsnprintf(err, errlen, f, ap);
+        va_end(ap);
+    }
+    return status;
+}
+
+static bool is_executable(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISREG(st.st_mode) && access(path, X_OK) == 0;
+}
+
+static bool is_dir(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+static void rtrim(char *s)
+{
+    size_t n = strlen(s);
+    while (n > 0 && (s[n - 1] == '\n' || s[n - 1] == '\r' || s[n - 1] == ' ' || s[n - 1] == '\t'))
+        s[--n] = '\0';
+}
+
+/* Puts the most telling line of the last 16 KiB of a log into out ("" when none): the last
+ * FATAL/PANIC/ERROR line, else the last non-empty one. */
+static void log_last_line(const char *path, char *out, size_t n)
+{
+    char buf[16384];
+    out[0] = '\0';
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return;
+    struct stat st;
+    off_t from = fstat(fd, &st) == 0 && st.st_size > (off_t)sizeof buf - 1
+                 ? st.st_size - (off_t)(sizeof buf - 1) : 0;
+    ssize_t got = pread(fd, buf, sizeof buf - 1, from);
+    close(fd);
+    if (got <= 0)
+        return;
+    buf[got] = '\0';
+    const char *best = NULL;
+    size_t best_len = 0;
+    int best_rank = 0;
+    for (char *line = buf; *line; ) {
+        char *nl = strchr(line, '\n');
+        size_t len = nl ? (size_t)(nl - line) : strlen(line);
+        bool bad = memmem(line, len, "FATAL", 5) || memmem(line, len, "PANIC", 5) ||
+                   memmem(line, len, "ERROR", 5) || memmem(line, len, "rror:", 5);
+        int rank = len == 0 ? 0 : bad ? 2 : 1;
+        if (rank > 0 && rank >= best_rank)
+            best = line, best_len = len, best_rank = rank;
+        line += len + (nl ? 1 : 0);
+    }
+    if (best) {
+        fmt(out, n, "%.*s", (int)best_len, best);
+        rtrim(out);
+    }
+}
+
+/* ---- child processes -------------------------------------------------------------------- */
+
+/* In the forked child: drop to as's account, die with the parent thread (set after the
+ * credential change, which clears it), clean signal state, wire up stdio, exec. Only
+ * async-signal-safe calls here (the parent may be multithreaded). */
+static void child_exec(pid_t parent, const struct run_as *as, const char *path,
+                       char *const argv[], char *const envp[], int in_fd, int out_fd)
+{
+    if (as->drop && (setgroups(1, &as->gid) != 0 || setgid(as->gid) != 0 ||
+                     setuid(as->uid) != 0 || getuid() != as->uid || geteuid() != as->uid))
+        _exit(126);
+    if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != parent)
+        _exit(127);
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
+    const int sigs[] = { SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGPIPE, SIGCHLD };
+    for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
+        signal(sigs[i], SIG_DFL);
+    if (dup2(in_fd, 0) < 0 || dup2(out_fd, 1) < 0 || dup2(out_fd, 2) < 0)
+        _exit(127);
+#ifdef SYS_close_range
+    syscall(SYS_close_range, 3u, ~0u, 0u);
+#endif
+    execve(path, argv, envp);
+    _exit(127);
+}
+
+/* Starts path as `as` with stdin from /dev/null, stdout and stderr to out_fd. The child gets
+ * SIGKILL when the calling thread dies. Returns the pid, or -1 with errno. */
+static pid_t spawn(const struct run_as *as, const char *path, char *const argv[],
+                   char *const envp[], int out_fd)
+{
+    int in_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+    if (in_fd < 0)
+        return -1;
+    pid_t parent = getpid();
+    pid_t pid = fork();
+    if (pid == 0)
+        child_exec(parent, as, path, argv, envp, in_fd, out_fd);
+    int saved = errno;
+    close(in_fd);
+    errno = saved;
+    return pid;
+}
+
+/* Blocking waitpid that retries on EINTR. Returns the wait status, or -1. */
+static int reap(pid_t pid)
+{
+    int st;
+    pid_t r;
+    while ((r = waitpid(pid, &st, 0)) < 0 && errno == EINTR) {
+    }
+    return r == pid ? st : -1;
+}
+
+/* Polls for pid's exit for up to ms milliseconds. True when it was reaped (status in *st) or
+ * is not ours (*st = -1). */
+static bool wait_exit(pid_t pid, long ms, int *st)
+{
+    long long deadline = now_ms() + ms;
+    for (;;) {
+        pid_t r = waitpid(pid, st, WNOHANG);
+        if (r < 0 && errno != EINTR)
+            *st = -1;
+        if (r == pid || (r < 0 && errno != EINTR))
+            return true;
+        if (now_ms() >= deadline)
+            return false;
+        sleep_ms(POLL_MS);
+    }
+}
+
+/* Whether pid is stopped (SIGSTOP, a debugger): its state in /proc/PID/stat is T or t. */
+static bool is_stopped(pid_t pid)
+{
+    char path[64], buf[512];
+    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+    FILE *f = fopen(path, "re");
+    size_t n = f ? fread(buf, 1, sizeof buf - 1, f) : 0;
+    if (f)
+        fclose(f);
+    buf[n] = '\0';
+    const char *p = strrchr(buf, ')');   /* the command name may hold spaces */
+    return p && (p[1] == ' ') && (p[2] == 'T' || p[2] == 't');
+}
+
+/* Stops the postmaster pid, our child: SIGINT (fast shutdown: backends end, a checkpoint),
+ * SIGQUIT (immediate) after FAST_STOP_MS, SIGKILL after QUIT_STOP_MS more; SIGKILL at once when
+ * not graceful or when it is stopped and so cannot shut down. Always reaps it. A pid that
+ * already exited or is no longer our child (so could be reused) is never signalled. */
+static void terminate(pid_t pid, bool graceful)
+{
+    int st;
+    if (waitpid(pid, &st, WNOHANG) != 0)
+        return;
+    if (graceful && !is_stopped(pid)) {
+        if (kill(pid, SIGINT) == 0 && wait_exit(pid, FAST_STOP_MS, &st))
+            return;
+        if (kill(pid, SIGQUIT) == 0 && wait_exit(pid, QUIT_STOP_MS, &st))
+            return;
+    }
+    kill(pid, SIGKILL);
+    reap(pid);
+}
+
+static void describe_status(int st, char *out, size_t n)
+{
+    if (st < 0)
+        fmt(out, n, "unknown status");
+    else if (WIFEXITED(st))
+        fmt(out, n, "exit status %d%s", WEXITSTATUS(st),
+            WEXITSTATUS(st) == 126 ? ": could not switch to the server's account" : "");
+    else if (WIFSIGNALED(st))
+        fmt(out, n, "killed by signal %d", WTERMSIG(st));
+    else
+        fmt(out, n, "status %d", st);
+}
+
+/* Runs argv as `as` to completion with its output appended to log_path. Returns the wait
+ * status (0 on success), or -1 with errno when it could not be started. */
+static int run_logged(const struct run_as *as, const char *path, char *const argv[],
+                      char *const envp[], const char *log_path)
+{
+    int fd = open(log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+    if (fd < 0)
+        return -1;
+    pid_t pid = spawn(as, path, argv, envp, fd);
+    int saved = errno;
+    close(fd);
+    if (pid < 0) {
+        errno = saved;
+        return -1;
+    }
+    return reap(pid);
+}
+
+/* Runs argv as ourselves and keeps the first line of its output (trimmed) in out, within
+ * CAPTURE_TIMEOUT_MS (a child still running then is killed). Returns the wait status or -1. */
+static int run_capture(const char *path, char *const argv[], char *out, size_t n)
+{
+    static const struct run_as self = { .drop = false };
+    int p[2];
+    out[0] = '\0';
+    if (pipe2(p, O_CLOEXEC) != 0)
+        return -1;
+    pid_t pid = spawn(&self, path, argv, environ, p[1]);
+    close(p[1]);
+    if (pid < 0) {
+        close(p[0]);
+        return -1;
+    }
+    size_t used = 0;
+    char scratch[512];
+    for (long long deadline = now_ms() + CAPTURE_TIMEOUT_MS; ; ) {
+        int left = (int)(deadline - now_ms());
+        struct pollfd pfd = { .fd = p[0], .events = POLLIN };
+        if (left <= 0 || (poll(&pfd, 1, left) < 0 && errno != EINTR))
+            break;
+        if (!(pfd.revents & (POLLIN | POLLHUP | POLLERR)))
+            continue;
+        char *dst = used < n - 1 ? out + used : scratch;
+        size_t room = used < n - 1 ? n - 1 - used : sizeof scratch;
+        ssize_t got = read(p[0], dst, room);
+        if (got == 0 || (got < 0 && errno != EINTR))
+            break;
+        if (got > 0 && dst != scratch)
+            used += (size_t)got;
+    }
+    out[used] = '\0';
+    close(p[0]);
+    int st;
+    if (!wait_exit(pid, POLL_MS * 10, &st)) {
+        kill(pid, SIGKILL);
+        reap(pid);
+        return -1;
+    }
+    out[strcspn(out, "\n")] = '\0';
+    rtrim(out);
+    return st;
+}
+
+/* The environment initdb and postgres get: a PATH and the C locale, nothing of ours (no PG*
+ * variables, no HOME the server's account could not read). */
+static char **server_env(void)
+{
+    static char path[4096] = "PATH=/usr/local/bin:/usr/bin:/bin";
+    static char *env[] = { path, "LC_ALL=C", NULL };
+    const char *p = getenv("PATH");
+    if (p && *p)
+        fmt(path, sizeof path, "PATH=%s", p);
+    return env;
+}
+
+/* ---- finding the server and its account ------------------------------------------------- */
+
+/* Looks name up in each directory of $PATH; fills out and returns true when found. */
+static bool find_in_path(const char *name, char *out, size_t n)
+{
+    const char *path = getenv("PATH");
+    if (!path || !*path)
+        path = "/usr/local/bin:/usr/bin:/bin";
+    for (const char *p = path; ; ) {
+        const char *colon = strchr(p, ':');
+        size_t len = colon ? (size_t)(colon - p) : strlen(p);
+        if (len > 0 && fmt(out, n, "%.*s/%s", (int)len, p, name) == 0 && is_executable(out))
+            return true;
+        if (!colon)
+            return false;
+        p = colon + 1;
+    }
+}
+
+/* The highest /usr/lib/postgresql/N/bin/postgres into out. */
+static bool find_debian_binary(char *out, size_t n)
+{
+    const char *base = "/usr/lib/postgresql";
+    DIR *d = opendir(base);
+    char best[NAME_MAX + 1] = "";
+    if (!d)
+        return false;
+    for (struct dirent *e; (e = readdir(d)) != NULL; ) {
+        char path[PATH_MAX];
+        if (e->d_name[0] >= '0' && e->d_name[0] <= '9' &&
+            fmt(path, sizeof path, "%s/%s/bin/postgres", base, e->d_name) == 0 &&
+            is_executable(path) && (!best[0] || strverscmp(e->d_name, best) > 0))
+            fmt(best, sizeof best, "%s", e->d_name);
+    }
+    closedir(d);
+    return best[0] && fmt(out, n, "%s/%s/bin/postgres", base, best) == 0;
+}
+
+static enum pg_server_status find_binary(char *out, size_t n, char *err, size_t errlen)
+{
+    const char *env = getenv("RACESIM_POSTGRES");
+    char bindir[PATH_MAX];
+    if (env && *env) {
+        if (is_dir(env) ? fmt(bindir, sizeof bindir, "%s/postgres", env) != 0
+                        : fmt(bindir, sizeof bindir, "%s", env) != 0)
+            return fail(PG_SERVER_NO_BINARY, err, errlen, "RACESIM_POSTGRES is too long");
+        if (!is_executable(bindir))
+            return fail(PG_SERVER_NO_BINARY, err, errlen,
+                        "RACESIM_POSTGRES=%s: %s is not an executable file: " INSTALL_HINT,
+                        env, bindir);
+        if (!realpath(bindir, out))
+            return fail(PG_SERVER_NO_BINARY, err, errlen, "RACESIM_POSTGRES=%s: %s",
+                        env, strerror(errno));
+        return PG_SERVER_OK;
+    }
+    char pg_config[PATH_MAX];
+    if (find_in_path("pg_config", pg_config, sizeof pg_config)) {
+        char *argv[] = { pg_config, "--bindir", NULL };
+        if (run_capture(pg_config, argv, bindir, sizeof bindir) == 0 && bindir[0] == '/' &&
+            fmt(out, n, "%s/postgres", bindir) == 0 && is_executable(out))
+            return PG_SERVER_OK;
+    }
+    if (find_debian_binary(out, n))
+        return PG_SERVER_OK;
+    return fail(PG_SERVER_NO_BINARY, err, errlen,
+                "no PostgreSQL server binary (postgres) found: " INSTALL_HINT);
+}
+
+static enum pg_server_status read_version(struct pg_server *s, char *err, size_t errlen)
+{
+    char *argv[] = { s->binary, "--version", NULL };
+    int st = run_capture(s->binary, argv, s->version, sizeof s->version);
+    if (st != 0 || !s->version[0]) {
+        char how[96];
+        describe_status(st, how, sizeof how);
+        return fail(PG_SERVER_FAILED, err, errlen, "`%s --version` failed (%s)", s->binary, how);
+    }
+    return PG_SERVER_OK;
+}
+
+/* As root: the "postgres" account if it exists (made by Debian's postgresql package for this),
+ * else nobody:nogroup; PostgreSQL will not run as root. Otherwise ourselves. */
+static enum pg_server_status server_account(struct run_as *as, char *err, size_t errlen)
+{
+    char buf[4096];
+    struct passwd pw, *found = NULL;
+    memset(as, 0, sizeof *as);
+    if (geteuid() != 0) {
+        if (getpwuid_r(geteuid(), &pw, buf, sizeof buf, &found) != 0 || !found ||
+            fmt(as->name, sizeof as->name, "%s", pw.pw_name) != 0)
+            fmt(as->name, sizeof as->name, "uid %ld", (long)geteuid());
+        as->uid = geteuid();
+        as->gid = getegid();
+        return PG_SERVER_OK;
+    }
+    as->drop = true;
+    if (getpwnam_r("postgres", &pw, buf, sizeof buf, &found) == 0 && found && pw.pw_uid != 0) {
+        as->uid = pw.pw_uid;
+        as->gid = pw.pw_gid;
+        fmt(as->name, sizeof as->name, "postgres");
+        return PG_SERVER_OK;
+    }
+    if (getpwnam_r("nobody", &pw, buf, sizeof buf, &found) != 0 || !found || pw.pw_uid == 0)
+        return fail(PG_SERVER_FAILED, err, errlen, "PostgreSQL does not run as root and there is "
+                    "no postgres or nobody account to run it as");
+    struct group gr, *gfound = NULL;
+    as->uid = pw.pw_uid;
+    as->gid = getgrnam_r("nogroup", &gr, buf, sizeof buf, &gfound) == 0 && gfound
+              ? gr.gr_gid : pw.pw_gid;
+    fmt(as->name, sizeof as->name, "nobody");
+    return PG_SERVER_OK;
+}
+
+/* ---- the cached template data directory ------------------------------------------------- */
+
+/* mkdir -p with mode for the directories it creates. Returns 0 or -1 with errno. */
+static int mkdir_p(const char *path, mode_t mode)
+{
+    char buf[PATH_MAX];
+    if (fmt(buf, sizeof buf, "%s", path) != 0)
+        return -1;
+    for (char *p = buf + 1; ; p++) {
+        if (*p != '/' && *p != '\0')
+            continue;
+        char c = *p;
+        *p = '\0';
+        if (mkdir(buf, mode) != 0 && errno != EEXIST)
+            return -1;
+        *p = c;
+        if (c == '\0')
+            break;
+    }
+    return is_dir(path) ? 0 : (errno = ENOTDIR, -1);
+}
+
+/* $XDG_CACHE_HOME/racesim, else ~/.cache/racesim (HOME, else the passwd entry); created. */
+static enum pg_server_status cache_root(char *out, size_t n, char *err, size_t errlen)
+{
+    const char *xdg = getenv("XDG_CACHE_HOME");
+    const char *home = getenv("HOME");
+    char pwbuf[4096];
+    struct passwd pw, *found = NULL;
+    int r;
+    if (xdg && xdg[0] == '/')
+        r = fmt(out, n, "%s/racesim", xdg);
+    else if (home && home[0] == '/')
+        r = fmt(out, n, "%s/.cache/racesim", home);
+    else if (getpwuid_r(geteuid(), &pw, pwbuf, sizeof pwbuf, &found) == 0 && found)
+        r = fmt(out, n, "%s/.cache/racesim", pw.pw_dir);
+    else
+        return fail(PG_SERVER_FAILED, err, errlen,
+                    "cannot find a cache directory: set XDG_CACHE_HOME or HOME");
+    if (r != 0 || mkdir_p(out, 0700) != 0)
+        return fail(PG_SERVER_FAILED, err, errlen, "cannot create cache directory %s: %s",
+                    out, strerror(errno));
+    return PG_SERVER_OK;
+}
+
+/* The version number from "postgres (PostgreSQL) 15.5 (Debian ...)" (else the whole string),
+ * with anything but [A-Za-z0-9._-] turned into '_': safe as part of a file name. */
+static void cache_key(const char *version, char *out, size_t n)
+{
+    const char *v = strstr(version, ") ");
+    v = v ? v + 2 : version;
+    size_t len = strcspn(v, " \t");
+    if (len > 100)
+        len = 100;
+    if (len >= n)
+        len = n - 1;
+    for (size_t i = 0; i < len; i++) {
+        char c = v[i];
+        bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                  c == '.' || c == '_' || c == '-';
+        out[i] = ok ? c : '_';
+    }
+    out[len] = '\0';
+}
+
+/* cp -a from/. into the existing directory to, with cp's complaints in log. */
+static enum pg_server_status copy_tree(const char *from, const char *to, const char *log,
+                                       char *err, size_t errlen)
+{
+    static const struct run_as self = { .drop = false };
+    char cp[PATH_MAX], src[PATH_MAX];
+    if (!find_in_path("cp", cp, sizeof cp))
+        fmt(cp, sizeof cp, "/bin/cp");
+    if (fmt(src, sizeof src, "%s/.", from) != 0)
+        return fail(PG_SERVER_FAILED, err, errlen, "path too long: %s", from);
+    char *argv[] = { cp, "-a", src, (char *)to, NULL };
+    int st = run_logged(&self, cp, argv, environ, log);
+    if (st < 0)
+        return fail(PG_SERVER_FAILED, err, errlen, "cannot run %s: %s", cp, strerror(errno));
+    if (st != 0) {
+        char line[512], how[96];
+        log_last_line(log, line, sizeof line);
+        describe_status(st, how, sizeof how);
+        return fail(PG_SERVER_FAILED, err, errlen, "copying %s failed (%s): %s", from, how, line);
+    }
+    return PG_SERVER_OK;
+}
+
+/* Runs initdb (next to the postgres binary) as `as` into data, logging to log. The template:
+ * superuser PG_SUPERUSER with trust authentication (only the run's private socket reaches
+ * it), no fsync (a throwaway server), 1 MiB WAL segments (a smaller copy per run). */
+static enum pg_server_status run_initdb(const struct pg_server *s, const struct run_as *as,
+                                        const char *data, const char *log,
+                                        char *err, size_t errlen)
+{
+    char initdb[PATH_MAX], dopt[PATH_MAX + 8];
+    if (fmt(initdb, sizeof initdb, "%s", s->binary) != 0 || !strrchr(initdb, '/') ||
+        fmt(strrchr(initdb, '/') + 1, sizeof initdb - (size_t)(strrchr(initdb, '/') + 1 - initdb),
+            "initdb") != 0 || !is_executable(initdb))
+        return fail(PG_SERVER_FAILED, err, errlen, "no initdb next to %s (it comes with "
+                    "postgresql)", s->binary);
+    if (fmt(dopt, sizeof dopt, "--pgdata=%s", data) != 0)
+        return fail(PG_SERVER_FAILED, err, errlen, "path too long: %s", data);
+    char *argv[] = { initdb, dopt, "--username=" PG_SUPERUSER, "--auth=trust", "--no-sync",
+                     "--no-instructions", "--encoding=UTF8", "--locale=C", "--wal-segsize=1",
+                     NULL };
+    int st = run_logged(as, initdb, argv, server_env(), log);
+    if (st != 0) {
+        char line[512], how[96];
+        int saved = errno;
+        log_last_line(log, line, sizeof line);
+        describe_status(st, how, sizeof how);
+        if (st < 0)
+            return fail(PG_SERVER_FAILED, err, errlen, "cannot run %s: %s", initdb,
+                        strerror(saved));
+        return fail(PG_SERVER_FAILED, err, errlen, "initdb failed (%s; as %s): %s", how,
+                    as->name, line);
+    }
+    return PG_SERVER_OK;
+}
+
+/* Saves the freshly initialised data as the template: copied into root/tmp-XXXXXX, then
+ * renamed to template (a tmp-* left by a dead process is swept by server.c's cache sweep). */
+static enum pg_server_status save_template(const char *data, const char *root,
+                                           const char *template, char *err, size_t errlen)
+{
+    char tmp[PATH_MAX], log[PATH_MAX];
+    if (fmt(tmp, sizeof tmp, "%s/tmp-XXXXXX", root) != 0 || !mkdtemp(tmp))
+        return fail(PG_SERVER_FAILED, err, errlen, "cannot create a directory in %s: %s",
+                    root, strerror(errno));
+    enum pg_server_status r = fmt(log, sizeof log, "%s.log", tmp) == 0
+                              ? copy_tree(data, tmp, log, err, errlen)
+                              : fail(PG_SERVER_FAILED, err, errlen, "path too long: %s", tmp);
+    if (r == PG_SERVER_OK && rename(tmp, template) != 0 && errno != EEXIST && errno != ENOTEMPTY)
+        r = fail(PG_SERVER_FAILED, err, errlen, "cannot rename %s to %s: %s", tmp, template,
+                 strerror(errno));
+    unlink(log);
+    rundir_remove(tmp);
+    return r;
+}
+
+static int chown_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw);
+static uid_t chown_uid;
+static gid_t chown_gid;
+static int chown_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+    (void)st; (void)flag; (void)ftw;
+    return lchown(path, chown_uid, chown_gid) == 0 ? 0 : -1;
+}
+
+/* Hands the copied data to the server's account when the template belongs to another one (an
+ * account that changed since it was cached). Called under pg_lock. Returns 0 or -1. */
+static int own_data(const char *data, const struct run_as *as)
+{
+    struct stat st;
+    if (!as->drop || (stat(data, &st) == 0 && st.st_uid == as->uid && st.st_gid == as->gid))
+        return 0;
+    chown_uid = as->uid;
+    chown_gid = as->gid;
+    return nftw(data, chown_entry, 16, FTW_PHYS);
+}
+
+/* Fills dir/data: a copy of the cached template for this version; when there is none yet,
+ * initdb runs there (one process at a time, flock on the cache's postgres-init.lock: the
+ * others wait, then copy) and the result is saved as the template. */
+static enum pg_server_status prepare_data(const struct pg_server *s, const struct run_as *as,
+                                          const char *dir, char *err, size_t errlen)
+{
+    char root[PATH_MAX], key[128], template[PATH_MAX], data[PATH_MAX], log[PATH_MAX];
+    char lock[PATH_MAX];
+    enum pg_server_status r = cache_root(root, sizeof root, err, errlen);
+    if (r != PG_SERVER_OK)
+        return r;
+    cache_key(s->version, key, sizeof key);
+    if (fmt(template, sizeof template, "%s/postgres-%s", root, key) != 0 ||
+        fmt(lock, sizeof lock, "%s/postgres-init.lock", root) != 0 ||
+        fmt(data, sizeof data, "%s/data", dir) != 0 ||
+        fmt(log, sizeof log, "%s/postgres.log", dir) != 0)
+        return fail(PG_SERVER_FAILED, err, errlen, "path too long under %s or %s", root, dir);
+    int fd = -1;
+    if (!is_dir(template)) {
+        fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+        if (fd >= 0)
+            while (flock(fd, LOCK_EX) != 0 && errno == EINTR) {
+            }
+    }
+    if (is_dir(template)) {
+        r = copy_tree(template, data, log, err, errlen);
+        if (r == PG_SERVER_OK && own_data(data, as) != 0)
+            r = fail(PG_SERVER_FAILED, err, errlen, "cannot hand %s to %s: %s", data, as->name,
+                     strerror(errno));
+    } else {
+        r = run_initdb(s, as, data, log, err, errlen);
+        if (r == PG_SERVER_OK)
+            r = save_template(data, root, template, err, errlen);
+    }
+    if (fd >= 0)
+        close(fd);                      /* releases the lock */
+    return r;
+}
+
+/* ---- one run ---------------------------------------------------------------------------- */
+
+/* Where run directories go: /dev/shm when it is a tmpfs with room (copying the template there
+ * takes a tenth of the time it takes on a disk), else $TMPDIR (when short enough for the socket
+ * path) or /tmp. */
+static const char *run_base(void)
+{
+    struct statfs fs;
+    struct statvfs vfs;
+    if (statfs(SHM_DIR, &fs) == 0 && (unsigned long)fs.f_type == TMPFS_MAGIC_NUMBER &&
+        statvfs(SHM_DIR, &vfs) == 0 &&
+        (unsigned long long)vfs.f_bavail * vfs.f_frsize >= SHM_MIN_FREE &&
+        access(SHM_DIR, W_OK | X_OK) == 0)
+        return SHM_DIR;
+    const char *tmp = getenv("TMPDIR");
+    const char *suffix = "/" RUNDIR_PREFIX "XXXXXX/socket/.s.PGSQL.5432";
+    if (!tmp || tmp[0] != '/' || strlen(tmp) + strlen(suffix) >= SOCKET_PATH_LIMIT)
+        tmp = "/tmp";
+    return tmp;
+}
+
+/* Makes a subdirectory of the run dir for the server's account (mode 0700). */
+static int make_owned_dir(const char *path, const struct run_as *as)
+{
+    if (mkdir(path, 0700) != 0)
+        return -1;
+    return as->drop ? chown(path, as->uid, as->gid) : 0;
+}
+
+/* Creates the run directory (data/ and socket/ in it owned by the server's account; the run
+ * directory itself traversable by it) and publishes it in s. */
+static enum pg_server_status publish_run_dir(struct pg_server *s, const struct run_as *as,
+                                             char *dir, size_t n, char *err, size_t errlen)
+{
+    const char *base = run_base();
+    char data[PATH_MAX], sock[PATH_MAX];
+    int lock_fd;
+    rundir_sweep(base);
+    int r = rundir_create(base, dir, n, &lock_fd);
+    if (r != 0) {
+        int saved = errno;
+        fail(PG_SERVER_FAILED, err, errlen, r == -1 ? "cannot create a directory in %s: %s"
+             : "cannot lock a directory in %s: %s", base, strerror(saved));
+        dir[0] = '\0';
+        return PG_SERVER_FAILED;
+    }
+    pthread_mutex_lock(&pg_lock);
+    s->dir_lock = lock_fd;
+    s->has_dir_lock = true;
+    fmt(s->dir, sizeof s->dir, "%s", dir);
+    pthread_mutex_unlock(&pg_lock);
+    if (fmt(data, sizeof data, "%s/data", dir) != 0 ||
+        fmt(sock, sizeof sock, "%s/socket", dir) != 0)
+        return fail(PG_SERVER_FAILED, err, errlen, "path too long: %s", dir);
+    if ((as->drop && chmod(dir, 0711) != 0) || make_owned_dir(data, as) != 0 ||
+        make_owned_dir(sock, as) != 0)
+        return fail(PG_SERVER_FAILED, err, errlen, "cannot prepare %s for %s: %s", dir,
+                    as->name, strerror(errno));
+    pthread_mutex_lock(&pg_lock);
+    fmt(s->socket_dir, sizeof s->socket_dir, "%s", sock);
+    pthread_mutex_unlock(&pg_lock);
+    return PG_SERVER_OK;
+}
+
+/* The server's command line; argv points into the other fields. */
+struct pg_args {
+    char data[PATH_MAX], sock[PATH_MAX], port[16], maxconn[48];
+    char *argv[40];
+};
+
+/* No durability: fsync, synchronous commit and full-page writes are off, as the data is thrown
+ * away with the run (a crash loses nothing that matters). TCP is off (listen_addresses empty);
+ * the socket in the run's own directory is the only way in. */
+static int build_args(const struct pg_server *s, const char *dir, unsigned max_conn,
+                      struct pg_args *a)
+{
+    if (fmt(a->data, sizeof a->data, "%s/data", dir) != 0 ||
+        fmt(a->sock, sizeof a->sock, "%s/socket", dir) != 0)
+        return -1;
+    fmt(a->port, sizeof a->port, "%d", PG_PORT);
+    fmt(a->maxconn, sizeof a->maxconn, "max_connections=%u", max_conn ? max_conn : 100);
+    char **v = a->argv;
+    *v++ = (char *)s->binary;
+    *v++ = "-D"; *v++ = a->data;
+    *v++ = "-k"; *v++ = a->sock;
+    *v++ = "-p"; *v++ = a->port;
+    *v++ = "-c"; *v++ = "listen_addresses=";
+    *v++ = "-c"; *v++ = a->maxconn;
+    *v++ = "-c"; *v++ = "max_prepared_transactions=0";
+    *v++ = "-c"; *v++ = "shared_buffers=64MB";
+    *v++ = "-c"; *v++ = "fsync=off";
+    *v++ = "-c"; *v++ = "synchronous_commit=off";
+    *v++ = "-c"; *v++ = "full_page_writes=off";
+    *v++ = "-c"; *v++ = "unix_socket_permissions=0700";
+    *v++ = "-c"; *v++ = "logging_collector=off";
+    *v = NULL;
+    return 0;
+}
+
+/* Fills the data directory and forks the server (output in dir/postgres.log), publishing its
+ * pid in s (and in dir/pid, for the sweep) unless s was stopped meanwhile. Holds the lock
+ * throughout, so a concurrent stop waits for the copy instead of racing it for the directory. */
+static enum pg_server_status fill_and_spawn(struct pg_server *s, const struct run_as *as,
+                                            const char *dir, unsigned max_conn,
+                                            char *err, size_t errlen)
+{
+    struct pg_args a;
+    char log[PATH_MAX], pidfile[PATH_MAX];
+    if (build_args(s, dir, max_conn, &a) != 0 || fmt(log, sizeof log, "%s/postgres.log", dir) != 0 ||
+        fmt(pidfile, sizeof pidfile, "%s/" RUNDIR_PID, dir) != 0)
+        return fail(PG_SERVER_FAILED, err, errlen, "path too long: %s", dir);
+    pthread_mutex_lock(&pg_lock);
+    enum pg_server_status r = s->dir[0] ? prepare_data(s, as, dir, err, errlen)
+                                        : fail(PG_SERVER_FAILED, err, errlen,
+                                               "server stopped while starting");
+    int fd = r == PG_SERVER_OK ? open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600) : -1;
+    if (r == PG_SERVER_OK && fd < 0)
+        r = fail(PG_SERVER_FAILED, err, errlen, "cannot open %s: %s", log, strerror(errno));
+    if (r == PG_SERVER_OK && (s->pid = spawn(as, s->binary, a.argv, server_env(), fd)) < 0) {
+        s->pid = 0;
+        r = fail(PG_SERVER_FAILED, err, errlen, "cannot fork: %s", strerror(errno));
+    }
+    if (r == PG_SERVER_OK) {
+        FILE *f = fopen(pidfile, "we");
+        if (f) {
+            fprintf(f, "%ld\n", (long)s->pid);
+            fclose(f);
+        }
+    }
+    pthread_mutex_unlock(&pg_lock);
+    if (fd >= 0)
+        close(fd);
+    return r;
+}
+
+/* ---- readiness: a client's startup on the socket ---------------------------------------- */
+
+/* One connection's startup exchange, advanced a little at each poll. */
+struct probe {
+    int fd;                     /* -1: none yet */
+    size_t len;                 /* bytes of the server's answer in buf */
+    char buf[4096];
+};
+
+/* Connects to the socket and sends a StartupMessage (protocol 3.0) for the superuser. */
+static int probe_connect(const char *path)
+{
+    struct sockaddr_un addr = { .sun_family = AF_UNIX };
+    struct stat st;
+    if (stat(path, &st) != 0 || !S_ISSOCK(st.st_mode) ||
+        fmt(addr.sun_path, sizeof addr.sun_path, "%s", path) != 0)
+        return -1;
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+    if (fd < 0)
+        return -1;
+    static const char params[] = "user\0" PG_SUPERUSER "\0database\0" PG_DATABASE "\0";
+    char msg[128];
+    uint32_t len = htonl((uint32_t)(8 + sizeof params)), version = htonl(196608);
+    memcpy(msg, &len, 4);
+    memcpy(msg + 4, &version, 4);
+    memcpy(msg + 8, params, sizeof params);   /* sizeof counts the final NUL: the list's end */
+    size_t total = 8 + sizeof params;
+    if (connect(fd, (struct sockaddr *)&addr, sizeof addr) != 0 ||
+        send(fd, msg, total, MSG_NOSIGNAL) != (ssize_t)total) {
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+static void probe_reset(struct probe *p)
+{
+    if (p->fd >= 0)
+        close(p->fd);
+    p->fd = -1;
+    p->len = 0;
+}
+
+/* Advances the probe: 1 when the server said ReadyForQuery, 0 not yet (an ErrorResponse such
+ * as "the database system is starting up" starts over on a new connection), -1 when it asks
+ * for a password (the template is not ours). */
+static int probe_ready(const char *path, struct probe *p)
+{
+    if (p->fd < 0 && (p->fd = probe_connect(path)) < 0)
+        return 0;
+    ssize_t got = recv(p->fd, p->buf + p->len, sizeof p->buf - p->len, MSG_DONTWAIT);
+    if (got == 0 || (got < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) {
+        probe_reset(p);
+        return 0;
+    }
+    if (got > 0)
+        p->len += (size_t)got;
+    while (p->len >= 5) {
+        uint32_t mlen;
+        memcpy(&mlen, p->buf + 1, 4);
+        mlen = ntohl(mlen);
+        char type = p->buf[0];
+        if (type == 'Z') {
+            static const char terminate_msg[] = { 'X', 0, 0, 0, 4 };
+            send(p->fd, terminate_msg, sizeof terminate_msg, MSG_NOSIGNAL | MSG_DONTWAIT);
+            probe_reset(p);
+            return 1;
+        }
+        if (type == 'E' || mlen < 4 || mlen + 1 > sizeof p->buf) {
+            probe_reset(p);
+            return 0;
+        }
+        if (p->len < mlen + 1)
+            return 0;                     /* the rest of this message is still to come */
+        if (type == 'R' && mlen >= 8) {
+            uint32_t code;
+            memcpy(&code, p->buf + 5, 4);
+            if (ntohl(code) != 0) {
+                probe_reset(p);
+                return -1;
+            }
+        }
+        memmove(p->buf, p->buf + mlen + 1, p->len - (mlen + 1));
+        p->len -= mlen + 1;
+    }
+    return 0;
+}
+
+/* One readiness check under the lock: 1 ready, 0 not yet, -1 failed (err filled). */
+static int check_ready(struct pg_server *s, const char *log, const char *path, struct probe *p,
+                       char *err, size_t errlen)
+{
+    char line[512], how[96];
+    int st;
+    if (s->pid == 0) {
+        fail(PG_SERVER_FAILED, err, errlen, "server stopped while starting");
+        return -1;
+    }
+    pid_t r = waitpid(s->pid, &st, WNOHANG);
+    if (r == 0) {
+        int ready = probe_ready(path, p);
+        if (ready < 0)
+            fail(PG_SERVER_FAILED, err, errlen, "%s asks for a password on %s: the cached "
+                 "template is not racesim's", s->binary, path);
+        s->ready = ready > 0;
+        return ready;
+    }
+    s->pid = 0;
+    log_last_line(log, line, sizeof line);
+    describe_status(r < 0 ? -1 : st, how, sizeof how);
+    fail(PG_SERVER_FAILED, err, errlen, "%s exited while starting (%s): %s", s->binary, how, line);
+    return -1;
+}
+
+/* Polls every POLL_MS until a startup completes, the server exits, or READY_TIMEOUT_MS. */
+static enum pg_server_status wait_ready(struct pg_server *s, const char *dir,
+                                        char *err, size_t errlen)
+{
+    char log[PATH_MAX], path[PATH_MAX], line[512];
+    struct probe p = { .fd = -1 };
+    int r = 0;
+    if (fmt(log, sizeof log, "%s/postgres.log", dir) != 0 ||
+        fmt(path, sizeof path, "%s/socket/.s.PGSQL.%d", dir, PG_PORT) != 0)
+        return fail(PG_SERVER_FAILED, err, errlen, "path too long: %s", dir);
+    for (long long deadline = now_ms() + READY_TIMEOUT_MS; r == 0 && now_ms() < deadline; ) {
+        pthread_mutex_lock(&pg_lock);
+        r = check_ready(s, log, path, &p, err, errlen);
+        pthread_mutex_unlock(&pg_lock);
+        if (r == 0)
+            sleep_ms(POLL_MS);
+    }
+    probe_reset(&p);
+    if (r != 0)
+        return r > 0 ? PG_SERVER_OK : PG_SERVER_FAILED;
+    log_last_line(log, line, sizeof line);
+    return fail(PG_SERVER_FAILED, err, errlen, "server not ready on %s after %d s: %s",
+                path, READY_TIMEOUT_MS / 1000, line);
+}
+
+/* ---- public API ------------------------------------------------------------------------- */
+
+/* See pg_server.h. The run directory is made and published first, so a concurrent stop at any
+ * later point clears s->dir, which makes this start fail and clean up. */
+enum pg_server_status pg_server_start(struct pg_server *s, const struct pg_server_options *o,
+                                      char *err, size_t errlen)
+{
+    char dir[PATH_MAX];
+    struct run_as as;
+    pthread_mutex_lock(&pg_lock);
+    memset(s, 0, sizeof *s);
+    pthread_mutex_unlock(&pg_lock);
+    if (err && errlen)
+        err[0] = '\0';
+    enum pg_server_status r = find_binary(s->binary, sizeof s->binary, err, errlen);
+    if (r == PG_SERVER_OK)
+        r = read_version(s, err, errlen);
+    if (r == PG_SERVER_OK)
+        r = server_account(&as, err, errlen);
+    if (r == PG_SERVER_OK) {
+        s->port = PG_PORT;
+        fmt(s->user, sizeof s->user, PG_SUPERUSER);
+        fmt(s->database, sizeof s->database, PG_DATABASE);
+        fmt(s->os_user, sizeof s->os_user, "%s", as.name);
+        r = publish_run_dir(s, &as, dir, sizeof dir, err, errlen);
+    }
+    if (r == PG_SERVER_OK)
+        r = fill_and_spawn(s, &as, dir, o ? o->max_connections : 0, err, errlen);
+    if (r == PG_SERVER_OK)
+        r = wait_ready(s, dir, err, errlen);
+    if (r != PG_SERVER_OK)
+        pg_server_stop(s);
+    return r;
+}
+
+/* See pg_server.h. */
+void pg_server_snapshot(struct pg_server *s, struct pg_server *copy)
+{
+    pthread_mutex_lock(&pg_lock);
+    *copy = *s;
+    pthread_mutex_unlock(&pg_lock);
+}
+
+/* Stops s, gracefully when asked and it is ready. Holds pg_lock throughout, so concurrent
+ * calls run one after the other. */
+static void stop(struct pg_server *s, bool graceful)
+{
+    pthread_mutex_lock(&pg_lock);
+    if (s->pid > 0)
+        terminate(s->pid, graceful && s->ready);
+    s->pid = 0;
+    s->ready = false;
+    rundir_remove(s->dir);
+    if (s->has_dir_lock)
+        close(s->dir_lock);             /* after the removal: until then the directory is ours */
+    s->has_dir_lock = false;
+    s->dir[0] = '\0';
+    s->socket_dir[0] = '\0';
+    pthread_mutex_unlock(&pg_lock);
+}
+
+/* See pg_server.h. */
+void pg_server_stop(struct pg_server *s)
+{
+    stop(s, true);
+}
+
+/* See pg_server.h. */
+void pg_server_kill(struct pg_server *s)
+{
+    stop(s, false);
+}
+
+/* See pg_server.h. */
+int pg_server_exited(struct pg_server *s)
+{
+    pthread_mutex_lock(&pg_lock);
+    int st = 0, r = 0;
+    if (s->pid > 0 && waitpid(s->pid, &st, WNOHANG) == s->pid) {
+        s->pid = 0;
+        s->ready = false;
+        r = st ? st : -1;
+    }
+    pthread_mutex_unlock(&pg_lock);
+    return r;
+}
