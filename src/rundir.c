@@ -97,7 +97,7 @@ static bool server_still_runs(const char *dir)
 }
 
 /* See rundir.h. */
-void rundir_sweep(const char *tmp)
+void rundir_sweep(const char *tmp, void (*release)(const char *dir))
 {
     DIR *d = opendir(tmp);
     if (!d)
@@ -119,6 +119,8 @@ void rundir_sweep(const char *tmp)
             ssize_t got = read_all(fd, owner, sizeof owner - 1);
             owner[got > 0 ? got : 0] = '\0';
             owner[strcspn(owner, "\r\n \t")] = '\0';
+            if (release)
+                release(dir);
             unlink(lock);
             rundir_remove(dir);
             fprintf(stderr, "racesim: removed %s left by a run that died (pid %s)\n", dir,

@@ -13,8 +13,10 @@
  * server dies with it, its directory stays), and says so on stderr. Only ours: the name
  * racesim-XXXXXX, owned by this user, holding a lock file that nobody holds (its owner's flock
  * went with its process, so a reused PID cannot fool this), and no server still running there
- * (the process named in DIR/pid whose command line names DIR/data). Ignores errors. */
-void rundir_sweep(const char *tmp);
+ * (the process named in DIR/pid whose command line names DIR/data). release, when not NULL,
+ * is called with each such directory before it is removed (to free what the dead server held
+ * outside it). Ignores errors. */
+void rundir_sweep(const char *tmp, void (*release)(const char *dir));
 
 /* Makes a fresh run directory tmp/racesim-XXXXXX (mode 0700) into out and locks it for this
  * process: *lock_fd is to be kept open until the directory is removed. Returns 0; or -1 with

@@ -631,7 +631,7 @@ static enum server_status make_run_dir(char *out, size_t n, int *lock_fd, char *
     const char *suffix = "/" RUNDIR_PREFIX "XXXXXX/sock";
     if (!tmp || tmp[0] != '/' || strlen(tmp) + strlen(suffix) >= SOCKET_PATH_LIMIT)
         tmp = "/tmp";
-    rundir_sweep(tmp);
+    rundir_sweep(tmp, NULL);
     int r = rundir_create(tmp, out, n, lock_fd);
     if (r == -1)
         return fail(SERVER_FAILED, err, errlen, "cannot create a directory in %s: %s",

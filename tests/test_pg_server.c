@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/shm.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -129,6 +130,26 @@ static bool process_in(const char *dir)
     return found;
 }
 
+/* The System V segment (key, id) named on line 7 of dir/data/postmaster.pid; false if none. */
+static bool shm_of(const char *dir, unsigned long *key, unsigned long *id)
+{
+    char path[PATH_MAX + 32], line[256];
+    snprintf(path, sizeof path, "%s/data/postmaster.pid", dir);
+    FILE *f = fopen(path, "r");
+    bool found = false;
+    for (int i = 1; f && !found && fgets(line, sizeof line, f); i++)
+        found = i == 7 && sscanf(line, "%lu %lu", key, id) == 2 && *key != 0;
+    if (f)
+        fclose(f);
+    return found;
+}
+
+static bool shm_exists(unsigned long key, unsigned long id)
+{
+    struct shmid_ds ds;
+    return shmctl((int)id, IPC_STAT, &ds) == 0 && (unsigned long)ds.shm_perm.__key == key;
+}
+
 static enum pg_server_status start(struct pg_server *s, unsigned max_conn, char *err, size_t n)
 {
     struct pg_server_options o = { .max_connections = max_conn };
@@ -155,6 +176,8 @@ static void test_lifecycle(void)
           "max_connections is what was asked (got '%s')", out);
     check(psql(&s, "show fsync", out, sizeof out) && strcmp(out, "off") == 0,
           "fsync is off (got '%s')", out);
+    check(psql(&s, "show dynamic_shared_memory_type", out, sizeof out) && strcmp(out, "mmap") == 0,
+          "dynamic shared memory lives in the run directory (got '%s')", out);
     check(psql(&s, "show listen_addresses", out, sizeof out) && strcmp(out, "") == 0,
           "no TCP: listen_addresses is empty (got '%s')", out);
     char data[PATH_MAX + 8], proc[64];
@@ -187,9 +210,12 @@ static void test_stopped_server(void)
         return;
     pid_t pid = s.pid;
     snprintf(dir, sizeof dir, "%s", s.dir);
+    unsigned long key = 0, id = 0;
+    check(shm_of(dir, &key, &id) && shm_exists(key, id), "it holds a System V segment");
     kill(pid, SIGSTOP);
     pg_server_stop(&s);
     check(gone(pid) && !is_dir(dir), "a SIGSTOPped server is stopped and its directory removed");
+    check(!shm_exists(key, id), "the killed server's System V segment is freed");
 }
 
 /* No binary: a clear message naming the package and --dsn. */
@@ -283,11 +309,14 @@ static void test_dies_with_parent(void)
         return;
     check(gone_soon(pid), "the server died with the process that started it");
     check(is_dir(dir), "its run directory stays behind");
+    unsigned long key = 0, id = 0;
+    check(shm_of(dir, &key, &id) && shm_exists(key, id), "and its System V segment");
     struct pg_server s;
     char err[512];
     if (check(start(&s, 20, err, sizeof err) == PG_SERVER_OK, "the next start works"))
         pg_server_stop(&s);
     check(!is_dir(dir), "the next start removed the dead run's directory");
+    check(!shm_exists(key, id), "and freed its System V segment");
 }
 
 struct racer { struct pg_server s; enum pg_server_status r; char err[512]; };

@@ -19,6 +19,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/prctl.h>
+#include <sys/shm.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
@@ -671,11 +672,13 @@ static enum pg_server_status prepare_data(const struct pg_server *s, const struc
 
 /* ---- one run ---------------------------------------------------------------------------- */
 
-/* Where run directories go: /dev/shm when it is a tmpfs with room (copying the template there
- * takes a tenth of the time it takes on a disk), else $TMPDIR (when short enough for the socket
- * path) or /tmp. */
-static const char *run_base(void)
+/* Where run directories go: o->run_parent when given, else /dev/shm when it is a tmpfs with
+ * room (copying the template there takes a tenth of the time it takes on a disk), else $TMPDIR
+ * (when short enough for the socket path) or /tmp. */
+static const char *run_base(const struct pg_server_options *o)
 {
+    if (o && o->run_parent && o->run_parent[0])
+        return o->run_parent;
     struct statfs fs;
     struct statvfs vfs;
     if (statfs(SHM_DIR, &fs) == 0 && (unsigned long)fs.f_type == TMPFS_MAGIC_NUMBER &&
@@ -690,6 +693,26 @@ static const char *run_base(void)
     return tmp;
 }
 
+/* Frees the System V shared memory segment a killed postmaster of the run directory dir left
+ * (a clean shutdown frees it and removes the pid file): its key and id are on the 7th line of
+ * dir/data/postmaster.pid; the segment is removed only if its key matches. Ignores errors. */
+static void release_shared_memory(const char *dir)
+{
+    char path[PATH_MAX], line[256];
+    unsigned long key = 0, id = 0;
+    FILE *f = fmt(path, sizeof path, "%s/data/postmaster.pid", dir) == 0 ? fopen(path, "re") : NULL;
+    if (!f)
+        return;
+    bool found = false;
+    for (int i = 1; !found && fgets(line, sizeof line, f); i++)
+        found = i == 7 && sscanf(line, "%lu %lu", &key, &id) == 2;
+    fclose(f);
+    struct shmid_ds ds;
+    if (found && key != 0 && shmctl((int)id, IPC_STAT, &ds) == 0 &&
+        (unsigned long)ds.shm_perm.__key == key)
+        shmctl((int)id, IPC_RMID, NULL);
+}
+
 /* Makes a subdirectory of the run dir for the server's account (mode 0700). */
 static int make_owned_dir(const char *path, const struct run_as *as)
 {
@@ -701,12 +724,16 @@ static int make_owned_dir(const char *path, const struct run_as *as)
 /* Creates the run directory (data/ and socket/ in it owned by the server's account; the run
  * directory itself traversable by it) and publishes it in s. */
 static enum pg_server_status publish_run_dir(struct pg_server *s, const struct run_as *as,
+                                             const struct pg_server_options *o,
                                              char *dir, size_t n, char *err, size_t errlen)
 {
-    const char *base = run_base();
+    const char *base = run_base(o);
     char data[PATH_MAX], sock[PATH_MAX];
     int lock_fd;
-    rundir_sweep(base);
+    if (strlen(base) + strlen("/" RUNDIR_PREFIX "XXXXXX/socket/.s.PGSQL.5432") >= SOCKET_PATH_LIMIT)
+        return fail(PG_SERVER_FAILED, err, errlen, "%s is too long a path for a unix socket "
+                    "under it", base);
+    rundir_sweep(base, release_shared_memory);
     int r = rundir_create(base, dir, n, &lock_fd);
     if (r != 0) {
         int saved = errno;
@@ -764,6 +791,9 @@ static int build_args(const struct pg_server *s, const char *dir, unsigned max_c
     *v++ = "-c"; *v++ = "full_page_writes=off";
     *v++ = "-c"; *v++ = "unix_socket_permissions=0700";
     *v++ = "-c"; *v++ = "logging_collector=off";
+    /* dynamic shared memory as files in data/pg_dynshmem, not in /dev/shm: a killed server's
+     * segments go with its run directory */
+    *v++ = "-c"; *v++ = "dynamic_shared_memory_type=mmap";
     *v = NULL;
     return 0;
 }
@@ -967,7 +997,7 @@ enum pg_server_status pg_server_start(struct pg_server *s, const struct pg_serve
         fmt(s->user, sizeof s->user, PG_SUPERUSER);
         fmt(s->database, sizeof s->database, PG_DATABASE);
         fmt(s->os_user, sizeof s->os_user, "%s", as.name);
-        r = publish_run_dir(s, &as, dir, sizeof dir, err, errlen);
+        r = publish_run_dir(s, &as, o, dir, sizeof dir, err, errlen);
     }
     if (r == PG_SERVER_OK)
         r = fill_and_spawn(s, &as, dir, o ? o->max_connections : 0, err, errlen);
@@ -995,6 +1025,8 @@ static void stop(struct pg_server *s, bool graceful)
         terminate(s->pid, graceful && s->ready);
     s->pid = 0;
     s->ready = false;
+    if (s->dir[0])
+        release_shared_memory(s->dir);
     rundir_remove(s->dir);
     if (s->has_dir_lock)
         close(s->dir_lock);             /* after the removal: until then the directory is ours */

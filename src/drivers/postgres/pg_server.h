@@ -16,6 +16,8 @@ enum pg_server_status {
 struct pg_server_options {
     unsigned max_connections;   /* the server's max_connections, 3 of them kept for superusers
                                    (caller passes >= users + 10); 0: 100 */
+    const char *run_parent;     /* where the run directory goes; NULL or "": /dev/shm when it
+                                   is a tmpfs with 1 GiB free, else $TMPDIR or /tmp */
 };
 
 struct pg_server {
@@ -37,8 +39,8 @@ struct pg_server {
  * directory, overrides; else `pg_config --bindir`; else the highest /usr/lib/postgresql/N/bin),
  * initialises a template data directory once into a cache ($XDG_CACHE_HOME/racesim or
  * ~/.cache/racesim, postgres-<version>; flock-ed, so concurrent racesims initialise it once),
- * copies it into a fresh run directory (/dev/shm when it is a roomy tmpfs, else $TMPDIR or
- * /tmp) and starts postgres there on a unix socket only, without durability (fsync off: the
+ * copies it into a fresh run directory (o->run_parent, or /dev/shm when it is a roomy tmpfs,
+ * else $TMPDIR or /tmp) and starts postgres there on a unix socket only, without durability (fsync off: the
  * server is thrown away), then waits until a client's startup completes on the socket.
  * PostgreSQL refuses to run as root: when the effective uid is 0 the server (and initdb) run as
  * the "postgres" account if it exists, else nobody:nogroup, and own the data and socket
