@@ -1,5 +1,7 @@
 /* pg_server.c — finds, initialises (cached), starts and stops the private PostgreSQL server. */
 #include "pg_server.h"
+#include "fsutil.h"
+#include "proc.h"
 #include "rundir.h"
 
 #include <arpa/inet.h>
@@ -8,7 +10,6 @@
 #include <fcntl.h>
 #include <ftw.h>
 #include <grp.h>
-#include <poll.h>
 #include <pthread.h>
 #include <pwd.h>
 #include <signal.h>
@@ -18,16 +19,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
-#include <sys/prctl.h>
 #include <sys/shm.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
-#include <sys/syscall.h>
 #include <sys/un.h>
 #include <sys/vfs.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 extern char **environ;
@@ -36,7 +34,6 @@ extern char **environ;
 #define READY_TIMEOUT_MS 30000      /* give up on a server that is not ready after this */
 #define FAST_STOP_MS 5000           /* SIGINT (fast shutdown) grace, then SIGQUIT (immediate) */
 #define QUIT_STOP_MS 2000           /* SIGQUIT grace, then SIGKILL */
-#define CAPTURE_TIMEOUT_MS 10000    /* `postgres --version`, `pg_config --bindir` */
 #define PG_PORT 5432                /* only names the socket file: each run has its own dir */
 #define PG_SUPERUSER "racesim"
 #define PG_DATABASE "postgres"
@@ -55,42 +52,11 @@ static pthread_mutex_t pg_lock = PTHREAD_MUTEX_INITIALIZER;
 
 /* Who initdb and postgres run as: ourselves, or (as root) an unprivileged account. */
 struct run_as {
-    bool drop;                  /* euid is 0: switch to uid/gid in the child */
-    uid_t uid;
-    gid_t gid;
+    struct proc_account id;     /* drop when euid is 0: the child switches to id.uid/id.gid */
     char name[64];
 };
 
 /* ---- small helpers ---------------------------------------------------------------------- */
-
-static long long now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static void sleep_ms(long ms)
-{
-    struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-    while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
-    }
-}
-
-/* printf into out; returns 0, or -1 (with ENAMETOOLONG) when it did not fit. */
-static int fmt(char *out, size_t n, const char *f, ...) __attribute__((format(printf, 3, 4)));
-static int fmt(char *out, size_t n, const char *f, ...)
-{
-    va_list ap;
-    va_start(ap, f);
-    int r = vsnprintf(out, n, f, ap);
-    va_end(ap);
-    if (r < 0 || (size_t)r >= n) {
-        errno = ENAMETOOLONG;
-        return -1;
-    }
-    return 0;
-}
 
 /* Writes a one-line message into err (truncating quietly) and returns status. */
 static enum pg_server_status fail(enum pg_server_status status, char *err, size_t errlen,
@@ -107,146 +73,14 @@ static enum pg_server_status fail(enum pg_server_status status, char *err, size_
     return status;
 }
 
-static bool is_executable(const char *path)
-{
-    struct stat st;
-    return stat(path, &st) == 0 && S_ISREG(st.st_mode) && access(path, X_OK) == 0;
-}
-
-static bool is_dir(const char *path)
-{
-    struct stat st;
-    return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
-}
-
-static void rtrim(char *s)
-{
-    size_t n = strlen(s);
-    while (n > 0 && (s[n - 1] == '\n' || s[n - 1] == '\r' || s[n - 1] == ' ' || s[n - 1] == '\t'))
-        s[--n] = '\0';
-}
-
-/* Puts the most telling line of the last 16 KiB of a log into out ("" when none): the last
- * FATAL/PANIC/ERROR line, else the last non-empty one. */
-static void log_last_line(const char *path, char *out, size_t n)
-{
-    char buf[16384];
-    out[0] = '\0';
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return;
-    struct stat st;
-    off_t from = fstat(fd, &st) == 0 && st.st_size > (off_t)sizeof buf - 1
-                 ? st.st_size - (off_t)(sizeof buf - 1) : 0;
-    ssize_t got = pread(fd, buf, sizeof buf - 1, from);
-    close(fd);
-    if (got <= 0)
-        return;
-    buf[got] = '\0';
-    const char *best = NULL;
-    size_t best_len = 0;
-    int best_rank = 0;
-    for (char *line = buf; *line; ) {
-        char *nl = strchr(line, '\n');
-        size_t len = nl ? (size_t)(nl - line) : strlen(line);
-        bool bad = memmem(line, len, "FATAL", 5) || memmem(line, len, "PANIC", 5) ||
-                   memmem(line, len, "ERROR", 5) || memmem(line, len, "rror:", 5);
-        int rank = len == 0 ? 0 : bad ? 2 : 1;
-        if (rank > 0 && rank >= best_rank)
-            best = line, best_len = len, best_rank = rank;
-        line += len + (nl ? 1 : 0);
-    }
-    if (best) {
-        fmt(out, n, "%.*s", (int)best_len, best);
-        rtrim(out);
-    }
-}
-
 /* ---- child processes -------------------------------------------------------------------- */
 
-/* In the forked child: drop to as's account, die with the parent thread (set after the
- * credential change, which clears it), clean signal state, wire up stdio, exec. Only
- * async-signal-safe calls here (the parent may be multithreaded). */
-static void child_exec(pid_t parent, const struct run_as *as, const char *path,
-                       char *const argv[], char *const envp[], int in_fd, int out_fd)
+/* Describes a wait status; 126 is the child's "could not switch to the account". */
+static void describe_status(int st, char *out, size_t n)
 {
-    if (as->drop && (setgroups(1, &as->gid) != 0 || setgid(as->gid) != 0 ||
-                     setuid(as->uid) != 0 || getuid() != as->uid || geteuid() != as->uid))
-        _exit(126);
-    if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != parent)
-        _exit(127);
-    sigset_t none;
-    sigemptyset(&none);
-    sigprocmask(SIG_SETMASK, &none, NULL);
-    const int sigs[] = { SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGPIPE, SIGCHLD };
-    for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
-        signal(sigs[i], SIG_DFL);
-    if (dup2(in_fd, 0) < 0 || dup2(out_fd, 1) < 0 || dup2(out_fd, 2) < 0)
-        _exit(127);
-#ifdef SYS_close_range
-    syscall(SYS_close_range, 3u, ~0u, 0u);
-#endif
-    execve(path, argv, envp);
-    _exit(127);
-}
-
-/* Starts path as `as` with stdin from /dev/null, stdout and stderr to out_fd. The child gets
- * SIGKILL when the calling thread dies. Returns the pid, or -1 with errno. */
-static pid_t spawn(const struct run_as *as, const char *path, char *const argv[],
-                   char *const envp[], int out_fd)
-{
-    int in_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
-    if (in_fd < 0)
-        return -1;
-    pid_t parent = getpid();
-    pid_t pid = fork();
-    if (pid == 0)
-        child_exec(parent, as, path, argv, envp, in_fd, out_fd);
-    int saved = errno;
-    close(in_fd);
-    errno = saved;
-    return pid;
-}
-
-/* Blocking waitpid that retries on EINTR. Returns the wait status, or -1. */
-static int reap(pid_t pid)
-{
-    int st;
-    pid_t r;
-    while ((r = waitpid(pid, &st, 0)) < 0 && errno == EINTR) {
-    }
-    return r == pid ? st : -1;
-}
-
-/* Polls for pid's exit for up to ms milliseconds. True when it was reaped (status in *st) or
- * is not ours (*st = -1). */
-static bool wait_exit(pid_t pid, long ms, int *st)
-{
-    long long deadline = now_ms() + ms;
-    for (;;) {
-        pid_t r = waitpid(pid, st, WNOHANG);
-        if (r < 0 && errno != EINTR)
-            *st = -1;
-        if (r == pid || (r < 0 && errno != EINTR))
-            return true;
-        if (now_ms() >= deadline)
-            return false;
-        sleep_ms(POLL_MS);
-    }
-}
-
-/* Whether pid is stopped (SIGSTOP, a debugger): its state in /proc/PID/stat is T or t. */
-static bool is_stopped(pid_t pid)
-{
-    char path[64], buf[512];
-    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
-    FILE *f = fopen(path, "re");
-    size_t n = f ? fread(buf, 1, sizeof buf - 1, f) : 0;
-    if (f)
-        fclose(f);
-    buf[n] = '\0';
-    const char *p = strrchr(buf, ')');   /* the command name may hold spaces */
-    return p && (p[1] == ' ') && (p[2] == 'T' || p[2] == 't');
+    proc_describe_status(st, out, n);
+    if (st >= 0 && WIFEXITED(st) && WEXITSTATUS(st) == 126)
+        fs_fmt(out, n, "exit status 126: could not switch to the server's account");
 }
 
 /* Stops the postmaster pid, our child: SIGINT (fast shutdown: backends end, a checkpoint),
@@ -258,90 +92,14 @@ static void terminate(pid_t pid, bool graceful)
     int st;
     if (waitpid(pid, &st, WNOHANG) != 0)
         return;
-    if (graceful && !is_stopped(pid)) {
-        if (kill(pid, SIGINT) == 0 && wait_exit(pid, FAST_STOP_MS, &st))
+    if (graceful && !proc_is_stopped(pid)) {
+        if (kill(pid, SIGINT) == 0 && proc_wait_exit(pid, FAST_STOP_MS, &st))
             return;
-        if (kill(pid, SIGQUIT) == 0 && wait_exit(pid, QUIT_STOP_MS, &st))
+        if (kill(pid, SIGQUIT) == 0 && proc_wait_exit(pid, QUIT_STOP_MS, &st))
             return;
     }
     kill(pid, SIGKILL);
-    reap(pid);
-}
-
-static void describe_status(int st, char *out, size_t n)
-{
-    if (st < 0)
-        fmt(out, n, "unknown status");
-    else if (WIFEXITED(st))
-        fmt(out, n, "exit status %d%s", WEXITSTATUS(st),
-            WEXITSTATUS(st) == 126 ? ": could not switch to the server's account" : "");
-    else if (WIFSIGNALED(st))
-        fmt(out, n, "killed by signal %d", WTERMSIG(st));
-    else
-        fmt(out, n, "status %d", st);
-}
-
-/* Runs argv as `as` to completion with its output appended to log_path. Returns the wait
- * status (0 on success), or -1 with errno when it could not be started. */
-static int run_logged(const struct run_as *as, const char *path, char *const argv[],
-                      char *const envp[], const char *log_path)
-{
-    int fd = open(log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-    if (fd < 0)
-        return -1;
-    pid_t pid = spawn(as, path, argv, envp, fd);
-    int saved = errno;
-    close(fd);
-    if (pid < 0) {
-        errno = saved;
-        return -1;
-    }
-    return reap(pid);
-}
-
-/* Runs argv as ourselves and keeps the first line of its output (trimmed) in out, within
- * CAPTURE_TIMEOUT_MS (a child still running then is killed). Returns the wait status or -1. */
-static int run_capture(const char *path, char *const argv[], char *out, size_t n)
-{
-    static const struct run_as self = { .drop = false };
-    int p[2];
-    out[0] = '\0';
-    if (pipe2(p, O_CLOEXEC) != 0)
-        return -1;
-    pid_t pid = spawn(&self, path, argv, environ, p[1]);
-    close(p[1]);
-    if (pid < 0) {
-        close(p[0]);
-        return -1;
-    }
-    size_t used = 0;
-    char scratch[512];
-    for (long long deadline = now_ms() + CAPTURE_TIMEOUT_MS; ; ) {
-        int left = (int)(deadline - now_ms());
-        struct pollfd pfd = { .fd = p[0], .events = POLLIN };
-        if (left <= 0 || (poll(&pfd, 1, left) < 0 && errno != EINTR))
-            break;
-        if (!(pfd.revents & (POLLIN | POLLHUP | POLLERR)))
-            continue;
-        char *dst = used < n - 1 ? out + used : scratch;
-        size_t room = used < n - 1 ? n - 1 - used : sizeof scratch;
-        ssize_t got = read(p[0], dst, room);
-        if (got == 0 || (got < 0 && errno != EINTR))
-            break;
-        if (got > 0 && dst != scratch)
-            used += (size_t)got;
-    }
-    out[used] = '\0';
-    close(p[0]);
-    int st;
-    if (!wait_exit(pid, POLL_MS * 10, &st)) {
-        kill(pid, SIGKILL);
-        reap(pid);
-        return -1;
-    }
-    out[strcspn(out, "\n")] = '\0';
-    rtrim(out);
-    return st;
+    proc_reap(pid);
 }
 
 /* The environment initdb and postgres get: a PATH and the C locale, nothing of ours (no PG*
@@ -352,28 +110,11 @@ static char **server_env(void)
     static char *env[] = { path, "LC_ALL=C", NULL };
     const char *p = getenv("PATH");
     if (p && *p)
-        fmt(path, sizeof path, "PATH=%s", p);
+        fs_fmt(path, sizeof path, "PATH=%s", p);
     return env;
 }
 
 /* ---- finding the server and its account ------------------------------------------------- */
-
-/* Looks name up in each directory of $PATH; fills out and returns true when found. */
-static bool find_in_path(const char *name, char *out, size_t n)
-{
-    const char *path = getenv("PATH");
-    if (!path || !*path)
-        path = "/usr/local/bin:/usr/bin:/bin";
-    for (const char *p = path; ; ) {
-        const char *colon = strchr(p, ':');
-        size_t len = colon ? (size_t)(colon - p) : strlen(p);
-        if (len > 0 && fmt(out, n, "%.*s/%s", (int)len, p, name) == 0 && is_executable(out))
-            return true;
-        if (!colon)
-            return false;
-        p = colon + 1;
-    }
-}
 
 /* The highest /usr/lib/postgresql/N/bin/postgres into out. */
 static bool find_debian_binary(char *out, size_t n)
@@ -386,12 +127,12 @@ static bool find_debian_binary(char *out, size_t n)
     for (struct dirent *e; (e = readdir(d)) != NULL; ) {
         char path[PATH_MAX];
         if (e->d_name[0] >= '0' && e->d_name[0] <= '9' &&
-            fmt(path, sizeof path, "%s/%s/bin/postgres", base, e->d_name) == 0 &&
-            is_executable(path) && (!best[0] || strverscmp(e->d_name, best) > 0))
-            fmt(best, sizeof best, "%s", e->d_name);
+            fs_fmt(path, sizeof path, "%s/%s/bin/postgres", base, e->d_name) == 0 &&
+            fs_is_executable(path) && (!best[0] || strverscmp(e->d_name, best) > 0))
+            fs_fmt(best, sizeof best, "%s", e->d_name);
     }
     closedir(d);
-    return best[0] && fmt(out, n, "%s/%s/bin/postgres", base, best) == 0;
+    return best[0] && fs_fmt(out, n, "%s/%s/bin/postgres", base, best) == 0;
 }
 
 static enum pg_server_status find_binary(char *out, size_t n, char *err, size_t errlen)
@@ -399,10 +140,10 @@ static enum pg_server_status find_binary(char *out, size_t n, char *err, size_t 
     const char *env = getenv("RACESIM_POSTGRES");
     char bindir[PATH_MAX];
     if (env && *env) {
-        if (is_dir(env) ? fmt(bindir, sizeof bindir, "%s/postgres", env) != 0
-                        : fmt(bindir, sizeof bindir, "%s", env) != 0)
+        if (fs_is_dir(env) ? fs_fmt(bindir, sizeof bindir, "%s/postgres", env) != 0
+                        : fs_fmt(bindir, sizeof bindir, "%s", env) != 0)
             return fail(PG_SERVER_NO_BINARY, err, errlen, "RACESIM_POSTGRES is too long");
-        if (!is_executable(bindir))
+        if (!fs_is_executable(bindir))
             return fail(PG_SERVER_NO_BINARY, err, errlen,
                         "RACESIM_POSTGRES=%s: %s is not an executable file: " INSTALL_HINT,
                         env, bindir);
@@ -412,10 +153,10 @@ static enum pg_server_status find_binary(char *out, size_t n, char *err, size_t 
         return PG_SERVER_OK;
     }
     char pg_config[PATH_MAX];
-    if (find_in_path("pg_config", pg_config, sizeof pg_config)) {
+    if (fs_find_in_path("pg_config", pg_config, sizeof pg_config)) {
         char *argv[] = { pg_config, "--bindir", NULL };
-        if (run_capture(pg_config, argv, bindir, sizeof bindir) == 0 && bindir[0] == '/' &&
-            fmt(out, n, "%s/postgres", bindir) == 0 && is_executable(out))
+        if (proc_run_capture(pg_config, argv, bindir, sizeof bindir) == 0 && bindir[0] == '/' &&
+            fs_fmt(out, n, "%s/postgres", bindir) == 0 && fs_is_executable(out))
             return PG_SERVER_OK;
     }
     if (find_debian_binary(out, n))
@@ -427,7 +168,7 @@ static enum pg_server_status find_binary(char *out, size_t n, char *err, size_t 
 static enum pg_server_status read_version(struct pg_server *s, char *err, size_t errlen)
 {
     char *argv[] = { s->binary, "--version", NULL };
-    int st = run_capture(s->binary, argv, s->version, sizeof s->version);
+    int st = proc_run_capture(s->binary, argv, s->version, sizeof s->version);
     if (st != 0 || !s->version[0]) {
         char how[96];
         describe_status(st, how, sizeof how);
@@ -445,74 +186,31 @@ static enum pg_server_status server_account(struct run_as *as, char *err, size_t
     memset(as, 0, sizeof *as);
     if (geteuid() != 0) {
         if (getpwuid_r(geteuid(), &pw, buf, sizeof buf, &found) != 0 || !found ||
-            fmt(as->name, sizeof as->name, "%s", pw.pw_name) != 0)
-            fmt(as->name, sizeof as->name, "uid %ld", (long)geteuid());
-        as->uid = geteuid();
-        as->gid = getegid();
+            fs_fmt(as->name, sizeof as->name, "%s", pw.pw_name) != 0)
+            fs_fmt(as->name, sizeof as->name, "uid %ld", (long)geteuid());
+        as->id.uid = geteuid();
+        as->id.gid = getegid();
         return PG_SERVER_OK;
     }
-    as->drop = true;
+    as->id.drop = true;
     if (getpwnam_r("postgres", &pw, buf, sizeof buf, &found) == 0 && found && pw.pw_uid != 0) {
-        as->uid = pw.pw_uid;
-        as->gid = pw.pw_gid;
-        fmt(as->name, sizeof as->name, "postgres");
+        as->id.uid = pw.pw_uid;
+        as->id.gid = pw.pw_gid;
+        fs_fmt(as->name, sizeof as->name, "postgres");
         return PG_SERVER_OK;
     }
     if (getpwnam_r("nobody", &pw, buf, sizeof buf, &found) != 0 || !found || pw.pw_uid == 0)
         return fail(PG_SERVER_FAILED, err, errlen, "PostgreSQL does not run as root and there is "
                     "no postgres or nobody account to run it as");
     struct group gr, *gfound = NULL;
-    as->uid = pw.pw_uid;
-    as->gid = getgrnam_r("nogroup", &gr, buf, sizeof buf, &gfound) == 0 && gfound
+    as->id.uid = pw.pw_uid;
+    as->id.gid = getgrnam_r("nogroup", &gr, buf, sizeof buf, &gfound) == 0 && gfound
               ? gr.gr_gid : pw.pw_gid;
-    fmt(as->name, sizeof as->name, "nobody");
+    fs_fmt(as->name, sizeof as->name, "nobody");
     return PG_SERVER_OK;
 }
 
 /* ---- the cached template data directory ------------------------------------------------- */
-
-/* mkdir -p with mode for the directories it creates. Returns 0 or -1 with errno. */
-static int mkdir_p(const char *path, mode_t mode)
-{
-    char buf[PATH_MAX];
-    if (fmt(buf, sizeof buf, "%s", path) != 0)
-        return -1;
-    for (char *p = buf + 1; ; p++) {
-        if (*p != '/' && *p != '\0')
-            continue;
-        char c = *p;
-        *p = '\0';
-        if (mkdir(buf, mode) != 0 && errno != EEXIST)
-            return -1;
-        *p = c;
-        if (c == '\0')
-            break;
-    }
-    return is_dir(path) ? 0 : (errno = ENOTDIR, -1);
-}
-
-/* $XDG_CACHE_HOME/racesim, else ~/.cache/racesim (HOME, else the passwd entry); created. */
-static enum pg_server_status cache_root(char *out, size_t n, char *err, size_t errlen)
-{
-    const char *xdg = getenv("XDG_CACHE_HOME");
-    const char *home = getenv("HOME");
-    char pwbuf[4096];
-    struct passwd pw, *found = NULL;
-    int r;
-    if (xdg && xdg[0] == '/')
-        r = fmt(out, n, "%s/racesim", xdg);
-    else if (home && home[0] == '/')
-        r = fmt(out, n, "%s/.cache/racesim", home);
-    else if (getpwuid_r(geteuid(), &pw, pwbuf, sizeof pwbuf, &found) == 0 && found)
-        r = fmt(out, n, "%s/.cache/racesim", pw.pw_dir);
-    else
-        return fail(PG_SERVER_FAILED, err, errlen,
-                    "cannot find a cache directory: set XDG_CACHE_HOME or HOME");
-    if (r != 0 || mkdir_p(out, 0700) != 0)
-        return fail(PG_SERVER_FAILED, err, errlen, "cannot create cache directory %s: %s",
-                    out, strerror(errno));
-    return PG_SERVER_OK;
-}
 
 /* The version number from "postgres (PostgreSQL) 15.5 (Debian ...)" (else the whole string),
  * with anything but [A-Za-z0-9._-] turned into '_': safe as part of a file name. */
@@ -538,19 +236,18 @@ static void cache_key(const char *version, char *out, size_t n)
 static enum pg_server_status copy_tree(const char *from, const char *to, const char *log,
                                        char *err, size_t errlen)
 {
-    static const struct run_as self = { .drop = false };
     char cp[PATH_MAX], src[PATH_MAX];
-    if (!find_in_path("cp", cp, sizeof cp))
-        fmt(cp, sizeof cp, "/bin/cp");
-    if (fmt(src, sizeof src, "%s/.", from) != 0)
+    if (!fs_find_in_path("cp", cp, sizeof cp))
+        fs_fmt(cp, sizeof cp, "/bin/cp");
+    if (fs_fmt(src, sizeof src, "%s/.", from) != 0)
         return fail(PG_SERVER_FAILED, err, errlen, "path too long: %s", from);
     char *argv[] = { cp, "-a", src, (char *)to, NULL };
-    int st = run_logged(&self, cp, argv, environ, log);
+    int st = proc_run_logged(NULL, cp, argv, environ, log);
     if (st < 0)
         return fail(PG_SERVER_FAILED, err, errlen, "cannot run %s: %s", cp, strerror(errno));
     if (st != 0) {
         char line[512], how[96];
-        log_last_line(log, line, sizeof line);
+        fs_log_last_line(log, line, sizeof line);
         describe_status(st, how, sizeof how);
         return fail(PG_SERVER_FAILED, err, errlen, "copying %s failed (%s): %s", from, how, line);
     }
@@ -565,21 +262,21 @@ static enum pg_server_status run_initdb(const struct pg_server *s, const struct 
                                         char *err, size_t errlen)
 {
     char initdb[PATH_MAX], dopt[PATH_MAX + 8];
-    if (fmt(initdb, sizeof initdb, "%s", s->binary) != 0 || !strrchr(initdb, '/') ||
-        fmt(strrchr(initdb, '/') + 1, sizeof initdb - (size_t)(strrchr(initdb, '/') + 1 - initdb),
-            "initdb") != 0 || !is_executable(initdb))
+    if (fs_fmt(initdb, sizeof initdb, "%s", s->binary) != 0 || !strrchr(initdb, '/') ||
+        fs_fmt(strrchr(initdb, '/') + 1, sizeof initdb - (size_t)(strrchr(initdb, '/') + 1 - initdb),
+            "initdb") != 0 || !fs_is_executable(initdb))
         return fail(PG_SERVER_FAILED, err, errlen, "no initdb next to %s (it comes with "
                     "postgresql)", s->binary);
-    if (fmt(dopt, sizeof dopt, "--pgdata=%s", data) != 0)
+    if (fs_fmt(dopt, sizeof dopt, "--pgdata=%s", data) != 0)
         return fail(PG_SERVER_FAILED, err, errlen, "path too long: %s", data);
     char *argv[] = { initdb, dopt, "--username=" PG_SUPERUSER, "--auth=trust", "--no-sync",
                      "--no-instructions", "--encoding=UTF8", "--locale=C", "--wal-segsize=1",
                      NULL };
-    int st = run_logged(as, initdb, argv, server_env(), log);
+    int st = proc_run_logged(&as->id, initdb, argv, server_env(), log);
     if (st != 0) {
         char line[512], how[96];
         int saved = errno;
-        log_last_line(log, line, sizeof line);
+        fs_log_last_line(log, line, sizeof line);
         describe_status(st, how, sizeof how);
         if (st < 0)
             return fail(PG_SERVER_FAILED, err, errlen, "cannot run %s: %s", initdb,
@@ -596,10 +293,10 @@ static enum pg_server_status save_template(const char *data, const char *root,
                                            const char *template, char *err, size_t errlen)
 {
     char tmp[PATH_MAX], log[PATH_MAX];
-    if (fmt(tmp, sizeof tmp, "%s/tmp-XXXXXX", root) != 0 || !mkdtemp(tmp))
+    if (fs_fmt(tmp, sizeof tmp, "%s/tmp-XXXXXX", root) != 0 || !mkdtemp(tmp))
         return fail(PG_SERVER_FAILED, err, errlen, "cannot create a directory in %s: %s",
                     root, strerror(errno));
-    enum pg_server_status r = fmt(log, sizeof log, "%s.log", tmp) == 0
+    enum pg_server_status r = fs_fmt(log, sizeof log, "%s.log", tmp) == 0
                               ? copy_tree(data, tmp, log, err, errlen)
                               : fail(PG_SERVER_FAILED, err, errlen, "path too long: %s", tmp);
     if (r == PG_SERVER_OK && rename(tmp, template) != 0 && errno != EEXIST && errno != ENOTEMPTY)
@@ -624,10 +321,10 @@ static int chown_entry(const char *path, const struct stat *st, int flag, struct
 static int own_data(const char *data, const struct run_as *as)
 {
     struct stat st;
-    if (!as->drop || (stat(data, &st) == 0 && st.st_uid == as->uid && st.st_gid == as->gid))
+    if (!as->id.drop || (stat(data, &st) == 0 && st.st_uid == as->id.uid && st.st_gid == as->id.gid))
         return 0;
-    chown_uid = as->uid;
-    chown_gid = as->gid;
+    chown_uid = as->id.uid;
+    chown_gid = as->id.gid;
     return nftw(data, chown_entry, 16, FTW_PHYS);
 }
 
@@ -639,23 +336,23 @@ static enum pg_server_status prepare_data(const struct pg_server *s, const struc
 {
     char root[PATH_MAX], key[128], template[PATH_MAX], data[PATH_MAX], log[PATH_MAX];
     char lock[PATH_MAX];
-    enum pg_server_status r = cache_root(root, sizeof root, err, errlen);
-    if (r != PG_SERVER_OK)
-        return r;
+    if (fs_cache_root(root, sizeof root, err, errlen) != 0)
+        return PG_SERVER_FAILED;
+    enum pg_server_status r;
     cache_key(s->version, key, sizeof key);
-    if (fmt(template, sizeof template, "%s/postgres-%s", root, key) != 0 ||
-        fmt(lock, sizeof lock, "%s/postgres-init.lock", root) != 0 ||
-        fmt(data, sizeof data, "%s/data", dir) != 0 ||
-        fmt(log, sizeof log, "%s/postgres.log", dir) != 0)
+    if (fs_fmt(template, sizeof template, "%s/postgres-%s", root, key) != 0 ||
+        fs_fmt(lock, sizeof lock, "%s/postgres-init.lock", root) != 0 ||
+        fs_fmt(data, sizeof data, "%s/data", dir) != 0 ||
+        fs_fmt(log, sizeof log, "%s/postgres.log", dir) != 0)
         return fail(PG_SERVER_FAILED, err, errlen, "path too long under %s or %s", root, dir);
     int fd = -1;
-    if (!is_dir(template)) {
+    if (!fs_is_dir(template)) {
         fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
         if (fd >= 0)
             while (flock(fd, LOCK_EX) != 0 && errno == EINTR) {
             }
     }
-    if (is_dir(template)) {
+    if (fs_is_dir(template)) {
         r = copy_tree(template, data, log, err, errlen);
         if (r == PG_SERVER_OK && own_data(data, as) != 0)
             r = fail(PG_SERVER_FAILED, err, errlen, "cannot hand %s to %s: %s", data, as->name,
@@ -700,7 +397,7 @@ static void release_shared_memory(const char *dir)
 {
     char path[PATH_MAX], line[256];
     unsigned long key = 0, id = 0;
-    FILE *f = fmt(path, sizeof path, "%s/data/postmaster.pid", dir) == 0 ? fopen(path, "re") : NULL;
+    FILE *f = fs_fmt(path, sizeof path, "%s/data/postmaster.pid", dir) == 0 ? fopen(path, "re") : NULL;
     if (!f)
         return;
     bool found = false;
@@ -718,7 +415,7 @@ static int make_owned_dir(const char *path, const struct run_as *as)
 {
     if (mkdir(path, 0700) != 0)
         return -1;
-    return as->drop ? chown(path, as->uid, as->gid) : 0;
+    return as->id.drop ? chown(path, as->id.uid, as->id.gid) : 0;
 }
 
 /* Creates the run directory (data/ and socket/ in it owned by the server's account; the run
@@ -745,17 +442,17 @@ static enum pg_server_status publish_run_dir(struct pg_server *s, const struct r
     pthread_mutex_lock(&pg_lock);
     s->dir_lock = lock_fd;
     s->has_dir_lock = true;
-    fmt(s->dir, sizeof s->dir, "%s", dir);
+    fs_fmt(s->dir, sizeof s->dir, "%s", dir);
     pthread_mutex_unlock(&pg_lock);
-    if (fmt(data, sizeof data, "%s/data", dir) != 0 ||
-        fmt(sock, sizeof sock, "%s/socket", dir) != 0)
+    if (fs_fmt(data, sizeof data, "%s/data", dir) != 0 ||
+        fs_fmt(sock, sizeof sock, "%s/socket", dir) != 0)
         return fail(PG_SERVER_FAILED, err, errlen, "path too long: %s", dir);
-    if ((as->drop && chmod(dir, 0711) != 0) || make_owned_dir(data, as) != 0 ||
+    if ((as->id.drop && chmod(dir, 0711) != 0) || make_owned_dir(data, as) != 0 ||
         make_owned_dir(sock, as) != 0)
         return fail(PG_SERVER_FAILED, err, errlen, "cannot prepare %s for %s: %s", dir,
                     as->name, strerror(errno));
     pthread_mutex_lock(&pg_lock);
-    fmt(s->socket_dir, sizeof s->socket_dir, "%s", sock);
+    fs_fmt(s->socket_dir, sizeof s->socket_dir, "%s", sock);
     pthread_mutex_unlock(&pg_lock);
     return PG_SERVER_OK;
 }
@@ -772,11 +469,11 @@ struct pg_args {
 static int build_args(const struct pg_server *s, const char *dir, unsigned max_conn,
                       struct pg_args *a)
 {
-    if (fmt(a->data, sizeof a->data, "%s/data", dir) != 0 ||
-        fmt(a->sock, sizeof a->sock, "%s/socket", dir) != 0)
+    if (fs_fmt(a->data, sizeof a->data, "%s/data", dir) != 0 ||
+        fs_fmt(a->sock, sizeof a->sock, "%s/socket", dir) != 0)
         return -1;
-    fmt(a->port, sizeof a->port, "%d", PG_PORT);
-    fmt(a->maxconn, sizeof a->maxconn, "max_connections=%u", max_conn ? max_conn : 100);
+    fs_fmt(a->port, sizeof a->port, "%d", PG_PORT);
+    fs_fmt(a->maxconn, sizeof a->maxconn, "max_connections=%u", max_conn ? max_conn : 100);
     char **v = a->argv;
     *v++ = (char *)s->binary;
     *v++ = "-D"; *v++ = a->data;
@@ -807,8 +504,8 @@ static enum pg_server_status fill_and_spawn(struct pg_server *s, const struct ru
 {
     struct pg_args a;
     char log[PATH_MAX], pidfile[PATH_MAX];
-    if (build_args(s, dir, max_conn, &a) != 0 || fmt(log, sizeof log, "%s/postgres.log", dir) != 0 ||
-        fmt(pidfile, sizeof pidfile, "%s/" RUNDIR_PID, dir) != 0)
+    if (build_args(s, dir, max_conn, &a) != 0 || fs_fmt(log, sizeof log, "%s/postgres.log", dir) != 0 ||
+        fs_fmt(pidfile, sizeof pidfile, "%s/" RUNDIR_PID, dir) != 0)
         return fail(PG_SERVER_FAILED, err, errlen, "path too long: %s", dir);
     pthread_mutex_lock(&pg_lock);
     enum pg_server_status r = s->dir[0] ? prepare_data(s, as, dir, err, errlen)
@@ -817,7 +514,7 @@ static enum pg_server_status fill_and_spawn(struct pg_server *s, const struct ru
     int fd = r == PG_SERVER_OK ? open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600) : -1;
     if (r == PG_SERVER_OK && fd < 0)
         r = fail(PG_SERVER_FAILED, err, errlen, "cannot open %s: %s", log, strerror(errno));
-    if (r == PG_SERVER_OK && (s->pid = spawn(as, s->binary, a.argv, server_env(), fd)) < 0) {
+    if (r == PG_SERVER_OK && (s->pid = proc_spawn(&as->id, s->binary, a.argv, server_env(), fd)) < 0) {
         s->pid = 0;
         r = fail(PG_SERVER_FAILED, err, errlen, "cannot fork: %s", strerror(errno));
     }
@@ -849,7 +546,7 @@ static int probe_connect(const char *path)
     struct sockaddr_un addr = { .sun_family = AF_UNIX };
     struct stat st;
     if (stat(path, &st) != 0 || !S_ISSOCK(st.st_mode) ||
-        fmt(addr.sun_path, sizeof addr.sun_path, "%s", path) != 0)
+        fs_fmt(addr.sun_path, sizeof addr.sun_path, "%s", path) != 0)
         return -1;
     int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
     if (fd < 0)
@@ -942,7 +639,7 @@ static int check_ready(struct pg_server *s, const char *log, const char *path, s
         return ready;
     }
     s->pid = 0;
-    log_last_line(log, line, sizeof line);
+    fs_log_last_line(log, line, sizeof line);
     describe_status(r < 0 ? -1 : st, how, sizeof how);
     fail(PG_SERVER_FAILED, err, errlen, "%s exited while starting (%s): %s", s->binary, how, line);
     return -1;
@@ -955,20 +652,20 @@ static enum pg_server_status wait_ready(struct pg_server *s, const char *dir,
     char log[PATH_MAX], path[PATH_MAX], line[512];
     struct probe p = { .fd = -1 };
     int r = 0;
-    if (fmt(log, sizeof log, "%s/postgres.log", dir) != 0 ||
-        fmt(path, sizeof path, "%s/socket/.s.PGSQL.%d", dir, PG_PORT) != 0)
+    if (fs_fmt(log, sizeof log, "%s/postgres.log", dir) != 0 ||
+        fs_fmt(path, sizeof path, "%s/socket/.s.PGSQL.%d", dir, PG_PORT) != 0)
         return fail(PG_SERVER_FAILED, err, errlen, "path too long: %s", dir);
-    for (long long deadline = now_ms() + READY_TIMEOUT_MS; r == 0 && now_ms() < deadline; ) {
+    for (long long deadline = proc_now_ms() + READY_TIMEOUT_MS; r == 0 && proc_now_ms() < deadline; ) {
         pthread_mutex_lock(&pg_lock);
         r = check_ready(s, log, path, &p, err, errlen);
         pthread_mutex_unlock(&pg_lock);
         if (r == 0)
-            sleep_ms(POLL_MS);
+            proc_sleep_ms(POLL_MS);
     }
     probe_reset(&p);
     if (r != 0)
         return r > 0 ? PG_SERVER_OK : PG_SERVER_FAILED;
-    log_last_line(log, line, sizeof line);
+    fs_log_last_line(log, line, sizeof line);
     return fail(PG_SERVER_FAILED, err, errlen, "server not ready on %s after %d s: %s",
                 path, READY_TIMEOUT_MS / 1000, line);
 }
@@ -994,9 +691,9 @@ enum pg_server_status pg_server_start(struct pg_server *s, const struct pg_serve
         r = server_account(&as, err, errlen);
     if (r == PG_SERVER_OK) {
         s->port = PG_PORT;
-        fmt(s->user, sizeof s->user, PG_SUPERUSER);
-        fmt(s->database, sizeof s->database, PG_DATABASE);
-        fmt(s->os_user, sizeof s->os_user, "%s", as.name);
+        fs_fmt(s->user, sizeof s->user, PG_SUPERUSER);
+        fs_fmt(s->database, sizeof s->database, PG_DATABASE);
+        fs_fmt(s->os_user, sizeof s->os_user, "%s", as.name);
         r = publish_run_dir(s, &as, o, dir, sizeof dir, err, errlen);
     }
     if (r == PG_SERVER_OK)
