@@ -1,5 +1,6 @@
 /* proc.c — the private servers' child processes: spawned (as another account), waited for, captured. */
 #include "proc.h"
+#include "clock.h"
 #include "fsutil.h"
 
 #include <errno.h>
@@ -23,9 +24,7 @@ extern char **environ;
 /* See proc.h. */
 long long proc_now_ms(void)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+    return clock_now_us() / 1000;
 }
 
 /* See proc.h. */

@@ -13,7 +13,7 @@ struct proc_account {
     gid_t gid;
 };
 
-/* Milliseconds on the monotonic clock. */
+/* Milliseconds on the monotonic clock (clock.h's). */
 long long proc_now_ms(void);
 
 /* Sleeps ms milliseconds (resuming after signals). */
