@@ -160,6 +160,8 @@ static enum pg_server_status start(struct pg_server *s, unsigned max_conn, char 
 }
 
 /* Start, connect, query, the account that runs it, stop: no process and no directory left. */
+static char binary[PATH_MAX];   /* the postgres binary the first start found */
+
 static void test_lifecycle(void)
 {
     struct pg_server s;
@@ -191,8 +193,14 @@ static void test_lifecycle(void)
     check(owner_of(proc) == expect, "the postmaster runs as %s", s.os_user);
     check(owner_of(data) == expect && owner_of(s.socket_dir) == expect,
           "its data and socket directories belong to %s", s.os_user);
+    if (geteuid() == 0) {
+        struct stat st;
+        check(stat(s.dir, &st) == 0 && st.st_uid == 0 && (st.st_mode & 07777) == 0711,
+              "as root, the run directory stays root's, mode 0711 (passable, not readable)");
+    }
     pid_t pid = s.pid;
     snprintf(dir, sizeof dir, "%s", s.dir);
+    snprintf(binary, sizeof binary, "%s", s.binary);
     pg_server_stop(&s);
     check(gone(pid), "stop: the postmaster is gone");
     check(!process_in(dir), "stop: no process of that server is left");
@@ -229,6 +237,25 @@ static void test_no_binary(void)
     check(r == PG_SERVER_NO_BINARY && strstr(err, "postgresql") && strstr(err, "--dsn"),
           "no binary: the message names postgresql and --dsn (%s)", err);
     check(s.dir[0] == '\0' && s.pid == 0, "no binary: nothing is left");
+}
+
+/* RACESIM_POSTGRES may name the bin directory; the run directory may go where asked (on disk). */
+static void test_bin_dir_and_run_parent(const char *binary)
+{
+    char bindir[PATH_MAX], err[512], out[64];
+    snprintf(bindir, sizeof bindir, "%s", binary);
+    *strrchr(bindir, '/') = '\0';
+    setenv("RACESIM_POSTGRES", bindir, 1);
+    struct pg_server s;
+    struct pg_server_options o = { .max_connections = 20, .run_parent = "/tmp" };
+    enum pg_server_status r = pg_server_start(&s, &o, err, sizeof err);
+    unsetenv("RACESIM_POSTGRES");
+    if (!check(r == PG_SERVER_OK, "RACESIM_POSTGRES=%s (a bin directory) starts: %s", bindir, err))
+        return;
+    check(strcmp(s.binary, binary) == 0, "it uses %s", s.binary);
+    check(strncmp(s.dir, "/tmp/racesim-", 13) == 0, "the run directory is where asked: %s", s.dir);
+    check(psql(&s, "select 1", out, sizeof out) && strcmp(out, "1") == 0, "psql runs select 1 there");
+    pg_server_stop(&s);
 }
 
 /* Two processes start at once while the cache is cold: both work, one template is made. */
@@ -360,6 +387,8 @@ int main(void)
     test_no_binary();
     test_concurrent_cold_cache();
     test_lifecycle();
+    if (binary[0])
+        test_bin_dir_and_run_parent(binary);
     test_stopped_server();
     test_dies_with_parent();
     test_stop_during_start();
