@@ -679,21 +679,26 @@ enum pg_server_status pg_server_start(struct pg_server *s, const struct pg_serve
 {
     char dir[PATH_MAX];
     struct run_as as;
+    struct pg_server found = { .pid = 0 };  /* filled unlocked, then published under pg_lock */
     pthread_mutex_lock(&pg_lock);
     memset(s, 0, sizeof *s);
     pthread_mutex_unlock(&pg_lock);
     if (err && errlen)
         err[0] = '\0';
-    enum pg_server_status r = find_binary(s->binary, sizeof s->binary, err, errlen);
+    enum pg_server_status r = find_binary(found.binary, sizeof found.binary, err, errlen);
     if (r == PG_SERVER_OK)
-        r = read_version(s, err, errlen);
+        r = read_version(&found, err, errlen);
     if (r == PG_SERVER_OK)
         r = server_account(&as, err, errlen);
     if (r == PG_SERVER_OK) {
+        pthread_mutex_lock(&pg_lock);
+        fs_fmt(s->binary, sizeof s->binary, "%s", found.binary);
+        fs_fmt(s->version, sizeof s->version, "%s", found.version);
         s->port = PG_PORT;
         fs_fmt(s->user, sizeof s->user, PG_SUPERUSER);
         fs_fmt(s->database, sizeof s->database, PG_DATABASE);
         fs_fmt(s->os_user, sizeof s->os_user, "%s", as.name);
+        pthread_mutex_unlock(&pg_lock);
         r = publish_run_dir(s, &as, o, dir, sizeof dir, err, errlen);
     }
     if (r == PG_SERVER_OK)
