@@ -38,9 +38,9 @@ struct engine_config {
 };
 
 struct error_count {
-    unsigned errnum;
+    struct error_id id;        /* which engine error, as the driver reported it */
     uint64_t count;
-    char text[160];            /* the first message seen with this number */
+    char text[160];            /* the first message seen with this code */
 };
 
 struct engine_result {

@@ -79,7 +79,7 @@ struct interp {
 struct attempt {
     int outcome;               /* OUTCOME_OK, a built-in failure, or a business outcome */
     int step;                  /* the step that ended it (-1 when ok) */
-    struct db_error error;     /* the server error behind the outcome; errnum 0 if none */
+    struct db_error error;     /* the server error behind the outcome; code "" if none */
 };
 
 enum interp_status { INTERP_OK = 0, INTERP_BAD_SCRIPT = -2, INTERP_DB_ERROR = -1 };

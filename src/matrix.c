@@ -187,9 +187,9 @@ static void explore_cell(const struct matrix *m, const struct cell *c, char *buf
         text_appendf(buf, n, " in %ld of %ld", x->anomalous, x->schedules);
     }
     long with_error;
-    unsigned errnum = explore_dominant_error(x, &with_error);
-    if (errnum)
-        text_appendf(buf, n, " (%u in %ld)", errnum, with_error);
+    const struct error_id *dominant = explore_dominant_error(x, &with_error);
+    if (dominant)
+        text_appendf(buf, n, " (%s in %ld)", dominant->code, with_error);
     if (!x->complete)
         text_appendf(buf, n, " (cut)");
 }
@@ -264,13 +264,14 @@ static int write_text(FILE *f, const struct matrix *m, bool md)
     return rc;
 }
 
-static void error_fields(const struct run_report *r, unsigned *errnum, uint64_t *count, bool *retried)
+/* The run's dominant error (code "" when none). */
+static void error_fields(const struct run_report *r, struct error_id *id, uint64_t *count, bool *retried)
 {
-    *errnum = 0;
+    *id = (struct error_id){0};
     *count = 0;
     *retried = false;
     if (r)
-        summary_dominant_error(r, errnum, count, retried);
+        summary_dominant_error(r, id, count, retried);
 }
 
 static void write_csv(FILE *f, const struct matrix *m)
@@ -287,17 +288,17 @@ static void write_csv(FILE *f, const struct matrix *m)
             for (size_t k = 0; k < r->n_invariants; k++)
                 if (!r->invariants[k].holds)
                     text_appendf(an, sizeof an, "%s%s", an[0] ? ";" : "", r->invariants[k].name);
-            unsigned errnum;
+            struct error_id id;
             uint64_t count;
             bool retried;
-            error_fields(r, &errnum, &count, &retried);
+            error_fields(r, &id, &count, &retried);
             struct run_figures fig;
             report_figures(r, &fig);
             fprintf(f, "%s,%s,%s,%s,%s,%d,%s,%s,", r->scenario.name, m->set.name[c->strategy], c->isolation,
                     c->own ? "strategy" : "option", mode ? "contended" : "lockstep", r->opts->users,
                     r->exit_code ? "anomaly" : "correct", an);
-            if (errnum)
-                fprintf(f, "%u,%llu,%s", errnum, (unsigned long long)count, retried ? "yes" : "no");
+            if (id.code[0])
+                fprintf(f, "%s,%llu,%s", id.code, (unsigned long long)count, retried ? "yes" : "no");
             else
                 fputs(",0,", f);
             fprintf(f, ",%.1f,%.3f,", fig.throughput, fig.p99_ms);
@@ -322,13 +323,14 @@ static cJSON *cell_json(const struct run_report *r, long index)
     for (size_t i = 0; i < r->n_invariants; i++)
         if (!r->invariants[i].holds)
             cJSON_AddItemToArray(an, cJSON_CreateString(r->invariants[i].name));
-    unsigned errnum;
+    struct error_id id;
     uint64_t count;
     bool retried;
-    error_fields(r, &errnum, &count, &retried);
-    if (errnum) {
+    error_fields(r, &id, &count, &retried);
+    if (id.code[0]) {
         cJSON *e = cJSON_AddObjectToObject(x, "dominant_error");
-        cJSON_AddNumberToObject(e, "errno", errnum);
+        cJSON_AddNumberToObject(e, "errno", id.errnum);
+        cJSON_AddStringToObject(e, "code", id.code);
         cJSON_AddNumberToObject(e, "count", (double)count);
         cJSON_AddBoolToObject(e, "retried", retried);
     } else {
@@ -363,10 +365,11 @@ static cJSON *explore_json(const struct matrix *m, const struct cell *c)
         if (x->broke[i])
             cJSON_AddNumberToObject(br, x->names[i], (double)x->broke[i]);
     long with_error;
-    unsigned errnum = explore_dominant_error(x, &with_error);
-    if (errnum) {
+    const struct error_id *dominant = explore_dominant_error(x, &with_error);
+    if (dominant) {
         cJSON *e = cJSON_AddObjectToObject(j, "dominant_error");
-        cJSON_AddNumberToObject(e, "errno", errnum);
+        cJSON_AddNumberToObject(e, "errno", dominant->errnum);
+        cJSON_AddStringToObject(e, "code", dominant->code);
         cJSON_AddNumberToObject(e, "schedules", (double)with_error);
     } else {
         cJSON_AddNullToObject(j, "dominant_error");

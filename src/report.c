@@ -46,19 +46,6 @@ static const char *outcome_name(const struct run_report *r, int i)
     return (size_t)i < r->script.n_outcomes ? r->script.outcomes[i] : "?";
 }
 
-static const char *error_hint(unsigned errnum)
-{
-    switch (errnum) {
-    case 1213: return "deadlock";
-    case 1205: return "lock wait timeout";
-    case 1020: return "record changed since read (snapshot conflict)";
-    case 1062: return "duplicate key";
-    case 1040: return "too many connections";
-    case 2006: case 2013: return "connection lost";
-    default: return NULL;
-    }
-}
-
 static void text_header(FILE *f, const struct run_report *r)
 {
     const struct options *o = r->opts;
@@ -123,9 +110,9 @@ static void text_outcomes(FILE *f, const struct run_report *r)
                     (unsigned long long)e->attempts_per_purchase[i]);
     fputc('\n', f);
     for (size_t i = 0; i < e->n_errors; i++) {
-        const char *hint = error_hint(e->errors[i].errnum);
-        fprintf(f, "%s ERROR %u ×%llu  %.70s\n", i == 0 ? "errors   " : "         ",
-                e->errors[i].errnum, (unsigned long long)e->errors[i].count,
+        const char *hint = e->errors[i].id.name;
+        fprintf(f, "%s ERROR %s ×%llu  %.70s\n", i == 0 ? "errors   " : "         ",
+                e->errors[i].id.code, (unsigned long long)e->errors[i].count,
                 hint ? hint : e->errors[i].text);
     }
 }
@@ -339,7 +326,8 @@ static cJSON *json_counts(const struct run_report *r)
     cJSON *errs = cJSON_AddArrayToObject(o, "errors");
     for (size_t i = 0; i < e->n_errors; i++) {
         cJSON *x = cJSON_CreateObject();
-        cJSON_AddNumberToObject(x, "errno", e->errors[i].errnum);
+        cJSON_AddNumberToObject(x, "errno", e->errors[i].id.errnum);
+        cJSON_AddStringToObject(x, "code", e->errors[i].id.code);
         cJSON_AddNumberToObject(x, "count", (double)e->errors[i].count);
         cJSON_AddStringToObject(x, "message", e->errors[i].text);
         cJSON_AddItemToArray(errs, x);

@@ -359,10 +359,9 @@ static int check_invariants(db_conn *c, struct run_report *r, char *err, size_t 
 
 static void add_notes(const struct options *o, struct run_report *r)
 {
-    uint64_t deadlocks = r->result.attempt_outcomes[OUTCOME_DEADLOCK];
-    if (deadlocks > 0 && o->users > 200)
-        add_note(r, "InnoDB reports a lock wait queue deeper than 200 transactions as a deadlock "
-                    "(1213): with this many buyers on one row, some deadlocks are that, not a cycle");
+    const char *note = db_run_note(o->users, r->result.attempt_outcomes[OUTCOME_DEADLOCK]);
+    if (note)
+        add_note(r, note);
     if (r->result.outcomes[OUTCOME_IN_DOUBT] > 0)
         add_note(r, "a connection was lost during COMMIT: those purchases are in doubt; the "
                     "database's count settles them");

@@ -25,7 +25,7 @@ void summary_anomalies(const struct run_report *r, bool with_values, char *buf, 
 
 /* The server error seen most often, and whether the strategy retries the outcome it maps to.
  * Returns false when there was none. */
-bool summary_dominant_error(const struct run_report *r, unsigned *errnum, uint64_t *count, bool *retried);
+bool summary_dominant_error(const struct run_report *r, struct error_id *id, uint64_t *count, bool *retried);
 
 /* A run as a matrix cell: "✓", "✗ lost_update", "✓ (1213 ×1, retried)". */
 void summary_cell(const struct run_report *r, char *buf, size_t n);

@@ -1,4 +1,5 @@
-/* db.h — the driver boundary: connect, prepare, execute, fetch, errors. Only db.c knows the client. */
+/* db.h — the client side of the driver boundary: connect, prepare, execute, fetch, errors; each
+ * call goes to the selected driver (driver.h). No engine's client header is included above it. */
 #ifndef RACESIM_DB_H
 #define RACESIM_DB_H
 
@@ -6,6 +7,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include "outcome.h"
 
 typedef struct db_conn db_conn;
 typedef struct db_stmt db_stmt;
@@ -24,9 +27,36 @@ struct db_target {
 #define DB_CONNECT_TIMEOUT_S 10
 
 struct db_error {
-    unsigned errnum;           /* server or client error number; 0 if none */
+    unsigned errnum;           /* the engine's error number (MariaDB's 1213); 0 if none or the
+                                  engine has no numbers */
+    char code[8];              /* the engine's code as text ("1213", "40P01"); "" if none */
+    int outcome;               /* what the driver classified it as (enum outcome) */
+    bool client;               /* the client's own error (not the server refusing a statement) */
+    const char *name;          /* the driver's short name for reports ("deadlock"), or NULL */
     char text[256];
 };
+
+/* The identity of e as results keep it (code, number, outcome, name). */
+struct error_id db_error_id(const struct db_error *e);
+
+/* Fills e as an error racesim itself raises, as the driver would report one of that outcome
+ * (OUTCOME_CONNECTION_LOST: the connection is gone; OUTCOME_ERROR: a client-side failure). */
+void db_error_make(struct db_error *e, int outcome, const char *text);
+
+/* Whether code is an error code of the selected engine (for `@on CODE` in strategy files). */
+bool db_code_valid(const char *code);
+
+/* The selected engine's name ("mariadb") and what its private server is called ("MariaDB"). */
+const char *db_engine_name(void);
+const char *db_server_name(void);
+
+/* Sets the session's isolation level (a level the engine accepts, e.g. "READ COMMITTED", or an
+ * engine-specific variant such as MariaDB's "REPEATABLE READ+SNAPSHOT"); NULL or "": leave it.
+ * Returns 0, or -1 with err. */
+int db_set_isolation(db_conn *c, const char *level, char *err, size_t errlen);
+
+/* A note about the run for the report, from what the engine is known to do (NULL: none). */
+const char *db_run_note(int users, unsigned long long deadlocks);
 
 /* Initialises the client library; call once, before any thread starts. Returns 0 or -1. */
 int db_library_init(void);
@@ -47,9 +77,9 @@ db_conn *db_connect(const struct db_target *t, bool with_database, struct db_err
  * db_close. Never blocks. NULL is allowed. */
 void db_cut(db_conn *c);
 
-/* Whether errnum says the connection is lost or the server cannot be reached (2002, 2003,
- * 2006, 2013, 2055). */
-bool db_error_is_lost(unsigned errnum);
+/* Whether e says the connection is lost or the server cannot be reached (a connect worth
+ * another try). */
+bool db_error_is_lost(const struct db_error *e);
 
 /* Closes c and every statement prepared on it. NULL is allowed. */
 void db_close(db_conn *c);
@@ -88,9 +118,33 @@ struct db_result {
 /* Executes s with params (one int64 per parameter, bound by position; NULL when there are
  * none) and param_nulls (true: bind SQL NULL; NULL for none). The first row's columns are stored as integers in cols[i] with nulls[i] set for SQL
  * NULL (both may be NULL when the statement returns no columns); later rows are read and
- * dropped. No allocation. Returns 0, or -1 with err (the connection stays usable unless errnum
- * says it was lost). */
+ * dropped. No allocation. Returns 0, or -1 with err (the connection stays usable unless its
+ * outcome says it was lost). */
 int db_stmt_execute(db_stmt *s, const int64_t *params, const bool *param_nulls, int64_t *cols,
                     bool *nulls, struct db_result *res, struct db_error *err);
+
+/* The workspace dialect: what racesim's own bookkeeping says in the engine's SQL. */
+
+/* Writes name (a validated [A-Za-z0-9_] identifier) quoted for the engine into out. */
+void db_quote_ident(const char *name, char *out, size_t outlen);
+
+/* Creates database (a validated identifier) if absent and makes it c's current one. Returns 0,
+ * or -1 with err. */
+int db_use_database(db_conn *c, const char *database, struct db_error *err);
+
+/* Calls row(ctx, 1, {name}) for each table of database (NULL: the current one), by name.
+ * Returns as db_query. */
+int db_list_tables(db_conn *c, const char *database, db_row_fn row, void *ctx, struct db_error *err);
+
+/* Creates the marker table `table` (one column table_name, the primary key) in the current
+ * database, with a comment saying racesim drops only what it lists. Returns 0, or -1 with err. */
+int db_create_marker(db_conn *c, const char *table, struct db_error *err);
+
+/* Turns foreign key checks off (on false) or back on for c's session, so tables can be dropped
+ * and refilled in any order. Returns 0, or -1 with err. */
+int db_foreign_keys(db_conn *c, bool on, struct db_error *err);
+
+/* Raises the session's limits that setup's row generators may hit (recursion depth). Never fails. */
+void db_setup_session(db_conn *c);
 
 #endif
