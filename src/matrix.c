@@ -1,5 +1,5 @@
 /* matrix.c — `racesim matrix`: every strategy under each isolation level (and REPEATABLE READ
- * with innodb_snapshot_isolation), every 2-buyer interleaving explored and a run under
+ * in the engine's snapshot variant), every 2-buyer interleaving explored and a run under
  * contention; which anomaly or error each shows. */
 #include "matrix.h"
 
@@ -26,7 +26,7 @@ struct cell {
     size_t strategy;
     char isolation[24];
     bool own;                   /* the strategy's own @isolation, not one of --isolations */
-    bool snapshot;              /* REPEATABLE READ with innodb_snapshot_isolation=ON */
+    bool snapshot;              /* REPEATABLE READ in the engine's snapshot variant (+SNAPSHOT) */
     long lockstep, contended;   /* batch indexes; -1: not run */
     bool explored;              /* ex holds every 2-buyer interleaving's verdict */
     struct explore_result ex;
@@ -39,7 +39,7 @@ struct matrix {
     struct cell cells[CLI_LIST_MAX * CLI_ISOLATIONS];
     size_t n_cells;
     struct explore_params small;   /* the race's parameters: the scenario's smallest values */
-    bool snapshot_supported;       /* the server has innodb_snapshot_isolation */
+    bool snapshot_supported;       /* the server has the snapshot variant */
 };
 
 static int add_run(struct matrix *m, const struct options *ro, long *index, char *err, size_t errlen)
@@ -123,22 +123,12 @@ static void isolation_label(const struct cell *c, char *buf, size_t n)
     snprintf(buf, n, "%s%s%s", c->isolation, c->snapshot ? " + snapshot" : "", c->own ? " (its own)" : "");
 }
 
-static int ignore_row(void *ctx, size_t n, char **row)
-{
-    (void)ctx;
-    (void)n;
-    (void)row;
-    return 0;
-}
-
 /* Explores every cell on the batch's server: each 2-buyer interleaving of the strategy at the
  * cell's level (the race's parameters); snapshot cells where the server has the setting. */
 static int explore_cells(void *ctx, struct run_session *s, char *err, size_t errlen)
 {
     struct matrix *m = ctx;
-    struct db_error e;
-    m->snapshot_supported = db_query(run_session_admin(s), "SELECT @@innodb_snapshot_isolation",
-                                     ignore_row, NULL, &e) >= 0;
+    m->snapshot_supported = db_snapshot_supported(run_session_admin(s));
     struct options *ro = calloc(1, sizeof *ro);
     if (!ro) {
         snprintf(err, errlen, "out of memory");
@@ -170,8 +160,10 @@ static void explore_cell(const struct matrix *m, const struct cell *c, char *buf
 {
     const struct explore_result *x = &c->ex;
     if (!c->explored) {
-        snprintf(buf, n, c->snapshot && !m->snapshot_supported
-                 ? "– (no innodb_snapshot_isolation here: MariaDB 10.11.8 or later)" : "–");
+        if (c->snapshot && !m->snapshot_supported)
+            snprintf(buf, n, "– (%s)", db_snapshot_missing());
+        else
+            snprintf(buf, n, "–");
         return;
     }
     if (!x->anomalous) {
@@ -256,11 +248,10 @@ static int write_text(FILE *f, const struct matrix *m, bool md)
             "violated in K of the N interleavings of 2 buyers' statements;%s\n(ERRNO in K): the server error seen in "
             "the most schedules, and in how many; (ERRNO ×N, retried or failed): the error seen most "
             "under contention, and whether the strategy retried it.%s\n(its own): the strategy sets @isolation itself, so the levels above do "
-            "not apply to it.%s\n+ snapshot: innodb_snapshot_isolation=ON (a write to a row changed "
-            "since the snapshot fails with 1020).%s\n", br, br, br, br);
+            "not apply to it.%s\n+ snapshot: %s.%s\n", br, br, br, db_snapshot_text(), br);
     if (!m->snapshot_supported)
-        fprintf(f, "This server has no innodb_snapshot_isolation (MariaDB 10.11.8 or later): the + "
-                "snapshot rows were not run.%s\n", br);
+        fprintf(f, "This server has no snapshot variant (%s): the + snapshot rows were not run.%s\n",
+                db_snapshot_missing(), br);
     return rc;
 }
 

@@ -30,8 +30,8 @@ int outcome_builtin_find(const char *name);
 
 /* Which engine error ended a statement, as its driver reported it; what results keep. */
 struct error_id {
-    unsigned errnum;           /* the engine's number (MariaDB's 1213); 0 when it has none */
-    char code[8];              /* the engine's code as text ("1213", "40P01"); "" for none */
+    unsigned errnum;           /* the engine's error number; 0 when the engine has none */
+    char code[8];              /* the engine's code as text (a number, a SQLSTATE); "" for none */
     int outcome;               /* the driver's classification (enum outcome) */
     const char *name;          /* the driver's short name ("deadlock"; static), or NULL */
 };

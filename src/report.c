@@ -53,6 +53,7 @@ static void text_header(FILE *f, const struct run_report *r)
             r->scenario.name, r->strategy_name, o->users, o->users == 1 ? "" : "s", o->rounds,
             o->rounds == 1 ? "" : "s", (unsigned long long)o->seed);
     fprintf(f, "server     %s\n", r->server);
+    fprintf(f, "engine     %s\n", r->engine);
     fprintf(f, "version    %s\n", r->preflight.version);
     fputs("settings  ", f);
     int col = 10;
@@ -340,6 +341,7 @@ cJSON *report_json(const struct run_report *r)
     const struct engine_result *e = &r->result;
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "racesim", RACESIM_VERSION);
+    cJSON_AddStringToObject(o, "engine", r->engine);
     cJSON_AddItemToObject(o, "run", json_run(r));
     cJSON_AddItemToObject(o, "server", json_server(r));
     cJSON_AddItemToObject(o, "counts", json_counts(r));

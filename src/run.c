@@ -187,13 +187,12 @@ static int open_target(const struct options *o, int connections, struct run_sess
 #define AUDIT_IO_TIMEOUT_S 15
 
 /* The read/write timeout of every connection: a stalled server must not hang racesim, but a
- * statement may legitimately wait for a row lock up to innodb_lock_wait_timeout (pf NULL or
- * without it: its default, 50 s), so the timeout is that plus a margin. The run as a whole is
+ * statement may legitimately wait for a row lock up to the server's lock wait timeout (pf NULL
+ * or without it: 50 s), so the timeout is that plus a margin. The run as a whole is
  * bounded by --timeout, which cuts the connections (engine.c); this bounds everything else. */
 static unsigned io_timeout_s(const struct preflight *pf)
 {
-    const char *v = pf ? preflight_var(pf, "innodb_lock_wait_timeout") : NULL;
-    long wait = v ? atol(v) : 50;
+    long wait = pf && pf->lock_wait_timeout_s ? pf->lock_wait_timeout_s : 50;
     if (wait < 1 || wait > IO_TIMEOUT_MAX_S - IO_TIMEOUT_MARGIN_S)
         wait = IO_TIMEOUT_MAX_S - IO_TIMEOUT_MARGIN_S;
     return (unsigned)wait + IO_TIMEOUT_MARGIN_S;
@@ -233,6 +232,7 @@ static int prepare_database(const struct options *o, struct run_session *s, stru
 {
     r->preflight = s->preflight;
     snprintf(r->server, sizeof r->server, "%s", s->description);
+    snprintf(r->engine, sizeof r->engine, "%s", db_engine_name());
     r->private_server = s->private_server;
     if (preflight_check(&r->preflight, o->pool ? o->pool : o->users, o->pool > 0,
                         interp_statements_max(&r->script, &r->params), err, errlen))

@@ -28,6 +28,7 @@ struct run_report {
     struct params params;
     char strategy_name[64];
     char server[512];          /* which server, in one line */
+    char engine[16];           /* the driver that ran it ("mariadb") */
     bool private_server;
     struct preflight preflight;
     struct engine_result result;

@@ -18,7 +18,7 @@ struct operand {
     int var;           /* OPERAND_VAR: index into script.vars */
 };
 
-/* `@on ERROR OUTCOME`: a code ("1213", "40P01") matches that engine error; "" : class_outcome
+/* `@on ERROR OUTCOME`: an engine's error code (a number, a SQLSTATE) matches that error; "" : class_outcome
  * matches the class the driver gave the error. */
 struct on_error {
     char code[8];

@@ -27,7 +27,7 @@ void summary_anomalies(const struct run_report *r, bool with_values, char *buf, 
  * Returns false when there was none. */
 bool summary_dominant_error(const struct run_report *r, struct error_id *id, uint64_t *count, bool *retried);
 
-/* A run as a matrix cell: "✓", "✗ lost_update", "✓ (1213 ×1, retried)". */
+/* A run as a matrix cell: "✓", "✗ lost_update", "✓ (CODE ×1, retried)". */
 void summary_cell(const struct run_report *r, char *buf, size_t n);
 
 /* The scenario's parameters as resolved: "stock=5000 products=1 qty=1..30 ...". */

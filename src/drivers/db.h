@@ -27,9 +27,9 @@ struct db_target {
 #define DB_CONNECT_TIMEOUT_S 10
 
 struct db_error {
-    unsigned errnum;           /* the engine's error number (MariaDB's 1213); 0 if none or the
-                                  engine has no numbers */
-    char code[8];              /* the engine's code as text ("1213", "40P01"); "" if none */
+    unsigned errnum;           /* the engine's error number; 0 if none or the engine has none */
+    char code[8];              /* the engine's code as text (MariaDB: the number; PostgreSQL:
+                                  the SQLSTATE); "" if none */
     int outcome;               /* what the driver classified it as (enum outcome) */
     bool client;               /* the client's own error (not the server refusing a statement) */
     const char *name;          /* the driver's short name for reports ("deadlock"), or NULL */
@@ -54,6 +54,12 @@ const char *db_server_name(void);
  * engine-specific variant such as MariaDB's "REPEATABLE READ+SNAPSHOT"); NULL or "": leave it.
  * Returns 0, or -1 with err. */
 int db_set_isolation(db_conn *c, const char *level, char *err, size_t errlen);
+
+/* Whether c's server has the engine's snapshot variant of REPEATABLE READ ("+SNAPSHOT"), what
+ * it does in words, and where to find it when a server lacks it. Never fail. */
+bool db_snapshot_supported(db_conn *c);
+const char *db_snapshot_text(void);
+const char *db_snapshot_missing(void);
 
 /* A note about the run for the report, from what the engine is known to do (NULL: none). */
 const char *db_run_note(int users, unsigned long long deadlocks);

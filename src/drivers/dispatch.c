@@ -66,6 +66,9 @@ int db_set_isolation(db_conn *c, const char *level, char *err, size_t errlen)
     return OPS->set_isolation(c, level, err, errlen);
 }
 
+bool db_snapshot_supported(db_conn *c) { return OPS->snapshot_supported(c); }
+const char *db_snapshot_text(void) { return db_driver_current()->snapshot_text; }
+const char *db_snapshot_missing(void) { return db_driver_current()->snapshot_missing; }
 const char *db_run_note(int users, unsigned long long deadlocks) { return OPS->run_note(users, deadlocks); }
 
 int lockwait_open(db_conn *monitor, bool *raised) { return OPS->lockwait_open(monitor, raised); }

@@ -55,6 +55,7 @@ struct db_driver_ops {
                            char *err, size_t errlen);
     const char *(*run_note)(int users, unsigned long long deadlocks);   /* or NULL */
     int (*set_isolation)(db_conn *c, const char *level, char *err, size_t errlen);
+    bool (*snapshot_supported)(db_conn *c);        /* the "+SNAPSHOT" variant works here */
 
     /* the private throwaway server (contracts in server.h) */
     enum server_status (*server_start)(struct server *s, const struct server_options *o,
@@ -81,6 +82,10 @@ struct db_driver_ops {
 struct db_driver {
     const char *name;          /* "mariadb": --engine, the report header, JSON "engine" */
     const char *server_name;   /* what the private server is called in messages ("MariaDB") */
+    const char *password_env;  /* the environment variable its client library reads a password
+                                  from by itself (NULL: none) */
+    const char *snapshot_text;      /* REPEATABLE READ+SNAPSHOT in words (matrix's legend) */
+    const char *snapshot_missing;   /* why a server lacks it, and which has it */
     const struct db_driver_ops *ops;
 };
 
@@ -91,6 +96,9 @@ const struct db_driver *db_driver_current(void);
  * the engine is known but not built yet (err says so), or -1 for an unknown name (err lists
  * the known ones). */
 int db_driver_select(const char *name, char *err, size_t errlen);
+
+/* The password variables of every built driver's client library (NULL-terminated). */
+const char *const *db_password_envs(void);
 
 /* The engine a DSN's scheme names ("mysql://", "mariadb://" → "mariadb"; "postgres://",
  * "postgresql://" → "postgres"), or NULL when the scheme is none of those. *rest gets the text

@@ -42,6 +42,22 @@ int db_driver_select(const char *name, char *err, size_t errlen)
     return -1;
 }
 
+const char *const *db_password_envs(void)
+{
+    static const char *envs[N_ENGINES + 1];   /* filled once, before any thread (dsn_take_password) */
+    size_t n = 0;
+    for (size_t i = 0; i < N_ENGINES; i++) {
+        const struct db_driver *d = engines[i].driver;
+        bool seen = false;
+        for (size_t k = 0; d && d->password_env && k < n; k++)
+            seen = seen || strcmp(envs[k], d->password_env) == 0;
+        if (d && d->password_env && !seen)
+            envs[n++] = d->password_env;
+    }
+    envs[n] = NULL;
+    return envs;
+}
+
 const char *db_driver_for_dsn(const char *dsn, const char **rest)
 {
     for (size_t i = 0; i < N_ENGINES; i++) {

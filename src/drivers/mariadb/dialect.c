@@ -29,6 +29,20 @@ int mariadb_set_isolation(db_conn *c, const char *level, char *err, size_t errle
     return 0;
 }
 
+static int ignore_row(void *ctx, size_t n, char **row)
+{
+    (void)ctx;
+    (void)n;
+    (void)row;
+    return 0;
+}
+
+bool mariadb_snapshot_supported(db_conn *c)
+{
+    struct db_error e;
+    return mariadb_query(c, "SELECT @@innodb_snapshot_isolation", ignore_row, NULL, &e) >= 0;
+}
+
 const char *mariadb_run_note(int users, unsigned long long deadlocks)
 {
     if (deadlocks > 0 && users > 200)

@@ -32,6 +32,7 @@ static const struct db_driver_ops ops = {
     .preflight_check = mariadb_preflight_check,
     .run_note = mariadb_run_note,
     .set_isolation = mariadb_set_isolation,
+    .snapshot_supported = mariadb_snapshot_supported,
     .server_start = mariadb_server_start,
     .server_stop = mariadb_server_stop,
     .server_kill = mariadb_server_kill,
@@ -49,4 +50,12 @@ static const struct db_driver_ops ops = {
     .reset_restore = mariadb_reset_restore,
 };
 
-const struct db_driver mariadb_driver = {.name = "mariadb", .server_name = "MariaDB", .ops = &ops};
+const struct db_driver mariadb_driver = {
+    .name = "mariadb",
+    .server_name = "MariaDB",
+    .password_env = "MYSQL_PWD",
+    .snapshot_text = "innodb_snapshot_isolation=ON (a write to a row changed since the snapshot "
+                     "fails with 1020)",
+    .snapshot_missing = "no innodb_snapshot_isolation here: MariaDB 10.11.8 or later",
+    .ops = &ops,
+};

@@ -75,6 +75,7 @@ int mariadb_reset_restore(db_conn *c, char *err, size_t errlen);
 
 /* dialect.c: isolation, identifiers, the workspace's bookkeeping SQL (contracts in driver.h). */
 int mariadb_set_isolation(db_conn *c, const char *level, char *err, size_t errlen);
+bool mariadb_snapshot_supported(db_conn *c);
 const char *mariadb_run_note(int users, unsigned long long deadlocks);
 void mariadb_quote_ident(const char *name, char *out, size_t outlen);
 int mariadb_use_database(db_conn *c, const char *database, struct db_error *err);

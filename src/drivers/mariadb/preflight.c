@@ -74,6 +74,8 @@ int mariadb_preflight_read(db_conn *c, struct preflight *pf, struct db_error *er
     }
     const char *mc = preflight_var(pf, "max_connections");
     pf->max_connections = mc ? atol(mc) : 0;
+    const char *lw = preflight_var(pf, "innodb_lock_wait_timeout");
+    pf->lock_wait_timeout_s = !lw ? 0 : atol(lw) > 0 ? atol(lw) : 86400;   /* 0 there: no limit */
     const char *mp = preflight_var(pf, "max_prepared_stmt_count");
     pf->max_prepared_stmts = mp ? atol(mp) : 0;
     struct collect status = {0};   /* a server without the counter: taken as none in use */
