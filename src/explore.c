@@ -1,6 +1,7 @@
 /* explore.c — `racesim explore`: depth-first search over who goes next at each step, one run per
  * schedule on fresh tables of one server; counts what broke, keeps the shortest witness. */
 #include "explore.h"
+#include "report.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -302,8 +303,10 @@ static void write_text(FILE *f, const struct explore *ex)
     if (ex->replayed) {
         trace_print_text(f, &ex->witness.result.trace, &ex->witness.script, WIDTH);
         fputc('\n', f);
-        if (ex->witness.explanation[0])
-            summary_wrapped(f, "why: ", ex->witness.explanation, WIDTH);
+        char why[768];
+        report_explanation(&ex->witness, why, sizeof why);
+        if (why[0])
+            summary_wrapped(f, "why: ", why, WIDTH);
         if (!ex->witness.exit_code)
             fputs("note: replayed, this schedule broke no invariant (the run is not deterministic "
                   "here)\n", f);
@@ -340,7 +343,9 @@ static int write_json(FILE *f, const struct explore *ex)
         cJSON_AddStringToObject(w, "schedule", sched);
         cJSON_AddNumberToObject(w, "steps", x->witness_len);
         if (ex->replayed) {
-            cJSON_AddStringToObject(w, "why", ex->witness.explanation);
+            char why[768];
+            report_explanation(&ex->witness, why, sizeof why);
+            cJSON_AddStringToObject(w, "why", why);
             cJSON_AddBoolToObject(w, "replayed_anomaly", ex->witness.exit_code != 0);
         }
     } else {

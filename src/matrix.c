@@ -195,7 +195,7 @@ static int write_text(FILE *f, const struct matrix *m, bool md)
     fprintf(f, "%sracesim %s matrix%s · %s · seed %llu%s\n", md ? "**" : "", RACESIM_VERSION, md ? "**" : "",
             first->scenario.name, (unsigned long long)o->seed, br);
     if (md)
-        fprintf(f, "%s, %s  \n", first->server, first->preflight.version);
+        fprintf(f, "%s, %s  \n", first->server, first->server_facts.version);
     else
         summary_header(f, first);
     char params[1024], line[1400];
@@ -286,7 +286,7 @@ static void write_csv(FILE *f, const struct matrix *m)
             struct run_figures fig;
             report_figures(r, &fig);
             fprintf(f, "%s,%s,%s,%s,%s,%d,%s,%s,", r->scenario.name, m->set.name[c->strategy], c->isolation,
-                    c->own ? "strategy" : "option", mode ? "contended" : "lockstep", r->opts->users,
+                    c->own ? "strategy" : "option", mode ? "contended" : "lockstep", r->settings.users,
                     r->exit_code ? "anomaly" : "correct", an);
             if (id.code[0])
                 fprintf(f, "%s,%llu,%s", id.code, (unsigned long long)count, retried ? "yes" : "no");

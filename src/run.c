@@ -12,7 +12,6 @@
 #include "config.h"
 #include "db.h"
 #include "dsn.h"
-#include "explain.h"
 #include "interp.h"
 #include "interrupt.h"
 #include "owner.h"
@@ -226,17 +225,32 @@ static int open_admin(struct run_session *s, char *err, size_t errlen)
     return 0;
 }
 
+/* The report's copy of what preflight read and warned. */
+static void server_facts_of(const struct preflight *pf, struct server_facts *f)
+{
+    memset(f, 0, sizeof *f);
+    snprintf(f->version, sizeof f->version, "%s", pf->version);
+    for (size_t i = 0; i < pf->n_vars && i < SERVER_FACTS_VARS_MAX; i++) {
+        snprintf(f->vars[i].name, sizeof f->vars[i].name, "%s", pf->vars[i].name);
+        snprintf(f->vars[i].value, sizeof f->vars[i].value, "%s", pf->vars[i].value);
+        f->n_vars++;
+    }
+    for (size_t i = 0; i < pf->n_warnings && i < SERVER_FACTS_WARNINGS_MAX; i++)
+        snprintf(f->warnings[f->n_warnings++], sizeof f->warnings[0], "%s", pf->warnings[i]);
+}
+
 /* Checks the run fits the server, then gives it fresh tables. */
 static int prepare_database(const struct options *o, struct run_session *s, struct run_report *r,
                             char *err, size_t errlen)
 {
-    r->preflight = s->preflight;
+    struct preflight pf = s->preflight;   /* the check adds this run's warnings */
     snprintf(r->server, sizeof r->server, "%s", s->description);
     snprintf(r->engine, sizeof r->engine, "%s", db_engine_name());
     r->private_server = s->private_server;
-    if (preflight_check(&r->preflight, o->pool ? o->pool : o->users, o->pool > 0,
+    if (preflight_check(&pf, o->pool ? o->pool : o->users, o->pool > 0,
                         interp_statements_max(&r->script, &r->params), err, errlen))
         return 2;
+    server_facts_of(&pf, &r->server_facts);
     char key[sizeof s->seeded_for];
     summary_params(r, key, sizeof key);
     text_appendf(key, sizeof key, " %s", r->scenario.path);
@@ -418,7 +432,6 @@ static int cut_short(struct run_session *s, const struct options *o, struct run_
         r->n_invariants = 0;
         r->recorded = r->remaining = -1;
         r->lost_purchases = r->lost_units = 0;
-        r->explanation[0] = '\0';
     }
     snprintf(err, errlen, "%s; server %s%s%s; invariants %s", how, s->description,
              why[0] ? ": " : "", why, checked ? "checked" : "not checked");
@@ -456,7 +469,12 @@ static int audit(struct run_session *s, const struct options *o, struct run_repo
 int run_prepare(const struct options *o, struct run_report *r, char *err, size_t errlen)
 {
     memset(r, 0, sizeof *r);
-    r->opts = o;
+    r->settings = (struct run_settings){
+        .users = o->users, .rounds = o->rounds, .pool = o->pool, .think_time_us = o->think_time_us,
+        .seed = o->seed, .lockstep = o->lockstep, .trace = o->trace,
+        .trace_to_file = o->trace_file != NULL,
+    };
+    snprintf(r->settings.isolation, sizeof r->settings.isolation, "%s", o->isolation);
     r->recorded = -1;
     r->remaining = -1;
     int rc = load_files(o, r, err, errlen);
@@ -519,7 +537,6 @@ int run_in_session(struct run_session *s, const struct options *o, struct run_re
     for (size_t i = 0; i < r->n_invariants; i++)
         if (!r->invariants[i].holds)
             r->exit_code = 1;
-    explain_verdict(r, r->explanation, sizeof r->explanation);
     return 0;
 }
 

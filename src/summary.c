@@ -121,9 +121,9 @@ void summary_params(const struct run_report *r, char *buf, size_t n)
 void summary_header(FILE *f, const struct run_report *r)
 {
     fprintf(f, "server     %s\n", r->server);
-    fprintf(f, "version    %s\n", r->preflight.version);
-    for (size_t i = 0; i < r->preflight.n_warnings; i++)
-        fprintf(f, "warning    %s\n", r->preflight.warnings[i]);
+    fprintf(f, "version    %s\n", r->server_facts.version);
+    for (size_t i = 0; i < r->server_facts.n_warnings; i++)
+        fprintf(f, "warning    %s\n", r->server_facts.warnings[i]);
 }
 
 void summary_wrapped(FILE *f, const char *lead, const char *text, int width)

@@ -7,7 +7,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "run.h"
+#include "result.h"
 
 /* A latency for a narrow column: "0.43ms", "12.1ms", "115ms", "2.29s", "28.2s". */
 const char *summary_ms(double ms, char *buf, size_t n);
