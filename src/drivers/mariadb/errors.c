@@ -39,7 +39,8 @@ void mariadb_error_set(struct db_error *e, unsigned errnum, const char *text)
     else
         e->code[0] = '\0';
     e->outcome = errnum ? mariadb_classify(e) : OUTCOME_OK;
-    e->client = errnum >= 2000 && errnum < 3000;     /* CR_*: the client library's own */
+    /* CR_* (2000-2999) and MariaDB Connector/C's CER_* (5000-5999): the client library's own */
+    e->client = (errnum >= 2000 && errnum < 3000) || (errnum >= 5000 && errnum < 6000);
     e->name = mariadb_error_name(e);
     if (text != e->text)
         snprintf(e->text, sizeof e->text, "%s", text);
