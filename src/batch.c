@@ -179,7 +179,7 @@ cJSON *batch_json(const struct batch *b, const struct options *o)
     snprintf(seed, sizeof seed, "%llu", (unsigned long long)o->seed);
     cJSON_AddStringToObject(j, "seed", seed);
     if (b->n > 0 && b->runs[0]->done)
-        cJSON_AddStringToObject(j, "server_version", b->runs[0]->report.preflight.version);
+        cJSON_AddStringToObject(j, "server_version", b->runs[0]->report.server_facts.version);
     cJSON *runs = cJSON_AddArrayToObject(j, "runs");
     for (size_t i = 0; runs && i < b->n; i++)
         if (b->runs[i]->done)

@@ -19,7 +19,7 @@ struct strategy_set {
 };
 
 struct batch_run {
-    struct options opts;         /* this run's options (report.opts points here) */
+    struct options opts;         /* this run's options (report.settings is a copy) */
     struct run_report report;
     bool done;                   /* ran to the end: report holds its figures and invariants */
 };

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "driver.h"
 #include "dsn.h"
 #include "script.h"
 
@@ -35,9 +36,9 @@ void cli_help(FILE *out)
 "       racesim explore --strategy=NAME [--users=2|3|4] [--max-schedules=N] [--format=json]\n"
 "       racesim list [--scenario=NAME]\n"
 "\n"
-"Runs N concurrent buyers against a MySQL-family database with one strategy for the same\n"
-"contended job, then checks the scenario's invariants with SQL and reports what happened.\n"
-"With no --dsn it starts a private throwaway MariaDB server and removes it afterwards.\n"
+"Runs N concurrent buyers against a database with one strategy for the same contended job,\n"
+"then checks the scenario's invariants with SQL and reports what happened. With no --dsn it\n"
+"starts a private throwaway server of --engine and removes it afterwards.\n"
 "\n"
 "  --scenario=NAME      scenario folder under strategies/ (default: stock)\n"
 "  --strategy=NAME      a strategy of the scenario (see 'racesim list'), or a path to a .sql file\n"
@@ -51,7 +52,9 @@ void cli_help(FILE *out)
 "                       serializable (a strategy's own @isolation wins)\n"
 "  --seed=N             workload seed: the same seed draws the same purchases (default: random)\n"
 "  --dsn=URL            mysql://user@host:port/db or mysql://user@localhost/db?socket=PATH\n"
-"                       (also RACESIM_DSN); the password only from RACESIM_PASSWORD\n"
+"                       (also RACESIM_DSN; mariadb:// too); the password only from\n"
+"                       RACESIM_PASSWORD\n"
+"  --engine=NAME        the engine (its driver): mariadb (default); with --dsn, its scheme says\n"
 "  --database=NAME      the database racesim creates and works in (default: racesim)\n"
 "  --format=FMT         text, json or csv (default: text); compare, sweep, matrix: also md\n"
 "  --out=FILE           write the report to FILE (refuses to overwrite without --force)\n"
@@ -374,6 +377,10 @@ static int apply(struct options *o, const char *name, const char *v, char *err, 
         o->dsn = v;
         return 0;
     }
+    if (strcmp(name, "engine") == 0) {
+        o->engine_given = true;
+        return set_name(o->engine, sizeof o->engine, name, v, err, errlen);
+    }
     if (strcmp(name, "database") == 0) {
         o->database_given = true;
         return set_name(o->database, sizeof o->database, name, v, err, errlen);
@@ -483,15 +490,15 @@ const char *cli_command_name(enum command c)
 /* Whether option name goes with command c (scenario parameters are checked by the scenario). */
 static bool option_allowed(enum command c, const char *name)
 {
-    static const char *run = " scenario strategy users rounds pool think-time seed isolation dsn "
+    static const char *run = " scenario strategy users rounds pool think-time seed isolation dsn engine "
                              "database format out force quiet lockstep block-timeout trace timeout schedule ";
-    static const char *explore = " scenario strategy users rounds seed isolation dsn database format "
+    static const char *explore = " scenario strategy users rounds seed isolation dsn engine database format "
                                  "out force quiet max-schedules ";
     static const char *compare = " scenario strategies users rounds pool think-time seed isolation "
-                                 "dsn database format out force quiet lockstep block-timeout chart timeout ";
-    static const char *sweep = " scenario strategies users rounds pool think-time seed isolation dsn "
+                                 "dsn engine database format out force quiet lockstep block-timeout chart timeout ";
+    static const char *sweep = " scenario strategies users rounds pool think-time seed isolation dsn engine "
                                "database format out force quiet lockstep block-timeout chart repeat timeout ";
-    static const char *matrix = " scenario strategies isolations contended think-time seed dsn "
+    static const char *matrix = " scenario strategies isolations contended think-time seed dsn engine "
                                 "database format out force quiet block-timeout timeout ";
     static const char *check = " baseline max-regression gate format out force quiet ";
     const char *set = c == COMMAND_RUN ? run : c == COMMAND_COMPARE ? compare
@@ -506,7 +513,7 @@ static bool option_allowed(enum command c, const char *name)
 
 static bool known_option(const char *name)
 {
-    static const char *all = " scenario strategy users rounds pool think-time seed isolation dsn "
+    static const char *all = " scenario strategy users rounds pool think-time seed isolation dsn engine "
                              "database format out force quiet lockstep block-timeout trace strategies "
                              "chart repeat isolations contended baseline max-regression gate timeout "
                              "schedule max-schedules ";
@@ -547,10 +554,28 @@ static int database_of_dsn(struct options *o, char *err, size_t errlen)
     return 0;
 }
 
+/* The engine: --engine, or the one the DSN's scheme names (both: they must agree); then its
+ * driver is selected for every call to the database. */
+static int select_engine(struct options *o, char *err, size_t errlen)
+{
+    const char *of_dsn = o->dsn ? db_driver_for_dsn(o->dsn, NULL) : NULL;
+    if (of_dsn && o->engine_given && strcmp(of_dsn, o->engine) != 0)
+        return fail(err, errlen, "--engine=%s conflicts with the DSN's scheme (%s): give only one",
+                    o->engine, of_dsn);
+    if (of_dsn)
+        snprintf(o->engine, sizeof o->engine, "%s", of_dsn);
+    else if (!o->engine[0])
+        snprintf(o->engine, sizeof o->engine, "mariadb");
+    char why[256];
+    if (db_driver_select(o->engine, why, sizeof why) == 0)
+        return 0;
+    return of_dsn ? fail(err, errlen, "--dsn: %s", why) : fail(err, errlen, "--engine: %s", why);
+}
+
 /* After parsing: what each command needs, and defaults that depend on the command. */
 static int finish(struct options *o, char *err, size_t errlen)
 {
-    if (database_of_dsn(o, err, errlen))
+    if (select_engine(o, err, errlen) || database_of_dsn(o, err, errlen))
         return 2;
     if (o->lockstep && o->pool)
         return fail(err, errlen, "--lockstep needs a connection per buyer: drop --pool");

@@ -35,6 +35,8 @@ struct options {
     bool seed_given;
     char isolation[32];          /* "" : the server's (a level may end in +SNAPSHOT) */
     const char *dsn;             /* NULL: the private server */
+    char engine[16];             /* --engine, else the DSN's scheme: "mariadb" (the default) */
+    bool engine_given;
     char database[64];           /* --database, else the DSN's database, else "racesim" */
     bool database_given;         /* --database was on the command line */
     enum format format;

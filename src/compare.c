@@ -73,7 +73,7 @@ static void title(FILE *f, const struct options *o, const struct batch *b, bool 
             RACESIM_VERSION, md ? "**" : "", r->scenario.name, o->users, o->users == 1 ? "" : "s",
             o->rounds, o->rounds == 1 ? "" : "s", (unsigned long long)o->seed, md ? "  " : "");
     if (md) {
-        fprintf(f, "%s, %s  \n", r->server, r->preflight.version);
+        fprintf(f, "%s, %s  \n", r->server, r->server_facts.version);
     } else {
         summary_header(f, r);
     }
@@ -213,7 +213,7 @@ static int draw(const struct options *o, const struct batch *b, char *err, size_
     const struct run_report *r0 = &b->runs[0]->report;
     char title[512];
     snprintf(title, sizeof title, "racesim compare · %s · %d buyers × %d · seed %llu · %.60s", r0->scenario.name,
-             o->users, o->rounds, (unsigned long long)o->seed, r0->preflight.version);
+             o->users, o->rounds, (unsigned long long)o->seed, r0->server_facts.version);
     struct answer_figures fig[ANSWER_MAX];
     struct answer a;
     decide(b, fig, &a);

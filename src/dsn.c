@@ -1,5 +1,6 @@
 /* dsn.c — parse mysql://user@host:port/db?socket=PATH; refuse passwords in the DSN. */
 #include "dsn.h"
+#include "driver.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -67,12 +68,14 @@ static char *password;    /* taken from the environment once, at start */
 void dsn_take_password(void)
 {
     const char *env = getenv("RACESIM_PASSWORD");
-    if (!env || !*env)
-        env = getenv("MYSQL_PWD");
+    const char *const *client_envs = db_password_envs();
+    for (size_t i = 0; (!env || !*env) && client_envs[i]; i++)
+        env = getenv(client_envs[i]);
     if (env && *env && !password)
         password = strdup(env);   /* NULL when out of memory: the server refuses, and says so */
     unsetenv("RACESIM_PASSWORD");
-    unsetenv("MYSQL_PWD");
+    for (size_t i = 0; client_envs[i]; i++)
+        unsetenv(client_envs[i]);
 }
 
 const char *dsn_password(void)
@@ -83,11 +86,8 @@ const char *dsn_password(void)
 int dsn_parse(const char *text, struct db_target *t, char *err, size_t errlen)
 {
     const char *p = text;
-    if (strncmp(p, "mysql://", 8) == 0)
-        p += 8;
-    else if (strncmp(p, "mariadb://", 10) == 0)
-        p += 10;
-    else
+    const char *engine = db_driver_for_dsn(text, &p);
+    if (!engine || strcmp(engine, db_engine_name()) != 0)   /* the form of the selected driver */
         return errorf(err, errlen, "--dsn: %s", form);
     const char *q = strchr(p, '?');
     const char *end = q ? q : p + strlen(p);

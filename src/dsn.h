@@ -11,10 +11,10 @@
  * Returns 0, or -1 with a one-line reason in err. */
 int dsn_parse(const char *text, struct db_target *t, char *err, size_t errlen);
 
-/* Moves the password out of the environment into private memory: RACESIM_PASSWORD, else
- * MYSQL_PWD (which the client library would read by itself). Both are removed from the
- * environment, so no child (the private server, gnuplot) inherits them, and a private server's
- * root is not sent a stray MYSQL_PWD. Call once at start, before any thread. Never fails. */
+/* Moves the password out of the environment into private memory: RACESIM_PASSWORD, else the
+ * variable a client library would read by itself (db_password_envs: the drivers'). All are
+ * removed from the environment, so no child (the private server, gnuplot) inherits them, and a
+ * private server's root is not sent a stray one. Call once at start, before any thread. Never fails. */
 void dsn_take_password(void);
 
 /* The password dsn_take_password took, or NULL when none was set. */

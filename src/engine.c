@@ -159,19 +159,19 @@ static enum engine_status slot_open(struct engine *e, struct slot *sl, int64_t b
         if (t)
             sleep_unless_aborted(e, 20000 << t);
         c = db_connect(e->cfg->target, true, &de);
-        if (!c && !db_error_is_lost(de.errnum))
+        if (!c && !db_error_is_lost(&de))
             break;
     }
     pthread_mutex_lock(&e->conns_lock);     /* publish it, so a deadline can cut it */
     if (c && e->cut) {
         db_close(c);
         c = NULL;
-        de = (struct db_error){.errnum = 2013, .text = "the run's --timeout passed"};
+        db_error_make(&de, OUTCOME_CONNECTION_LOST, "the run's --timeout passed");
     }
     sl->conn = c;
     pthread_mutex_unlock(&e->conns_lock);
     if (!sl->conn) {
-        snprintf(err, errlen, "cannot connect (error %u): %s", de.errnum, de.text);
+        snprintf(err, errlen, "cannot connect (error %s): %s", de.code, de.text);
         return ENGINE_DB_ERROR;
     }
     enum interp_status st = interp_prepare(&sl->interp, e->cfg->script, sl->conn,
@@ -259,10 +259,10 @@ static void bind_vars(struct buyer *b, int round)
     }
 }
 
-static void count_error(struct engine_result *r, const struct db_error *de)
+static void count_error(struct engine_result *r, const struct error_id *id, const char *text)
 {
     for (size_t i = 0; i < r->n_errors; i++)
-        if (r->errors[i].errnum == de->errnum) {
+        if (error_id_same(&r->errors[i].id, id)) {
             r->errors[i].count++;
             return;
         }
@@ -271,9 +271,9 @@ static void count_error(struct engine_result *r, const struct db_error *de)
         return;
     }
     struct error_count *ec = &r->errors[r->n_errors++];
-    ec->errnum = de->errnum;
+    ec->id = *id;
     ec->count = 1;
-    snprintf(ec->text, sizeof ec->text, "%.159s", de->text);
+    snprintf(ec->text, sizeof ec->text, "%.159s", text);
 }
 
 static int64_t backoff_us(struct buyer *b, int retry)
@@ -331,8 +331,10 @@ static void purchase(struct buyer *b, int round)
         hist_record(&r->attempt_latency, (uint64_t)(clock_now_us() - ta));
         tries++;
         r->attempt_outcomes[at.outcome]++;
-        if (at.error.errnum)
-            count_error(r, &at.error);
+        if (at.error.code[0]) {
+            struct error_id id = db_error_id(&at.error);
+            count_error(r, &id, at.error.text);
+        }
         bool retry = (s->retry.outcomes & (1u << at.outcome)) && tries <= s->retry.max;
         if (sl->interp.broken && !reconnect(b, sl))
             retry = false;
@@ -459,11 +461,10 @@ static void buyer_free(struct buyer *b)
 static void merge_errors(struct engine_result *into, const struct engine_result *from)
 {
     for (size_t i = 0; i < from->n_errors; i++) {
-        struct db_error de = {.errnum = from->errors[i].errnum};
-        snprintf(de.text, sizeof de.text, "%s", from->errors[i].text);
-        count_error(into, &de);
+        const struct error_id *id = &from->errors[i].id;
+        count_error(into, id, from->errors[i].text);
         for (size_t k = 0; k < into->n_errors; k++)
-            if (into->errors[k].errnum == de.errnum)
+            if (error_id_same(&into->errors[k].id, id))
                 into->errors[k].count += from->errors[i].count - 1;
     }
     into->errors_other += from->errors_other;

@@ -10,10 +10,9 @@
 #include "params.h"
 #include "schedule.h"
 #include "script.h"
+#include "result.h"
 #include "trace.h"
 
-#define ENGINE_ERRORS_MAX 16       /* distinct server error numbers kept with their counts */
-#define ENGINE_ATTEMPT_BUCKETS 8   /* attempts per purchase: 1, 2, ... 7, 8 or more */
 
 struct engine_config {
     const struct script *script;
@@ -35,34 +34,6 @@ struct engine_config {
     const int *schedule;       /* lockstep: the order of the first steps (NULL: round-robin) */
     int schedule_len;
     struct schedule_log *schedule_log;   /* lockstep: receives the order taken (NULL: not kept) */
-};
-
-struct error_count {
-    unsigned errnum;
-    uint64_t count;
-    char text[160];            /* the first message seen with this number */
-};
-
-struct engine_result {
-    struct hist attempt_latency;     /* one attempt: first statement to last reply */
-    struct hist purchase_latency;    /* one purchase: all its attempts, retries and backoff */
-    struct hist connect_latency;
-    uint64_t outcomes[OUTCOME_MAX];          /* final outcome of each purchase */
-    uint64_t outcome_units[OUTCOME_MAX];     /* units asked for, by final outcome */
-    uint64_t attempt_outcomes[OUTCOME_MAX];  /* outcome of every attempt */
-    uint64_t purchases, attempts, retries;
-    uint64_t attempts_per_purchase[ENGINE_ATTEMPT_BUCKETS];
-    struct error_count errors[ENGINE_ERRORS_MAX];
-    size_t n_errors;
-    uint64_t errors_other;           /* errors beyond ENGINE_ERRORS_MAX distinct numbers */
-    int64_t wall_us;                 /* start barrier to the last buyer's end */
-    int64_t connect_wall_us;         /* first connect to the start barrier */
-    double self_cpu_s;               /* this process's CPU during the purchases */
-    double observed_cpu_s;           /* observe_pid's CPU during the purchases (-1: none) */
-    struct trace trace;              /* with cfg->trace: every step, merged (free with trace_free) */
-    int lockstep_rounds;
-    bool timed_out;                  /* cfg->timeout_us passed: the purchases were cut short */
-    bool server_lost;                /* a buyer lost its connection and could not reconnect */
 };
 
 enum engine_status { ENGINE_OK = 0, ENGINE_BAD_SCRIPT = 2, ENGINE_DB_ERROR = 3 };

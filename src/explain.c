@@ -144,9 +144,9 @@ static void explain_correct(const struct run_report *r, char *out, size_t n)
     for (size_t i = 0; i < t->n; i++) {          /* a deadlock or conflict, and the retry */
         const struct trace_event *ev = &t->v[i];
         if (ev->kind == TRACE_ERROR) {
-            text_appendf(out, n, "buyer %d's statement at line %d failed with %u (%s)%s", ev->buyer,
-                r->script.steps[ev->step].line, ev->errnum,
-                outcome_builtin_name(outcome_of_error(ev->errnum)),
+            text_appendf(out, n, "buyer %d's statement at line %d failed with %s (%s)%s", ev->buyer,
+                r->script.steps[ev->step].line, ev->error.code,
+                outcome_builtin_name(ev->error.outcome),
                 ev->rolled_back ? " and was rolled back" : "");
             const struct trace_event *end = attempt_end(t, ev);
             if (end && end->retry > 0)

@@ -4,7 +4,7 @@
 
 #include <stddef.h>
 
-#include "run.h"
+#include "result.h"
 #include "trace.h"
 
 /* Writes one or two sentences into out explaining r's verdict from its trace: for an anomaly,

@@ -1,6 +1,7 @@
 /* explore.c — `racesim explore`: depth-first search over who goes next at each step, one run per
  * schedule on fresh tables of one server; counts what broke, keeps the shortest witness. */
 #include "explore.h"
+#include "report.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -109,10 +110,10 @@ static void note_run(struct explore_result *x, const struct run_report *r,
     }
     for (size_t i = 0; i < r->result.n_errors; i++) {
         size_t k = 0;
-        while (k < x->n_errors && x->errnums[k] != r->result.errors[i].errnum)
+        while (k < x->n_errors && !error_id_same(&x->errors[k], &r->result.errors[i].id))
             k++;
         if (k == x->n_errors && k < EXPLORE_NAMES_MAX)
-            x->errnums[x->n_errors++] = r->result.errors[i].errnum;
+            x->errors[x->n_errors++] = r->result.errors[i].id;
         if (k < EXPLORE_NAMES_MAX)
             x->error_schedules[k]++;
     }
@@ -208,14 +209,14 @@ int explore_in_session(struct run_session *s, const struct options *o, struct ex
     return rc;
 }
 
-unsigned explore_dominant_error(const struct explore_result *x, long *schedules)
+const struct error_id *explore_dominant_error(const struct explore_result *x, long *schedules)
 {
     size_t best = 0;
     for (size_t k = 1; k < x->n_errors; k++)
         if (x->error_schedules[k] > x->error_schedules[best])
             best = k;
     *schedules = x->n_errors ? x->error_schedules[best] : 0;
-    return x->n_errors ? x->errnums[best] : 0;
+    return x->n_errors ? &x->errors[best] : NULL;
 }
 
 void explore_result_free(struct explore_result *x)
@@ -287,10 +288,10 @@ static void write_text(FILE *f, const struct explore *ex)
         else
             fprintf(f, "  ✓ %-20s holds in all %ld\n", x->names[i], x->schedules);
     long with_error;
-    unsigned errnum = explore_dominant_error(x, &with_error);
-    const char *error_name = errnum ? outcome_builtin_name(outcome_of_error(errnum)) : NULL;
-    if (errnum)
-        fprintf(f, "errors     %u (%s) in %ld of %ld schedules\n", errnum, error_name ? error_name : "error",
+    const struct error_id *dominant = explore_dominant_error(x, &with_error);
+    const char *error_name = dominant ? outcome_builtin_name(dominant->outcome) : NULL;
+    if (dominant)
+        fprintf(f, "errors     %s (%s) in %ld of %ld schedules\n", dominant->code, error_name ? error_name : "error",
                 with_error, x->schedules);
     if (!x->anomalous) {
         fprintf(f, "\nverdict: correct — no schedule of the %ld breaks an invariant\n", x->schedules);
@@ -302,8 +303,10 @@ static void write_text(FILE *f, const struct explore *ex)
     if (ex->replayed) {
         trace_print_text(f, &ex->witness.result.trace, &ex->witness.script, WIDTH);
         fputc('\n', f);
-        if (ex->witness.explanation[0])
-            summary_wrapped(f, "why: ", ex->witness.explanation, WIDTH);
+        char why[768];
+        report_explanation(&ex->witness, why, sizeof why);
+        if (why[0])
+            summary_wrapped(f, "why: ", why, WIDTH);
         if (!ex->witness.exit_code)
             fputs("note: replayed, this schedule broke no invariant (the run is not deterministic "
                   "here)\n", f);
@@ -340,7 +343,9 @@ static int write_json(FILE *f, const struct explore *ex)
         cJSON_AddStringToObject(w, "schedule", sched);
         cJSON_AddNumberToObject(w, "steps", x->witness_len);
         if (ex->replayed) {
-            cJSON_AddStringToObject(w, "why", ex->witness.explanation);
+            char why[768];
+            report_explanation(&ex->witness, why, sizeof why);
+            cJSON_AddStringToObject(w, "why", why);
             cJSON_AddBoolToObject(w, "replayed_anomaly", ex->witness.exit_code != 0);
         }
     } else {

@@ -26,7 +26,7 @@ struct explore_result {
     char names[EXPLORE_NAMES_MAX][64];   /* the scenario's invariants... */
     long broke[EXPLORE_NAMES_MAX];       /* ...and in how many schedules each was broken */
     size_t n_names;
-    unsigned errnums[EXPLORE_NAMES_MAX]; /* server errors seen... */
+    struct error_id errors[EXPLORE_NAMES_MAX]; /* server errors seen... */
     long error_schedules[EXPLORE_NAMES_MAX]; /* ...and in how many schedules each */
     size_t n_errors;
     int witness[SCHEDULE_MAX];       /* the shortest anomalous schedule (witness_len 0: none) */
@@ -43,8 +43,8 @@ struct explore_result {
 int explore_in_session(struct run_session *s, const struct options *o, struct explore_result *x,
                        char *err, size_t errlen);
 
-/* The server error seen in the most schedules (0: none), and in how many. */
-unsigned explore_dominant_error(const struct explore_result *x, long *schedules);
+/* The server error seen in the most schedules (NULL: none), and in how many. */
+const struct error_id *explore_dominant_error(const struct explore_result *x, long *schedules);
 
 /* Frees what x holds. */
 void explore_result_free(struct explore_result *x);

@@ -17,27 +17,11 @@ static size_t max_params(const struct script *s)
     return n * LIST_ITEMS_MAX;
 }
 
-/* Sets the session's isolation level; a level ending in INTERP_SNAPSHOT ("REPEATABLE
- * READ+SNAPSHOT") also turns on innodb_snapshot_isolation (MariaDB >= 10.11.8). */
+/* Sets the session's isolation level through the driver (a level ending in INTERP_SNAPSHOT is
+ * the engine's snapshot variant of REPEATABLE READ). */
 static enum interp_status set_isolation(db_conn *conn, const char *level, char *err, size_t errlen)
 {
-    if (!level || !*level)
-        return INTERP_OK;
-    char sql[96];
-    struct db_error e;
-    const char *snap = strstr(level, INTERP_SNAPSHOT);
-    int len = snap ? (int)(snap - level) : (int)strlen(level);
-    snprintf(sql, sizeof sql, "SET SESSION TRANSACTION ISOLATION LEVEL %.*s", len, level);
-    if (db_execute(conn, sql, &e) != 0) {
-        snprintf(err, errlen, "cannot set isolation %s: %s", level, e.text);
-        return INTERP_DB_ERROR;
-    }
-    if (snap && db_execute(conn, "SET SESSION innodb_snapshot_isolation = ON", &e) != 0) {
-        snprintf(err, errlen, "cannot set innodb_snapshot_isolation (MariaDB 10.11.8 or later has "
-                 "it): %s", e.text);
-        return INTERP_DB_ERROR;
-    }
-    return INTERP_OK;
+    return db_set_isolation(conn, level, err, errlen) ? INTERP_DB_ERROR : INTERP_OK;
 }
 
 /* Maps each result column of step i to a var, marking it as known from here on. */
@@ -130,7 +114,7 @@ static db_stmt *prepare_variant(struct interp *it, size_t i, int n, struct db_er
     size_t len = strlen(st->sql) + st->n_vars * LIST_ITEMS_MAX * 3 + 8;
     char *sql = malloc(len);
     db_stmt *stmt = NULL;
-    *e = (struct db_error){.errnum = 2008, .text = "cannot expand the statement"};
+    db_error_make(e, OUTCOME_ERROR, "cannot expand the statement");
     if (sql && expand_sql(st->sql, x->expands, st->n_vars, n, sql, len) == 0)
         stmt = db_prepare(it->conn, sql, e);
     free(sql);
@@ -214,7 +198,7 @@ static enum interp_status prepare_steps(struct interp *it, bool *known, const st
         if (!it->stmts[i]) {
             snprintf(err, errlen, "%s:%d: the server refused this statement: %s", s->path,
                      st->line, e.text);
-            return e.errnum >= 2000 ? INTERP_DB_ERROR : INTERP_BAD_SCRIPT;
+            return e.client ? INTERP_DB_ERROR : INTERP_BAD_SCRIPT;
         }
         if (map_columns(it, i, known)) {
             snprintf(err, errlen, "out of memory");
@@ -353,11 +337,11 @@ static bool require_holds(const struct step *st, const struct vars *v, const str
     return false;
 }
 
-static int map_error(const struct step *st, unsigned errnum)
+static int map_error(const struct step *st, const struct db_error *e)
 {
-    int cls = outcome_of_error(errnum);
+    int cls = e->outcome;
     for (size_t i = 0; i < st->n_on; i++)
-        if (st->on[i].errnum ? st->on[i].errnum == errnum : st->on[i].class_outcome == cls)
+        if (st->on[i].code[0] ? strcmp(st->on[i].code, e->code) == 0 : st->on[i].class_outcome == cls)
             return st->on[i].outcome;
     return cls;
 }
@@ -367,7 +351,7 @@ static void rollback(struct interp *it)
     struct db_result r;
     struct db_error e;
     if (db_stmt_execute(it->rollback, NULL, NULL, NULL, NULL, &r, &e) != 0
-        && outcome_of_error(e.errnum) == OUTCOME_CONNECTION_LOST)
+        && e.outcome == OUTCOME_CONNECTION_LOST)
         it->broken = true;
 }
 
@@ -389,7 +373,7 @@ static void fail_step(struct interp *it, struct step_event *ev, bool in_txn, int
     out->outcome = outcome;
     out->step = ev->step;
     ev->outcome = outcome;
-    /* 1205 and 1062 roll back only the statement: end the transaction ourselves */
+    /* a lock timeout or a duplicate key may roll back only the statement: end the transaction ourselves */
     ev->rolled_back = in_txn && !it->broken;
     if (ev->rolled_back)
         rollback(it);
@@ -432,8 +416,8 @@ static int run_sql(struct interp *it, size_t i, struct vars *v, bool *in_txn,
                                  it->col_null_buf, last, &out->error) != 0) {
         ev.kind = EVENT_SQL_ERROR;
         ev.error = &out->error;
-        int outcome = map_error(st, out->error.errnum);
-        if (outcome_of_error(out->error.errnum) == OUTCOME_CONNECTION_LOST) {
+        int outcome = map_error(st, &out->error);
+        if (out->error.outcome == OUTCOME_CONNECTION_LOST) {
             it->broken = true;
             if (st->stmt.kind == SQL_COMMIT)
                 outcome = OUTCOME_IN_DOUBT;
@@ -506,8 +490,7 @@ void interp_run(struct interp *it, struct vars *v, const struct interp_hooks *ho
     bool in_txn = false;
     out->outcome = OUTCOME_OK;
     out->step = -1;
-    out->error.errnum = 0;
-    out->error.text[0] = '\0';
+    out->error = (struct db_error){.outcome = OUTCOME_OK};
     for (size_t i = 0; i < s->n_steps; i++) {
         const struct step *st = &s->steps[i];
         if (st->kind == STEP_EACH) {

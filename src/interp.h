@@ -9,7 +9,8 @@
 #include "params.h"
 #include "script.h"
 
-/* A suffix of an isolation level: also innodb_snapshot_isolation=ON ("REPEATABLE READ+SNAPSHOT"). */
+/* A suffix of an isolation level: the engine's snapshot variant ("REPEATABLE READ+SNAPSHOT";
+ * the driver sets it up, db_set_isolation). */
 #define INTERP_SNAPSHOT "+SNAPSHOT"
 
 enum event_kind { EVENT_SQL, EVENT_SQL_ERROR, EVENT_REQUIRE, EVENT_WINDOW };
@@ -79,7 +80,7 @@ struct interp {
 struct attempt {
     int outcome;               /* OUTCOME_OK, a built-in failure, or a business outcome */
     int step;                  /* the step that ended it (-1 when ok) */
-    struct db_error error;     /* the server error behind the outcome; errnum 0 if none */
+    struct db_error error;     /* the server error behind the outcome; code "" if none */
 };
 
 enum interp_status { INTERP_OK = 0, INTERP_BAD_SCRIPT = -2, INTERP_DB_ERROR = -1 };
@@ -107,7 +108,7 @@ const char *interp_column_name(const struct interp *it, int step, size_t c);
 
 /* The most statements interp_prepare and the attempts after it prepare on one connection for s
  * with p: one per SQL step (one per possible line count for an IN (:list.field) step), plus
- * ROLLBACK. For sizing the server's max_prepared_stmt_count. Never fails. */
+ * ROLLBACK. For sizing the server's limit on prepared statements. Never fails. */
 size_t interp_statements_max(const struct script *s, const struct params *p);
 
 /* Frees what interp_prepare allocated (the statements die with the connection). */

@@ -15,7 +15,7 @@
 #define POLL_US 1000              /* how often the conductor looks at a running statement */
 #define MONITOR_AFTER_US 300      /* a statement running this long is looked up in the waits */
 #define SAFETY_US 60000000        /* a statement neither done nor waiting this long: an error */
-#define OTHER_LOCKS_AFTER_US 20000 /* ...this long without an InnoDB wait: look at other locks */
+#define OTHER_LOCKS_AFTER_US 20000 /* ...this long without a row-lock wait: look at other locks */
 
 enum buyer_state {
     OUTSIDE,     /* between steps or attempts, on its way to a gate: the conductor waits for it */
@@ -46,7 +46,7 @@ struct lockstep {
     int last;                  /* round-robin: the buyer that went last */
     db_conn *monitor;
     bool live;                 /* the server shows its lock waits (else: block_timeout) */
-    bool raised_output_locks;  /* racesim turned innodb_status_output_locks on: give it back */
+    bool raised_output_locks;  /* lockwait_open turned a server setting on: give it back */
     int64_t block_timeout_us;
     const int *schedule;       /* the order asked for (NULL: round-robin) */
     int schedule_len, next;

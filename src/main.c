@@ -38,7 +38,7 @@ static int several_runs(const struct options *o)
 {
     char err[1024] = "";
     if (db_library_init())
-        return usage_error("cannot initialise the MySQL client library");
+        return usage_error("cannot initialise the database client library");
     int rc = o->command == COMMAND_COMPARE ? compare_main(o, err, sizeof err)
              : o->command == COMMAND_SWEEP ? sweep_main(o, err, sizeof err)
              : o->command == COMMAND_EXPLORE ? explore_main(o, err, sizeof err)
@@ -80,7 +80,7 @@ int main(int argc, char **argv)
     if (report_check_out(&o, err, sizeof err))
         return usage_error(err);
     if (db_library_init())
-        return usage_error("cannot initialise the MySQL client library");
+        return usage_error("cannot initialise the database client library");
     int rc = run_execute(&o, &r, err, sizeof err);
     char why[1024];
     snprintf(why, sizeof why, "%s", err);

@@ -1,5 +1,5 @@
 /* matrix.c — `racesim matrix`: every strategy under each isolation level (and REPEATABLE READ
- * with innodb_snapshot_isolation), every 2-buyer interleaving explored and a run under
+ * in the engine's snapshot variant), every 2-buyer interleaving explored and a run under
  * contention; which anomaly or error each shows. */
 #include "matrix.h"
 
@@ -26,7 +26,7 @@ struct cell {
     size_t strategy;
     char isolation[24];
     bool own;                   /* the strategy's own @isolation, not one of --isolations */
-    bool snapshot;              /* REPEATABLE READ with innodb_snapshot_isolation=ON */
+    bool snapshot;              /* REPEATABLE READ in the engine's snapshot variant (+SNAPSHOT) */
     long lockstep, contended;   /* batch indexes; -1: not run */
     bool explored;              /* ex holds every 2-buyer interleaving's verdict */
     struct explore_result ex;
@@ -39,7 +39,7 @@ struct matrix {
     struct cell cells[CLI_LIST_MAX * CLI_ISOLATIONS];
     size_t n_cells;
     struct explore_params small;   /* the race's parameters: the scenario's smallest values */
-    bool snapshot_supported;       /* the server has innodb_snapshot_isolation */
+    bool snapshot_supported;       /* the server has the snapshot variant */
 };
 
 static int add_run(struct matrix *m, const struct options *ro, long *index, char *err, size_t errlen)
@@ -123,22 +123,12 @@ static void isolation_label(const struct cell *c, char *buf, size_t n)
     snprintf(buf, n, "%s%s%s", c->isolation, c->snapshot ? " + snapshot" : "", c->own ? " (its own)" : "");
 }
 
-static int ignore_row(void *ctx, size_t n, char **row)
-{
-    (void)ctx;
-    (void)n;
-    (void)row;
-    return 0;
-}
-
 /* Explores every cell on the batch's server: each 2-buyer interleaving of the strategy at the
  * cell's level (the race's parameters); snapshot cells where the server has the setting. */
 static int explore_cells(void *ctx, struct run_session *s, char *err, size_t errlen)
 {
     struct matrix *m = ctx;
-    struct db_error e;
-    m->snapshot_supported = db_query(run_session_admin(s), "SELECT @@innodb_snapshot_isolation",
-                                     ignore_row, NULL, &e) >= 0;
+    m->snapshot_supported = db_snapshot_supported(run_session_admin(s));
     struct options *ro = calloc(1, sizeof *ro);
     if (!ro) {
         snprintf(err, errlen, "out of memory");
@@ -170,8 +160,10 @@ static void explore_cell(const struct matrix *m, const struct cell *c, char *buf
 {
     const struct explore_result *x = &c->ex;
     if (!c->explored) {
-        snprintf(buf, n, c->snapshot && !m->snapshot_supported
-                 ? "– (no innodb_snapshot_isolation here: MariaDB 10.11.8 or later)" : "–");
+        if (c->snapshot && !m->snapshot_supported)
+            snprintf(buf, n, "– (%s)", db_snapshot_missing());
+        else
+            snprintf(buf, n, "–");
         return;
     }
     if (!x->anomalous) {
@@ -187,9 +179,9 @@ static void explore_cell(const struct matrix *m, const struct cell *c, char *buf
         text_appendf(buf, n, " in %ld of %ld", x->anomalous, x->schedules);
     }
     long with_error;
-    unsigned errnum = explore_dominant_error(x, &with_error);
-    if (errnum)
-        text_appendf(buf, n, " (%u in %ld)", errnum, with_error);
+    const struct error_id *dominant = explore_dominant_error(x, &with_error);
+    if (dominant)
+        text_appendf(buf, n, " (%s in %ld)", dominant->code, with_error);
     if (!x->complete)
         text_appendf(buf, n, " (cut)");
 }
@@ -203,7 +195,7 @@ static int write_text(FILE *f, const struct matrix *m, bool md)
     fprintf(f, "%sracesim %s matrix%s · %s · seed %llu%s\n", md ? "**" : "", RACESIM_VERSION, md ? "**" : "",
             first->scenario.name, (unsigned long long)o->seed, br);
     if (md)
-        fprintf(f, "%s, %s  \n", first->server, first->preflight.version);
+        fprintf(f, "%s, %s  \n", first->server, first->server_facts.version);
     else
         summary_header(f, first);
     char params[1024], line[1400];
@@ -256,21 +248,21 @@ static int write_text(FILE *f, const struct matrix *m, bool md)
             "violated in K of the N interleavings of 2 buyers' statements;%s\n(ERRNO in K): the server error seen in "
             "the most schedules, and in how many; (ERRNO ×N, retried or failed): the error seen most "
             "under contention, and whether the strategy retried it.%s\n(its own): the strategy sets @isolation itself, so the levels above do "
-            "not apply to it.%s\n+ snapshot: innodb_snapshot_isolation=ON (a write to a row changed "
-            "since the snapshot fails with 1020).%s\n", br, br, br, br);
+            "not apply to it.%s\n+ snapshot: %s.%s\n", br, br, br, db_snapshot_text(), br);
     if (!m->snapshot_supported)
-        fprintf(f, "This server has no innodb_snapshot_isolation (MariaDB 10.11.8 or later): the + "
-                "snapshot rows were not run.%s\n", br);
+        fprintf(f, "This server has no snapshot variant (%s): the + snapshot rows were not run.%s\n",
+                db_snapshot_missing(), br);
     return rc;
 }
 
-static void error_fields(const struct run_report *r, unsigned *errnum, uint64_t *count, bool *retried)
+/* The run's dominant error (code "" when none). */
+static void error_fields(const struct run_report *r, struct error_id *id, uint64_t *count, bool *retried)
 {
-    *errnum = 0;
+    *id = (struct error_id){0};
     *count = 0;
     *retried = false;
     if (r)
-        summary_dominant_error(r, errnum, count, retried);
+        summary_dominant_error(r, id, count, retried);
 }
 
 static void write_csv(FILE *f, const struct matrix *m)
@@ -287,17 +279,17 @@ static void write_csv(FILE *f, const struct matrix *m)
             for (size_t k = 0; k < r->n_invariants; k++)
                 if (!r->invariants[k].holds)
                     text_appendf(an, sizeof an, "%s%s", an[0] ? ";" : "", r->invariants[k].name);
-            unsigned errnum;
+            struct error_id id;
             uint64_t count;
             bool retried;
-            error_fields(r, &errnum, &count, &retried);
+            error_fields(r, &id, &count, &retried);
             struct run_figures fig;
             report_figures(r, &fig);
             fprintf(f, "%s,%s,%s,%s,%s,%d,%s,%s,", r->scenario.name, m->set.name[c->strategy], c->isolation,
-                    c->own ? "strategy" : "option", mode ? "contended" : "lockstep", r->opts->users,
+                    c->own ? "strategy" : "option", mode ? "contended" : "lockstep", r->settings.users,
                     r->exit_code ? "anomaly" : "correct", an);
-            if (errnum)
-                fprintf(f, "%u,%llu,%s", errnum, (unsigned long long)count, retried ? "yes" : "no");
+            if (id.code[0])
+                fprintf(f, "%s,%llu,%s", id.code, (unsigned long long)count, retried ? "yes" : "no");
             else
                 fputs(",0,", f);
             fprintf(f, ",%.1f,%.3f,", fig.throughput, fig.p99_ms);
@@ -322,13 +314,14 @@ static cJSON *cell_json(const struct run_report *r, long index)
     for (size_t i = 0; i < r->n_invariants; i++)
         if (!r->invariants[i].holds)
             cJSON_AddItemToArray(an, cJSON_CreateString(r->invariants[i].name));
-    unsigned errnum;
+    struct error_id id;
     uint64_t count;
     bool retried;
-    error_fields(r, &errnum, &count, &retried);
-    if (errnum) {
+    error_fields(r, &id, &count, &retried);
+    if (id.code[0]) {
         cJSON *e = cJSON_AddObjectToObject(x, "dominant_error");
-        cJSON_AddNumberToObject(e, "errno", errnum);
+        cJSON_AddNumberToObject(e, "errno", id.errnum);
+        cJSON_AddStringToObject(e, "code", id.code);
         cJSON_AddNumberToObject(e, "count", (double)count);
         cJSON_AddBoolToObject(e, "retried", retried);
     } else {
@@ -363,10 +356,11 @@ static cJSON *explore_json(const struct matrix *m, const struct cell *c)
         if (x->broke[i])
             cJSON_AddNumberToObject(br, x->names[i], (double)x->broke[i]);
     long with_error;
-    unsigned errnum = explore_dominant_error(x, &with_error);
-    if (errnum) {
+    const struct error_id *dominant = explore_dominant_error(x, &with_error);
+    if (dominant) {
         cJSON *e = cJSON_AddObjectToObject(j, "dominant_error");
-        cJSON_AddNumberToObject(e, "errno", errnum);
+        cJSON_AddNumberToObject(e, "errno", dominant->errnum);
+        cJSON_AddStringToObject(e, "code", dominant->code);
         cJSON_AddNumberToObject(e, "schedules", (double)with_error);
     } else {
         cJSON_AddNullToObject(j, "dominant_error");

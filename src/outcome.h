@@ -8,14 +8,15 @@
  */
 enum outcome {
     OUTCOME_OK = 0,
-    OUTCOME_DEADLOCK,              /* 1213 */
-    OUTCOME_LOCK_TIMEOUT,          /* 1205 */
-    OUTCOME_SNAPSHOT_CONFLICT,     /* 1020 */
-    OUTCOME_DUPLICATE_KEY,         /* 1062 */
-    OUTCOME_TOO_MANY_CONNECTIONS,  /* 1040 */
-    OUTCOME_CONNECTION_LOST,       /* 2006, 2013, 2055; 1927 (killed) */
+    OUTCOME_DEADLOCK,              /* the engine broke a lock cycle */
+    OUTCOME_LOCK_TIMEOUT,          /* a lock wait ran out of time */
+    OUTCOME_SNAPSHOT_CONFLICT,     /* a row changed since this transaction's snapshot */
+    OUTCOME_DUPLICATE_KEY,         /* a unique key refused the row */
+    OUTCOME_TOO_MANY_CONNECTIONS,  /* the server refused another connection */
+    OUTCOME_CONNECTION_LOST,       /* the connection is gone (or was killed) */
     OUTCOME_IN_DOUBT,              /* connection lost during COMMIT */
     OUTCOME_ERROR,                 /* any other server error */
+    OUTCOME_SERIALIZATION,         /* could not serialize: retry the transaction */
     OUTCOME_BUILTIN_COUNT
 };
 
@@ -27,7 +28,15 @@ const char *outcome_builtin_name(int outcome);
 /* Returns the built-in outcome named name, or -1. */
 int outcome_builtin_find(const char *name);
 
-/* Returns the outcome a server error number is classified as (OUTCOME_ERROR for unknown ones). */
-int outcome_of_error(unsigned errnum);
+/* Which engine error ended a statement, as its driver reported it; what results keep. */
+struct error_id {
+    unsigned errnum;           /* the engine's error number; 0 when the engine has none */
+    char code[8];              /* the engine's code as text (a number, a SQLSTATE); "" for none */
+    int outcome;               /* the driver's classification (enum outcome) */
+    const char *name;          /* the driver's short name ("deadlock"; static), or NULL */
+};
+
+/* Whether a and b are the same engine error. */
+int error_id_same(const struct error_id *a, const struct error_id *b);
 
 #endif

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "explain.h"
 #include "output.h"
 
 #define BAR_WIDTH 40
@@ -46,31 +47,19 @@ static const char *outcome_name(const struct run_report *r, int i)
     return (size_t)i < r->script.n_outcomes ? r->script.outcomes[i] : "?";
 }
 
-static const char *error_hint(unsigned errnum)
-{
-    switch (errnum) {
-    case 1213: return "deadlock";
-    case 1205: return "lock wait timeout";
-    case 1020: return "record changed since read (snapshot conflict)";
-    case 1062: return "duplicate key";
-    case 1040: return "too many connections";
-    case 2006: case 2013: return "connection lost";
-    default: return NULL;
-    }
-}
-
 static void text_header(FILE *f, const struct run_report *r)
 {
-    const struct options *o = r->opts;
+    const struct run_settings *o = &r->settings;
     fprintf(f, "racesim %s · %s/%s · %d buyer%s × %d purchase%s · seed %llu\n", RACESIM_VERSION,
             r->scenario.name, r->strategy_name, o->users, o->users == 1 ? "" : "s", o->rounds,
             o->rounds == 1 ? "" : "s", (unsigned long long)o->seed);
     fprintf(f, "server     %s\n", r->server);
-    fprintf(f, "version    %s\n", r->preflight.version);
+    fprintf(f, "engine     %s\n", r->engine);
+    fprintf(f, "version    %s\n", r->server_facts.version);
     fputs("settings  ", f);
     int col = 10;
-    for (size_t i = 0; i < r->preflight.n_vars; i++) {
-        const struct server_variable *v = &r->preflight.vars[i];
+    for (size_t i = 0; i < r->server_facts.n_vars; i++) {
+        const struct server_fact *v = &r->server_facts.vars[i];
         int w = (int)(strlen(v->name) + strlen(v->value) + 2);
         if (col + w > 98) {
             fputs("\n          ", f);
@@ -99,8 +88,8 @@ static void text_header(FILE *f, const struct run_report *r)
         if (*d)
             fputs("          ", f);
     }
-    for (size_t i = 0; i < r->preflight.n_warnings; i++)
-        fprintf(f, "warning    %s\n", r->preflight.warnings[i]);
+    for (size_t i = 0; i < r->server_facts.n_warnings; i++)
+        fprintf(f, "warning    %s\n", r->server_facts.warnings[i]);
 }
 
 static void text_outcomes(FILE *f, const struct run_report *r)
@@ -123,9 +112,9 @@ static void text_outcomes(FILE *f, const struct run_report *r)
                     (unsigned long long)e->attempts_per_purchase[i]);
     fputc('\n', f);
     for (size_t i = 0; i < e->n_errors; i++) {
-        const char *hint = error_hint(e->errors[i].errnum);
-        fprintf(f, "%s ERROR %u ×%llu  %.70s\n", i == 0 ? "errors   " : "         ",
-                e->errors[i].errnum, (unsigned long long)e->errors[i].count,
+        const char *hint = e->errors[i].id.name;
+        fprintf(f, "%s ERROR %s ×%llu  %.70s\n", i == 0 ? "errors   " : "         ",
+                e->errors[i].id.code, (unsigned long long)e->errors[i].count,
                 hint ? hint : e->errors[i].text);
     }
 }
@@ -239,8 +228,10 @@ static void text_invariants(FILE *f, const struct run_report *r, const struct st
     }
     for (size_t i = 0; i < r->n_notes; i++)
         fprintf(f, "note: %s\n", r->notes[i]);
-    if (r->explanation[0])
-        print_wrapped(f, "why: ", r->explanation);
+    char why[768];
+    report_explanation(r, why, sizeof why);
+    if (why[0])
+        print_wrapped(f, "why: ", why);
     if (r->partial)
         fprintf(f, "note: the run was cut short (%s): the invariants are checked on what it left\n",
                 r->result.timed_out ? "timeout" : "server lost");
@@ -290,12 +281,12 @@ static cJSON *json_run(const struct run_report *r)
     cJSON_AddStringToObject(o, "scenario", r->scenario.name);
     cJSON_AddStringToObject(o, "strategy", r->strategy_name);
     cJSON_AddStringToObject(o, "strategy_file", r->script.path);
-    cJSON_AddNumberToObject(o, "users", r->opts->users);
-    cJSON_AddNumberToObject(o, "rounds", r->opts->rounds);
-    cJSON_AddNumberToObject(o, "pool", r->opts->pool);
-    cJSON_AddNumberToObject(o, "think_time_ms", (double)r->opts->think_time_us / 1000.0);
+    cJSON_AddNumberToObject(o, "users", r->settings.users);
+    cJSON_AddNumberToObject(o, "rounds", r->settings.rounds);
+    cJSON_AddNumberToObject(o, "pool", r->settings.pool);
+    cJSON_AddNumberToObject(o, "think_time_ms", (double)r->settings.think_time_us / 1000.0);
     char seed[32];
-    snprintf(seed, sizeof seed, "%llu", (unsigned long long)r->opts->seed);
+    snprintf(seed, sizeof seed, "%llu", (unsigned long long)r->settings.seed);
     cJSON_AddStringToObject(o, "seed", seed);
     cJSON_AddStringToObject(o, "isolation", report_isolation(r));
     cJSON *params = cJSON_AddObjectToObject(o, "params");
@@ -309,13 +300,13 @@ static cJSON *json_server(const struct run_report *r)
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "description", r->server);
     cJSON_AddBoolToObject(o, "private", r->private_server);
-    cJSON_AddStringToObject(o, "version", r->preflight.version);
+    cJSON_AddStringToObject(o, "version", r->server_facts.version);
     cJSON *vars = cJSON_AddObjectToObject(o, "variables");
-    for (size_t i = 0; i < r->preflight.n_vars; i++)
-        cJSON_AddStringToObject(vars, r->preflight.vars[i].name, r->preflight.vars[i].value);
+    for (size_t i = 0; i < r->server_facts.n_vars; i++)
+        cJSON_AddStringToObject(vars, r->server_facts.vars[i].name, r->server_facts.vars[i].value);
     cJSON *w = cJSON_AddArrayToObject(o, "warnings");
-    for (size_t i = 0; i < r->preflight.n_warnings; i++)
-        cJSON_AddItemToArray(w, cJSON_CreateString(r->preflight.warnings[i]));
+    for (size_t i = 0; i < r->server_facts.n_warnings; i++)
+        cJSON_AddItemToArray(w, cJSON_CreateString(r->server_facts.warnings[i]));
     return o;
 }
 
@@ -339,7 +330,8 @@ static cJSON *json_counts(const struct run_report *r)
     cJSON *errs = cJSON_AddArrayToObject(o, "errors");
     for (size_t i = 0; i < e->n_errors; i++) {
         cJSON *x = cJSON_CreateObject();
-        cJSON_AddNumberToObject(x, "errno", e->errors[i].errnum);
+        cJSON_AddNumberToObject(x, "errno", e->errors[i].id.errnum);
+        cJSON_AddStringToObject(x, "code", e->errors[i].id.code);
         cJSON_AddNumberToObject(x, "count", (double)e->errors[i].count);
         cJSON_AddStringToObject(x, "message", e->errors[i].text);
         cJSON_AddItemToArray(errs, x);
@@ -352,6 +344,7 @@ cJSON *report_json(const struct run_report *r)
     const struct engine_result *e = &r->result;
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "racesim", RACESIM_VERSION);
+    cJSON_AddStringToObject(o, "engine", r->engine);
     cJSON_AddItemToObject(o, "run", json_run(r));
     cJSON_AddItemToObject(o, "server", json_server(r));
     cJSON_AddItemToObject(o, "counts", json_counts(r));
@@ -401,9 +394,11 @@ cJSON *report_json(const struct run_report *r)
     cJSON_AddStringToObject(o, "ended", r->result.timed_out ? "timeout"
                                         : r->result.server_lost ? "server lost"
                                         : r->partial ? "server gone after the run" : "complete");
-    if (r->explanation[0])
-        cJSON_AddStringToObject(o, "explanation", r->explanation);
-    if (r->opts->lockstep)
+    char why[768];
+    report_explanation(r, why, sizeof why);
+    if (why[0])
+        cJSON_AddStringToObject(o, "explanation", why);
+    if (r->settings.lockstep)
         cJSON_AddNumberToObject(o, "lockstep_rounds", r->result.lockstep_rounds);
     cJSON_AddNumberToObject(o, "exit_code", r->exit_code);
     return o;
@@ -434,7 +429,7 @@ static void json_trace(cJSON *o, const struct run_report *r)
 static int write_json(FILE *f, const struct run_report *r)
 {
     cJSON *o = report_json(r);
-    if (o && r->opts->trace && !r->opts->trace_file)
+    if (o && r->settings.trace && !r->settings.trace_to_file)
         json_trace(o, r);
     return output_json(f, o);
 }
@@ -452,11 +447,18 @@ void report_figures(const struct run_report *r, struct run_figures *fig)
     fig->max_ms = ms(h->total ? h->max : 0);
 }
 
+void report_explanation(const struct run_report *r, char *out, size_t outlen)
+{
+    out[0] = '\0';
+    if (!r->partial)           /* a run cut short has no verdict to explain */
+        explain_verdict(r, out, outlen);
+}
+
 const char *report_isolation(const struct run_report *r)
 {
     /* the strategy's own @isolation wins over --isolation (the interpreter sets it so) */
     return r->script.isolation[0] ? r->script.isolation
-           : r->opts->isolation[0] ? r->opts->isolation : "server default";
+           : r->settings.isolation[0] ? r->settings.isolation : "server default";
 }
 
 void report_csv_header(FILE *f, const struct run_report *r)
@@ -476,8 +478,8 @@ void report_csv_row(FILE *f, const struct run_report *r)
     struct run_figures fig;
     report_figures(r, &fig);
     fprintf(f, "%s,%s,%d,%d,%llu,%llu,%llu,%llu,%llu,%llu,%.3f,%.1f,%.1f,%.3f,%.3f,%.3f,%.3f,%.3f,%s",
-            r->scenario.name, r->strategy_name, r->opts->users, r->opts->rounds,
-            (unsigned long long)r->opts->seed, (unsigned long long)e->purchases,
+            r->scenario.name, r->strategy_name, r->settings.users, r->settings.rounds,
+            (unsigned long long)r->settings.seed, (unsigned long long)e->purchases,
             (unsigned long long)e->outcomes[OUTCOME_OK], (unsigned long long)e->attempts,
             (unsigned long long)e->retries, (unsigned long long)e->attempt_outcomes[OUTCOME_DEADLOCK],
             (double)e->wall_us / 1e6, fig.throughput, fig.goodput, fig.p50_ms, fig.p90_ms, fig.p99_ms,

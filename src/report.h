@@ -6,7 +6,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "run.h"
+#include "cli.h"
+#include "result.h"
 
 /* A run's headline figures: purchases/s, ok/s and purchase latency percentiles in ms. */
 struct run_figures {
@@ -16,6 +17,9 @@ struct run_figures {
 
 /* Fills fig from r's counters and purchase latency histogram. */
 void report_figures(const struct run_report *r, struct run_figures *fig);
+
+/* The verdict of r in words, read off its trace ("" without one, or when r was cut short). */
+void report_explanation(const struct run_report *r, char *out, size_t outlen);
 
 /* The isolation level r ran at: the strategy's own @isolation, else --isolation, else
  * "server default". */

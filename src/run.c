@@ -12,7 +12,6 @@
 #include "config.h"
 #include "db.h"
 #include "dsn.h"
-#include "explain.h"
 #include "interp.h"
 #include "interrupt.h"
 #include "owner.h"
@@ -189,13 +188,12 @@ static int open_target(const struct options *o, int connections, struct run_sess
                                     * tables may run for minutes on a loaded machine */
 
 /* The read/write timeout of every connection: a stalled server must not hang racesim, but a
- * statement may legitimately wait for a row lock up to innodb_lock_wait_timeout (pf NULL or
- * without it: its default, 50 s), so the timeout is that plus a margin. The run as a whole is
+ * statement may legitimately wait for a row lock up to the server's lock wait timeout (pf NULL
+ * or without it: 50 s), so the timeout is that plus a margin. The run as a whole is
  * bounded by --timeout, which cuts the connections (engine.c); this bounds everything else. */
 static unsigned io_timeout_s(const struct preflight *pf)
 {
-    const char *v = pf ? preflight_var(pf, "innodb_lock_wait_timeout") : NULL;
-    long wait = v ? atol(v) : 50;
+    long wait = pf && pf->lock_wait_timeout_s ? pf->lock_wait_timeout_s : 50;
     if (wait < 1 || wait > IO_TIMEOUT_MAX_S - IO_TIMEOUT_MARGIN_S)
         wait = IO_TIMEOUT_MAX_S - IO_TIMEOUT_MARGIN_S;
     return (unsigned)wait + IO_TIMEOUT_MARGIN_S;
@@ -229,16 +227,32 @@ static int open_admin(struct run_session *s, char *err, size_t errlen)
     return 0;
 }
 
+/* The report's copy of what preflight read and warned. */
+static void server_facts_of(const struct preflight *pf, struct server_facts *f)
+{
+    memset(f, 0, sizeof *f);
+    snprintf(f->version, sizeof f->version, "%s", pf->version);
+    for (size_t i = 0; i < pf->n_vars && i < SERVER_FACTS_VARS_MAX; i++) {
+        snprintf(f->vars[i].name, sizeof f->vars[i].name, "%s", pf->vars[i].name);
+        snprintf(f->vars[i].value, sizeof f->vars[i].value, "%s", pf->vars[i].value);
+        f->n_vars++;
+    }
+    for (size_t i = 0; i < pf->n_warnings && i < SERVER_FACTS_WARNINGS_MAX; i++)
+        snprintf(f->warnings[f->n_warnings++], sizeof f->warnings[0], "%s", pf->warnings[i]);
+}
+
 /* Checks the run fits the server, then gives it fresh tables. */
 static int prepare_database(const struct options *o, struct run_session *s, struct run_report *r,
                             char *err, size_t errlen)
 {
-    r->preflight = s->preflight;
+    struct preflight pf = s->preflight;   /* the check adds this run's warnings */
     snprintf(r->server, sizeof r->server, "%s", s->description);
+    snprintf(r->engine, sizeof r->engine, "%s", db_engine_name());
     r->private_server = s->private_server;
-    if (preflight_check(&r->preflight, o->pool ? o->pool : o->users, o->pool > 0,
+    if (preflight_check(&pf, o->pool ? o->pool : o->users, o->pool > 0,
                         interp_statements_max(&r->script, &r->params), err, errlen))
         return 2;
+    server_facts_of(&pf, &r->server_facts);
     char key[sizeof s->seeded_for];
     summary_params(r, key, sizeof key);
     text_appendf(key, sizeof key, " %s", r->scenario.path);
@@ -361,10 +375,9 @@ static int check_invariants(db_conn *c, struct run_report *r, char *err, size_t 
 
 static void add_notes(const struct options *o, struct run_report *r)
 {
-    uint64_t deadlocks = r->result.attempt_outcomes[OUTCOME_DEADLOCK];
-    if (deadlocks > 0 && o->users > 200)
-        add_note(r, "InnoDB reports a lock wait queue deeper than 200 transactions as a deadlock "
-                    "(1213): with this many buyers on one row, some deadlocks are that, not a cycle");
+    const char *note = db_run_note(o->users, r->result.attempt_outcomes[OUTCOME_DEADLOCK]);
+    if (note)
+        add_note(r, note);
     if (r->result.outcomes[OUTCOME_IN_DOUBT] > 0)
         add_note(r, "a connection was lost during COMMIT: those purchases are in doubt; the "
                     "database's count settles them");
@@ -421,7 +434,6 @@ static int cut_short(struct run_session *s, const struct options *o, struct run_
         r->n_invariants = 0;
         r->recorded = r->remaining = -1;
         r->lost_purchases = r->lost_units = 0;
-        r->explanation[0] = '\0';
     }
     snprintf(err, errlen, "%s; server %s%s%s; invariants %s", how, s->description,
              why[0] ? ": " : "", why, checked ? "checked" : "not checked");
@@ -459,7 +471,12 @@ static int audit(struct run_session *s, const struct options *o, struct run_repo
 int run_prepare(const struct options *o, struct run_report *r, char *err, size_t errlen)
 {
     memset(r, 0, sizeof *r);
-    r->opts = o;
+    r->settings = (struct run_settings){
+        .users = o->users, .rounds = o->rounds, .pool = o->pool, .think_time_us = o->think_time_us,
+        .seed = o->seed, .lockstep = o->lockstep, .trace = o->trace,
+        .trace_to_file = o->trace_file != NULL,
+    };
+    snprintf(r->settings.isolation, sizeof r->settings.isolation, "%s", o->isolation);
     r->recorded = -1;
     r->remaining = -1;
     int rc = load_files(o, r, err, errlen);
@@ -522,7 +539,6 @@ int run_in_session(struct run_session *s, const struct options *o, struct run_re
     for (size_t i = 0; i < r->n_invariants; i++)
         if (!r->invariants[i].holds)
             r->exit_code = 1;
-    explain_verdict(r, r->explanation, sizeof r->explanation);
     return 0;
 }
 

@@ -7,50 +7,13 @@
 
 #include "cli.h"
 #include "engine.h"
+#include "result.h"
 #include "params.h"
 #include "preflight.h"
 #include "scenario.h"
 #include "script.h"
 
-struct invariant_result {
-    char name[64];
-    char description[200];
-    int64_t value;             /* 0 when the invariant holds; else the size of the anomaly */
-    bool holds;
-};
 
-#define RUN_NOTES_MAX 4
-
-struct run_report {
-    const struct options *opts;
-    struct scenario scenario;
-    struct script script;
-    struct params params;
-    char strategy_name[64];
-    char server[512];          /* which server, in one line */
-    bool private_server;
-    struct preflight preflight;
-    struct engine_result result;
-    struct invariant_result invariants[SCENARIO_INVARIANTS_MAX + 1];
-    size_t n_invariants;
-    int64_t recorded;          /* purchases the database recorded (-1: the scenario has no query) */
-    int64_t remaining;         /* units left unsold after the run (-1: the scenario has no query) */
-    uint64_t lost_purchases;   /* purchases turned away by an error or a retry give-up... */
-    uint64_t lost_units;       /* ...and their units, counted only while units remained */
-    char notes[RUN_NOTES_MAX][256];
-    size_t n_notes;
-    long peak_rss_kb;          /* racesim's own peak resident memory */
-    int exit_code;             /* 0 invariants hold, 1 violated, 3 cut short (see partial) */
-    bool partial;              /* the run was cut short (the server lost or stalled, --timeout):
-                                  the buyers' side is filled, the invariants only if checked */
-    char not_checked[64];      /* "" : the invariants were checked; else why not ("server gone",
-                                  "timeout") */
-    char explanation[768];     /* the verdict in words, from the trace ("" without one) */
-    struct schedule_log *schedule_log;   /* set by the caller: the order a lockstep run took */
-    bool fast_reset;           /* set by the caller: fresh tables from seed copies kept in the
-                                * session after the first setup of the same scenario and
-                                * parameters (many runs of one setup: explore) */
-};
 
 /* Runs what o asks for and fills r: run_prepare, then run_in_session in a session of its own.
  * Returns 0 (r->exit_code says 0 or 1), or the exit code 2 or 3 with a one-line message in err.

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "db.h"
 #include "errmsg.h"
 #include "spelling.h"
 #include <strings.h>
@@ -204,17 +205,18 @@ static int directive_on(struct parser *p, char **tok, int n)
         return fail(p, "too many @on for one statement (at most %d)", STEP_ON_MAX);
     struct on_error *on = &st->on[st->n_on];
     int64_t num;
-    if (parse_int(tok[1], &num) == 0) {
-        if (num <= 0 || num > 65535)
-            return fail(p, "'%s' is not a server error number", tok[1]);
-        *on = (struct on_error){.errnum = (unsigned)num, .class_outcome = -1};
+    if (db_code_valid(tok[1]) && strlen(tok[1]) < sizeof on->code) {
+        *on = (struct on_error){.class_outcome = -1};
+        snprintf(on->code, sizeof on->code, "%s", tok[1]);
+    } else if (parse_int(tok[1], &num) == 0) {
+        return fail(p, "'%s' is not a server error number", tok[1]);
     } else {
         int cls = outcome_builtin_find(tok[1]);
         if (cls <= OUTCOME_OK || cls == OUTCOME_IN_DOUBT)
             return fail(p, "'%s' is not an error (deadlock, lock_timeout, snapshot_conflict, "
-                           "duplicate_key, too_many_connections, connection_lost, error, or a number)",
-                        tok[1]);
-        *on = (struct on_error){.errnum = 0, .class_outcome = cls};
+                           "serialization, duplicate_key, too_many_connections, connection_lost, "
+                           "error, or an error code)", tok[1]);
+        *on = (struct on_error){.class_outcome = cls};
     }
     on->outcome = outcome_named(p, tok[2], true);
     if (on->outcome < 0)

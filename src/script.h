@@ -18,9 +18,10 @@ struct operand {
     int var;           /* OPERAND_VAR: index into script.vars */
 };
 
-/* `@on ERROR OUTCOME`: errnum != 0 matches that number; else class_outcome matches the class. */
+/* `@on ERROR OUTCOME`: an engine's error code (a number, a SQLSTATE) matches that error; "" : class_outcome
+ * matches the class the driver gave the error. */
 struct on_error {
-    unsigned errnum;
+    char code[8];
     int class_outcome;
     int outcome;
 };

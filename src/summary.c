@@ -69,19 +69,19 @@ void summary_anomalies(const struct run_report *r, bool with_values, char *buf, 
 }
 
 /* The outcome a server error becomes in this strategy: its @on lines, else the error's class. */
-static int mapped_outcome(const struct script *s, unsigned errnum)
+static int mapped_outcome(const struct script *s, const struct error_id *id)
 {
-    int cls = outcome_of_error(errnum);
+    int cls = id->outcome;
     for (size_t i = 0; i < s->n_steps; i++)
         for (size_t k = 0; k < s->steps[i].n_on; k++) {
             const struct on_error *on = &s->steps[i].on[k];
-            if (on->errnum ? on->errnum == errnum : on->class_outcome == cls)
+            if (on->code[0] ? strcmp(on->code, id->code) == 0 : on->class_outcome == cls)
                 return on->outcome;
         }
     return cls;
 }
 
-bool summary_dominant_error(const struct run_report *r, unsigned *errnum, uint64_t *count, bool *retried)
+bool summary_dominant_error(const struct run_report *r, struct error_id *id, uint64_t *count, bool *retried)
 {
     const struct engine_result *e = &r->result;
     size_t best = e->n_errors;
@@ -90,9 +90,9 @@ bool summary_dominant_error(const struct run_report *r, unsigned *errnum, uint64
             best = i;
     if (best == e->n_errors)
         return false;
-    *errnum = e->errors[best].errnum;
+    *id = e->errors[best].id;
     *count = e->errors[best].count;
-    int outcome = mapped_outcome(&r->script, *errnum);
+    int outcome = mapped_outcome(&r->script, id);
     *retried = r->script.retry.max > 0 && outcome >= 0 && outcome < 32
                && ((r->script.retry.outcomes >> outcome) & 1u);
     return true;
@@ -103,11 +103,11 @@ void summary_cell(const struct run_report *r, char *buf, size_t n)
     char anomalies[256];
     summary_anomalies(r, false, anomalies, sizeof anomalies);
     snprintf(buf, n, "%s%s", anomalies[0] ? "✗ " : "✓", anomalies);
-    unsigned errnum;
+    struct error_id id;
     uint64_t count;
     bool retried;
-    if (summary_dominant_error(r, &errnum, &count, &retried))
-        text_appendf(buf, n, " (%u ×%llu, %s)", errnum, (unsigned long long)count,
+    if (summary_dominant_error(r, &id, &count, &retried))
+        text_appendf(buf, n, " (%s ×%llu, %s)", id.code, (unsigned long long)count,
                      retried ? "retried" : "failed");
 }
 
@@ -121,9 +121,9 @@ void summary_params(const struct run_report *r, char *buf, size_t n)
 void summary_header(FILE *f, const struct run_report *r)
 {
     fprintf(f, "server     %s\n", r->server);
-    fprintf(f, "version    %s\n", r->preflight.version);
-    for (size_t i = 0; i < r->preflight.n_warnings; i++)
-        fprintf(f, "warning    %s\n", r->preflight.warnings[i]);
+    fprintf(f, "version    %s\n", r->server_facts.version);
+    for (size_t i = 0; i < r->server_facts.n_warnings; i++)
+        fprintf(f, "warning    %s\n", r->server_facts.warnings[i]);
 }
 
 void summary_wrapped(FILE *f, const char *lead, const char *text, int width)

@@ -7,7 +7,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "run.h"
+#include "result.h"
 
 /* A latency for a narrow column: "0.43ms", "12.1ms", "115ms", "2.29s", "28.2s". */
 const char *summary_ms(double ms, char *buf, size_t n);
@@ -25,9 +25,9 @@ void summary_anomalies(const struct run_report *r, bool with_values, char *buf, 
 
 /* The server error seen most often, and whether the strategy retries the outcome it maps to.
  * Returns false when there was none. */
-bool summary_dominant_error(const struct run_report *r, unsigned *errnum, uint64_t *count, bool *retried);
+bool summary_dominant_error(const struct run_report *r, struct error_id *id, uint64_t *count, bool *retried);
 
-/* A run as a matrix cell: "✓", "✗ lost_update", "✓ (1213 ×1, retried)". */
+/* A run as a matrix cell: "✓", "✗ lost_update", "✓ (CODE ×1, retried)". */
 void summary_cell(const struct run_report *r, char *buf, size_t n);
 
 /* The scenario's parameters as resolved: "stock=5000 products=1 qty=1..30 ...". */

@@ -172,7 +172,7 @@ static int write_text(FILE *f, const struct sweep *w, bool md)
     else
         summary_wrapped(f, "racesim " RACESIM_VERSION " sweep · ", title, WIDTH);
     if (md)
-        fprintf(f, "%s, %s  \n", r0->server, r0->preflight.version);
+        fprintf(f, "%s, %s  \n", r0->server, r0->server_facts.version);
     else
         summary_header(f, r0);
     const char *spread = o->repeat > 1 ? ", median (min–max)" : "";
@@ -308,7 +308,7 @@ static int draw(const struct sweep *w, char *err, size_t errlen)
     char seeds[512];
     seeds_named(o, seeds, sizeof seeds);
     snprintf(c->title, sizeof c->title, "racesim sweep · %s · %s · %.100s · %.60s", r0->scenario.name,
-             o->repeat > 1 ? "median and min–max of the runs" : "one run per point", seeds, r0->preflight.version);
+             o->repeat > 1 ? "median and min–max of the runs" : "one run per point", seeds, r0->server_facts.version);
     snprintf(c->xlabel, sizeof c->xlabel, "buyers (log scale)");
     snprintf(c->panel[0].title, sizeof c->panel[0].title, "Goodput (higher is better)");
     snprintf(c->panel[0].ylabel, sizeof c->panel[0].ylabel, "purchases that succeeded per second");

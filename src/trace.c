@@ -110,9 +110,9 @@ static void operand_text(const struct script *s, const struct operand *o, char *
 
 static const char *const op_text[] = {">=", ">", "<=", "<", "=", "!="};
 
-static const char *error_name(unsigned errnum)
+static const char *error_name(const struct error_id *id)
 {
-    const char *n = outcome_builtin_name(outcome_of_error(errnum));
+    const char *n = outcome_builtin_name(id->outcome);
     return n ? n : "error";
 }
 
@@ -122,7 +122,7 @@ static void describe_sql(const struct trace_event *ev, const struct script *s, c
     const struct statement *st = &s->steps[ev->step].stmt;
     statement_text(s, ev->step, buf, n);
     if (ev->kind == TRACE_ERROR) {
-        text_appendf(buf, n, " → ERROR %u %s%s", ev->errnum, error_name(ev->errnum),
+        text_appendf(buf, n, " → ERROR %s %s%s", ev->error.code, error_name(&ev->error),
                ev->rolled_back ? "; ROLLBACK" : "");
     } else if (ev->n_cols > 0) {
         text_appendf(buf, n, " →");
@@ -367,7 +367,10 @@ void trace_print_json(FILE *out, const struct trace *t, const struct script *s)
             cJSON_AddNumberToObject(o, "line", s->steps[ev->step].line);
         cJSON_AddStringToObject(o, "text", text);
         if (ev->kind == TRACE_ERROR)
-            cJSON_AddNumberToObject(o, "errno", ev->errnum);
+        {
+            cJSON_AddNumberToObject(o, "errno", ev->error.errnum);
+            cJSON_AddStringToObject(o, "code", ev->error.code);
+        }
         if (ev->kind == TRACE_WAIT || ev->waited_us > 0)
             cJSON_AddNumberToObject(o, "blocker", ev->blocker);
         if (ev->waited_us > 0)

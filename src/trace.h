@@ -35,7 +35,7 @@ struct trace_event {
     char col_names[TRACE_COLS][24];
     int64_t cols[TRACE_COLS];
     bool nulls[TRACE_COLS];
-    unsigned errnum;
+    struct error_id error;      /* TRACE_ERROR: which engine error */
     int64_t a, b;               /* TRACE_REQUIRE */
     bool holds;
     int outcome;                /* the attempt's outcome (TRACE_END, or a step that ended it) */

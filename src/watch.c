@@ -88,7 +88,7 @@ void watch_after(void *ctx, const struct step_event *ev)
     if (ev->kind == EVENT_SQL)
         fill_sql(w, &te, ev);
     else if (ev->kind == EVENT_SQL_ERROR)
-        te.errnum = ev->error->errnum;
+        te.error = db_error_id(ev->error);
     te.a = ev->a;
     te.b = ev->b;
     te.holds = ev->holds;

@@ -27,54 +27,46 @@ static int on_table(void *ctx, size_t n, char **row)
     return 0;
 }
 
-static int list_tables(db_conn *c, const char *database, const char *where, struct table_list *t,
-                       struct db_error *e)
+/* The tables of database (NULL: the current one), with a name not in `without` (the marker
+ * table's list) nor racesim's bookkeeping tables when `without` is non-NULL. */
+static int list_tables(db_conn *c, const char *database, const struct table_list *without,
+                       struct table_list *t, struct db_error *e)
 {
-    char sql[512];
+    struct table_list all;
+    memset(&all, 0, sizeof all);
     memset(t, 0, sizeof *t);
-    snprintf(sql, sizeof sql, "SELECT TABLE_NAME FROM information_schema.TABLES "
-             "WHERE TABLE_SCHEMA = '%s'%s ORDER BY TABLE_NAME", database, where);
-    return db_query(c, sql, on_table, t, e);
-}
-
-static int count_row(void *ctx, size_t n, char **row)
-{
-    (void)n;
-    (void)row;
-    (*(int *)ctx)++;
+    if (db_list_tables(c, database, on_table, &all, e) < 0)
+        return -1;
+    t->more = all.more;
+    for (size_t i = 0; i < all.n; i++) {
+        bool skip = without && (strcmp(all.names[i], WORKSPACE_MARKER) == 0
+                                || strcmp(all.names[i], OWNER_TABLE) == 0);
+        for (size_t k = 0; without && !skip && k < without->n; k++)
+            skip = strcmp(all.names[i], without->names[k]) == 0;
+        if (!skip)
+            snprintf(t->names[t->n++], sizeof t->names[0], "%s", all.names[i]);
+    }
     return 0;
 }
 
 static int create_marker(db_conn *c, struct db_error *e)
 {
-    return db_execute(c, "CREATE TABLE " WORKSPACE_MARKER " (table_name VARCHAR(64) PRIMARY KEY) "
-                      "COMMENT='created by racesim: it drops only the tables listed here'", e);
+    return db_create_marker(c, WORKSPACE_MARKER, e);
 }
 
 int workspace_claim(db_conn *c, const char *database, char *err, size_t errlen)
 {
-    /* database is a validated identifier ([A-Za-z0-9_]), so quoting it is safe */
     struct db_error e;
-    char sql[256];
-    int exists = 0;
-    snprintf(sql, sizeof sql, "SELECT 1 FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = '%s'",
-             database);
-    if (db_query(c, sql, count_row, &exists, &e) < 0)
+    if (db_use_database(c, database, &e))
         goto db_error;
-    if (!exists) {
-        snprintf(sql, sizeof sql, "CREATE DATABASE `%s`", database);
-        if (db_execute(c, sql, &e))
+    struct table_list marked, foreign;
+    memset(&marked, 0, sizeof marked);
+    if (db_query(c, "SELECT table_name FROM " WORKSPACE_MARKER, on_table, &marked, &e) >= 0) {
+        if (list_tables(c, database, &marked, &foreign, &e) < 0)
             goto db_error;
-    }
-    snprintf(sql, sizeof sql, "USE `%s`", database);
-    if (db_execute(c, sql, &e))
-        goto db_error;
-    struct table_list foreign;
-    if (list_tables(c, database, " AND TABLE_NAME NOT IN (SELECT table_name FROM " WORKSPACE_MARKER
-                    ") AND TABLE_NAME NOT IN ('" WORKSPACE_MARKER "', '" OWNER_TABLE "')", &foreign,
-                    &e) < 0) {
+    } else {
         /* no marker table: the database is ours only if it is empty */
-        if (list_tables(c, database, "", &foreign, &e) < 0)
+        if (list_tables(c, database, NULL, &foreign, &e) < 0)
             goto db_error;
         if (foreign.n == 0 && create_marker(c, &e) == 0)
             return 0;
@@ -98,24 +90,34 @@ static int drop_owned(db_conn *c, struct db_error *e)
     struct table_list owned = {0};
     if (db_query(c, "SELECT table_name FROM " WORKSPACE_MARKER, on_table, &owned, e) < 0)
         return -1;
-    if (db_execute(c, "SET FOREIGN_KEY_CHECKS = 0", e))
+    if (db_foreign_keys(c, false, e))
         return -1;
     for (size_t i = 0; i < owned.n; i++) {
-        char sql[128];
-        snprintf(sql, sizeof sql, "DROP TABLE IF EXISTS `%s`", owned.names[i]);
+        char sql[160], name[80];
+        db_quote_ident(owned.names[i], name, sizeof name);
+        snprintf(sql, sizeof sql, "DROP TABLE IF EXISTS %s", name);
         if (db_execute(c, sql, e))
             return -1;
     }
-    return db_execute(c, "DELETE FROM " WORKSPACE_MARKER, e) || db_execute(c, "SET FOREIGN_KEY_CHECKS = 1", e)
-               ? -1 : 0;
+    return db_execute(c, "DELETE FROM " WORKSPACE_MARKER, e) || db_foreign_keys(c, true, e) ? -1 : 0;
 }
 
+/* Lists in the marker table every table of the current database it does not list yet. */
 static int register_new(db_conn *c, struct db_error *e)
 {
-    return db_execute(c, "INSERT IGNORE INTO " WORKSPACE_MARKER " (table_name) "
-                      "SELECT TABLE_NAME FROM information_schema.TABLES "
-                      "WHERE TABLE_SCHEMA = DATABASE() "
-                      "AND TABLE_NAME NOT IN ('" WORKSPACE_MARKER "', '" OWNER_TABLE "')", e);
+    struct table_list marked, fresh;
+    memset(&marked, 0, sizeof marked);
+    if (db_query(c, "SELECT table_name FROM " WORKSPACE_MARKER, on_table, &marked, e) < 0
+        || list_tables(c, NULL, &marked, &fresh, e) < 0)
+        return -1;
+    for (size_t i = 0; i < fresh.n; i++) {
+        char sql[160];
+        snprintf(sql, sizeof sql, "INSERT INTO " WORKSPACE_MARKER " (table_name) VALUES ('%s')",
+                 fresh.names[i]);
+        if (db_execute(c, sql, e))
+            return -1;
+    }
+    return 0;
 }
 
 /* Fills values for the :names of st from the run's single-value parameters. */
@@ -171,28 +173,18 @@ enum workspace_status workspace_scalar(db_conn *c, const struct scenario *sc,
     if (!s || db_stmt_execute(s, values, NULL, cols, nulls, &r, &e)) {
         snprintf(err, errlen, "%s:%d: %s", sc->path, st->line, e.text);
         db_stmt_close(s);
-        return e.errnum >= 2000 ? WORKSPACE_DB_ERROR : WORKSPACE_BAD_SCENARIO;
+        return e.client ? WORKSPACE_DB_ERROR : WORKSPACE_BAD_SCENARIO;
     }
     db_stmt_close(s);         /* the admin connection lives for many runs (explore: thousands) */
     *out = r.found && !nulls[0] ? cols[0] : 0;
     return WORKSPACE_OK;
 }
 
-/* Lets setup's WITH RECURSIVE row generators reach any size the parameters allow (the servers
- * stop a recursion at 1000 rows by default). Each server knows one of the two names: the other
- * fails as an unknown variable, which is ignored. */
-static void allow_deep_recursion(db_conn *c)
-{
-    struct db_error ignored;
-    db_execute(c, "SET SESSION max_recursive_iterations = 4294967295", &ignored);   /* MariaDB */
-    db_execute(c, "SET SESSION cte_max_recursion_depth = 4294967295", &ignored);    /* MySQL 8 */
-}
-
 enum workspace_status workspace_setup(db_conn *c, const struct scenario *sc,
                                       const struct params *p, char *err, size_t errlen)
 {
     struct db_error e;
-    allow_deep_recursion(c);
+    db_setup_session(c);   /* setup's WITH RECURSIVE row generators may go deep */
     if (drop_owned(c, &e)) {
         snprintf(err, errlen, "cannot reset racesim's tables: %s", e.text);
         return WORKSPACE_DB_ERROR;

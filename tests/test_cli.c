@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "db.h"
 
 #define ERRLEN 512
 #define ARGS_MAX 16
@@ -204,6 +205,27 @@ static void test_dsn_database(void)
     unsetenv("RACESIM_DSN");
 }
 
+/* --engine and the DSN's scheme choose the driver; an engine not built is refused in one line. */
+static void test_engine(void)
+{
+    int rc = parse("--strategy=naive", (const char *)NULL);
+    check(rc == 0 && strcmp(o.engine, "mariadb") == 0 && strcmp(db_engine_name(), "mariadb") == 0,
+          "the default engine is mariadb (%s)", o.engine);
+    rc = parse("--strategy=naive", "--dsn=mariadb://u@host/db", (const char *)NULL);
+    check(rc == 0 && strcmp(o.engine, "mariadb") == 0, "mariadb:// selects mariadb (%s)", err);
+    rc = parse("--strategy=naive", "--engine=mariadb", "--dsn=mysql://u@host/db", (const char *)NULL);
+    check(rc == 0 && strcmp(o.engine, "mariadb") == 0, "--engine=mariadb with mysql:// (%s)", err);
+    BAD("postgres driver is not built yet", "--strategy=naive", "--dsn=postgres://u@host/db");
+    BAD("postgres driver is not built yet", "--strategy=naive", "--dsn=postgresql://u@host/db");
+    BAD("postgres driver is not built yet", "--strategy=naive", "--engine=postgres");
+    BAD("unknown engine 'oracle'", "--strategy=naive", "--engine=oracle");
+    BAD("conflicts with the DSN's scheme (postgres)", "--strategy=naive", "--engine=mariadb",
+        "--dsn=postgres://u@host/db");
+    BAD("expected mysql://", "--strategy=naive", "--dsn=oracle://u@host/db");
+    rc = parse("--strategy=naive", (const char *)NULL);
+    check(rc == 0 && strcmp(db_engine_name(), "mariadb") == 0, "mariadb stays selected after refusals");
+}
+
 int main(void)
 {
     unsetenv("RACESIM_DSN");
@@ -213,5 +235,6 @@ int main(void)
     test_overrides();
     test_dsn_env();
     test_dsn_database();
+    test_engine();
     return check_summary();
 }

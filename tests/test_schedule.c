@@ -1,6 +1,7 @@
 /* test_schedule.c — unit tests for --schedule lists (forms, repeats, each refusal) and for
  * reading lock waits and their blockers out of SHOW ENGINE INNODB STATUS text. */
 #include "lockwait.h"
+#include "mariadb/mariadb.h"
 #include "schedule.h"
 
 #include <stdio.h>
@@ -58,7 +59,7 @@ static void lock_waits(void)
 {
     struct lockwaits w = {0};
     unsigned long blocker = 99;
-    lockwait_parse_innodb(status, &w);
+    mariadb_lockwait_parse_innodb(status, &w);
     check(w.n == 1, "one transaction waits (got %d)", w.n);
     check(lockwait_find(&w, 13, &blocker) && blocker == 12, "thread 13 waits for thread 12's lock "
           "(blocker %lu)", blocker);
@@ -69,12 +70,12 @@ static void lock_waits(void)
     char *held = strstr(no_locks, "TABLE LOCK table `t`.`p` trx id 25");
     snprintf(held, sizeof no_locks - (size_t)(held - no_locks), "\n--------\nFILE I/O\n");
     struct lockwaits w2 = {0};
-    lockwait_parse_innodb(no_locks, &w2);
+    mariadb_lockwait_parse_innodb(no_locks, &w2);
     check(w2.n == 1 && lockwait_find(&w2, 13, &blocker) && blocker == 0,
           "without the lock lists: thread 13 still waits, blocker unknown (%lu)", blocker);
 
     struct lockwaits none = {0};
-    lockwait_parse_innodb("LIST OF TRANSACTIONS FOR EACH SESSION:\n---TRANSACTION 9, not started\n"
+    mariadb_lockwait_parse_innodb("LIST OF TRANSACTIONS FOR EACH SESSION:\n---TRANSACTION 9, not started\n"
                           "MariaDB thread id 4, OS thread handle 1, query id 2 localhost root\n"
                           "--------\nFILE I/O\n", &none);
     check(none.n == 0, "no LOCK WAIT: nobody waits (got %d)", none.n);

@@ -8,6 +8,8 @@ source "$(dirname "$0")/lib.sh"
 check "--out writes the file and exits 0" [ $? = 0 -a -s "$TMP/r.json" ]
 check "the JSON parses and has the seed" [ "$(jq -r .run.seed "$TMP/r.json")" = 42 ]
 check "the JSON has every parameter" [ "$(jq -r .run.params.qty "$TMP/r.json")" = 1..30 ]
+check "the text report names the engine" bash -c "'$RACESIM' --strategy=atomic --users=2 --seed=1 --quiet | grep -q '^engine     mariadb$'"
+check "the JSON names the engine (its driver)" jqe '.engine == "mariadb"' "$TMP/r.json"
 check "the JSON names the server version" jqe '.server.version | test("MariaDB|[0-9]+\\.")' "$TMP/r.json"
 check "the JSON has p99 latency" jqe '.latency.purchase.p99_ms > 0' "$TMP/r.json"
 

@@ -20,6 +20,7 @@ check "for-update: the verdict in words names the wait" \
 run_json "$TMP/ser.json" --strategy=serializable --users=2 --stock=2 --qty=1 --lockstep --trace --seed=1
 check "serializable trace: exit 0" [ "$rc" = 0 ]
 check "serializable trace: a 1213 deadlock" jqe '[.trace[] | select(.errno == 1213)] | length >= 1' "$TMP/ser.json"
+check "the trace gives the driver's code beside errno" jqe '[.trace[] | select(.errno == 1213 and .code == "1213")] | length >= 1' "$TMP/ser.json"
 victim=$(jq '[.trace[] | select(.errno == 1213)][0].buyer' "$TMP/ser.json")
 check "serializable trace: the victim (buyer $victim) retries and succeeds" \
     jqe --argjson b "$victim" '[.trace[] | select(.buyer == $b and .event == "end" and .attempt > 1 and .outcome == "ok")] | length == 1' "$TMP/ser.json"

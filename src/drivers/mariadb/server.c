@@ -1,5 +1,5 @@
 /* server.c — finds, initialises (cached), starts and stops the private MariaDB/MySQL server. */
-#include "server.h"
+#include "mariadb.h"
 #include "fsutil.h"
 #include "proc.h"
 #include "rundir.h"
@@ -510,7 +510,7 @@ static enum server_status publish_run_dir(struct server *s, char *dir, size_t n,
 
 /* See server.h. The run directory is made and published first, so a concurrent server_stop
  * at any later point clears s->dir, which makes this start fail and clean up. */
-enum server_status server_start(struct server *s, const struct server_options *o,
+enum server_status mariadb_server_start(struct server *s, const struct server_options *o,
                                 char *err, size_t errlen)
 {
     char cached[PATH_MAX], dir[PATH_MAX];
@@ -531,12 +531,12 @@ enum server_status server_start(struct server *s, const struct server_options *o
     if (r == SERVER_OK)
         r = wait_ready(s, dir, err, errlen);
     if (r != SERVER_OK)
-        server_stop(s);
+        mariadb_server_stop(s);
     return r;
 }
 
 /* See server.h. */
-void server_snapshot(struct server *s, struct server *copy)
+void mariadb_server_snapshot(struct server *s, struct server *copy)
 {
     pthread_mutex_lock(&server_lock);
     *copy = *s;
@@ -562,19 +562,19 @@ static void stop(struct server *s, bool graceful)
 }
 
 /* See server.h. */
-void server_stop(struct server *s)
+void mariadb_server_stop(struct server *s)
 {
     stop(s, true);
 }
 
 /* See server.h. */
-void server_kill(struct server *s)
+void mariadb_server_kill(struct server *s)
 {
     stop(s, false);
 }
 
 /* See server.h. */
-int server_exited(struct server *s)
+int mariadb_server_exited(struct server *s)
 {
     pthread_mutex_lock(&server_lock);
     int st = 0, r = 0;

@@ -1,5 +1,5 @@
 /* reset.c — restore racesim's tables from seed copies kept after the setup, without DDL. */
-#include "reset.h"
+#include "mariadb.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -36,7 +36,7 @@ static int fail(char *err, size_t errlen, const char *what, const struct db_erro
     return -1;
 }
 
-int reset_save(db_conn *c, char *err, size_t errlen)
+int mariadb_reset_save(db_conn *c, char *err, size_t errlen)
 {
     struct tables t;
     struct db_error e;
@@ -59,7 +59,7 @@ int reset_save(db_conn *c, char *err, size_t errlen)
     return 0;
 }
 
-int reset_restore(db_conn *c, char *err, size_t errlen)
+int mariadb_reset_restore(db_conn *c, char *err, size_t errlen)
 {
     struct tables t;
     struct db_error e;

@@ -2,7 +2,7 @@
  * locks each holds (to name the blocker), and the process list for metadata and user locks.
  * SHOW PROCESSLIST, not information_schema.PROCESSLIST: polling the latter while connections
  * come and go crashed MariaDB 10.11.19 (in freeing its temporary table). */
-#include "lockwait.h"
+#include "mariadb.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -130,7 +130,7 @@ static void add_wait(struct lockwaits *w, unsigned long id, unsigned long blocke
     }
 }
 
-void lockwait_parse_innodb(const char *status, struct lockwaits *w)
+void mariadb_lockwait_parse_innodb(const char *status, struct lockwaits *w)
 {
     struct status st = {.v = calloc(TRX_MAX, sizeof(struct trx))};
     if (!st.v)
@@ -142,21 +142,10 @@ void lockwait_parse_innodb(const char *status, struct lockwaits *w)
     free(st.v);
 }
 
-bool lockwait_find(const struct lockwaits *w, unsigned long id, unsigned long *blocker)
-{
-    for (int i = 0; i < w->n; i++)
-        if (w->waiting[i] == id) {
-            if (blocker)
-                *blocker = w->blocker[i];
-            return true;
-        }
-    return false;
-}
-
 static int on_status(void *ctx, size_t n, char **row)
 {
     if (n >= 3 && row[2])
-        lockwait_parse_innodb(row[2], ctx);
+        mariadb_lockwait_parse_innodb(row[2], ctx);
     return 0;
 }
 
@@ -176,7 +165,7 @@ static int on_flag(void *ctx, size_t n, char **row)
     return 0;
 }
 
-int lockwait_open(db_conn *monitor, bool *raised)
+int mariadb_lockwait_open(db_conn *monitor, bool *raised)
 {
     struct db_error e;
     int on = -1;
@@ -185,17 +174,17 @@ int lockwait_open(db_conn *monitor, bool *raised)
     if (db_query(monitor, "SELECT @@GLOBAL.innodb_status_output_locks", on_flag, &on, &e) == 0 && on == 0)
         *raised = db_execute(monitor, "SET GLOBAL innodb_status_output_locks = ON", &e) == 0;
     struct lockwaits w = {0};
-    return lockwait_read(monitor, &w, true);
+    return mariadb_lockwait_read(monitor, &w, true);
 }
 
-void lockwait_close(db_conn *monitor, bool raised)
+void mariadb_lockwait_close(db_conn *monitor, bool raised)
 {
     struct db_error e;
     if (monitor && raised)
         db_execute(monitor, "SET GLOBAL innodb_status_output_locks = OFF", &e);
 }
 
-int lockwait_read(db_conn *monitor, struct lockwaits *w, bool other_locks)
+int mariadb_lockwait_read(db_conn *monitor, struct lockwaits *w, bool other_locks)
 {
     struct db_error e;
     w->n = 0;

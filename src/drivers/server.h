@@ -1,4 +1,4 @@
-/* server.h — the private throwaway MariaDB/MySQL server racesim starts when no --dsn is given. */
+/* server.h — the private throwaway server racesim starts when no --dsn is given (the driver's). */
 #ifndef RACESIM_SERVER_H
 #define RACESIM_SERVER_H
 
@@ -8,7 +8,7 @@
 
 enum server_status {
     SERVER_OK = 0,
-    SERVER_NO_BINARY,      /* no mariadbd/mysqld found: message names mariadb-server and --dsn */
+    SERVER_NO_BINARY,      /* no server binary found: message names the package and --dsn */
     SERVER_FAILED,         /* found, but could not initialise or start: message says why */
 };
 
@@ -28,7 +28,8 @@ struct server {
                                    later run can tell this directory from one a dead run left */
 };
 
-/* Starts a private server: finds mariadbd or mysqld (RACESIM_MYSQLD overrides), initialises a
+/* Starts the selected driver's private server (MariaDB: finds mariadbd or mysqld,
+ * RACESIM_MYSQLD overrides), initialises a
  * data directory once into a cache ($XDG_CACHE_HOME/racesim or ~/.cache/racesim), copies it into
  * a fresh temp directory, starts the server there on a unix socket with --skip-networking, and
  * waits until it greets a client on the socket. The server dies with this process

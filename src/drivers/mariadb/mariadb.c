@@ -1,5 +1,5 @@
-/* db.c — the only file that includes the MySQL/MariaDB client header. */
-#include "db.h"
+/* mariadb.c — the MariaDB/MySQL client behind the driver boundary: connections, statements. */
+#include "mariadb.h"
 
 #include <mysql.h>
 #include <stdio.h>
@@ -26,49 +26,47 @@ struct db_stmt {
 
 struct db_conn {
     MYSQL *mysql;
-    int fd;                    /* its socket, for db_cut from another thread */
+    int fd;                    /* its socket, for mariadb_cut from another thread */
     db_stmt *stmts;
 };
 
-int db_library_init(void)
+int mariadb_library_init(void)
 {
     return mysql_library_init(0, NULL, NULL) ? -1 : 0;
 }
 
-void db_library_end(void)
+void mariadb_library_end(void)
 {
     mysql_library_end();
 }
 
-void db_thread_start(void)
+void mariadb_thread_start(void)
 {
     mysql_thread_init();
 }
 
-void db_thread_stop(void)
+void mariadb_thread_stop(void)
 {
     mysql_thread_end();
 }
 
 static void conn_error(MYSQL *m, struct db_error *err)
 {
-    err->errnum = mysql_errno(m);
-    snprintf(err->text, sizeof err->text, "%s", mysql_error(m));
+    mariadb_error_set(err, mysql_errno(m), mysql_error(m));
 }
 
 static void stmt_error(MYSQL_STMT *s, struct db_error *err)
 {
-    err->errnum = mysql_stmt_errno(s);
-    snprintf(err->text, sizeof err->text, "%s", mysql_stmt_error(s));
+    mariadb_error_set(err, mysql_stmt_errno(s), mysql_stmt_error(s));
 }
 
-db_conn *db_connect(const struct db_target *t, bool with_database, struct db_error *err)
+db_conn *mariadb_open(const struct db_target *t, bool with_database, struct db_error *err)
 {
     db_conn *c = calloc(1, sizeof *c);
     MYSQL *m = c ? mysql_init(NULL) : NULL;
     if (!m) {
         free(c);
-        *err = (struct db_error){.errnum = 2008, .text = "out of memory"};
+        mariadb_error_set(err, MARIADB_CR_OUT_OF_MEMORY, "out of memory");
         return NULL;
     }
     unsigned timeout = t->connect_timeout_s ? t->connect_timeout_s : DB_CONNECT_TIMEOUT_S;
@@ -98,17 +96,10 @@ db_conn *db_connect(const struct db_target *t, bool with_database, struct db_err
     return c;
 }
 
-void db_cut(db_conn *c)
+void mariadb_cut(db_conn *c)
 {
     if (c && c->fd >= 0)
         shutdown(c->fd, SHUT_RDWR);
-}
-
-bool db_error_is_lost(unsigned errnum)
-{
-    /* CR_CONNECTION_ERROR, CR_CONN_HOST_ERROR, CR_SERVER_GONE_ERROR, CR_SERVER_LOST,
-     * CR_SERVER_LOST_EXTENDED (the client's errmsg.h is shadowed by src/errmsg.h) */
-    return errnum == 2002 || errnum == 2003 || errnum == 2006 || errnum == 2013 || errnum == 2055;
 }
 
 static void stmt_free(db_stmt *s)
@@ -128,7 +119,7 @@ static void stmt_free(db_stmt *s)
     free(s);
 }
 
-void db_close(db_conn *c)
+void mariadb_close(db_conn *c)
 {
     if (!c)
         return;
@@ -140,14 +131,14 @@ void db_close(db_conn *c)
     free(c);
 }
 
-unsigned long db_connection_id(db_conn *c)
+unsigned long mariadb_connection_id(db_conn *c)
 {
     return mysql_thread_id(c->mysql);
 }
 
-int db_execute(db_conn *c, const char *sql, struct db_error *err)
+int mariadb_execute(db_conn *c, const char *sql, struct db_error *err)
 {
-    return db_query(c, sql, NULL, NULL, err);
+    return mariadb_query(c, sql, NULL, NULL, err);
 }
 
 /* Drains every result set of the last text query, passing rows of all of them to row. */
@@ -175,7 +166,7 @@ static int walk_results(db_conn *c, db_row_fn row, void *ctx, struct db_error *e
     return rc;
 }
 
-int db_query(db_conn *c, const char *sql, db_row_fn row, void *ctx, struct db_error *err)
+int mariadb_query(db_conn *c, const char *sql, db_row_fn row, void *ctx, struct db_error *err)
 {
     if (mysql_real_query(c->mysql, sql, strlen(sql))) {
         conn_error(c->mysql, err);
@@ -208,7 +199,7 @@ static int bind_columns(db_stmt *s, struct db_error *err)
     }
     mysql_free_result(meta);
     if (bad || mysql_stmt_bind_result(s->stmt, s->col_binds)) {
-        *err = (struct db_error){.errnum = 2008, .text = "cannot bind result columns"};
+        mariadb_error_set(err, MARIADB_CR_OUT_OF_MEMORY, "cannot bind result columns");
         return -1;
     }
     return 0;
@@ -223,7 +214,7 @@ static int bind_params(db_stmt *s, struct db_error *err)
     s->param_values = calloc(s->n_params, sizeof *s->param_values);
     s->param_nulls = calloc(s->n_params, sizeof *s->param_nulls);
     if (!s->param_binds || !s->param_values || !s->param_nulls) {
-        *err = (struct db_error){.errnum = 2008, .text = "out of memory"};
+        mariadb_error_set(err, MARIADB_CR_OUT_OF_MEMORY, "out of memory");
         return -1;
     }
     for (size_t i = 0; i < s->n_params; i++) {
@@ -239,13 +230,13 @@ static int bind_params(db_stmt *s, struct db_error *err)
     return 0;
 }
 
-db_stmt *db_prepare(db_conn *c, const char *sql, struct db_error *err)
+db_stmt *mariadb_prepare(db_conn *c, const char *sql, struct db_error *err)
 {
     db_stmt *s = calloc(1, sizeof *s);
     if (!s || !(s->sql = strdup(sql)) || !(s->stmt = mysql_stmt_init(c->mysql))) {
         if (s)
             stmt_free(s);
-        *err = (struct db_error){.errnum = 2008, .text = "out of memory"};
+        mariadb_error_set(err, MARIADB_CR_OUT_OF_MEMORY, "out of memory");
         return NULL;
     }
     s->conn = c;
@@ -266,7 +257,7 @@ db_stmt *db_prepare(db_conn *c, const char *sql, struct db_error *err)
     return s;
 }
 
-void db_stmt_close(db_stmt *s)
+void mariadb_stmt_close(db_stmt *s)
 {
     if (!s)
         return;
@@ -278,17 +269,17 @@ void db_stmt_close(db_stmt *s)
     stmt_free(s);
 }
 
-size_t db_stmt_params(const db_stmt *s)
+size_t mariadb_stmt_params(const db_stmt *s)
 {
     return s->n_params;
 }
 
-size_t db_stmt_columns(const db_stmt *s)
+size_t mariadb_stmt_columns(const db_stmt *s)
 {
     return s->n_cols;
 }
 
-const char *db_stmt_column_name(const db_stmt *s, size_t i)
+const char *mariadb_stmt_column_name(const db_stmt *s, size_t i)
 {
     return i < s->n_cols ? s->col_names[i] : NULL;
 }
@@ -337,12 +328,11 @@ static int fetch_rows(db_stmt *s, int64_t *cols, bool *nulls, struct db_result *
     return 0;
 }
 
-int db_stmt_execute(db_stmt *s, const int64_t *params, const bool *param_nulls, int64_t *cols,
+int mariadb_stmt_execute(db_stmt *s, const int64_t *params, const bool *param_nulls, int64_t *cols,
                     bool *nulls, struct db_result *res, struct db_error *err)
 {
     *res = (struct db_result){0};
-    err->errnum = 0;
-    err->text[0] = '\0';
+    mariadb_error_set(err, 0, "");
     if (!s->stmt)
         return execute_text(s, res, err);
     for (size_t i = 0; i < s->n_params; i++) {

@@ -20,6 +20,7 @@ struct preflight {
     struct server_variable vars[PREFLIGHT_VARS_MAX];   /* in a fixed order; absent ones left out */
     size_t n_vars;
     long max_connections;
+    long lock_wait_timeout_s;      /* the longest a statement may wait for a row lock; 0: unknown */
     long max_prepared_stmts;       /* max_prepared_stmt_count; 0 when unknown */
     long prepared_stmts_in_use;    /* Prepared_stmt_count: prepared on the server right now */
     char warnings[PREFLIGHT_WARNINGS_MAX][256];

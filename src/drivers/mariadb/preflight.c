@@ -1,5 +1,5 @@
 /* preflight.c — read server version and variables; refuse what cannot work, warn on surprises. */
-#include "preflight.h"
+#include "mariadb.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -49,7 +49,7 @@ static int on_version(void *ctx, size_t n, char **row)
     return 0;
 }
 
-int preflight_read(db_conn *c, struct preflight *pf, struct db_error *err)
+int mariadb_preflight_read(db_conn *c, struct preflight *pf, struct db_error *err)
 {
     memset(pf, 0, sizeof *pf);
     if (db_query(c, "SELECT VERSION()", on_version, pf, err) < 0)
@@ -74,6 +74,8 @@ int preflight_read(db_conn *c, struct preflight *pf, struct db_error *err)
     }
     const char *mc = preflight_var(pf, "max_connections");
     pf->max_connections = mc ? atol(mc) : 0;
+    const char *lw = preflight_var(pf, "innodb_lock_wait_timeout");
+    pf->lock_wait_timeout_s = !lw ? 0 : atol(lw) > 0 ? atol(lw) : 86400;   /* 0 there: no limit */
     const char *mp = preflight_var(pf, "max_prepared_stmt_count");
     pf->max_prepared_stmts = mp ? atol(mp) : 0;
     struct collect status = {0};   /* a server without the counter: taken as none in use */
@@ -161,7 +163,7 @@ static int on_grant(void *ctx, size_t n, char **row)
     return 0;
 }
 
-int preflight_read_grants(db_conn *c, struct preflight *pf, const char *database,
+int mariadb_preflight_read_grants(db_conn *c, struct preflight *pf, const char *database,
                           struct db_error *err)
 {
     struct grant_scan g = {.database = database};
@@ -175,14 +177,6 @@ int preflight_read_grants(db_conn *c, struct preflight *pf, const char *database
              g.elsewhere, g.n_elsewhere > 1 ? " and more" : "");
     warn(pf, text);
     return 0;
-}
-
-const char *preflight_var(const struct preflight *pf, const char *name)
-{
-    for (size_t i = 0; i < pf->n_vars; i++)
-        if (strcmp(pf->vars[i].name, name) == 0)
-            return pf->vars[i].value;
-    return NULL;
 }
 
 static bool is_on(const char *v)
@@ -217,7 +211,7 @@ static int check_statements(const struct preflight *pf, int connections, bool po
     return -1;
 }
 
-int preflight_check(struct preflight *pf, int connections, bool pooled, size_t statements,
+int mariadb_preflight_check(struct preflight *pf, int connections, bool pooled, size_t statements,
                     char *err, size_t errlen)
 {
     /* one connection is racesim's own: setup, then the invariants */

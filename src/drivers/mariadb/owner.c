@@ -1,4 +1,5 @@
 /* owner.c — one racesim run at a time per database: a server-side named lock, and its holder. */
+#include "mariadb.h"
 #include "owner.h"
 
 #include <ctype.h>
@@ -61,7 +62,7 @@ static void describe_holder(db_conn *c, const char *database, const char *name, 
              who.found ? ", " : "", id.text, conn.found ? " of " : "", conn.found ? conn.text : "");
 }
 
-int owner_acquire(db_conn *c, const char *database, int wait_s, char *err, size_t errlen)
+int mariadb_owner_acquire(db_conn *c, const char *database, int wait_s, char *err, size_t errlen)
 {
     char name[72], sql[256], holder[640];   /* holder: 255 + 2 + 18 + 32 + 4 + 255 */
     struct db_error e;
@@ -92,7 +93,7 @@ static void host_name(char *out, size_t outlen)
             *p = '?';
 }
 
-int owner_record(db_conn *c, char *err, size_t errlen)
+int mariadb_owner_record(db_conn *c, char *err, size_t errlen)
 {
     char host[128], sql[512];
     struct db_error e;

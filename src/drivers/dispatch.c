@@ -1,0 +1,156 @@
+/* dispatch.c — db.h, lockwait.h, preflight.h, server.h, owner.h and reset.h as thin calls into
+ * the selected driver's ops table, plus the few helpers every driver shares. */
+#include "driver.h"
+#include "owner.h"
+#include "reset.h"
+
+#include <string.h>
+
+#define OPS (db_driver_current()->ops)
+
+int db_library_init(void) { return OPS->library_init(); }
+void db_library_end(void) { OPS->library_end(); }
+void db_thread_start(void) { OPS->thread_start(); }
+void db_thread_stop(void) { OPS->thread_stop(); }
+
+db_conn *db_connect(const struct db_target *t, bool with_database, struct db_error *err)
+{
+    return OPS->connect(t, with_database, err);
+}
+
+void db_cut(db_conn *c) { OPS->cut(c); }
+void db_close(db_conn *c) { OPS->close(c); }
+unsigned long db_connection_id(db_conn *c) { return OPS->connection_id(c); }
+
+int db_execute(db_conn *c, const char *sql, struct db_error *err)
+{
+    return OPS->query(c, sql, NULL, NULL, err);
+}
+
+int db_query(db_conn *c, const char *sql, db_row_fn row, void *ctx, struct db_error *err)
+{
+    return OPS->query(c, sql, row, ctx, err);
+}
+
+db_stmt *db_prepare(db_conn *c, const char *sql, struct db_error *err)
+{
+    return OPS->prepare(c, sql, err);
+}
+
+void db_stmt_close(db_stmt *s) { OPS->stmt_close(s); }
+size_t db_stmt_params(const db_stmt *s) { return OPS->stmt_params(s); }
+size_t db_stmt_columns(const db_stmt *s) { return OPS->stmt_columns(s); }
+const char *db_stmt_column_name(const db_stmt *s, size_t i) { return OPS->stmt_column_name(s, i); }
+
+int db_stmt_execute(db_stmt *s, const int64_t *params, const bool *param_nulls, int64_t *cols,
+                    bool *nulls, struct db_result *res, struct db_error *err)
+{
+    return OPS->stmt_execute(s, params, param_nulls, cols, nulls, res, err);
+}
+
+bool db_error_is_lost(const struct db_error *e) { return OPS->error_is_lost(e); }
+void db_error_make(struct db_error *e, int outcome, const char *text) { OPS->error_make(e, outcome, text); }
+bool db_code_valid(const char *code) { return OPS->code_valid(code); }
+const char *db_engine_name(void) { return db_driver_current()->name; }
+const char *db_server_name(void) { return db_driver_current()->server_name; }
+
+struct error_id db_error_id(const struct db_error *e)
+{
+    struct error_id id = {.errnum = e->errnum, .outcome = e->outcome, .name = e->name};
+    memcpy(id.code, e->code, sizeof id.code);
+    return id;
+}
+
+int db_set_isolation(db_conn *c, const char *level, char *err, size_t errlen)
+{
+    return OPS->set_isolation(c, level, err, errlen);
+}
+
+bool db_snapshot_supported(db_conn *c) { return OPS->snapshot_supported(c); }
+const char *db_snapshot_text(void) { return db_driver_current()->snapshot_text; }
+const char *db_snapshot_missing(void) { return db_driver_current()->snapshot_missing; }
+const char *db_run_note(int users, unsigned long long deadlocks) { return OPS->run_note(users, deadlocks); }
+
+int lockwait_open(db_conn *monitor, bool *raised) { return OPS->lockwait_open(monitor, raised); }
+void lockwait_close(db_conn *monitor, bool raised) { OPS->lockwait_close(monitor, raised); }
+
+int lockwait_read(db_conn *monitor, struct lockwaits *w, bool other_locks)
+{
+    return OPS->lockwait_read(monitor, w, other_locks);
+}
+
+bool lockwait_find(const struct lockwaits *w, unsigned long id, unsigned long *blocker)
+{
+    for (int i = 0; i < w->n; i++)
+        if (w->waiting[i] == id) {
+            if (blocker)
+                *blocker = w->blocker[i];
+            return true;
+        }
+    return false;
+}
+
+int preflight_read(db_conn *c, struct preflight *pf, struct db_error *err)
+{
+    return OPS->preflight_read(c, pf, err);
+}
+
+int preflight_read_grants(db_conn *c, struct preflight *pf, const char *database,
+                          struct db_error *err)
+{
+    return OPS->preflight_read_grants(c, pf, database, err);
+}
+
+int preflight_check(struct preflight *pf, int connections, bool pooled, size_t statements,
+                    char *err, size_t errlen)
+{
+    return OPS->preflight_check(pf, connections, pooled, statements, err, errlen);
+}
+
+const char *preflight_var(const struct preflight *pf, const char *name)
+{
+    for (size_t i = 0; i < pf->n_vars; i++)
+        if (strcmp(pf->vars[i].name, name) == 0)
+            return pf->vars[i].value;
+    return NULL;
+}
+
+enum server_status server_start(struct server *s, const struct server_options *o,
+                                char *err, size_t errlen)
+{
+    return OPS->server_start(s, o, err, errlen);
+}
+
+void server_stop(struct server *s) { OPS->server_stop(s); }
+void server_kill(struct server *s) { OPS->server_kill(s); }
+int server_exited(struct server *s) { return OPS->server_exited(s); }
+void server_snapshot(struct server *s, struct server *copy) { OPS->server_snapshot(s, copy); }
+
+int owner_acquire(db_conn *c, const char *database, int wait_s, char *err, size_t errlen)
+{
+    return OPS->owner_acquire(c, database, wait_s, err, errlen);
+}
+
+int owner_record(db_conn *c, char *err, size_t errlen) { return OPS->owner_record(c, err, errlen); }
+int reset_save(db_conn *c, char *err, size_t errlen) { return OPS->reset_save(c, err, errlen); }
+int reset_restore(db_conn *c, char *err, size_t errlen) { return OPS->reset_restore(c, err, errlen); }
+
+void db_quote_ident(const char *name, char *out, size_t outlen) { OPS->quote_ident(name, out, outlen); }
+
+int db_use_database(db_conn *c, const char *database, struct db_error *err)
+{
+    return OPS->use_database(c, database, err);
+}
+
+int db_list_tables(db_conn *c, const char *database, db_row_fn row, void *ctx, struct db_error *err)
+{
+    return OPS->list_tables(c, database, row, ctx, err);
+}
+
+int db_create_marker(db_conn *c, const char *table, struct db_error *err)
+{
+    return OPS->create_marker(c, table, err);
+}
+
+int db_foreign_keys(db_conn *c, bool on, struct db_error *err) { return OPS->foreign_keys(c, on, err); }
+void db_setup_session(db_conn *c) { OPS->setup_session(c); }

@@ -1,0 +1,88 @@
+/* mariadb.h — the MariaDB/MySQL driver's parts, shared inside src/drivers/mariadb/ only. */
+#ifndef RACESIM_MARIADB_H
+#define RACESIM_MARIADB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "db.h"
+#include "lockwait.h"
+#include "preflight.h"
+#include "server.h"
+
+/* Client error numbers racesim raises itself (the client's errmsg.h is shadowed by src/errmsg.h). */
+#define MARIADB_CR_OUT_OF_MEMORY 2008
+#define MARIADB_CR_SERVER_LOST 2013
+
+/* mariadb.c: the client (contracts as the db_* functions in db.h). */
+int mariadb_library_init(void);
+void mariadb_library_end(void);
+void mariadb_thread_start(void);
+void mariadb_thread_stop(void);
+db_conn *mariadb_open(const struct db_target *t, bool with_database, struct db_error *err);
+void mariadb_cut(db_conn *c);
+void mariadb_close(db_conn *c);
+unsigned long mariadb_connection_id(db_conn *c);
+int mariadb_execute(db_conn *c, const char *sql, struct db_error *err);
+int mariadb_query(db_conn *c, const char *sql, db_row_fn row, void *ctx, struct db_error *err);
+db_stmt *mariadb_prepare(db_conn *c, const char *sql, struct db_error *err);
+void mariadb_stmt_close(db_stmt *s);
+size_t mariadb_stmt_params(const db_stmt *s);
+size_t mariadb_stmt_columns(const db_stmt *s);
+const char *mariadb_stmt_column_name(const db_stmt *s, size_t i);
+int mariadb_stmt_execute(db_stmt *s, const int64_t *params, const bool *param_nulls, int64_t *cols,
+                         bool *nulls, struct db_result *res, struct db_error *err);
+
+/* errors.c: the error table. */
+/* Fills e from an error number and message: code, outcome, client flag, short name. errnum 0
+ * clears e. Never fails. */
+void mariadb_error_set(struct db_error *e, unsigned errnum, const char *text);
+int mariadb_classify(const struct db_error *e);
+bool mariadb_error_is_lost(const struct db_error *e);
+const char *mariadb_error_name(const struct db_error *e);
+void mariadb_error_make(struct db_error *e, int outcome, const char *text);
+bool mariadb_code_valid(const char *code);
+
+/* lockwait.c: InnoDB status and the process list (contracts in lockwait.h). */
+int mariadb_lockwait_open(db_conn *monitor, bool *raised);
+void mariadb_lockwait_close(db_conn *monitor, bool raised);
+int mariadb_lockwait_read(db_conn *monitor, struct lockwaits *w, bool other_locks);
+/* Parses the text of SHOW ENGINE INNODB STATUS into w (appends): exposed for tests. */
+void mariadb_lockwait_parse_innodb(const char *status, struct lockwaits *w);
+
+/* preflight.c: version, variables, grants, refusals and warnings (contracts in preflight.h). */
+int mariadb_preflight_read(db_conn *c, struct preflight *pf, struct db_error *err);
+int mariadb_preflight_read_grants(db_conn *c, struct preflight *pf, const char *database,
+                                  struct db_error *err);
+int mariadb_preflight_check(struct preflight *pf, int connections, bool pooled, size_t statements,
+                            char *err, size_t errlen);
+
+/* server.c: the private mariadbd (contracts in server.h). */
+enum server_status mariadb_server_start(struct server *s, const struct server_options *o,
+                                        char *err, size_t errlen);
+void mariadb_server_stop(struct server *s);
+void mariadb_server_kill(struct server *s);
+int mariadb_server_exited(struct server *s);
+void mariadb_server_snapshot(struct server *s, struct server *copy);
+
+/* owner.c: GET_LOCK and the owner table (contracts in owner.h). */
+int mariadb_owner_acquire(db_conn *c, const char *database, int wait_s, char *err, size_t errlen);
+int mariadb_owner_record(db_conn *c, char *err, size_t errlen);
+
+/* reset.c: seed copies with CREATE TABLE ... LIKE (contracts in reset.h). */
+int mariadb_reset_save(db_conn *c, char *err, size_t errlen);
+int mariadb_reset_restore(db_conn *c, char *err, size_t errlen);
+
+/* dialect.c: isolation, identifiers, the workspace's bookkeeping SQL (contracts in driver.h). */
+int mariadb_set_isolation(db_conn *c, const char *level, char *err, size_t errlen);
+bool mariadb_snapshot_supported(db_conn *c);
+const char *mariadb_run_note(int users, unsigned long long deadlocks);
+void mariadb_quote_ident(const char *name, char *out, size_t outlen);
+int mariadb_use_database(db_conn *c, const char *database, struct db_error *err);
+int mariadb_list_tables(db_conn *c, const char *database, db_row_fn row, void *ctx,
+                        struct db_error *err);
+int mariadb_create_marker(db_conn *c, const char *table, struct db_error *err);
+int mariadb_foreign_keys(db_conn *c, bool on, struct db_error *err);
+void mariadb_setup_session(db_conn *c);
+
+#endif

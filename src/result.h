@@ -1,0 +1,120 @@
+/* result.h — what a run found, as the report layer reads it: the settings it ran with (a value
+ * copy), the server's facts, the buyers' counts, latencies and errors, the invariants. Built on
+ * the histogram, outcome and trace types (and the strategy and parameters a trace is read
+ * with); never on the run, the command line or a driver. */
+#ifndef RACESIM_RESULT_H
+#define RACESIM_RESULT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "hist.h"
+#include "outcome.h"
+#include "params.h"
+#include "scenario.h"
+#include "script.h"
+#include "trace.h"
+
+#define ENGINE_ERRORS_MAX 16       /* distinct server error numbers kept with their counts */
+#define ENGINE_ATTEMPT_BUCKETS 8   /* attempts per purchase: 1, 2, ... 7, 8 or more */
+
+struct error_count {
+    struct error_id id;        /* which engine error, as the driver reported it */
+    uint64_t count;
+    char text[160];            /* the first message seen with this code */
+};
+
+struct engine_result {
+    struct hist attempt_latency;     /* one attempt: first statement to last reply */
+    struct hist purchase_latency;    /* one purchase: all its attempts, retries and backoff */
+    struct hist connect_latency;
+    uint64_t outcomes[OUTCOME_MAX];          /* final outcome of each purchase */
+    uint64_t outcome_units[OUTCOME_MAX];     /* units asked for, by final outcome */
+    uint64_t attempt_outcomes[OUTCOME_MAX];  /* outcome of every attempt */
+    uint64_t purchases, attempts, retries;
+    uint64_t attempts_per_purchase[ENGINE_ATTEMPT_BUCKETS];
+    struct error_count errors[ENGINE_ERRORS_MAX];
+    size_t n_errors;
+    uint64_t errors_other;           /* errors beyond ENGINE_ERRORS_MAX distinct numbers */
+    int64_t wall_us;                 /* start barrier to the last buyer's end */
+    int64_t connect_wall_us;         /* first connect to the start barrier */
+    double self_cpu_s;               /* this process's CPU during the purchases */
+    double observed_cpu_s;           /* observe_pid's CPU during the purchases (-1: none) */
+    struct trace trace;              /* with cfg->trace: every step, merged (free with trace_free) */
+    int lockstep_rounds;
+    bool timed_out;                  /* cfg->timeout_us passed: the purchases were cut short */
+    bool server_lost;                /* a buyer lost its connection and could not reconnect */
+};
+
+/* The settings of a run, copied from the options it ran with. */
+struct run_settings {
+    int users;                 /* buyers */
+    int rounds;                /* purchases per buyer */
+    int pool;                  /* 0: a connection per buyer */
+    int64_t think_time_us;
+    uint64_t seed;
+    char isolation[32];        /* asked for ("" : the server's); the strategy's own wins */
+    bool lockstep;             /* one statement at a time */
+    bool trace;                /* every step recorded */
+    bool trace_to_file;        /* ...and drawn into a file of its own, not the report */
+};
+
+#define SERVER_FACTS_VARS_MAX 12
+#define SERVER_FACTS_WARNINGS_MAX 6
+
+/* What the server said before the run, as name/value text (the driver chose which). */
+struct server_facts {
+    char version[128];
+    struct server_fact {
+        char name[48];
+        char value[64];
+    } vars[SERVER_FACTS_VARS_MAX];
+    size_t n_vars;
+    char warnings[SERVER_FACTS_WARNINGS_MAX][256];
+    size_t n_warnings;
+};
+
+struct invariant_result {
+    char name[64];
+    char description[200];
+    int64_t value;             /* 0 when the invariant holds; else the size of the anomaly */
+    bool holds;
+};
+
+struct schedule_log;
+
+#define RUN_NOTES_MAX 4
+
+struct run_report {
+    struct run_settings settings;   /* what it ran with: a copy, not the command line */
+    struct scenario scenario;
+    struct script script;
+    struct params params;
+    char strategy_name[64];
+    char server[512];          /* which server, in one line */
+    char engine[16];           /* the driver that ran it ("mariadb") */
+    bool private_server;
+    struct server_facts server_facts;   /* the server's version, variables, warnings */
+    struct engine_result result;
+    struct invariant_result invariants[SCENARIO_INVARIANTS_MAX + 1];
+    size_t n_invariants;
+    int64_t recorded;          /* purchases the database recorded (-1: the scenario has no query) */
+    int64_t remaining;         /* units left unsold after the run (-1: the scenario has no query) */
+    uint64_t lost_purchases;   /* purchases turned away by an error or a retry give-up... */
+    uint64_t lost_units;       /* ...and their units, counted only while units remained */
+    char notes[RUN_NOTES_MAX][256];
+    size_t n_notes;
+    long peak_rss_kb;          /* racesim's own peak resident memory */
+    int exit_code;             /* 0 invariants hold, 1 violated, 3 cut short (see partial) */
+    bool partial;              /* the run was cut short (the server lost or stalled, --timeout):
+                                  the buyers' side is filled, the invariants only if checked */
+    char not_checked[64];      /* "" : the invariants were checked; else why not ("server gone",
+                                  "timeout") */
+    struct schedule_log *schedule_log;   /* set by the caller: the order a lockstep run took */
+    bool fast_reset;           /* set by the caller: fresh tables from seed copies kept in the
+                                * session after the first setup of the same scenario and
+                                * parameters (many runs of one setup: explore) */
+};
+
+#endif
