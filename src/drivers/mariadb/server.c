@@ -155,9 +155,11 @@ static bool find_installer(const char *binary, char *out, size_t n)
     return false;
 }
 
-/* environ plus MYSQLD_BOOTSTRAP=binary (so mariadb-install-db bootstraps with our binary).
- * Returns a malloc'd array (strings borrowed; var must outlive it) or NULL. */
-static char **installer_env(const char *var)
+/* The environment the server and its installer get: environ less MYSQLD_BOOTSTRAP and glibc's
+ * malloc debugging knobs (test harnesses such as meson set MALLOC_PERTURB_ at random; with it
+ * mariadb-install-db failed now and then on a busy machine), plus var when not NULL. Returns a
+ * malloc'd array (strings borrowed; var must outlive it) or NULL. */
+static char **server_env(const char *var)
 {
     size_t count = 0;
     while (environ[count])
@@ -167,9 +169,12 @@ static char **installer_env(const char *var)
         return NULL;
     size_t k = 0;
     for (size_t i = 0; i < count; i++)
-        if (strncmp(environ[i], "MYSQLD_BOOTSTRAP=", 17) != 0)
+        if (strncmp(environ[i], "MYSQLD_BOOTSTRAP=", 17) != 0
+            && strncmp(environ[i], "MALLOC_PERTURB_=", 16) != 0
+            && strncmp(environ[i], "MALLOC_CHECK_=", 14) != 0)
             env[k++] = environ[i];
-    env[k] = (char *)var;
+    if (var)
+        env[k] = (char *)var;
     return env;
 }
 
@@ -187,14 +192,17 @@ static int run_installer(const struct server *s, const char *datadir, const char
         fs_fmt(tool, n, "%s --initialize-insecure", s->binary);
         char *argv[] = { (char *)s->binary, "--no-defaults", "--initialize-insecure",
                          datadir_opt, INNODB_LOG_SIZE, user, NULL };
-        return proc_run_logged(NULL, s->binary, argv, environ, log_path);
+        char **env = server_env(NULL);
+        int st = env ? proc_run_logged(NULL, s->binary, argv, env, log_path) : -1;
+        free(env);
+        return st;
     }
     if (!find_installer(s->binary, tool, n)) {
         tool[0] = '\0';
         errno = ENOENT;
         return -1;
     }
-    char **env = installer_env(boot);
+    char **env = server_env(boot);
     if (!env)
         return -1;
     char *argv[] = { tool, "--no-defaults", datadir_opt, "--auth-root-authentication-method=normal",
@@ -220,6 +228,10 @@ static enum server_status init_cache(const struct server *s, const char *root, c
         return fail(SERVER_FAILED, err, errlen, "cache path too long under %s", root);
     }
     int st = run_installer(s, data, log, tool, sizeof tool);
+    if (st > 0) {             /* failed once on a loaded machine: a second try from scratch */
+        rundir_remove(data);
+        st = run_installer(s, data, log, tool, sizeof tool);
+    }
     if (st != 0) {
         int saved = errno;
         char line[512], how[64];
@@ -400,10 +412,12 @@ static enum server_status copy_and_spawn(struct server *s, const char *cached, c
     int fd = r == SERVER_OK ? open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600) : -1;
     if (r == SERVER_OK && fd < 0)
         r = fail(SERVER_FAILED, err, errlen, "cannot open %s: %s", log, strerror(errno));
-    if (r == SERVER_OK && (s->pid = proc_spawn(NULL, s->binary, a.argv, environ, fd)) < 0) {
+    char **env = r == SERVER_OK ? server_env(NULL) : NULL;
+    if (r == SERVER_OK && (!env || (s->pid = proc_spawn(NULL, s->binary, a.argv, env, fd)) < 0)) {
         s->pid = 0;
         r = fail(SERVER_FAILED, err, errlen, "cannot fork: %s", strerror(errno));
     }
+    free(env);
     pthread_mutex_unlock(&server_lock);
     if (fd >= 0)
         close(fd);
