@@ -70,6 +70,8 @@ struct options {
     const char *baseline;                   /* --baseline=BASE.json */
     double max_regression;                  /* --max-regression: a fraction in [0, 1) */
     bool gate_invariants;                   /* --gate=invariants: speed is said, not gated */
+    bool gate_all;                          /* --gate=all given: one sample a side still gates
+                                               speed (by the ratio alone) */
 };
 
 /* Copies src into dst so that dst's overrides name dst's own storage (src may then go). */
