@@ -74,7 +74,8 @@ void cli_help(FILE *out)
 "  --chart=FILE         compare, sweep: throughput and p99 drawn by gnuplot (FILE.svg or .png);\n"
 "                       the data goes to FILE.csv beside it, also when gnuplot is missing\n"
 "  --users=1,8,64       sweep: the buyer counts (default: 1,8,64,500)\n"
-"  --repeat=N           sweep: runs per point: median and min-max (default: 1)\n"
+"  --repeat=N           run, compare, sweep: N runs per strategy (and point) with seeds seed..\n"
+"                       seed+N-1, interleaved across strategies: median, min-max, 95% interval\n"
 "  --isolations=LIST    matrix: levels to try, or all (default: all four)\n"
 "  --contended=N        matrix: buyers of the contended run beside the 2-buyer lockstep race,\n"
 "                       whose parameters are the scenario's smallest (default: 50; 0: none)\n"
@@ -489,11 +490,11 @@ const char *cli_command_name(enum command c)
 static bool option_allowed(enum command c, const char *name)
 {
     static const char *run = " scenario strategy users rounds pool think-time seed isolation dsn "
-                             "database format out force quiet lockstep block-timeout trace timeout schedule ";
+                             "database format out force quiet lockstep block-timeout trace timeout schedule repeat ";
     static const char *explore = " scenario strategy users rounds seed isolation dsn database format "
                                  "out force quiet max-schedules ";
     static const char *compare = " scenario strategies users rounds pool think-time seed isolation "
-                                 "dsn database format out force quiet lockstep block-timeout chart timeout ";
+                                 "dsn database format out force quiet lockstep block-timeout chart timeout repeat ";
     static const char *sweep = " scenario strategies users rounds pool think-time seed isolation dsn "
                                "database format out force quiet lockstep block-timeout chart repeat timeout ";
     static const char *matrix = " scenario strategies isolations contended think-time seed dsn "
@@ -574,6 +575,9 @@ static int finish(struct options *o, char *err, size_t errlen)
             return fail(err, errlen, "explore: --users=%d has too many interleavings to try them all: "
                         "give --max-schedules=N (or at most 4 buyers)", o->users);
     }
+    if (o->command == COMMAND_RUN && o->repeat > 1 && (o->trace || o->schedule_text))
+        return fail(err, errlen, "--repeat=%d: a run with --%s is one run (drop --repeat)", o->repeat,
+                    o->trace ? "trace" : "schedule");
     if (o->command == COMMAND_CHECK && (!o->result || !o->baseline))
         return fail(err, errlen, "check needs a result and a baseline: racesim check RESULT.json "
                                  "--baseline=BASE.json");

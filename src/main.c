@@ -32,14 +32,14 @@ static int list(const struct options *o)
     return 0;
 }
 
-/* compare, sweep, matrix, explore: several runs on one server; 0 when every run ended (explore:
- * 0 or 1, whether a schedule broke an invariant), else 2 or 3. */
+/* compare, sweep, matrix, explore, run --repeat: several runs on one server; 0 when every run
+ * ended (explore, run: 0 or 1, whether an invariant was broken), else 2 or 3. */
 static int several_runs(const struct options *o)
 {
     char err[1024] = "";
     if (db_library_init())
         return usage_error("cannot initialise the MySQL client library");
-    int rc = o->command == COMMAND_COMPARE ? compare_main(o, err, sizeof err)
+    int rc = o->command == COMMAND_COMPARE || o->command == COMMAND_RUN ? compare_main(o, err, sizeof err)
              : o->command == COMMAND_SWEEP ? sweep_main(o, err, sizeof err)
              : o->command == COMMAND_EXPLORE ? explore_main(o, err, sizeof err)
              : matrix_main(o, err, sizeof err);
@@ -75,7 +75,7 @@ int main(int argc, char **argv)
         return rc;
     }
     if (o.command == COMMAND_COMPARE || o.command == COMMAND_SWEEP || o.command == COMMAND_MATRIX
-        || o.command == COMMAND_EXPLORE)
+        || o.command == COMMAND_EXPLORE || (o.command == COMMAND_RUN && o.repeat > 1))
         return several_runs(&o);
     if (report_check_out(&o, err, sizeof err))
         return usage_error(err);
