@@ -120,7 +120,9 @@ static void test_refusals(void)
     BAD("--strategies", "compare", "--strategies=");
     BAD("--strategies", "compare", "--strategies=a,,b");
     BAD("--repeat", "sweep", "--repeat=0");
-    BAD("--repeat", "compare", "--repeat=2");
+    BAD("--repeat", "matrix", "--repeat=2");
+    BAD("--repeat", "--strategy=naive", "--repeat=2", "--trace");
+    BAD("--repeat", "--strategy=naive", "--repeat=101");
     BAD("--contended", "matrix", "--contended=-1");
     BAD("--isolations", "matrix", "--isolations=chaos");
     BAD("unknown command 'frobnicate'", "frobnicate");
