@@ -11,6 +11,7 @@
 
 #include "output.h"
 #include "stats.h"
+#include "threshold.h"
 #include "text.h"
 
 #define GROUPS_MAX 1024
@@ -198,7 +199,7 @@ static int load(struct side *s, char *err, size_t errlen)
 }
 
 /* One check's outcome, for the text lines and the JUnit test cases. */
-enum verdict { PASS, FAIL_INVARIANT, FAIL_PERFORMANCE, KNOWN };
+enum verdict { PASS, FAIL_INVARIANT, FAIL_PERFORMANCE, KNOWN, FAIL_THRESHOLD };
 
 struct finding {
     const char *group;          /* label */
@@ -210,7 +211,7 @@ struct finding {
 struct report {
     struct finding *f;
     size_t n, cap;
-    int invariant_regressions, performance_regressions;
+    int invariant_regressions, performance_regressions, thresholds_failed;
 };
 
 __attribute__((format(printf, 5, 6)))
@@ -234,6 +235,7 @@ static void found(struct report *r, const char *group, const char *check, enum v
     va_end(ap);
     r->invariant_regressions += v == FAIL_INVARIANT;
     r->performance_regressions += v == FAIL_PERFORMANCE;
+    r->thresholds_failed += v == FAIL_THRESHOLD;
 }
 
 /* "−35%" / "+4%": the change of a ratio, signed. */
@@ -268,9 +270,11 @@ static void speed(struct report *rep, const char *label, const char *what, const
                   "alone: --gate=all)", fig, change(ratio, c, sizeof c), change(limit, lim, sizeof lim), nb, na);
         else if (gate_speed && gate_all)
             found(rep, label, what, PASS, "%s %s (n=%zu+%zu)", what, change(ratio, c, sizeof c), nb, na);
-        else
+        else if (strcmp(what, "throughput") == 0)    /* said once a line, with the first figure */
             found(rep, label, what, PASS, "%s %s, not enough runs to judge speed (n=%zu+%zu)", what,
                   change(ratio, c, sizeof c), nb, na);
+        else
+            found(rep, label, what, PASS, "%s %s", what, change(ratio, c, sizeof c));
         return;
     }
     double p = stats_mann_whitney(a, na, b, nb, higher_is_worse ? STATS_B_GREATER : STATS_B_LESS);
@@ -321,6 +325,48 @@ static void compare_group(struct report *rep, struct group *base, struct group *
     }
 }
 
+/* o's --threshold limits on the result's runs (repeats together), each a finding; the results
+ * are kept in *kept (the findings name their groups there; free it). Returns 0, or 2 with one
+ * line in err (the file unreadable, a threshold naming no metric or invariant of it). */
+static int check_thresholds(struct report *rep, const struct options *o, struct threshold_result **kept,
+                            char *err, size_t errlen)
+{
+    char *text;
+    if (read_file(o->result, &text, err, errlen))
+        return 2;
+    cJSON *j = cJSON_Parse(text);
+    free(text);
+    cJSON *runs = cJSON_GetObjectItemCaseSensitive(j, "runs"), *one = NULL;
+    if (!cJSON_IsArray(runs)) {               /* a single run's report */
+        runs = one = cJSON_CreateArray();
+        cJSON_AddItemReferenceToArray(one, j);
+    }
+    const char *names[64];
+    size_t n_names = threshold_invariant_names(runs, names, 64);
+    int rc = threshold_check_names(o->thresholds, o->n_thresholds, names, n_names, err, errlen);
+    size_t max = o->n_thresholds * GROUPS_MAX;
+    *kept = rc == 0 ? calloc(max, sizeof **kept) : NULL;
+    if (rc == 0 && !*kept)
+        rc = (snprintf(err, errlen, "out of memory"), 2);
+    if (rc == 0) {
+        size_t failed, n = threshold_evaluate(o->thresholds, o->n_thresholds, runs, *kept, max, &failed);
+        for (size_t i = 0; i < n; i++) {
+            const struct threshold_result *r = &(*kept)[i];
+            char value[64];
+            if (!r->known)
+                snprintf(value, sizeof value, "not checked");
+            else
+                snprintf(value, sizeof value, "%.4g%s", r->value, r->t->kind == THRESHOLD_LATENCY ? " ms"
+                         : r->t->kind == THRESHOLD_RATE ? "/s" : "");
+            found(rep, r->group, r->t->text, r->passed ? PASS : FAIL_THRESHOLD, "%s: %s %s (n=%zu)",
+                  r->t->text, r->t->metric, value, r->n);
+        }
+    }
+    cJSON_Delete(one);
+    cJSON_Delete(j);
+    return rc;
+}
+
 static void write_text(FILE *f, const struct options *o, const struct report *rep, int code)
 {
     if (o->gate_invariants)
@@ -331,7 +377,7 @@ static void write_text(FILE *f, const struct options *o, const struct report *re
                 "beyond %.0f%% (throughput down to %.0f%%, p99 up to %.2f×)%s\n", o->result, o->baseline,
                 100 * o->max_regression, 100 * (1 - o->max_regression), 1 / (1 - o->max_regression),
                 o->gate_all ? "; one run a side: by the ratio alone (--gate=all)" : "");
-    static const char *tag[] = {"ok        ", "INVARIANT ", "REGRESSION", "known     "};
+    static const char *tag[] = {"ok        ", "INVARIANT ", "REGRESSION", "known     ", "THRESHOLD "};
     /* per run: one line for what passed, then one line for each thing that did not */
     for (size_t i = 0; i < rep->n;) {
         size_t end = i, holds = 0;
@@ -352,9 +398,13 @@ static void write_text(FILE *f, const struct options *o, const struct report *re
             if (rep->f[i].v != PASS)
                 fprintf(f, "%s %s: %s\n", tag[rep->f[i].v], rep->f[i].group, rep->f[i].text);
     }
-    fprintf(f, "check: %d invariant regression%s, %d performance regression%s: exit %d\n",
+    char th[64] = "";
+    if (o->n_thresholds)
+        snprintf(th, sizeof th, ", %d threshold%s failed", rep->thresholds_failed,
+                 rep->thresholds_failed == 1 ? "" : "s");
+    fprintf(f, "check: %d invariant regression%s, %d performance regression%s%s: exit %d\n",
             rep->invariant_regressions, rep->invariant_regressions == 1 ? "" : "s",
-            rep->performance_regressions, rep->performance_regressions == 1 ? "" : "s", code);
+            rep->performance_regressions, rep->performance_regressions == 1 ? "" : "s", th, code);
 }
 
 static void xml(FILE *f, const char *s)
@@ -374,7 +424,8 @@ static void write_junit(FILE *f, const struct options *o, const struct report *r
 {
     size_t failures = 0, skipped = 0;
     for (size_t i = 0; i < rep->n; i++) {
-        failures += rep->f[i].v == FAIL_INVARIANT || rep->f[i].v == FAIL_PERFORMANCE;
+        failures += rep->f[i].v == FAIL_INVARIANT || rep->f[i].v == FAIL_PERFORMANCE
+                    || rep->f[i].v == FAIL_THRESHOLD;
         skipped += rep->f[i].v == KNOWN;
     }
     fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", f);
@@ -398,7 +449,8 @@ static void write_junit(FILE *f, const struct options *o, const struct report *r
         }
         fputs(x->v == KNOWN ? "<skipped message=\"" : "<failure message=\"", f);
         xml(f, x->text);
-        fprintf(f, "\"%s/></testcase>\n", x->v == KNOWN ? "" : " type=\"regression\"");
+        fprintf(f, "\"%s/></testcase>\n", x->v == KNOWN ? "" : x->v == FAIL_THRESHOLD ? " type=\"threshold\""
+                : " type=\"regression\"");
     }
     fputs("  </testsuite>\n</testsuites>\n", f);
 }
@@ -434,8 +486,12 @@ int baseline_check(const struct options *o, char *err, size_t errlen)
                  "buyers, isolation and lockstep)", o->result, o->baseline);
         rc = 2;
     }
+    struct threshold_result *th = NULL;
+    if (rc == 0 && o->n_thresholds)
+        rc = check_thresholds(&rep, o, &th, err, errlen);
     if (rc == 0) {
-        int code = rep.invariant_regressions ? 1 : rep.performance_regressions ? 4 : 0;
+        int code = rep.invariant_regressions ? 1 : rep.thresholds_failed ? 5
+                   : rep.performance_regressions ? 4 : 0;
         struct output out;
         rc = output_open(&out, "--out", o->out, o->force, err, errlen);
         if (rc == 0) {
@@ -448,6 +504,7 @@ int baseline_check(const struct options *o, char *err, size_t errlen)
         if (rc == 0)
             rc = code;
     }
+    free(th);
     free(rep.f);
     free(res.g);
     free(base.g);

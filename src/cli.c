@@ -93,11 +93,17 @@ void cli_help(FILE *out)
 "  --gate=invariants    gate on invariants only: speed is printed but never fails\n"
 "  --gate=all           also gate one run a side on speed, by the ratio alone\n"
 "  --format=FMT         text or junit (JUnit XML: one test case per strategy and check)\n"
+"run, compare, check:\n"
+"  --threshold=EXPR     an absolute limit, repeatable: 'p99<200ms', 'goodput>500', 'oversell==0',\n"
+"                       'lost_sales==0' (p50 p90 p99 p999 max mean, throughput goodput,\n"
+"                       lost_sales retries, or an invariant; with repeats: the median, counts\n"
+"                       the worst); one failed: exit 5\n"
 "\n"
 "Exit: run: 0 invariants hold, 1 an invariant is violated.\n"
 "      compare, sweep, matrix: 0 when every run ended; anomalies are in the table (gate with\n"
 "      check). check: 0 within the baseline, 1 an invariant that held in the baseline (of a\n"
 "      strategy correct there) is violated, 4 throughput or p99 regressed beyond P.\n"
+"      run, compare, check: 5 a --threshold failed (1 still wins over it, 5 over 4).\n"
 "      All: 2 bad usage, strategy file or result file, 3 database unreachable or not set up.\n", out);
 }
 
@@ -305,6 +311,11 @@ static int apply(struct options *o, const char *name, const char *v, char *err, 
     }
     if (strcmp(name, "repeat") == 0)
         return int_option(name, v, 1, 100, &o->repeat, err, errlen);
+    if (strcmp(name, "threshold") == 0) {
+        if (o->n_thresholds == THRESHOLDS_MAX)
+            return fail(err, errlen, "--threshold: at most %d", THRESHOLDS_MAX);
+        return threshold_parse(v, &o->thresholds[o->n_thresholds++], err, errlen);
+    }
     if (strcmp(name, "contended") == 0)
         return int_option(name, v, 0, USERS_MAX, &o->contended, err, errlen);
     if (strcmp(name, "chart") == 0)
@@ -490,16 +501,16 @@ const char *cli_command_name(enum command c)
 static bool option_allowed(enum command c, const char *name)
 {
     static const char *run = " scenario strategy users rounds pool think-time seed isolation dsn "
-                             "database format out force quiet lockstep block-timeout trace timeout schedule repeat ";
+                             "database format out force quiet lockstep block-timeout trace timeout schedule repeat threshold ";
     static const char *explore = " scenario strategy users rounds seed isolation dsn database format "
                                  "out force quiet max-schedules ";
     static const char *compare = " scenario strategies users rounds pool think-time seed isolation "
-                                 "dsn database format out force quiet lockstep block-timeout chart timeout repeat ";
+                                 "dsn database format out force quiet lockstep block-timeout chart timeout repeat threshold ";
     static const char *sweep = " scenario strategies users rounds pool think-time seed isolation dsn "
                                "database format out force quiet lockstep block-timeout chart repeat timeout ";
     static const char *matrix = " scenario strategies isolations contended think-time seed dsn "
                                 "database format out force quiet block-timeout timeout ";
-    static const char *check = " baseline max-regression gate format out force quiet ";
+    static const char *check = " baseline max-regression gate format out force quiet threshold ";
     const char *set = c == COMMAND_RUN ? run : c == COMMAND_COMPARE ? compare
                       : c == COMMAND_SWEEP ? sweep : c == COMMAND_MATRIX ? matrix
                       : c == COMMAND_CHECK ? check : c == COMMAND_EXPLORE ? explore : NULL;
@@ -515,7 +526,7 @@ static bool known_option(const char *name)
     static const char *all = " scenario strategy users rounds pool think-time seed isolation dsn "
                              "database format out force quiet lockstep block-timeout trace strategies "
                              "chart repeat isolations contended baseline max-regression gate timeout "
-                             "schedule max-schedules ";
+                             "schedule max-schedules threshold ";
     char word[80];
     snprintf(word, sizeof word, " %s ", name);
     return strstr(all, word) != NULL;

@@ -11,6 +11,7 @@
 
 #include "params.h"
 #include "schedule.h"
+#include "threshold.h"
 
 #define CLI_OVERRIDES_MAX 32
 #define CLI_LIST_MAX 64          /* --strategies=a,b,... and --users=1,8,... items */
@@ -52,6 +53,9 @@ struct options {
     struct param_override overrides[CLI_OVERRIDES_MAX];   /* --NAME=VALUE scenario params */
     size_t n_overrides;
     char override_names[CLI_OVERRIDES_MAX][64];
+
+    struct threshold thresholds[THRESHOLDS_MAX];   /* --threshold=EXPR (run, compare, check) */
+    size_t n_thresholds;
 
     /* compare, sweep, matrix */
     const char *strategies[CLI_LIST_MAX];   /* --strategies=a,b: names or .sql files; none: all */

@@ -151,6 +151,25 @@ static void decide(const struct batch *b, struct answer_figures *fig, struct ans
     decide_all(b, b, fig, a);
 }
 
+/* o's --threshold limits on every strategy's runs (repeats together); *failed gets how many did
+ * not pass. Returns how many results are in th (a static array, up to o's thresholds x
+ * strategies). */
+#define RESULTS_MAX (THRESHOLDS_MAX * CLI_LIST_MAX)
+static size_t thresholds_of(const struct options *o, const struct batch *b, struct threshold_result **th,
+                            size_t *failed)
+{
+    static struct threshold_result results[RESULTS_MAX];
+    *th = results;
+    *failed = 0;
+    if (o->n_thresholds == 0)
+        return 0;
+    cJSON *j = batch_json(b, o);
+    size_t n = threshold_evaluate(o->thresholds, o->n_thresholds, cJSON_GetObjectItemCaseSensitive(j, "runs"),
+                                  results, RESULTS_MAX, failed);
+    cJSON_Delete(j);
+    return n;
+}
+
 static int write_text(FILE *f, const struct options *o, const struct batch *all, bool md)
 {
     struct batch first = first_repeat(all, o);
@@ -168,6 +187,9 @@ static int write_text(FILE *f, const struct options *o, const struct batch *all,
     struct answer a;
     decide_all(all, b, fig, &a);
     answer_write(f, &a, fig, md, WIDTH);
+    struct threshold_result *th;
+    size_t failed, n_th = thresholds_of(o, all, &th, &failed);
+    threshold_write_text(f, th, n_th, md);
     return rc;
 }
 
@@ -211,13 +233,17 @@ static void write_csv(FILE *f, const struct options *o, const struct batch *all)
     }
 }
 
-/* run --repeat: 1 when an invariant was violated in any run, else 0; compare: 0. */
+/* run --repeat: 1 when an invariant was violated in any run; else 5 when a --threshold failed;
+ * else 0. */
 static int exit_code(const struct options *o, const struct batch *b)
 {
     for (size_t i = 0; o->command == COMMAND_RUN && i < b->n; i++)
         if (b->runs[i]->report.exit_code)
             return 1;
-    return 0;
+    struct threshold_result *th;
+    size_t failed;
+    thresholds_of(o, b, &th, &failed);
+    return failed ? 5 : 0;
 }
 
 static int write_json(FILE *f, const struct options *o, const struct batch *b)
@@ -234,6 +260,10 @@ static int write_json(FILE *f, const struct options *o, const struct batch *b)
     cJSON_AddItemToObject(j, "answer", answer_json(&a, fig));
     if (o->chart)
         cJSON_AddStringToObject(j, "chart", o->chart);
+    struct threshold_result *th;
+    size_t failed, n_th = thresholds_of(o, b, &th, &failed);
+    if (n_th)
+        cJSON_AddItemToObject(j, "thresholds", threshold_json(th, n_th));
     cJSON_AddNumberToObject(j, "exit_code", exit_code(o, b));
     return output_json(f, j);
 }
@@ -310,6 +340,8 @@ int compare_main(const struct options *o, char *err, size_t errlen)
             ro.seed = o->seed + (uint64_t)k;
             size_t index;
             rc = batch_add(&b, &ro, &index, err, errlen);
+            if (rc == 0 && index == 0)
+                rc = report_check_threshold_names(o, &b.runs[0]->report.scenario, err, errlen);
         }
     if (rc == 0)
         rc = batch_execute(&b, o, err, errlen);
@@ -319,6 +351,11 @@ int compare_main(const struct options *o, char *err, size_t errlen)
         rc = draw(o, &b, err, errlen);
     if (rc == 0)
         rc = exit_code(o, &b);
+    if (rc == 5) {
+        struct threshold_result *th;
+        size_t failed, n_th = thresholds_of(o, &b, &th, &failed);
+        thresholds_failed_message(th, n_th, err, errlen);
+    }
     batch_free(&b);
     strategy_set_free(&set);
     return rc;

@@ -44,9 +44,23 @@ static int several_runs(const struct options *o)
              : o->command == COMMAND_EXPLORE ? explore_main(o, err, sizeof err)
              : matrix_main(o, err, sizeof err);
     interrupt_yield();         /* a signal during the runs: its exit code, not this error */
-    if (rc >= 2)
+    if (rc >= 2 && err[0])
         fprintf(stderr, "racesim: %s\n", err);
     db_library_end();
+    return rc;
+}
+
+/* A run's --threshold names are metrics or the scenario's invariants: checked before any server
+ * (the files are read once more, nothing else). Returns 0, or 2 with one line in err. */
+static int thresholds_name_invariants(const struct options *o, char *err, size_t errlen)
+{
+    static struct run_report probe;
+    if (o->n_thresholds == 0)
+        return 0;
+    int rc = run_prepare(o, &probe, err, errlen);
+    if (rc == 0)
+        rc = report_check_threshold_names(o, &probe.scenario, err, errlen);
+    run_free(&probe);
     return rc;
 }
 
@@ -79,6 +93,8 @@ int main(int argc, char **argv)
         return several_runs(&o);
     if (report_check_out(&o, err, sizeof err))
         return usage_error(err);
+    if (thresholds_name_invariants(&o, err, sizeof err))
+        return usage_error(err);
     if (db_library_init())
         return usage_error("cannot initialise the MySQL client library");
     int rc = run_execute(&o, &r, err, sizeof err);
@@ -86,10 +102,17 @@ int main(int argc, char **argv)
     snprintf(why, sizeof why, "%s", err);
     if (rc == 0 || r.partial)  /* cut short: what the buyers saw is still reported */
         rc = report_write(&r, &o, err, sizeof err) ? 2 : r.exit_code;
+    if (rc == 0) {
+        struct threshold_result th[THRESHOLDS_MAX];
+        size_t failed;
+        size_t n = report_thresholds(&r, th, THRESHOLDS_MAX, &failed);
+        rc = failed ? 5 : 0;
+        thresholds_failed_message(th, n, err, sizeof err);
+    }
     if (r.partial && rc == 3)
         snprintf(err, sizeof err, "%s", why);
     interrupt_yield();         /* a signal during the run: its exit code, not this error */
-    if (rc >= 2)
+    if (rc >= 2 && err[0])
         fprintf(stderr, "racesim: %s\n", err);
     run_free(&r);
     db_library_end();

@@ -431,9 +431,38 @@ static void json_trace(cJSON *o, const struct run_report *r)
     free(buf);
 }
 
+int report_check_threshold_names(const struct options *o, const struct scenario *sc, char *err,
+                                 size_t errlen)
+{
+    const char *names[SCENARIO_INVARIANTS_MAX + 1];
+    size_t n = 0;
+    names[n++] = "agreement";         /* the buyers' count against the database's (run.c) */
+    for (size_t i = 0; i < sc->n_invariants && n < SCENARIO_INVARIANTS_MAX + 1; i++)
+        names[n++] = sc->invariants[i].name;
+    return threshold_check_names(o->thresholds, o->n_thresholds, names, n, err, errlen);
+}
+
+size_t report_thresholds(const struct run_report *r, struct threshold_result *out, size_t max,
+                         size_t *failed)
+{
+    *failed = 0;
+    if (r->opts->n_thresholds == 0)
+        return 0;
+    cJSON *runs = cJSON_CreateArray();
+    if (runs)
+        cJSON_AddItemToArray(runs, report_json(r));
+    size_t n = threshold_evaluate(r->opts->thresholds, r->opts->n_thresholds, runs, out, max, failed);
+    cJSON_Delete(runs);
+    return n;
+}
+
 static int write_json(FILE *f, const struct run_report *r)
 {
     cJSON *o = report_json(r);
+    struct threshold_result th[THRESHOLDS_MAX];
+    size_t failed, n_th = report_thresholds(r, th, THRESHOLDS_MAX, &failed);
+    if (o && n_th)
+        cJSON_AddItemToObject(o, "thresholds", threshold_json(th, n_th));
     if (o && r->opts->trace && !r->opts->trace_file)
         json_trace(o, r);
     return output_json(f, o);
@@ -503,10 +532,14 @@ static int write_to(FILE *f, const struct run_report *r, const struct options *o
     }
     if (o->format == FORMAT_JSON)
         return write_json(f, r);
-    if (o->format == FORMAT_CSV)
+    if (o->format == FORMAT_CSV) {
         write_csv(f, r);
-    else
+    } else {
         write_text(f, r, color);
+        struct threshold_result th[THRESHOLDS_MAX];
+        size_t failed, n_th = report_thresholds(r, th, THRESHOLDS_MAX, &failed);
+        threshold_write_text(f, th, n_th, false);
+    }
     return ferror(f) ? -1 : 0;
 }
 
