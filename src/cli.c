@@ -53,8 +53,8 @@ void cli_help(FILE *out)
 "  --dsn=URL            mysql://user@host:port/db or mysql://user@localhost/db?socket=PATH\n"
 "                       (also RACESIM_DSN); the password only from RACESIM_PASSWORD\n"
 "  --database=NAME      the database racesim creates and works in (default: racesim)\n"
-"  --format=FMT         text, json or csv (default: text); compare, sweep, matrix: also md\n"
-"  --out=FILE           write the report to FILE (refuses to overwrite without --force)\n"
+"  --format=FMT         text, json, csv or md (Markdown) (default: text)\n"
+"  --out=FILE           write the report to FILE (refuses to overwrite without --force); -: stdout\n"
 "  --force              overwrite --out\n"
 "  --quiet              no progress line, no header notes\n"
 "  --lockstep           buyers run one statement at a time, in turn (round-robin): the same\n"
@@ -262,13 +262,12 @@ static int format_option(struct options *o, const char *v, char *err, size_t err
     /* which formats each command writes: run, compare/sweep/matrix, check */
     bool multi = o->command == COMMAND_COMPARE || o->command == COMMAND_SWEEP
                  || o->command == COMMAND_MATRIX;
-    const char *allowed = o->command == COMMAND_CHECK ? "text or junit"
-                          : multi ? "text, json, csv or md" : "text, json or csv";
+    const char *allowed = o->command == COMMAND_CHECK ? "text or junit" : "text, json, csv or md";
     for (int i = 0; i < 5; i++)
         if (strcmp(v, names[i]) == 0) {
             o->format = (enum format)i;
             bool ok = o->command == COMMAND_CHECK ? (i == FORMAT_TEXT || i == FORMAT_JUNIT)
-                      : multi ? i != FORMAT_JUNIT : i <= FORMAT_CSV;
+                      : multi || o->command == COMMAND_RUN ? i != FORMAT_JUNIT : i <= FORMAT_CSV;
             if (ok)
                 return 0;
         }
@@ -397,8 +396,8 @@ static int apply(struct options *o, const char *name, const char *v, char *err, 
     }
     if (strcmp(name, "out") == 0) {
         if (!*v)
-            return fail(err, errlen, "--out: give a file name");
-        o->out = v;
+            return fail(err, errlen, "--out: give a file name (or - for stdout)");
+        o->out = strcmp(v, "-") == 0 ? NULL : v;    /* --out=-: stdout */
         return 0;
     }
     return 1;

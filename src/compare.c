@@ -11,6 +11,7 @@
 #include "chart.h"
 #include "compare_chart.h"
 #include "config.h"
+#include "meta.h"
 #include "output.h"
 #include "repeat.h"
 #include "report.h"
@@ -265,6 +266,7 @@ static int write_json(FILE *f, const struct options *o, const struct batch *b)
     if (n_th)
         cJSON_AddItemToObject(j, "thresholds", threshold_json(th, n_th));
     cJSON_AddNumberToObject(j, "exit_code", exit_code(o, b));
+    meta_stamp(j);
     return output_json(f, j);
 }
 

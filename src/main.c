@@ -13,6 +13,7 @@
 #include "explore.h"
 #include "list.h"
 #include "matrix.h"
+#include "meta.h"
 #include "report.h"
 #include "run.h"
 #include "sweep.h"
@@ -69,6 +70,7 @@ int main(int argc, char **argv)
     static struct options o;
     static struct run_report r;
     char err[1024] = "";
+    meta_set_argv(argc, argv);
     dsn_take_password();
     if (cli_parse(argc, argv, &o, err, sizeof err))
         return usage_error(err);

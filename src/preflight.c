@@ -10,6 +10,7 @@ static const char *const wanted[] = {
     "transaction_isolation", "tx_isolation", "innodb_snapshot_isolation",
     "innodb_lock_wait_timeout", "innodb_rollback_on_timeout", "innodb_deadlock_detect",
     "max_connections", "max_prepared_stmt_count", "wsrep_on", "tidb_txn_mode",
+    "innodb_flush_log_at_trx_commit", "sync_binlog",
 };
 #define N_WANTED (sizeof wanted / sizeof wanted[0])
 

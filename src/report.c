@@ -9,7 +9,10 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "meta.h"
 #include "output.h"
+#include "report_md.h"
+#include "summary.h"
 
 #define BAR_WIDTH 40
 #define HIST_ROWS 12
@@ -99,6 +102,10 @@ static void text_header(FILE *f, const struct run_report *r)
         if (*d)
             fputs("          ", f);
     }
+    char durability[512];
+    summary_durability(&r->preflight, durability, sizeof durability);
+    if (durability[0])
+        summary_wrapped(f, "durability ", durability, 100);
     for (size_t i = 0; i < r->preflight.n_warnings; i++)
         fprintf(f, "warning    %s\n", r->preflight.warnings[i]);
 }
@@ -294,13 +301,11 @@ static cJSON *json_run(const struct run_report *r)
     cJSON_AddNumberToObject(o, "rounds", r->opts->rounds);
     cJSON_AddNumberToObject(o, "pool", r->opts->pool);
     cJSON_AddNumberToObject(o, "think_time_ms", (double)r->opts->think_time_us / 1000.0);
-    char seed[32];
-    snprintf(seed, sizeof seed, "%llu", (unsigned long long)r->opts->seed);
-    cJSON_AddStringToObject(o, "seed", seed);
+    cJSON_AddItemToObject(o, "seed", meta_uint(r->opts->seed));
     cJSON_AddStringToObject(o, "isolation", report_isolation(r));
     cJSON *params = cJSON_AddObjectToObject(o, "params");
     for (size_t i = 0; i < r->params.n; i++)
-        cJSON_AddStringToObject(params, r->scenario.params[i].name, r->params.v[i].text);
+        cJSON_AddItemToObject(params, r->scenario.params[i].name, meta_param(r->params.v[i].text));
     return o;
 }
 
@@ -313,6 +318,18 @@ static cJSON *json_server(const struct run_report *r)
     cJSON *vars = cJSON_AddObjectToObject(o, "variables");
     for (size_t i = 0; i < r->preflight.n_vars; i++)
         cJSON_AddStringToObject(vars, r->preflight.vars[i].name, r->preflight.vars[i].value);
+    char words[512];
+    int durable = summary_durability(&r->preflight, words, sizeof words);
+    if (words[0]) {
+        cJSON *d = cJSON_AddObjectToObject(o, "durability");
+        const char *flush = preflight_var(&r->preflight, "innodb_flush_log_at_trx_commit");
+        const char *binlog = preflight_var(&r->preflight, "sync_binlog");
+        cJSON_AddNumberToObject(d, "innodb_flush_log_at_trx_commit", atof(flush));
+        if (binlog)
+            cJSON_AddNumberToObject(d, "sync_binlog", atof(binlog));
+        cJSON_AddBoolToObject(d, "durable", durable);
+        cJSON_AddStringToObject(d, "note", words);
+    }
     cJSON *w = cJSON_AddArrayToObject(o, "warnings");
     for (size_t i = 0; i < r->preflight.n_warnings; i++)
         cJSON_AddItemToArray(w, cJSON_CreateString(r->preflight.warnings[i]));
@@ -459,6 +476,7 @@ size_t report_thresholds(const struct run_report *r, struct threshold_result *ou
 static int write_json(FILE *f, const struct run_report *r)
 {
     cJSON *o = report_json(r);
+    meta_stamp(o);
     struct threshold_result th[THRESHOLDS_MAX];
     size_t failed, n_th = report_thresholds(r, th, THRESHOLDS_MAX, &failed);
     if (o && n_th)
@@ -534,6 +552,12 @@ static int write_to(FILE *f, const struct run_report *r, const struct options *o
         return write_json(f, r);
     if (o->format == FORMAT_CSV) {
         write_csv(f, r);
+    } else if (o->format == FORMAT_MD) {
+        int rc = report_write_md(f, r);
+        struct threshold_result th[THRESHOLDS_MAX];
+        size_t failed, n_th = report_thresholds(r, th, THRESHOLDS_MAX, &failed);
+        threshold_write_text(f, th, n_th, true);
+        return rc || ferror(f) ? -1 : 0;
     } else {
         write_text(f, r, color);
         struct threshold_result th[THRESHOLDS_MAX];

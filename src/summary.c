@@ -118,10 +118,34 @@ void summary_params(const struct run_report *r, char *buf, size_t n)
         text_appendf(buf, n, "%s%s=%s", i ? " " : "", r->scenario.params[i].name, r->params.v[i].text);
 }
 
+int summary_durability(const struct preflight *pf, char *buf, size_t n)
+{
+    const char *flush = preflight_var(pf, "innodb_flush_log_at_trx_commit");
+    const char *binlog = preflight_var(pf, "sync_binlog");
+    buf[0] = '\0';
+    if (!flush)
+        return 0;
+    char sync[48] = "";
+    if (binlog)
+        snprintf(sync, sizeof sync, " sync_binlog=%s", binlog);
+    if (strcmp(flush, "1") == 0)
+        snprintf(buf, n, "innodb_flush_log_at_trx_commit=1%s: every commit is flushed to disk", sync);
+    else
+        snprintf(buf, n, "innodb_flush_log_at_trx_commit=%s%s: commits %s, flushed to disk about once "
+                 "a second; a crash of the %s can lose the last second, and commits cost less than on a "
+                 "durable (=1) server", flush, sync, strcmp(flush, "2") == 0 ? "reach the OS at once" : "wait in memory",
+                 strcmp(flush, "2") == 0 ? "machine" : "server");
+    return strcmp(flush, "1") == 0;
+}
+
 void summary_header(FILE *f, const struct run_report *r)
 {
     fprintf(f, "server     %s\n", r->server);
     fprintf(f, "version    %s\n", r->preflight.version);
+    char durability[512];
+    summary_durability(&r->preflight, durability, sizeof durability);
+    if (durability[0])
+        summary_wrapped(f, "durability ", durability, 100);
     for (size_t i = 0; i < r->preflight.n_warnings; i++)
         fprintf(f, "warning    %s\n", r->preflight.warnings[i]);
 }

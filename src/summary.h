@@ -39,4 +39,9 @@ void summary_wrapped(FILE *f, const char *lead, const char *text, int width);
 /* The lines under a command's title: server, version, and the invariants' names in order. */
 void summary_header(FILE *f, const struct run_report *r);
 
+/* How durable the server's commits are, in words ("innodb_flush_log_at_trx_commit=2: ..."), into
+ * buf; "" when the server did not say. Returns whether commits are flushed to disk each time
+ * (1: durable; 0 also when unknown). */
+int summary_durability(const struct preflight *pf, char *buf, size_t n);
+
 #endif

@@ -114,7 +114,7 @@ static void test_refusals(void)
     BAD("--chart=x.gif", "compare", "--chart=x.gif");
     BAD("--chart", "compare", "--chart=r.svg", "--out=r.svg");
     BAD("--chart", "matrix", "--chart=x.svg");
-    BAD("--format=md", "--strategy=naive", "--format=md");
+    BAD("--format=junit", "--strategy=naive", "--format=junit");
     BAD("--format=junit", "compare", "--format=junit");
     BAD("--format=json", "check", "r", "--baseline=b", "--format=json");
     BAD("--strategies", "compare", "--strategies=");

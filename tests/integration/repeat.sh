@@ -11,7 +11,7 @@ check "compare --repeat=3 ends (exit $rc: $(head -1 "$stderr_file"))" [ "$rc" = 
 check "JSON: 2 strategies x 3 repeats = 6 runs, interleaved (a1 b1 a2 b2 a3 b3)" \
     jqe '[.runs[].run.strategy] == ["atomic", "naive", "atomic", "naive", "atomic", "naive"]' "$TMP/c.json"
 check "JSON: seeds 4, 5, 6, one per repeat" \
-    jqe '[.runs[].run.seed | tonumber] == [4, 4, 5, 5, 6, 6]' "$TMP/c.json"
+    jqe '[.runs[].run.seed] == [4, 4, 5, 5, 6, 6]' "$TMP/c.json"
 check "JSON: repeat 3, and a summary per strategy with every sample" \
     jqe '.repeat == 3 and (.repeats | length) == 2 and all(.repeats[]; .n == 3
          and (.throughput.samples | length) == 3 and (.goodput.samples | length) == 3
@@ -36,7 +36,7 @@ check "CSV: a row per run (1 + 4 lines)" [ "$(wc -l <"$TMP/c.csv")" = 5 ]
 
 run_json "$TMP/r.json" run --strategy=atomic --users=10 --seed=9 --repeat=3
 check "run --repeat=3: exit 0 ($rc), 3 runs with seeds 9..11" \
-    [ "$rc" = 0 ] && jqe '.command == "run" and [.runs[].run.seed | tonumber] == [9, 10, 11] and .exit_code == 0' "$TMP/r.json"
+    [ "$rc" = 0 ] && jqe '.command == "run" and [.runs[].run.seed] == [9, 10, 11] and .exit_code == 0' "$TMP/r.json"
 run_json "$TMP/n.json" run --strategy=naive "${race[@]}" --seed=9 --repeat=2
 check "run --repeat=2 of a strategy that oversells: exit 1 ($rc), as a single run" \
     [ "$rc" = 1 ] && jqe '.exit_code == 1' "$TMP/n.json"
