@@ -20,13 +20,24 @@ check() {
     fi
 }
 
-# run_json OUT ARGS...: runs racesim with --format=json into OUT; sets $rc and $stderr_file.
+VALIDATE=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/scripts/validate-result
+
+# valid_json FILE...: every file is valid against schemas/result.schema.json (problems printed).
+valid_json() {
+    "$VALIDATE" "$@"
+}
+
+# run_json OUT ARGS...: runs racesim with --format=json into OUT; sets $rc and $stderr_file. When
+# racesim wrote a JSON result, it is checked against schemas/result.schema.json (one check more).
 run_json() {
     local out=$1
     shift
     stderr_file="$out.err"
     "$RACESIM" "$@" --format=json --quiet >"$out" 2>"$stderr_file"
     rc=$?
+    if [ -s "$out" ] && [ "$(head -c 1 "$out")" = "{" ]; then
+        check "$(basename "$out"): valid against schemas/result.schema.json" valid_json "$out"
+    fi
 }
 
 # inv FILE NAME: the value of invariant NAME in a JSON result.
