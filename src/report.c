@@ -288,6 +288,17 @@ static cJSON *json_hist(const struct hist *h)
     cJSON_AddNumberToObject(o, "p99_ms", ms(hist_percentile(h, 99)));
     cJSON_AddNumberToObject(o, "p999_ms", ms(hist_percentile(h, 99.9)));
     cJSON_AddNumberToObject(o, "max_ms", ms(h->total ? h->max : 0));
+    /* the distribution, as up to 40 log-scale buckets over [min, max]: from, to (ms), count */
+    struct hist_bar bars[40];
+    size_t n = hist_bars(h, bars, 40);
+    cJSON *b = cJSON_AddArrayToObject(o, "buckets");
+    for (size_t i = 0; b && i < n; i++) {
+        cJSON *x = cJSON_CreateObject();
+        cJSON_AddNumberToObject(x, "from_ms", ms(bars[i].lo));
+        cJSON_AddNumberToObject(x, "to_ms", ms(bars[i].hi));
+        cJSON_AddNumberToObject(x, "count", (double)bars[i].count);
+        cJSON_AddItemToArray(b, x);
+    }
     return o;
 }
 

@@ -31,6 +31,9 @@ check "numbers as numbers: seed, numeric params; ranges stay text" \
     jqe '.run.seed == 3 and .run.params.products == 1 and (.run.params.stock | type) == "number"
          and .run.params.qty == "1..30"' "$TMP/run.json"
 check "the batch's seed a number too" jqe '.seed == 3 and all(.runs[]; .run.seed | type == "number")' "$TMP/compare.json"
+check "latency buckets: their counts add up to the purchases" \
+    jqe '([.latency.purchase.buckets[].count] | add) == .latency.purchase.count
+         and all(.latency.purchase.buckets[]; .from_ms <= .to_ms)' "$TMP/run.json"
 check "durability: the private server's innodb_flush_log_at_trx_commit=2, said not durable" \
     jqe '.server.durability.innodb_flush_log_at_trx_commit == 2 and .server.durability.durable == false' "$TMP/run.json"
 "$RACESIM" --strategy=atomic "${small[@]}" --quiet >"$TMP/run.txt"
