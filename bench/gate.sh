@@ -5,8 +5,10 @@
 # slowdown injected (--think-time=MS: each purchase sleeps in its race window) checked against
 # the same baseline (each should be flagged). Writes results/bench-gate.json and prints a summary.
 # Usage: bench/gate.sh [ROUNDS [REPEAT [THINK_MS]]]   (defaults 10, 5, 2; the issue's figures)
-# Environment: GATE_USERS (50), GATE_STRATEGIES (for-update,atomic,optimistic), GATE_HOG (2:
-# stress-ng workers; 0: no hog), GATE_OUT (results/bench-gate.json).
+# Environment: GATE_USERS (50), GATE_STRATEGIES (for-update,atomic,optimistic), GATE_ARGS
+# (--rounds=20 --stock=1000000: 1000 purchases a run, about 0.3 s, so that a run outlasts a few
+# scheduler slices of the hog; "" for the issue's one purchase a buyer), GATE_HOG (2: stress-ng
+# workers; 0: no hog), GATE_OUT (results/bench-gate.json).
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
@@ -17,6 +19,7 @@ think=${3:-2}
 users=${GATE_USERS:-50}
 strategies=${GATE_STRATEGIES:-for-update,atomic,optimistic}
 hog=${GATE_HOG:-2}
+read -r -a args <<<"${GATE_ARGS---rounds=20 --stock=1000000}"
 out=${GATE_OUT:-results/bench-gate.json}
 bin=$top/build/src/racesim
 tmp=$(mktemp -d)
@@ -34,7 +37,7 @@ if [ "$hog" -gt 0 ]; then
     hog_pid=$!
 fi
 
-common=(compare --strategies="$strategies" --users="$users" --seed=1 --repeat="$repeat" --quiet --format=json)
+common=(compare --strategies="$strategies" --users="$users" "${args[@]}" --seed=1 --repeat="$repeat" --quiet --format=json)
 # compare NAME [EXTRA...]: a compare into $tmp/NAME.json
 compare() {
     local name=$1
@@ -67,20 +70,20 @@ elapsed=$(( $(date +%s) - start ))
 mkdir -p "$(dirname "$out")"
 jq -n --slurpfile same "$tmp/same.jsonl" --slurpfile slow "$tmp/slow.jsonl" \
     --argjson rounds "$rounds" --argjson repeat "$repeat" --argjson think "$think" --argjson users "$users" \
-    --arg strategies "$strategies" --argjson hog "$hog" --argjson elapsed "$elapsed" \
+    --arg strategies "$strategies" --argjson hog "$hog" --argjson elapsed "$elapsed" --arg args "${args[*]}" \
     --arg server "$(jq -r .server_version "$tmp/base.json")" --argjson cores "$(nproc)" \
     --arg when "$(date -u +%Y-%m-%dT%H:%M:%SZ)" '{
     schema: "racesim bench-gate 1", timestamp: $when, cores: $cores, server_version: $server,
     hog: (if $hog > 0 then "stress-ng --cpu \($hog)" else "none" end),
     commands: {
-        baseline: "racesim compare --strategies=\($strategies) --users=\($users) --seed=1 --repeat=\($repeat) --format=json",
+        baseline: "racesim compare --strategies=\($strategies) --users=\($users) \($args) --seed=1 --repeat=\($repeat) --format=json",
         fresh: "the same, \($rounds) times, each checked: racesim check fresh.json --baseline=base.json",
         slowed: "the same with --think-time=\($think), \($rounds) times, each checked against the same baseline"
     },
-    rounds: $rounds, repeat: $repeat, users: $users, strategies: ($strategies | split(",")),
+    rounds: $rounds, repeat: $repeat, users: $users, args: $args, strategies: ($strategies | split(",")),
     false_regressions: ([$same[] | select(.exit_code == 4)] | length),
     false_regression_lines: ([$same[].regressions[]] | length),
     flagged: ([$slow[] | select(.exit_code == 4)] | length),
     flagged_lines: ([$slow[].regressions[]] | length),
     seconds: $elapsed, fresh: $same, slowed: $slow}' >"$out"
-jq -r '"bench-gate: \(.rounds) fresh compares (--repeat=\(.repeat), \(.users) buyers, \(.strategies | join(","))) with \(.hog) beside: \(.false_regressions) of \(.rounds) called a regression (false); with --think-time=\(.commands.slowed | capture("think-time=(?<t>[0-9]+)").t): \(.flagged) of \(.rounds) flagged; \(.seconds) s"' "$out"
+jq -r '"bench-gate: \(.rounds) fresh compares (--repeat=\(.repeat), \(.users) buyers, \(.args), \(.strategies | join(","))) with \(.hog) beside: \(.false_regressions) of \(.rounds) called a regression (false); with --think-time=\(.commands.slowed | capture("think-time=(?<t>[0-9]+)").t): \(.flagged) of \(.rounds) flagged; \(.seconds) s"' "$out"

@@ -42,7 +42,7 @@ mkdir -p "$TMP/job"
 rc=$?
 cat "$TMP/job/result.log"
 check "the recipe's commands ran: the gate exit 0 (got $rc)" [ "$rc" = 0 ]
-check "baseline.json and result.json: 3 strategies x 5 repeats each, valid against the schema" \
+check "baseline.json and result.json: 3 strategies x 5 repeats (1000 purchases each), valid against the schema" \
     [ "$(jq '.runs | length' "$TMP/job/baseline.json")" = 15 -a "$(jq '.runs | length' "$TMP/job/result.json")" = 15 ] \
     && valid_json "$TMP/job/baseline.json" "$TMP/job/result.json"
 check "the gate judged speed on repeats: n=5+5 on each strategy's line" \
