@@ -26,12 +26,12 @@ static int fail(char *err, size_t errlen, const char *fmt, ...)
 void cli_help(FILE *out)
 {
     fputs(
-"usage: racesim [run] --strategy=NAME|FILE.sql [--users=N] [options] [--PARAM=VALUE ...]\n"
-"       racesim compare [--strategies=a,b|all] [--users=N] [--chart=FILE] [options] [--PARAM=...]\n"
+"usage: racesim [run] --strategy=NAME|FILE.sql [--users=N] [--repeat=N] [options] [--PARAM=...]\n"
+"       racesim compare [--strategies=a,b|all] [--users=N] [--repeat=N] [--chart=FILE] [options]\n"
 "       racesim sweep [--strategies=a,b|all] [--users=1,8,64,500] [--repeat=N] [--chart=FILE] ...\n"
 "       racesim matrix [--strategies=a,b|all] [--isolations=all|LEVEL,...] [--contended=N] ...\n"
 "       racesim check RESULT.json --baseline=BASE.json [--max-regression=10%] [--gate=invariants]\n"
-"                     [--format=junit]\n"
+"                     [--threshold=EXPR ...] [--format=junit]\n"
 "       racesim explore --strategy=NAME [--users=2|3|4] [--max-schedules=N] [--format=json]\n"
 "       racesim list [--scenario=NAME]\n"
 "\n"

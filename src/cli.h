@@ -64,7 +64,8 @@ struct options {
     int users_list[CLI_LIST_MAX];           /* sweep: --users=1,8,64 (users is the first) */
     size_t n_users;
     bool users_given;
-    int repeat;                             /* sweep: runs per point (default 1) */
+    int repeat;                             /* run, compare, sweep: runs per strategy (and point),
+                                               seeds seed..seed+repeat-1 (default 1) */
     const char *chart;                      /* --chart=FILE.svg|FILE.png */
     char isolations[CLI_ISOLATIONS][24];    /* matrix: the levels, SQL spelling */
     size_t n_isolations;
