@@ -3,7 +3,7 @@
 # "racesim-recipe" markers) are the same in both files and run here, in order, against a private
 # server: the baseline, the result, the gate; every result valid against the schema, the gate
 # exit 0 with n=5+5 on each speed line, the JUnit file written. The YAML parses.
-RACESIM=$1
+RACESIM=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")    # absolute: the job runs in a folder of its own
 source "$(dirname "$0")/lib.sh"
 top=$(cd "$(dirname "$0")/../.." && pwd)
 
