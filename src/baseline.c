@@ -10,6 +10,8 @@
 #include <string.h>
 
 #include "output.h"
+#include "stats.h"
+#include "threshold.h"
 #include "text.h"
 
 #define GROUPS_MAX 1024
@@ -81,17 +83,6 @@ static const cJSON *path_get(const cJSON *j, const char *a, const char *b, const
     if (j && c)
         j = cJSON_GetObjectItemCaseSensitive(j, c);
     return j;
-}
-
-static double median(double *v, size_t n)
-{
-    for (size_t i = 1; i < n; i++)     /* insertion sort: a few repeats */
-        for (size_t k = i; k > 0 && v[k - 1] > v[k]; k--) {
-            double t = v[k];
-            v[k] = v[k - 1];
-            v[k - 1] = t;
-        }
-    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
 static struct group *group_for(struct side *s, const char *key)
@@ -208,7 +199,7 @@ static int load(struct side *s, char *err, size_t errlen)
 }
 
 /* One check's outcome, for the text lines and the JUnit test cases. */
-enum verdict { PASS, FAIL_INVARIANT, FAIL_PERFORMANCE, KNOWN };
+enum verdict { PASS, FAIL_INVARIANT, FAIL_PERFORMANCE, KNOWN, FAIL_THRESHOLD };
 
 struct finding {
     const char *group;          /* label */
@@ -220,7 +211,7 @@ struct finding {
 struct report {
     struct finding *f;
     size_t n, cap;
-    int invariant_regressions, performance_regressions;
+    int invariant_regressions, performance_regressions, thresholds_failed;
 };
 
 __attribute__((format(printf, 5, 6)))
@@ -244,37 +235,72 @@ static void found(struct report *r, const char *group, const char *check, enum v
     va_end(ap);
     r->invariant_regressions += v == FAIL_INVARIANT;
     r->performance_regressions += v == FAIL_PERFORMANCE;
+    r->thresholds_failed += v == FAIL_THRESHOLD;
+}
+
+/* "−35%" / "+4%": the change of a ratio, signed. */
+static const char *change(double ratio, char *buf, size_t n)
+{
+    double pc = 100 * (ratio - 1);
+    snprintf(buf, n, "%s%.0f%%", pc < -0.5 ? "−" : "+", pc < 0 ? -pc : pc);
+    if (strcmp(buf, "+0%") == 0 || strcmp(buf, "−0%") == 0)
+        snprintf(buf, n, "~0%%");
+    return buf;
+}
+
+/* One speed figure (throughput, where lower is worse, or p99, where higher is worse) of the
+ * result's runs b against the baseline's a. With two or more samples a side: a regression is
+ * significant (one-sided Mann–Whitney in the bad direction, p < 0.05) AND beyond t; with one
+ * sample a side only o->gate_all gates, by the ratio alone. gate_speed false: said, not gated. */
+static void speed(struct report *rep, const char *label, const char *what, const char *unit,
+                  const double *a, size_t na, const double *b, size_t nb, bool higher_is_worse,
+                  double t, bool gate_speed, bool gate_all)
+{
+    double am = stats_median(a, na), bm = stats_median(b, nb);
+    if (!(am > 0))
+        return;
+    double ratio = bm / am;
+    double limit = higher_is_worse ? 1 / (1 - t) : 1 - t;
+    bool beyond = higher_is_worse ? ratio > limit : ratio < limit;
+    char c[32], lim[32], fig[128];
+    snprintf(fig, sizeof fig, "%s %.4g%s vs %.4g%s", what, bm, unit, am, unit);
+    if (na < 2 || nb < 2) {
+        if (gate_speed && gate_all && beyond)
+            found(rep, label, what, FAIL_PERFORMANCE, "%s: %s (allowed %s; n=%zu+%zu, by the ratio "
+                  "alone: --gate=all)", fig, change(ratio, c, sizeof c), change(limit, lim, sizeof lim), nb, na);
+        else if (gate_speed && gate_all)
+            found(rep, label, what, PASS, "%s %s (n=%zu+%zu)", what, change(ratio, c, sizeof c), nb, na);
+        else if (strcmp(what, "throughput") == 0)    /* said once a line, with the first figure */
+            found(rep, label, what, PASS, "%s %s, not enough runs to judge speed (n=%zu+%zu)", what,
+                  change(ratio, c, sizeof c), nb, na);
+        else
+            found(rep, label, what, PASS, "%s %s", what, change(ratio, c, sizeof c));
+        return;
+    }
+    double p = stats_mann_whitney(a, na, b, nb, higher_is_worse ? STATS_B_GREATER : STATS_B_LESS);
+    double est, lo, hi;
+    char interval[96] = "";
+    if (stats_ratio_interval(a, na, b, nb, &est, &lo, &hi) == 0) {
+        char l[32], h[32];
+        snprintf(interval, sizeof interval, " [%s, %s]", change(lo, l, sizeof l), change(hi, h, sizeof h));
+    }
+    bool bad = beyond && p < 0.05;
+    if (bad && gate_speed)
+        found(rep, label, what, FAIL_PERFORMANCE, "%s: %s%s (p=%.3g n=%zu+%zu; allowed %s)", fig,
+              change(ratio, c, sizeof c), interval, p, nb, na, change(limit, lim, sizeof lim));
+    else
+        found(rep, label, what, PASS, "%s %s%s (p=%.3g n=%zu+%zu%s)", what, change(ratio, c, sizeof c),
+              interval, p, nb, na, bad ? "; speed not gated" : "");
 }
 
 /* Compares one run's figures; with gate_speed false a slower run is said but passes. */
 static void compare_group(struct report *rep, struct group *base, struct group *res, double t,
-                          bool gate_speed)
+                          bool gate_speed, bool gate_all)
 {
-    double bt = median(base->tput, base->n), rt = median(res->tput, res->n);
-    double bp = median(base->p99, base->n), rp = median(res->p99, res->n);
-    if (bt > 0) {
-        bool bad = rt < bt * (1 - t);
-        if (bad && !gate_speed)
-            found(rep, base->label, "throughput", PASS, "throughput %.0f/s is %.0f%% of the "
-                  "baseline %.0f/s (speed not gated)", rt, 100 * rt / bt, bt);
-        else if (bad)
-            found(rep, base->label, "throughput", FAIL_PERFORMANCE, "throughput %.0f/s is %.0f%% of the "
-                  "baseline %.0f/s (allowed: down to %.0f%%)", rt, 100 * rt / bt, bt, 100 * (1 - t));
-        else
-            found(rep, base->label, "throughput", PASS, "throughput %.0f/s (%.0f%% of %.0f/s)", rt,
-                  100 * rt / bt, bt);
-    }
-    if (bp > 0) {
-        bool bad = rp > bp / (1 - t);
-        if (bad && !gate_speed)
-            found(rep, base->label, "p99", PASS, "p99 %.3g ms is %.2f× the baseline %.3g ms (speed not "
-                  "gated)", rp, rp / bp, bp);
-        else if (bad)
-            found(rep, base->label, "p99", FAIL_PERFORMANCE, "p99 %.3g ms is %.2f× the baseline %.3g ms "
-                  "(allowed: up to %.2f×)", rp, rp / bp, bp, 1 / (1 - t));
-        else
-            found(rep, base->label, "p99", PASS, "p99 %.3g ms (%.2f× %.3g ms)", rp, rp / bp, bp);
-    }
+    speed(rep, base->label, "throughput", "/s", base->tput, base->n, res->tput, res->n, false, t,
+          gate_speed, gate_all);
+    speed(rep, base->label, "p99", " ms", base->p99, base->n, res->p99, res->n, true, t, gate_speed,
+          gate_all);
     for (size_t i = 0; i < base->n_inv; i++) {
         const struct invariant_seen *b = &base->inv[i];
         const struct invariant_seen *r = NULL;
@@ -299,16 +325,59 @@ static void compare_group(struct report *rep, struct group *base, struct group *
     }
 }
 
+/* o's --threshold limits on the result's runs (repeats together), each a finding; the results
+ * are kept in *kept (the findings name their groups there; free it). Returns 0, or 2 with one
+ * line in err (the file unreadable, a threshold naming no metric or invariant of it). */
+static int check_thresholds(struct report *rep, const struct options *o, struct threshold_result **kept,
+                            char *err, size_t errlen)
+{
+    char *text;
+    if (read_file(o->result, &text, err, errlen))
+        return 2;
+    cJSON *j = cJSON_Parse(text);
+    free(text);
+    cJSON *runs = cJSON_GetObjectItemCaseSensitive(j, "runs"), *one = NULL;
+    if (!cJSON_IsArray(runs)) {               /* a single run's report */
+        runs = one = cJSON_CreateArray();
+        cJSON_AddItemReferenceToArray(one, j);
+    }
+    const char *names[64];
+    size_t n_names = threshold_invariant_names(runs, names, 64);
+    int rc = threshold_check_names(o->thresholds, o->n_thresholds, names, n_names, err, errlen);
+    size_t max = o->n_thresholds * GROUPS_MAX;
+    *kept = rc == 0 ? calloc(max, sizeof **kept) : NULL;
+    if (rc == 0 && !*kept)
+        rc = (snprintf(err, errlen, "out of memory"), 2);
+    if (rc == 0) {
+        size_t failed, n = threshold_evaluate(o->thresholds, o->n_thresholds, runs, *kept, max, &failed);
+        for (size_t i = 0; i < n; i++) {
+            const struct threshold_result *r = &(*kept)[i];
+            char value[64];
+            if (!r->known)
+                snprintf(value, sizeof value, "not checked");
+            else
+                snprintf(value, sizeof value, "%.4g%s", r->value, r->t->kind == THRESHOLD_LATENCY ? " ms"
+                         : r->t->kind == THRESHOLD_RATE ? "/s" : "");
+            found(rep, r->group, r->t->text, r->passed ? PASS : FAIL_THRESHOLD, "%s: %s %s (n=%zu)",
+                  r->t->text, r->t->metric, value, r->n);
+        }
+    }
+    cJSON_Delete(one);
+    cJSON_Delete(j);
+    return rc;
+}
+
 static void write_text(FILE *f, const struct options *o, const struct report *rep, int code)
 {
     if (o->gate_invariants)
         fprintf(f, "check %s against %s: invariants only (--gate=invariants: speed is said, not gated)\n",
                 o->result, o->baseline);
     else
-        fprintf(f, "check %s against %s: max regression %.0f%% (throughput down to %.0f%%, p99 up to "
-                "%.2f×)\n", o->result, o->baseline, 100 * o->max_regression,
-                100 * (1 - o->max_regression), 1 / (1 - o->max_regression));
-    static const char *tag[] = {"ok        ", "INVARIANT ", "REGRESSION", "known     "};
+        fprintf(f, "check %s against %s: a regression is significant (Mann–Whitney, p < 0.05) and "
+                "beyond %.0f%% (throughput down to %.0f%%, p99 up to %.2f×)%s\n", o->result, o->baseline,
+                100 * o->max_regression, 100 * (1 - o->max_regression), 1 / (1 - o->max_regression),
+                o->gate_all ? "; one run a side: by the ratio alone (--gate=all)" : "");
+    static const char *tag[] = {"ok        ", "INVARIANT ", "REGRESSION", "known     ", "THRESHOLD "};
     /* per run: one line for what passed, then one line for each thing that did not */
     for (size_t i = 0; i < rep->n;) {
         size_t end = i, holds = 0;
@@ -329,9 +398,13 @@ static void write_text(FILE *f, const struct options *o, const struct report *re
             if (rep->f[i].v != PASS)
                 fprintf(f, "%s %s: %s\n", tag[rep->f[i].v], rep->f[i].group, rep->f[i].text);
     }
-    fprintf(f, "check: %d invariant regression%s, %d performance regression%s: exit %d\n",
+    char th[64] = "";
+    if (o->n_thresholds)
+        snprintf(th, sizeof th, ", %d threshold%s failed", rep->thresholds_failed,
+                 rep->thresholds_failed == 1 ? "" : "s");
+    fprintf(f, "check: %d invariant regression%s, %d performance regression%s%s: exit %d\n",
             rep->invariant_regressions, rep->invariant_regressions == 1 ? "" : "s",
-            rep->performance_regressions, rep->performance_regressions == 1 ? "" : "s", code);
+            rep->performance_regressions, rep->performance_regressions == 1 ? "" : "s", th, code);
 }
 
 static void xml(FILE *f, const char *s)
@@ -351,7 +424,8 @@ static void write_junit(FILE *f, const struct options *o, const struct report *r
 {
     size_t failures = 0, skipped = 0;
     for (size_t i = 0; i < rep->n; i++) {
-        failures += rep->f[i].v == FAIL_INVARIANT || rep->f[i].v == FAIL_PERFORMANCE;
+        failures += rep->f[i].v == FAIL_INVARIANT || rep->f[i].v == FAIL_PERFORMANCE
+                    || rep->f[i].v == FAIL_THRESHOLD;
         skipped += rep->f[i].v == KNOWN;
     }
     fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", f);
@@ -375,7 +449,8 @@ static void write_junit(FILE *f, const struct options *o, const struct report *r
         }
         fputs(x->v == KNOWN ? "<skipped message=\"" : "<failure message=\"", f);
         xml(f, x->text);
-        fprintf(f, "\"%s/></testcase>\n", x->v == KNOWN ? "" : " type=\"regression\"");
+        fprintf(f, "\"%s/></testcase>\n", x->v == KNOWN ? "" : x->v == FAIL_THRESHOLD ? " type=\"threshold\""
+                : " type=\"regression\"");
     }
     fputs("  </testsuite>\n</testsuites>\n", f);
 }
@@ -398,7 +473,7 @@ int baseline_check(const struct options *o, char *err, size_t errlen)
         struct group *r = group_for(&res, base.g[i].key);
         if (r) {
             matched++;
-            compare_group(&rep, &base.g[i], r, o->max_regression, !o->gate_invariants);
+            compare_group(&rep, &base.g[i], r, o->max_regression, !o->gate_invariants, o->gate_all);
         } else {
             found(&rep, base.g[i].label, "present", KNOWN, "in the baseline, not in the result: not checked");
         }
@@ -411,8 +486,12 @@ int baseline_check(const struct options *o, char *err, size_t errlen)
                  "buyers, isolation and lockstep)", o->result, o->baseline);
         rc = 2;
     }
+    struct threshold_result *th = NULL;
+    if (rc == 0 && o->n_thresholds)
+        rc = check_thresholds(&rep, o, &th, err, errlen);
     if (rc == 0) {
-        int code = rep.invariant_regressions ? 1 : rep.performance_regressions ? 4 : 0;
+        int code = rep.invariant_regressions ? 1 : rep.thresholds_failed ? 5
+                   : rep.performance_regressions ? 4 : 0;
         struct output out;
         rc = output_open(&out, "--out", o->out, o->force, err, errlen);
         if (rc == 0) {
@@ -425,6 +504,7 @@ int baseline_check(const struct options *o, char *err, size_t errlen)
         if (rc == 0)
             rc = code;
     }
+    free(th);
     free(rep.f);
     free(res.g);
     free(base.g);

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "meta.h"
 #include "report.h"
 
 static int by_name(const void *a, const void *b)
@@ -175,9 +176,7 @@ cJSON *batch_json(const struct batch *b, const struct options *o)
     cJSON_AddStringToObject(j, "command", b->command);
     cJSON_AddStringToObject(j, "racesim", RACESIM_VERSION);
     cJSON_AddStringToObject(j, "scenario", o->scenario);
-    char seed[32];
-    snprintf(seed, sizeof seed, "%llu", (unsigned long long)o->seed);
-    cJSON_AddStringToObject(j, "seed", seed);
+    cJSON_AddItemToObject(j, "seed", meta_uint(o->seed));
     if (b->n > 0 && b->runs[0]->done)
         cJSON_AddStringToObject(j, "server_version", b->runs[0]->report.server_facts.version);
     cJSON *runs = cJSON_AddArrayToObject(j, "runs");

@@ -27,12 +27,12 @@ static int fail(char *err, size_t errlen, const char *fmt, ...)
 void cli_help(FILE *out)
 {
     fputs(
-"usage: racesim [run] --strategy=NAME|FILE.sql [--users=N] [options] [--PARAM=VALUE ...]\n"
-"       racesim compare [--strategies=a,b|all] [--users=N] [--chart=FILE] [options] [--PARAM=...]\n"
+"usage: racesim [run] --strategy=NAME|FILE.sql [--users=N] [--repeat=N] [options] [--PARAM=...]\n"
+"       racesim compare [--strategies=a,b|all] [--users=N] [--repeat=N] [--chart=FILE] [options]\n"
 "       racesim sweep [--strategies=a,b|all] [--users=1,8,64,500] [--repeat=N] [--chart=FILE] ...\n"
 "       racesim matrix [--strategies=a,b|all] [--isolations=all|LEVEL,...] [--contended=N] ...\n"
 "       racesim check RESULT.json --baseline=BASE.json [--max-regression=10%] [--gate=invariants]\n"
-"                     [--format=junit]\n"
+"                     [--threshold=EXPR ...] [--format=junit]\n"
 "       racesim explore --strategy=NAME [--users=2|3|4] [--max-schedules=N] [--format=json]\n"
 "       racesim list [--scenario=NAME]\n"
 "\n"
@@ -56,8 +56,8 @@ void cli_help(FILE *out)
 "                       RACESIM_PASSWORD\n"
 "  --engine=NAME        the engine (its driver): mariadb (default); with --dsn, its scheme says\n"
 "  --database=NAME      the database racesim creates and works in (default: racesim)\n"
-"  --format=FMT         text, json or csv (default: text); compare, sweep, matrix: also md\n"
-"  --out=FILE           write the report to FILE (refuses to overwrite without --force)\n"
+"  --format=FMT         text, json, csv or md (Markdown) (default: text)\n"
+"  --out=FILE           write the report to FILE (refuses to overwrite without --force); -: stdout\n"
 "  --force              overwrite --out\n"
 "  --quiet              no progress line, no header notes\n"
 "  --lockstep           buyers run one statement at a time, in turn (round-robin): the same\n"
@@ -77,7 +77,8 @@ void cli_help(FILE *out)
 "  --chart=FILE         compare, sweep: throughput and p99 drawn by gnuplot (FILE.svg or .png);\n"
 "                       the data goes to FILE.csv beside it, also when gnuplot is missing\n"
 "  --users=1,8,64       sweep: the buyer counts (default: 1,8,64,500)\n"
-"  --repeat=N           sweep: runs per point: median and min-max (default: 1)\n"
+"  --repeat=N           run, compare, sweep: N runs per strategy (and point) with seeds seed..\n"
+"                       seed+N-1, interleaved across strategies: median, min-max, 95% interval\n"
 "  --isolations=LIST    matrix: levels to try, or all (default: all four)\n"
 "  --contended=N        matrix: buyers of the contended run beside the 2-buyer lockstep race,\n"
 "                       whose parameters are the scenario's smallest (default: 50; 0: none)\n"
@@ -89,13 +90,23 @@ void cli_help(FILE *out)
 "strategy and buyers (and isolation, lockstep).\n"
 "  --baseline=FILE      the reference result (JSON)\n"
 "  --max-regression=P   allowed loss: throughput down to (1-P)x, p99 up to 1/(1-P)x (default 10%)\n"
-"  --gate=invariants    gate on invariants only: speed is printed but never fails (default all)\n"
+"                       with repeats (--repeat=N, 5 or more a side) a slowdown fails only when\n"
+"                       it is also significant (Mann-Whitney U, p < 0.05); one run a side says\n"
+"                       \"not enough runs to judge speed\" and gates invariants only\n"
+"  --gate=invariants    gate on invariants only: speed is printed but never fails\n"
+"  --gate=all           also gate one run a side on speed, by the ratio alone\n"
 "  --format=FMT         text or junit (JUnit XML: one test case per strategy and check)\n"
+"run, compare, check:\n"
+"  --threshold=EXPR     an absolute limit, repeatable: 'p99<200ms', 'goodput>500', 'oversell==0',\n"
+"                       'lost_sales==0' (p50 p90 p99 p999 max mean, throughput goodput,\n"
+"                       lost_sales retries, or an invariant; with repeats: the median, counts\n"
+"                       the worst); one failed: exit 5\n"
 "\n"
 "Exit: run: 0 invariants hold, 1 an invariant is violated.\n"
 "      compare, sweep, matrix: 0 when every run ended; anomalies are in the table (gate with\n"
 "      check). check: 0 within the baseline, 1 an invariant that held in the baseline (of a\n"
 "      strategy correct there) is violated, 4 throughput or p99 regressed beyond P.\n"
+"      run, compare, check: 5 a --threshold failed (1 still wins over it, 5 over 4).\n"
 "      All: 2 bad usage, strategy file or result file, 3 database unreachable or not set up.\n", out);
 }
 
@@ -254,13 +265,12 @@ static int format_option(struct options *o, const char *v, char *err, size_t err
     /* which formats each command writes: run, compare/sweep/matrix, check */
     bool multi = o->command == COMMAND_COMPARE || o->command == COMMAND_SWEEP
                  || o->command == COMMAND_MATRIX;
-    const char *allowed = o->command == COMMAND_CHECK ? "text or junit"
-                          : multi ? "text, json, csv or md" : "text, json or csv";
+    const char *allowed = o->command == COMMAND_CHECK ? "text or junit" : "text, json, csv or md";
     for (int i = 0; i < 5; i++)
         if (strcmp(v, names[i]) == 0) {
             o->format = (enum format)i;
             bool ok = o->command == COMMAND_CHECK ? (i == FORMAT_TEXT || i == FORMAT_JUNIT)
-                      : multi ? i != FORMAT_JUNIT : i <= FORMAT_CSV;
+                      : multi || o->command == COMMAND_RUN ? i != FORMAT_JUNIT : i <= FORMAT_CSV;
             if (ok)
                 return 0;
         }
@@ -298,10 +308,16 @@ static int apply(struct options *o, const char *name, const char *v, char *err, 
         if (strcmp(v, "all") != 0 && strcmp(v, "invariants") != 0)
             return fail(err, errlen, "--gate=%s: must be all (invariants and speed) or invariants", v);
         o->gate_invariants = strcmp(v, "invariants") == 0;
+        o->gate_all = !o->gate_invariants;
         return 0;
     }
     if (strcmp(name, "repeat") == 0)
         return int_option(name, v, 1, 100, &o->repeat, err, errlen);
+    if (strcmp(name, "threshold") == 0) {
+        if (o->n_thresholds == THRESHOLDS_MAX)
+            return fail(err, errlen, "--threshold: at most %d", THRESHOLDS_MAX);
+        return threshold_parse(v, &o->thresholds[o->n_thresholds++], err, errlen);
+    }
     if (strcmp(name, "contended") == 0)
         return int_option(name, v, 0, USERS_MAX, &o->contended, err, errlen);
     if (strcmp(name, "chart") == 0)
@@ -387,8 +403,8 @@ static int apply(struct options *o, const char *name, const char *v, char *err, 
     }
     if (strcmp(name, "out") == 0) {
         if (!*v)
-            return fail(err, errlen, "--out: give a file name");
-        o->out = v;
+            return fail(err, errlen, "--out: give a file name (or - for stdout)");
+        o->out = strcmp(v, "-") == 0 ? NULL : v;    /* --out=-: stdout */
         return 0;
     }
     return 1;
@@ -491,16 +507,18 @@ const char *cli_command_name(enum command c)
 static bool option_allowed(enum command c, const char *name)
 {
     static const char *run = " scenario strategy users rounds pool think-time seed isolation dsn engine "
-                             "database format out force quiet lockstep block-timeout trace timeout schedule ";
+                             "database format out force quiet lockstep block-timeout trace timeout schedule "
+                             "repeat threshold ";
     static const char *explore = " scenario strategy users rounds seed isolation dsn engine database format "
                                  "out force quiet max-schedules ";
     static const char *compare = " scenario strategies users rounds pool think-time seed isolation "
-                                 "dsn engine database format out force quiet lockstep block-timeout chart timeout ";
+                                 "dsn engine database format out force quiet lockstep block-timeout chart timeout "
+                                 "repeat threshold ";
     static const char *sweep = " scenario strategies users rounds pool think-time seed isolation dsn engine "
                                "database format out force quiet lockstep block-timeout chart repeat timeout ";
     static const char *matrix = " scenario strategies isolations contended think-time seed dsn engine "
                                 "database format out force quiet block-timeout timeout ";
-    static const char *check = " baseline max-regression gate format out force quiet ";
+    static const char *check = " baseline max-regression gate format out force quiet threshold ";
     const char *set = c == COMMAND_RUN ? run : c == COMMAND_COMPARE ? compare
                       : c == COMMAND_SWEEP ? sweep : c == COMMAND_MATRIX ? matrix
                       : c == COMMAND_CHECK ? check : c == COMMAND_EXPLORE ? explore : NULL;
@@ -516,7 +534,7 @@ static bool known_option(const char *name)
     static const char *all = " scenario strategy users rounds pool think-time seed isolation dsn engine "
                              "database format out force quiet lockstep block-timeout trace strategies "
                              "chart repeat isolations contended baseline max-regression gate timeout "
-                             "schedule max-schedules ";
+                             "schedule max-schedules threshold ";
     char word[80];
     snprintf(word, sizeof word, " %s ", name);
     return strstr(all, word) != NULL;
@@ -594,6 +612,9 @@ static int finish(struct options *o, char *err, size_t errlen)
             return fail(err, errlen, "explore: --users=%d has too many interleavings to try them all: "
                         "give --max-schedules=N (or at most 4 buyers)", o->users);
     }
+    if (o->command == COMMAND_RUN && o->repeat > 1 && (o->trace || o->schedule_text))
+        return fail(err, errlen, "--repeat=%d: a run with --%s is one run (drop --repeat)", o->repeat,
+                    o->trace ? "trace" : "schedule");
     if (o->command == COMMAND_CHECK && (!o->result || !o->baseline))
         return fail(err, errlen, "check needs a result and a baseline: racesim check RESULT.json "
                                  "--baseline=BASE.json");

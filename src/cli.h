@@ -11,6 +11,7 @@
 
 #include "params.h"
 #include "schedule.h"
+#include "threshold.h"
 
 #define CLI_OVERRIDES_MAX 32
 #define CLI_LIST_MAX 64          /* --strategies=a,b,... and --users=1,8,... items */
@@ -55,6 +56,9 @@ struct options {
     size_t n_overrides;
     char override_names[CLI_OVERRIDES_MAX][64];
 
+    struct threshold thresholds[THRESHOLDS_MAX];   /* --threshold=EXPR (run, compare, check) */
+    size_t n_thresholds;
+
     /* compare, sweep, matrix */
     const char *strategies[CLI_LIST_MAX];   /* --strategies=a,b: names or .sql files; none: all */
     size_t n_strategies;
@@ -62,7 +66,8 @@ struct options {
     int users_list[CLI_LIST_MAX];           /* sweep: --users=1,8,64 (users is the first) */
     size_t n_users;
     bool users_given;
-    int repeat;                             /* sweep: runs per point (default 1) */
+    int repeat;                             /* run, compare, sweep: runs per strategy (and point),
+                                               seeds seed..seed+repeat-1 (default 1) */
     const char *chart;                      /* --chart=FILE.svg|FILE.png */
     char isolations[CLI_ISOLATIONS][24];    /* matrix: the levels, SQL spelling */
     size_t n_isolations;
@@ -72,6 +77,8 @@ struct options {
     const char *baseline;                   /* --baseline=BASE.json */
     double max_regression;                  /* --max-regression: a fraction in [0, 1) */
     bool gate_invariants;                   /* --gate=invariants: speed is said, not gated */
+    bool gate_all;                          /* --gate=all given: one sample a side still gates
+                                               speed (by the ratio alone) */
 };
 
 /* Copies src into dst so that dst's overrides name dst's own storage (src may then go). */

@@ -11,6 +11,7 @@
 
 #include "clock.h"
 #include "config.h"
+#include "meta.h"
 #include "output.h"
 #include "summary.h"
 #include "text.h"
@@ -325,9 +326,7 @@ static int write_json(FILE *f, const struct explore *ex)
     cJSON_AddStringToObject(j, "scenario", ex->probe.scenario.name);
     cJSON_AddStringToObject(j, "strategy", ex->probe.strategy_name);
     cJSON_AddNumberToObject(j, "users", ex->ro.users);
-    char seed[32];
-    snprintf(seed, sizeof seed, "%llu", (unsigned long long)ex->ro.seed);
-    cJSON_AddStringToObject(j, "seed", seed);
+    cJSON_AddItemToObject(j, "seed", meta_uint(ex->ro.seed));
     cJSON_AddNumberToObject(j, "schedules", (double)x->schedules);
     cJSON_AddBoolToObject(j, "complete", x->complete);
     cJSON_AddNumberToObject(j, "anomalous", (double)x->anomalous);
@@ -363,6 +362,7 @@ static int write_json(FILE *f, const struct explore *ex)
         cJSON_AddItemToArray(runs, r);
     }
     cJSON_AddNumberToObject(j, "exit_code", x->anomalous ? 1 : 0);
+    meta_stamp(j);
     return output_json(f, j);
 }
 

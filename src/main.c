@@ -13,6 +13,7 @@
 #include "explore.h"
 #include "list.h"
 #include "matrix.h"
+#include "meta.h"
 #include "report.h"
 #include "run.h"
 #include "sweep.h"
@@ -32,21 +33,35 @@ static int list(const struct options *o)
     return 0;
 }
 
-/* compare, sweep, matrix, explore: several runs on one server; 0 when every run ended (explore:
- * 0 or 1, whether a schedule broke an invariant), else 2 or 3. */
+/* compare, sweep, matrix, explore, run --repeat: several runs on one server; 0 when every run
+ * ended (explore, run: 0 or 1, whether an invariant was broken), else 2 or 3. */
 static int several_runs(const struct options *o)
 {
     char err[1024] = "";
     if (db_library_init())
         return usage_error("cannot initialise the database client library");
-    int rc = o->command == COMMAND_COMPARE ? compare_main(o, err, sizeof err)
+    int rc = o->command == COMMAND_COMPARE || o->command == COMMAND_RUN ? compare_main(o, err, sizeof err)
              : o->command == COMMAND_SWEEP ? sweep_main(o, err, sizeof err)
              : o->command == COMMAND_EXPLORE ? explore_main(o, err, sizeof err)
              : matrix_main(o, err, sizeof err);
     interrupt_yield();         /* a signal during the runs: its exit code, not this error */
-    if (rc >= 2)
+    if (rc >= 2 && err[0])
         fprintf(stderr, "racesim: %s\n", err);
     db_library_end();
+    return rc;
+}
+
+/* A run's --threshold names are metrics or the scenario's invariants: checked before any server
+ * (the files are read once more, nothing else). Returns 0, or 2 with one line in err. */
+static int thresholds_name_invariants(const struct options *o, char *err, size_t errlen)
+{
+    static struct run_report probe;
+    if (o->n_thresholds == 0)
+        return 0;
+    int rc = run_prepare(o, &probe, err, errlen);
+    if (rc == 0)
+        rc = report_check_threshold_names(o, &probe.scenario, err, errlen);
+    run_free(&probe);
     return rc;
 }
 
@@ -55,6 +70,7 @@ int main(int argc, char **argv)
     static struct options o;
     static struct run_report r;
     char err[1024] = "";
+    meta_set_argv(argc, argv);
     dsn_take_password();
     if (cli_parse(argc, argv, &o, err, sizeof err))
         return usage_error(err);
@@ -75,9 +91,11 @@ int main(int argc, char **argv)
         return rc;
     }
     if (o.command == COMMAND_COMPARE || o.command == COMMAND_SWEEP || o.command == COMMAND_MATRIX
-        || o.command == COMMAND_EXPLORE)
+        || o.command == COMMAND_EXPLORE || (o.command == COMMAND_RUN && o.repeat > 1))
         return several_runs(&o);
     if (report_check_out(&o, err, sizeof err))
+        return usage_error(err);
+    if (thresholds_name_invariants(&o, err, sizeof err))
         return usage_error(err);
     if (db_library_init())
         return usage_error("cannot initialise the database client library");
@@ -86,10 +104,17 @@ int main(int argc, char **argv)
     snprintf(why, sizeof why, "%s", err);
     if (rc == 0 || r.partial)  /* cut short: what the buyers saw is still reported */
         rc = report_write(&r, &o, err, sizeof err) ? 2 : r.exit_code;
+    if (rc == 0) {
+        struct threshold_result th[THRESHOLDS_MAX];
+        size_t failed;
+        size_t n = report_thresholds(&r, &o, th, THRESHOLDS_MAX, &failed);
+        rc = failed ? 5 : 0;
+        thresholds_failed_message(th, n, err, sizeof err);
+    }
     if (r.partial && rc == 3)
         snprintf(err, sizeof err, "%s", why);
     interrupt_yield();         /* a signal during the run: its exit code, not this error */
-    if (rc >= 2)
+    if (rc >= 2 && err[0])
         fprintf(stderr, "racesim: %s\n", err);
     run_free(&r);
     db_library_end();

@@ -13,6 +13,7 @@
 #include "config.h"
 #include "explore.h"
 #include "interp.h"
+#include "meta.h"
 #include "output.h"
 #include "report.h"
 #include "summary.h"
@@ -335,7 +336,7 @@ static cJSON *params_json(const struct run_report *r)
 {
     cJSON *p = cJSON_CreateObject();
     for (size_t i = 0; r && i < r->params.n; i++)
-        cJSON_AddStringToObject(p, r->scenario.params[i].name, r->params.v[i].text);
+        cJSON_AddItemToObject(p, r->scenario.params[i].name, meta_param(r->params.v[i].text));
     return p;
 }
 
@@ -402,6 +403,7 @@ static int write_json(FILE *f, const struct matrix *m)
         cJSON_AddItemToArray(cells, x);
     }
     cJSON_AddNumberToObject(j, "exit_code", 0);
+    meta_stamp(j);
     return output_json(f, j);
 }
 

@@ -10,7 +10,10 @@
 
 #include "config.h"
 #include "explain.h"
+#include "meta.h"
 #include "output.h"
+#include "report_md.h"
+#include "summary.h"
 
 #define BAR_WIDTH 40
 #define HIST_ROWS 12
@@ -88,6 +91,8 @@ static void text_header(FILE *f, const struct run_report *r)
         if (*d)
             fputs("          ", f);
     }
+    if (r->server_facts.durability_note[0])
+        summary_wrapped(f, "durability ", r->server_facts.durability_note, 100);
     for (size_t i = 0; i < r->server_facts.n_warnings; i++)
         fprintf(f, "warning    %s\n", r->server_facts.warnings[i]);
 }
@@ -272,6 +277,17 @@ static cJSON *json_hist(const struct hist *h)
     cJSON_AddNumberToObject(o, "p99_ms", ms(hist_percentile(h, 99)));
     cJSON_AddNumberToObject(o, "p999_ms", ms(hist_percentile(h, 99.9)));
     cJSON_AddNumberToObject(o, "max_ms", ms(h->total ? h->max : 0));
+    /* the distribution, as up to 40 log-scale buckets over [min, max]: from, to (ms), count */
+    struct hist_bar bars[40];
+    size_t n = hist_bars(h, bars, 40);
+    cJSON *b = cJSON_AddArrayToObject(o, "buckets");
+    for (size_t i = 0; b && i < n; i++) {
+        cJSON *x = cJSON_CreateObject();
+        cJSON_AddNumberToObject(x, "from_ms", ms(bars[i].lo));
+        cJSON_AddNumberToObject(x, "to_ms", ms(bars[i].hi));
+        cJSON_AddNumberToObject(x, "count", (double)bars[i].count);
+        cJSON_AddItemToArray(b, x);
+    }
     return o;
 }
 
@@ -285,13 +301,11 @@ static cJSON *json_run(const struct run_report *r)
     cJSON_AddNumberToObject(o, "rounds", r->settings.rounds);
     cJSON_AddNumberToObject(o, "pool", r->settings.pool);
     cJSON_AddNumberToObject(o, "think_time_ms", (double)r->settings.think_time_us / 1000.0);
-    char seed[32];
-    snprintf(seed, sizeof seed, "%llu", (unsigned long long)r->settings.seed);
-    cJSON_AddStringToObject(o, "seed", seed);
+    cJSON_AddItemToObject(o, "seed", meta_uint(r->settings.seed));
     cJSON_AddStringToObject(o, "isolation", report_isolation(r));
     cJSON *params = cJSON_AddObjectToObject(o, "params");
     for (size_t i = 0; i < r->params.n; i++)
-        cJSON_AddStringToObject(params, r->scenario.params[i].name, r->params.v[i].text);
+        cJSON_AddItemToObject(params, r->scenario.params[i].name, meta_param(r->params.v[i].text));
     return o;
 }
 
@@ -304,6 +318,14 @@ static cJSON *json_server(const struct run_report *r)
     cJSON *vars = cJSON_AddObjectToObject(o, "variables");
     for (size_t i = 0; i < r->server_facts.n_vars; i++)
         cJSON_AddStringToObject(vars, r->server_facts.vars[i].name, r->server_facts.vars[i].value);
+    const struct server_facts *sf = &r->server_facts;
+    if (sf->durability_note[0]) {
+        cJSON *d = cJSON_AddObjectToObject(o, "durability");
+        for (size_t i = 0; i < sf->n_durability_vars; i++)
+            cJSON_AddNumberToObject(d, sf->durability_vars[i].name, atof(sf->durability_vars[i].value));
+        cJSON_AddBoolToObject(d, "durable", sf->durable == 1);
+        cJSON_AddStringToObject(d, "note", sf->durability_note);
+    }
     cJSON *w = cJSON_AddArrayToObject(o, "warnings");
     for (size_t i = 0; i < r->server_facts.n_warnings; i++)
         cJSON_AddItemToArray(w, cJSON_CreateString(r->server_facts.warnings[i]));
@@ -426,9 +448,39 @@ static void json_trace(cJSON *o, const struct run_report *r)
     free(buf);
 }
 
-static int write_json(FILE *f, const struct run_report *r)
+int report_check_threshold_names(const struct options *o, const struct scenario *sc, char *err,
+                                 size_t errlen)
+{
+    const char *names[SCENARIO_INVARIANTS_MAX + 1];
+    size_t n = 0;
+    names[n++] = "agreement";         /* the buyers' count against the database's (run.c) */
+    for (size_t i = 0; i < sc->n_invariants && n < SCENARIO_INVARIANTS_MAX + 1; i++)
+        names[n++] = sc->invariants[i].name;
+    return threshold_check_names(o->thresholds, o->n_thresholds, names, n, err, errlen);
+}
+
+size_t report_thresholds(const struct run_report *r, const struct options *o,
+                         struct threshold_result *out, size_t max, size_t *failed)
+{
+    *failed = 0;
+    if (o->n_thresholds == 0)
+        return 0;
+    cJSON *runs = cJSON_CreateArray();
+    if (runs)
+        cJSON_AddItemToArray(runs, report_json(r));
+    size_t n = threshold_evaluate(o->thresholds, o->n_thresholds, runs, out, max, failed);
+    cJSON_Delete(runs);
+    return n;
+}
+
+static int write_json(FILE *f, const struct run_report *r, const struct options *opts)
 {
     cJSON *o = report_json(r);
+    meta_stamp(o);
+    struct threshold_result th[THRESHOLDS_MAX];
+    size_t failed, n_th = report_thresholds(r, opts, th, THRESHOLDS_MAX, &failed);
+    if (o && n_th)
+        cJSON_AddItemToObject(o, "thresholds", threshold_json(th, n_th));
     if (o && r->settings.trace && !r->settings.trace_to_file)
         json_trace(o, r);
     return output_json(f, o);
@@ -504,11 +556,21 @@ static int write_to(FILE *f, const struct run_report *r, const struct options *o
         fputc('\n', f);
     }
     if (o->format == FORMAT_JSON)
-        return write_json(f, r);
-    if (o->format == FORMAT_CSV)
+        return write_json(f, r, o);
+    if (o->format == FORMAT_CSV) {
         write_csv(f, r);
-    else
+    } else if (o->format == FORMAT_MD) {
+        int rc = report_write_md(f, r);
+        struct threshold_result th[THRESHOLDS_MAX];
+        size_t failed, n_th = report_thresholds(r, o, th, THRESHOLDS_MAX, &failed);
+        threshold_write_text(f, th, n_th, true);
+        return rc || ferror(f) ? -1 : 0;
+    } else {
         write_text(f, r, color);
+        struct threshold_result th[THRESHOLDS_MAX];
+        size_t failed, n_th = report_thresholds(r, o, th, THRESHOLDS_MAX, &failed);
+        threshold_write_text(f, th, n_th, false);
+    }
     return ferror(f) ? -1 : 0;
 }
 

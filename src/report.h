@@ -29,6 +29,17 @@ const char *report_isolation(const struct run_report *r);
  * cJSON_Delete; NULL when out of memory. */
 cJSON *report_json(const struct run_report *r);
 
+/* Checks that o's --threshold names are metrics or invariants of sc (or agreement). Returns 0,
+ * or 2 with one line in err. */
+int report_check_threshold_names(const struct options *o, const struct scenario *sc, char *err,
+                                 size_t errlen);
+
+/* Evaluates o's --threshold limits on r into out (at most max); *failed gets how many did
+ * not pass. Returns how many results (0 without thresholds). */
+size_t report_thresholds(const struct run_report *r, const struct options *o,
+                         struct threshold_result *out, size_t max,
+                         size_t *failed);
+
 /* The CSV report's header line, and r's row under it (runs of one scenario share the header). */
 void report_csv_header(FILE *f, const struct run_report *r);
 void report_csv_row(FILE *f, const struct run_report *r);

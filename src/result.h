@@ -73,6 +73,10 @@ struct server_facts {
     size_t n_vars;
     char warnings[SERVER_FACTS_WARNINGS_MAX][256];
     size_t n_warnings;
+    struct server_fact durability_vars[2];   /* the settings that decide durability (numbers) */
+    size_t n_durability_vars;
+    int durable;                 /* a commit survives a crash: 1, 0, or -1 unknown */
+    char durability_note[320];   /* in the driver's words; "" unknown */
 };
 
 struct invariant_result {

@@ -239,6 +239,15 @@ static void server_facts_of(const struct preflight *pf, struct server_facts *f)
     }
     for (size_t i = 0; i < pf->n_warnings && i < SERVER_FACTS_WARNINGS_MAX; i++)
         snprintf(f->warnings[f->n_warnings++], sizeof f->warnings[0], "%s", pf->warnings[i]);
+    for (size_t i = 0; i < pf->n_durability_vars && i < 2; i++) {
+        snprintf(f->durability_vars[i].name, sizeof f->durability_vars[i].name, "%s",
+                 pf->durability_vars[i].name);
+        snprintf(f->durability_vars[i].value, sizeof f->durability_vars[i].value, "%s",
+                 pf->durability_vars[i].value);
+        f->n_durability_vars++;
+    }
+    f->durable = pf->durable;
+    snprintf(f->durability_note, sizeof f->durability_note, "%s", pf->durability_note);
 }
 
 /* Checks the run fits the server, then gives it fresh tables. */

@@ -122,6 +122,8 @@ void summary_header(FILE *f, const struct run_report *r)
 {
     fprintf(f, "server     %s\n", r->server);
     fprintf(f, "version    %s\n", r->server_facts.version);
+    if (r->server_facts.durability_note[0])
+        summary_wrapped(f, "durability ", r->server_facts.durability_note, 100);
     for (size_t i = 0; i < r->server_facts.n_warnings; i++)
         fprintf(f, "warning    %s\n", r->server_facts.warnings[i]);
 }

@@ -9,6 +9,7 @@
 #include "batch.h"
 #include "chart.h"
 #include "config.h"
+#include "meta.h"
 #include "output.h"
 #include "report.h"
 #include "summary.h"
@@ -269,6 +270,7 @@ static int write_json(FILE *f, const struct sweep *w)
     if (o->chart)
         cJSON_AddStringToObject(j, "chart", o->chart);
     cJSON_AddNumberToObject(j, "exit_code", 0);
+    meta_stamp(j);
     return output_json(f, j);
 }
 

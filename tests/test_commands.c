@@ -114,13 +114,15 @@ static void test_refusals(void)
     BAD("--chart=x.gif", "compare", "--chart=x.gif");
     BAD("--chart", "compare", "--chart=r.svg", "--out=r.svg");
     BAD("--chart", "matrix", "--chart=x.svg");
-    BAD("--format=md", "--strategy=naive", "--format=md");
+    BAD("--format=junit", "--strategy=naive", "--format=junit");
     BAD("--format=junit", "compare", "--format=junit");
     BAD("--format=json", "check", "r", "--baseline=b", "--format=json");
     BAD("--strategies", "compare", "--strategies=");
     BAD("--strategies", "compare", "--strategies=a,,b");
     BAD("--repeat", "sweep", "--repeat=0");
-    BAD("--repeat", "compare", "--repeat=2");
+    BAD("--repeat", "matrix", "--repeat=2");
+    BAD("--repeat", "--strategy=naive", "--repeat=2", "--trace");
+    BAD("--repeat", "--strategy=naive", "--repeat=101");
     BAD("--contended", "matrix", "--contended=-1");
     BAD("--isolations", "matrix", "--isolations=chaos");
     BAD("unknown command 'frobnicate'", "frobnicate");

@@ -25,6 +25,12 @@ struct preflight {
     long prepared_stmts_in_use;    /* Prepared_stmt_count: prepared on the server right now */
     char warnings[PREFLIGHT_WARNINGS_MAX][256];
     size_t n_warnings;
+    /* how commits reach the disk, in the driver's words: the settings that decide it (numbers),
+     * whether a commit survives a crash (1), not (0) or unknown (-1), and a note ("" unknown) */
+    struct server_variable durability_vars[2];
+    size_t n_durability_vars;
+    int durable;
+    char durability_note[320];
 };
 
 /* Reads the version and the variables that change the outcome (isolation, snapshot isolation,

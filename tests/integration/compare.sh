@@ -38,7 +38,7 @@ check "compare exits 0 although naive violates an invariant ($?)" [ $? = 0 ]
 check "JSON: command compare, 3 runs" jqe '.command == "compare" and (.runs | length) == 3' "$TMP/c.json"
 check "JSON: the runs in the order asked" jqe '[.runs[].run.strategy] == ["atomic", "naive", "for-update"]' "$TMP/c.json"
 check "JSON: each run a full report (seed 7, 20 buyers, p99, invariants)" \
-    jqe 'all(.runs[]; .run.seed == "7" and .run.users == 20 and .latency.purchase.p99_ms > 0 and (.invariants | length) == 4)' "$TMP/c.json"
+    jqe 'all(.runs[]; .run.seed == 7 and .run.users == 20 and .latency.purchase.p99_ms > 0 and (.invariants | length) == 4)' "$TMP/c.json"
 check "JSON: the same seed asked every strategy for the same units" \
     jqe '[.runs[] | [.counts.outcomes[].units] | add] | unique | length == 1' "$TMP/c.json"
 check "JSON: naive is an anomaly, atomic and for-update correct" \
@@ -86,7 +86,7 @@ check "sweep JSON: 2 strategies x 2 buyer counts x 2 repeats = 8 runs, 4 points"
     jqe '.command == "sweep" and (.runs | length) == 8 and (.points | length) == 4' "$TMP/s.json"
 check "sweep JSON: buyer counts sorted, median within min..max" \
     jqe '.users == [1, 5] and all(.points[]; .throughput.min <= .throughput.median and .throughput.median <= .throughput.max and .runs == 2)' "$TMP/s.json"
-check "sweep JSON: repeats use seeds 3 and 4" jqe '[.runs[].run.seed] | unique == ["3", "4"]' "$TMP/s.json"
+check "sweep JSON: repeats use seeds 3 and 4" jqe '[.runs[].run.seed] | unique == [3, 4]' "$TMP/s.json"
 "$RACESIM" sweep --strategies=atomic,naive --users=1,5 --seed=3 --quiet --format=csv \
     --chart="$TMP/sweep.png" >"$TMP/s.csv" 2>"$TMP/err"
 check "sweep CSV: a header and 4 points, the same fields on each line" \

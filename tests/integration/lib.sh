@@ -20,13 +20,46 @@ check() {
     fi
 }
 
-# run_json OUT ARGS...: runs racesim with --format=json into OUT; sets $rc and $stderr_file.
+VALIDATE=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/scripts/validate-result
+
+# valid_json FILE...: every file is valid against schemas/result.schema.json (problems printed).
+valid_json() {
+    "$VALIDATE" "$@"
+}
+
+# run_json OUT ARGS...: runs racesim with --format=json into OUT; sets $rc and $stderr_file. When
+# racesim wrote a JSON result, it is checked against schemas/result.schema.json, quietly (run_json
+# may run inside $(...)): finish counts the results checked as one check, and each invalid one as
+# a failure.
 run_json() {
     local out=$1
     shift
     stderr_file="$out.err"
     "$RACESIM" "$@" --format=json --quiet >"$out" 2>"$stderr_file"
     rc=$?
+    if [ -s "$out" ] && [ "$(head -c 1 "$out")" = "{" ]; then
+        if "$VALIDATE" "$out" >"$out.schema" 2>&1; then
+            echo "$out" >>"$TMP/.schema-valid"
+        else
+            echo "$(basename "$out"): $(head -1 "$out.schema")" >>"$TMP/.schema-invalid"
+        fi
+    fi
+}
+
+# The schema checks run_json made: one check for the valid ones, a failure for each invalid one.
+schema_checks() {
+    local line
+    if [ -s "$TMP/.schema-invalid" ]; then
+        while IFS= read -r line; do
+            failed=$((failed + 1))
+            echo "FAIL - not valid against schemas/result.schema.json: $line"
+        done <"$TMP/.schema-invalid"
+    fi
+    if [ -s "$TMP/.schema-valid" ]; then
+        passed=$((passed + 1))
+        echo "ok   - $(wc -l <"$TMP/.schema-valid") JSON results valid against schemas/result.schema.json"
+    fi
+    rm -f "$TMP/.schema-valid" "$TMP/.schema-invalid"
 }
 
 # inv FILE NAME: the value of invariant NAME in a JSON result.
@@ -50,6 +83,7 @@ private_servers_of() {
 }
 
 finish() {
+    schema_checks
     echo "$passed passed, $failed failed"
     [ "$failed" = 0 ]
 }

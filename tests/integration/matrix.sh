@@ -67,7 +67,7 @@ fi
 check "11 rows (5 + 1 + 5, with the snapshot rows), 18 runs (the snapshot rows are explored only)" \
     jqe '(.cells | length) == 11 and (.runs | length) == 18' "$TMP/m.json"
 check "the lockstep race runs at the scenario's smallest values (stock 1, qty 1)" \
-    jqe '.lockstep.params.stock == "1" and .lockstep.params.qty == "1" and .lockstep.users == 2' "$TMP/m.json"
+    jqe '.lockstep.params.stock == 1 and .lockstep.params.qty == 1 and .lockstep.users == 2' "$TMP/m.json"
 check "runs at the isolation asked" \
     jqe '[.runs[].run.isolation] | unique == ["READ COMMITTED", "READ UNCOMMITTED", "REPEATABLE READ", "SERIALIZABLE"]' "$TMP/m.json"
 

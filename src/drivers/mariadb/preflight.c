@@ -10,6 +10,7 @@ static const char *const wanted[] = {
     "transaction_isolation", "tx_isolation", "innodb_snapshot_isolation",
     "innodb_lock_wait_timeout", "innodb_rollback_on_timeout", "innodb_deadlock_detect",
     "max_connections", "max_prepared_stmt_count", "wsrep_on", "tidb_txn_mode",
+    "innodb_flush_log_at_trx_commit", "sync_binlog",
 };
 #define N_WANTED (sizeof wanted / sizeof wanted[0])
 
@@ -39,6 +40,38 @@ static int on_status(void *ctx, size_t n, char **row)
         c->seen[0] = true;
     }
     return 0;
+}
+
+/* The durability of commits, from innodb_flush_log_at_trx_commit and sync_binlog. */
+static void read_durability(struct preflight *pf)
+{
+    const char *flush = preflight_var(pf, "innodb_flush_log_at_trx_commit");
+    const char *binlog = preflight_var(pf, "sync_binlog");
+    pf->durable = -1;
+    if (!flush)
+        return;
+    const char *names[2] = {"innodb_flush_log_at_trx_commit", "sync_binlog"};
+    const char *values[2] = {flush, binlog};
+    for (size_t i = 0; i < 2; i++)
+        if (values[i]) {
+            struct server_variable *v = &pf->durability_vars[pf->n_durability_vars++];
+            snprintf(v->name, sizeof v->name, "%s", names[i]);
+            snprintf(v->value, sizeof v->value, "%s", values[i]);
+        }
+    char sync[48] = "";
+    if (binlog)
+        snprintf(sync, sizeof sync, " sync_binlog=%s", binlog);
+    pf->durable = strcmp(flush, "1") == 0;
+    if (pf->durable)
+        snprintf(pf->durability_note, sizeof pf->durability_note,
+                 "innodb_flush_log_at_trx_commit=1%s: every commit is flushed to disk", sync);
+    else
+        snprintf(pf->durability_note, sizeof pf->durability_note,
+                 "innodb_flush_log_at_trx_commit=%s%s: commits %s, flushed to disk about once a "
+                 "second; a crash of the %s can lose the last second, and commits cost less than on "
+                 "a durable (=1) server", flush, sync,
+                 strcmp(flush, "2") == 0 ? "reach the OS at once" : "wait in memory",
+                 strcmp(flush, "2") == 0 ? "machine" : "server");
 }
 
 static int on_version(void *ctx, size_t n, char **row)
@@ -82,6 +115,7 @@ int mariadb_preflight_read(db_conn *c, struct preflight *pf, struct db_error *er
     if (db_query(c, "SHOW GLOBAL STATUS LIKE 'Prepared_stmt_count'", on_status, &status, err) < 0)
         return -1;
     pf->prepared_stmts_in_use = status.seen[0] ? atol(status.values[0]) : 0;
+    read_durability(pf);
     return 0;
 }
 
