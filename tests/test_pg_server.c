@@ -150,9 +150,11 @@ static bool shm_exists(unsigned long key, unsigned long id)
     return shmctl((int)id, IPC_STAT, &ds) == 0 && (unsigned long)ds.shm_perm.__key == key;
 }
 
+static const char *run_parent;   /* NULL: the server's own choice (/dev/shm or TMPDIR) */
+
 static enum pg_server_status start(struct pg_server *s, unsigned max_conn, char *err, size_t n)
 {
-    struct pg_server_options o = { .max_connections = max_conn };
+    struct pg_server_options o = { .max_connections = max_conn, .run_parent = run_parent };
     enum pg_server_status r = pg_server_start(s, &o, err, n);
     if (r != PG_SERVER_OK)
         printf("# pg_server_start: %s\n", err);
@@ -308,6 +310,12 @@ static void test_concurrent_cold_cache(void)
 /* The server dies with the process that started it; the next start removes its directory. */
 static void test_dies_with_parent(void)
 {
+    /* a folder of the test's own: another racesim on this machine sweeps /dev/shm and TMPDIR and
+     * would rightly remove the dead run's directory before this test looks at it */
+    static char parent[] = "/tmp/racesim-test-parent-XXXXXX";
+    if (!mkdtemp(parent) || chmod(parent, 0711) != 0)
+        return;
+    run_parent = parent;
     int p[2];
     if (pipe(p) != 0)
         return;
@@ -344,6 +352,8 @@ static void test_dies_with_parent(void)
         pg_server_stop(&s);
     check(!is_dir(dir), "the next start removed the dead run's directory");
     check(!shm_exists(key, id), "and freed its System V segment");
+    run_parent = NULL;
+    rmdir(parent);
 }
 
 struct racer { struct pg_server s; enum pg_server_status r; char err[512]; };
