@@ -115,6 +115,9 @@ const struct db_driver postgres_driver = {
     .name = "postgres",
     .server_name = "PostgreSQL",
     .password_env = "PGPASSWORD",
+    .dsn_form = "expected postgres://user@host:port/database or "
+                "postgres://user@/database?host=/socket/directory",
+    .dsn_socket_key = "host",
     .snapshot_text = "PostgreSQL's REPEATABLE READ is snapshot isolation already (a write to a "
                      "row changed since the snapshot fails with 40001)",
     .snapshot_missing = "no +SNAPSHOT variant on PostgreSQL: use REPEATABLE READ",
