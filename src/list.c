@@ -3,8 +3,10 @@
 
 #include <dirent.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "scenario.h"
 #include "script.h"
@@ -43,6 +45,30 @@ static void print_desc(FILE *out, const char *name, const char *d)
         d += n + 1 + (d[n + 1] == ' ');
     int len = (int)strcspn(d, "\n");
     fprintf(out, "%.*s%s\n", len > 74 ? 73 : len, d, len > 74 ? "…" : "");
+}
+
+/* The engine folders of scenario folder sub (strategies/<scenario>/<engine>/): the files each
+ * engine has its own SQL for; every other strategy is shared by all engines. */
+static void print_engine_files(FILE *out, const char *sub)
+{
+    char *engines[16];
+    size_t n = entries(sub, 0, engines, 16);
+    for (size_t i = 0; i < n; i++) {
+        char dir[PATH_MAX + 256], *files[256];
+        snprintf(dir, sizeof dir, "%s/%s", sub, engines[i]);
+        size_t nf = entries(dir, 1, files, 256);
+        char path[PATH_MAX + 300];
+        snprintf(path, sizeof path, "%s/scenario.sql", dir);
+        bool own_setup = access(path, R_OK) == 0;
+        fprintf(out, "  on %s, its own SQL: %s", engines[i], own_setup ? "setup" : "");
+        for (size_t k = 0; k < nf; k++) {
+            files[k][strlen(files[k]) - 4] = '\0';
+            fprintf(out, "%s%s", own_setup || k ? ", " : "", files[k]);
+            free(files[k]);
+        }
+        fputs(" (other strategies shared)\n", out);
+        free(engines[i]);
+    }
 }
 
 static int print_scenario(FILE *out, const char *dir, const char *name, char *err, size_t errlen)
@@ -86,6 +112,7 @@ static int print_scenario(FILE *out, const char *dir, const char *name, char *er
         }
         free(files[i]);
     }
+    print_engine_files(out, sub);
     scenario_free(&sc);
     return rc;
 }
