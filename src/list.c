@@ -28,6 +28,7 @@ static size_t entries(const char *dir, int sql_only, char **out, size_t max)
             continue;
         if (sql_only ? len > 4 && strcmp(e->d_name + len - 4, ".sql") == 0
                            && strcmp(e->d_name, "scenario.sql") != 0
+                           && strcmp(e->d_name, "setup.sql") != 0
                      : e->d_type == DT_DIR || e->d_type == DT_UNKNOWN)
             out[n++] = strdup(e->d_name);
     }
@@ -58,8 +59,10 @@ static void print_engine_files(FILE *out, const char *sub)
         snprintf(dir, sizeof dir, "%s/%s", sub, engines[i]);
         size_t nf = entries(dir, 1, files, 256);
         char path[PATH_MAX + 300];
-        snprintf(path, sizeof path, "%s/scenario.sql", dir);
+        snprintf(path, sizeof path, "%s/setup.sql", dir);
         bool own_setup = access(path, R_OK) == 0;
+        snprintf(path, sizeof path, "%s/scenario.sql", dir);
+        own_setup = own_setup || access(path, R_OK) == 0;
         fprintf(out, "  on %s, its own SQL: %s", engines[i], own_setup ? "setup" : "");
         for (size_t k = 0; k < nf; k++) {
             files[k][strlen(files[k]) - 4] = '\0';

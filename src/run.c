@@ -88,6 +88,9 @@ static int load_files(const struct options *o, struct run_report *r, char *err, 
     }
     if (scenario_parse(path, o->scenario, &r->scenario, err, errlen))
         return 2;
+    snprintf(path, sizeof path, "%s/%s/%s/setup.sql", dir, o->scenario, db_engine_name());
+    if (access(path, R_OK) == 0 && scenario_override_setup(&r->scenario, path, err, errlen))
+        return 2;
     if (is_path(o->strategy)) {
         snprintf(path, sizeof path, "%s", o->strategy);
         const char *base = strrchr(o->strategy, '/') ? strrchr(o->strategy, '/') + 1 : o->strategy;

@@ -97,4 +97,25 @@ printf -- '-- on: a SQLSTATE.\n-- @retry serialization up to 3 times\nSTART TRAN
 run_json "$TMP/on.json" "${pg[@]}" --scenario=stock --strategy="$TMP/on.sql" --users=2
 check "@on 40001 is a valid code on PostgreSQL (rc $rc: $(head -c 200 "$stderr_file"))" [ "$rc" = 0 ]
 
+# an engine's own setup.sql: its errors name that file and line; a directive other than @setup
+# is refused there
+mkdir -p "$TMP/strategies"
+cp -r "$(dirname "$0")/../../strategies/stock" "$TMP/strategies/"
+sed -i 's/BIGSERIAL/BIGSERIAL_TYPO/' "$TMP/strategies/stock/postgres/setup.sql"
+RACESIM_STRATEGIES=$TMP/strategies "$RACESIM" run "${pg[@]}" --scenario=stock --strategy=atomic \
+    --users=2 >/dev/null 2>"$TMP/setup.err"
+rc=$?
+check "a bad PostgreSQL setup: exit 2 (got $rc)" [ "$rc" = 2 ]
+check "a bad PostgreSQL setup: names postgres/setup.sql and its line ($(head -c 200 "$TMP/setup.err"))" \
+    grep -q "stock/postgres/setup.sql:[0-9]*: .*bigserial_typo" "$TMP/setup.err"
+printf -- '-- @setup\nCREATE TABLE t (id INT);\n-- @invariant x "x"\nSELECT 0;\n' >"$TMP/strategies/stock/postgres/setup.sql"
+RACESIM_STRATEGIES=$TMP/strategies "$RACESIM" run "${pg[@]}" --scenario=stock --strategy=atomic \
+    --users=2 >/dev/null 2>"$TMP/setup2.err"
+rc=$?
+check "an invariant in setup.sql: exit 2 with the reason ($(head -c 200 "$TMP/setup2.err"))" \
+    [ "$rc" = 2 ] && grep -q "setup.sql:3: an engine's setup.sql holds only" "$TMP/setup2.err"
+RACESIM_STRATEGIES=$TMP/strategies "$RACESIM" run --scenario=stock --strategy=atomic --users=2 \
+    --format=json --quiet >"$TMP/maria.json" 2>"$TMP/maria.err"
+check "MariaDB ignores the postgres folder (exit $?: $(head -c 200 "$TMP/maria.err"))" all_hold "$TMP/maria.json"
+
 finish
