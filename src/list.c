@@ -97,9 +97,10 @@ static int print_scenario(FILE *out, const char *dir, const char *name, char *er
         snprintf(opt, sizeof opt, "--%s=%s", p->name, def);
         fprintf(out, "    %-30s %s\n", opt, p->description);
     }
-    fputs("  strategies:\n", out);
     char sub[PATH_MAX + 128], *files[256];
     snprintf(sub, sizeof sub, "%s/%s", dir, name);
+    print_engine_files(out, sub);          /* before the strategies: scripts read those to the end */
+    fputs("  strategies:\n", out);
     size_t n = entries(sub, 1, files, 256);
     int rc = 0;
     for (size_t i = 0; i < n; i++) {
@@ -115,7 +116,6 @@ static int print_scenario(FILE *out, const char *dir, const char *name, char *er
         }
         free(files[i]);
     }
-    print_engine_files(out, sub);
     scenario_free(&sc);
     return rc;
 }
