@@ -10,8 +10,7 @@
 #include "errmsg.h"
 #include "sqltext.h"
 
-static const char *const form = "expected mysql://user@host:port/database or "
-                                "mysql://user@localhost/database?socket=/path/to/socket";
+
 
 static int copy_part(char *out, size_t outlen, const char *p, size_t n)
 {
@@ -22,11 +21,14 @@ static int copy_part(char *out, size_t outlen, const char *p, size_t n)
     return 0;
 }
 
-static int parse_query(const char *q, struct db_target *t, char *err, size_t errlen)
+/* The query part: ?KEY=PATH, the driver's key for its unix socket (a file or a directory). */
+static int parse_query(const char *q, const char *key, struct db_target *t, char *err, size_t errlen)
 {
-    if (strncmp(q, "socket=", 7) != 0 || q[7] != '/')
-        return errorf(err, errlen, "--dsn: the only option is ?socket=/absolute/path");
-    if (copy_part(t->socket, sizeof t->socket, q + 7, strlen(q + 7)) || strlen(q + 7) > 107)
+    size_t k = strlen(key);
+    if (strncmp(q, key, k) != 0 || q[k] != '=' || q[k + 1] != '/')
+        return errorf(err, errlen, "--dsn: the only option is ?%s=/absolute/path", key);
+    q++;
+    if (copy_part(t->socket, sizeof t->socket, q + k, strlen(q + k)) || strlen(q + k) > 107)
         return errorf(err, errlen, "--dsn: the socket path is too long");
     return 0;
 }
@@ -42,7 +44,7 @@ static int parse_host_port(const char *p, size_t n, struct db_target *t, char *e
             return errorf(err, errlen, "--dsn: the host is too long");
         colon = close + 1 < p + n && close[1] == ':' ? close + 1 : NULL;
         if (!colon && close + 1 != p + n)
-            return errorf(err, errlen, "--dsn: %s", form);
+            return errorf(err, errlen, "--dsn: %s", db_driver_current()->dsn_form);
     } else {
         colon = memchr(p, ':', n);
         size_t hn = colon ? (size_t)(colon - p) : n;
@@ -87,6 +89,8 @@ int dsn_parse(const char *text, struct db_target *t, char *err, size_t errlen)
 {
     const char *p = text;
     const char *engine = db_driver_for_dsn(text, &p);
+    const struct db_driver *d = db_driver_current();
+    const char *form = d->dsn_form;
     if (!engine || strcmp(engine, db_engine_name()) != 0)   /* the form of the selected driver */
         return errorf(err, errlen, "--dsn: %s", form);
     const char *q = strchr(p, '?');
@@ -110,9 +114,9 @@ int dsn_parse(const char *text, struct db_target *t, char *err, size_t errlen)
             return errorf(err, errlen, "--dsn: the database name must be letters, digits and _");
         strcpy(t->database, db);
     }
-    if (q && parse_query(q + 1, t, err, errlen))
+    if (q && parse_query(q + 1, d->dsn_socket_key, t, err, errlen))
         return -1;
     if (!t->host[0] && !t->socket[0])
-        return errorf(err, errlen, "--dsn: give a host or ?socket=PATH (%s)", form);
+        return errorf(err, errlen, "--dsn: give a host or ?%s=PATH (%s)", d->dsn_socket_key, form);
     return 0;
 }

@@ -3,8 +3,10 @@
 
 #include <dirent.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "scenario.h"
 #include "script.h"
@@ -26,6 +28,7 @@ static size_t entries(const char *dir, int sql_only, char **out, size_t max)
             continue;
         if (sql_only ? len > 4 && strcmp(e->d_name + len - 4, ".sql") == 0
                            && strcmp(e->d_name, "scenario.sql") != 0
+                           && strcmp(e->d_name, "setup.sql") != 0
                      : e->d_type == DT_DIR || e->d_type == DT_UNKNOWN)
             out[n++] = strdup(e->d_name);
     }
@@ -43,6 +46,32 @@ static void print_desc(FILE *out, const char *name, const char *d)
         d += n + 1 + (d[n + 1] == ' ');
     int len = (int)strcspn(d, "\n");
     fprintf(out, "%.*s%s\n", len > 74 ? 73 : len, d, len > 74 ? "…" : "");
+}
+
+/* The engine folders of scenario folder sub (strategies/<scenario>/<engine>/): the files each
+ * engine has its own SQL for; every other strategy is shared by all engines. */
+static void print_engine_files(FILE *out, const char *sub)
+{
+    char *engines[16];
+    size_t n = entries(sub, 0, engines, 16);
+    for (size_t i = 0; i < n; i++) {
+        char dir[PATH_MAX + 256], *files[256];
+        snprintf(dir, sizeof dir, "%s/%s", sub, engines[i]);
+        size_t nf = entries(dir, 1, files, 256);
+        char path[PATH_MAX + 300];
+        snprintf(path, sizeof path, "%s/setup.sql", dir);
+        bool own_setup = access(path, R_OK) == 0;
+        snprintf(path, sizeof path, "%s/scenario.sql", dir);
+        own_setup = own_setup || access(path, R_OK) == 0;
+        fprintf(out, "  on %s, its own SQL: %s", engines[i], own_setup ? "setup" : "");
+        for (size_t k = 0; k < nf; k++) {
+            files[k][strlen(files[k]) - 4] = '\0';
+            fprintf(out, "%s%s", own_setup || k ? ", " : "", files[k]);
+            free(files[k]);
+        }
+        fputs(" (other strategies shared)\n", out);
+        free(engines[i]);
+    }
 }
 
 static int print_scenario(FILE *out, const char *dir, const char *name, char *err, size_t errlen)
@@ -68,9 +97,10 @@ static int print_scenario(FILE *out, const char *dir, const char *name, char *er
         snprintf(opt, sizeof opt, "--%s=%s", p->name, def);
         fprintf(out, "    %-30s %s\n", opt, p->description);
     }
-    fputs("  strategies:\n", out);
     char sub[PATH_MAX + 128], *files[256];
     snprintf(sub, sizeof sub, "%s/%s", dir, name);
+    print_engine_files(out, sub);          /* before the strategies: scripts read those to the end */
+    fputs("  strategies:\n", out);
     size_t n = entries(sub, 1, files, 256);
     int rc = 0;
     for (size_t i = 0; i < n; i++) {

@@ -57,6 +57,14 @@ void run_strategies_dir(char *out, size_t outlen)
     snprintf(out, outlen, "%s", RACESIM_INSTALLED_STRATEGIES);
 }
 
+void run_engine_file(const char *dir, const char *scenario, const char *file, char *out,
+                     size_t outlen)
+{
+    snprintf(out, outlen, "%s/%s/%s/%s", dir, scenario, db_engine_name(), file);
+    if (access(out, R_OK) != 0)
+        snprintf(out, outlen, "%s/%s/%s", dir, scenario, file);
+}
+
 static int fail(char *err, size_t errlen, int code, const char *msg)
 {
     snprintf(err, errlen, "%s", msg);
@@ -73,12 +81,15 @@ static int load_files(const struct options *o, struct run_report *r, char *err, 
 {
     char dir[PATH_MAX], path[PATH_MAX + 128];
     run_strategies_dir(dir, sizeof dir);
-    snprintf(path, sizeof path, "%s/%s/scenario.sql", dir, o->scenario);
+    run_engine_file(dir, o->scenario, "scenario.sql", path, sizeof path);
     if (access(path, R_OK) != 0) {
         snprintf(err, errlen, "--scenario=%s: no such scenario in %s (see racesim list)", o->scenario, dir);
         return 2;
     }
     if (scenario_parse(path, o->scenario, &r->scenario, err, errlen))
+        return 2;
+    snprintf(path, sizeof path, "%s/%s/%s/setup.sql", dir, o->scenario, db_engine_name());
+    if (access(path, R_OK) == 0 && scenario_override_setup(&r->scenario, path, err, errlen))
         return 2;
     if (is_path(o->strategy)) {
         snprintf(path, sizeof path, "%s", o->strategy);
@@ -87,7 +98,9 @@ static int load_files(const struct options *o, struct run_report *r, char *err, 
                  (int)(strlen(base) > 4 && strcmp(base + strlen(base) - 4, ".sql") == 0
                            ? strlen(base) - 4 : strlen(base)), base);
     } else {
-        snprintf(path, sizeof path, "%s/%s/%s.sql", dir, o->scenario, o->strategy);
+        char file[sizeof r->strategy_name + 8];
+        snprintf(file, sizeof file, "%s.sql", o->strategy);
+        run_engine_file(dir, o->scenario, file, path, sizeof path);
         snprintf(r->strategy_name, sizeof r->strategy_name, "%s", o->strategy);
         if (!name_is_valid(o->strategy) && !strchr(o->strategy, '-'))
             path[0] = '\0';
@@ -173,7 +186,7 @@ static int open_target(const struct options *o, int connections, struct run_sess
     server_snapshot(&s->server, &started);
     s->server_pid = started.pid;
     snprintf(s->target.socket, sizeof s->target.socket, "%s", started.socket);
-    snprintf(s->target.user, sizeof s->target.user, "root");
+    snprintf(s->target.user, sizeof s->target.user, "%s", started.user[0] ? started.user : "root");
     snprintf(s->description, sizeof s->description,
              "private, %.300s on a unix socket (removed after the run)", started.binary);
     s->private_server = true;

@@ -55,4 +55,10 @@ void run_free(struct run_report *r);
  * build directory, else the installed data directory. Writes it to out. */
 void run_strategies_dir(char *out, size_t outlen);
 
+/* The path of a scenario's file (scenario.sql, a strategy's NAME.sql) for the selected engine:
+ * DIR/SCENARIO/ENGINE/FILE when that exists (the engine's own SQL), else DIR/SCENARIO/FILE
+ * (shared by the engines). Never fails. */
+void run_engine_file(const char *dir, const char *scenario, const char *file, char *out,
+                     size_t outlen);
+
 #endif

@@ -330,6 +330,58 @@ int scenario_parse(const char *path, const char *name, struct scenario *sc, char
     return rc;
 }
 
+int scenario_override_setup(struct scenario *sc, const char *path, char *err, size_t errlen)
+{
+    struct sql_file f;
+    if (sqltext_read(path, &f, err, errlen))
+        return -1;
+    struct scenario mine = *sc;          /* sc's parameters and names; a setup of its own */
+    mine.setup = NULL;
+    mine.n_setup = 0;
+    struct parser p = {.sc = &mine, .path = path, .err = err, .errlen = errlen};
+    int rc = 0;
+    for (size_t i = 0; rc == 0 && i < f.n_items; i++) {
+        const struct sql_item *it = &f.items[i];
+        p.line = it->line;
+        if (it->kind == ITEM_COMMENT)
+            continue;
+        if (it->kind == ITEM_DIRECTIVE && (strncmp(it->text, "setup", 5) != 0
+                                            || (it->text[5] && !isspace((unsigned char)it->text[5]))))
+            rc = fail(&p, "an engine's setup.sql holds only '-- @setup' and its statements");
+        else
+            rc = it->kind == ITEM_DIRECTIVE ? directive(&p, it->text) : statement(&p, it->text);
+    }
+    if (rc == 0 && mine.n_setup == 0)
+        rc = fail(&p, "no '-- @setup' statements");
+    for (size_t i = 0; rc == 0 && i < mine.n_setup; i++)
+        for (size_t k = 0; rc == 0 && k < mine.setup[i].n_vars; k++) {
+            const char *name = mine.vars.v[mine.setup[i].vars[k]];
+            p.line = mine.setup[i].line;
+            if (scenario_param(&mine, name) < 0 && strcmp(name, "users") != 0
+                && strcmp(name, "rounds") != 0)
+                rc = fail(&p, ":%s is not a parameter of the scenario", name);
+        }
+    char *copy = rc == 0 ? strdup(path) : NULL;
+    if (rc == 0 && !copy)
+        rc = fail(&p, "out of memory");
+    sc->vars = mine.vars;                /* names the file added (the array may have moved) */
+    if (rc == 0) {
+        for (size_t i = 0; i < sc->n_setup; i++)
+            statement_free(&sc->setup[i]);
+        free(sc->setup);
+        sc->setup = mine.setup;
+        sc->n_setup = mine.n_setup;
+        free(sc->setup_path);
+        sc->setup_path = copy;
+    } else {
+        for (size_t i = 0; i < mine.n_setup; i++)
+            statement_free(&mine.setup[i]);
+        free(mine.setup);
+    }
+    sqltext_free(&f);
+    return rc;
+}
+
 void scenario_free(struct scenario *sc)
 {
     for (size_t i = 0; i < sc->n_setup; i++)
@@ -344,5 +396,6 @@ void scenario_free(struct scenario *sc)
     names_free(&sc->vars);
     free(sc->description);
     free(sc->path);
+    free(sc->setup_path);
     memset(sc, 0, sizeof *sc);
 }

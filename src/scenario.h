@@ -45,6 +45,8 @@ struct invariant {
 
 struct scenario {
     char *path;
+    char *setup_path;            /* the file the setup statements came from (an engine's
+                                    setup.sql), or NULL: path */
     char name[64];               /* the folder name */
     char *description;
     struct param_decl params[SCENARIO_PARAMS_MAX];
@@ -64,6 +66,12 @@ struct scenario {
 /* Parses the scenario file at path (name = its folder's name). Returns 0, or -1 with
  * "path:line: what is wrong" in err. Free with scenario_free. */
 int scenario_parse(const char *path, const char *name, struct scenario *sc, char *err, size_t errlen);
+
+/* Replaces sc's setup statements with those of the file at path: an engine's own setup
+ * (strategies/<scenario>/<engine>/setup.sql), a `-- @setup` section and its statements, over
+ * the parameters sc declares. Returns 0, or -1 with "path:line: what is wrong" in err (sc is
+ * then unchanged but for parameter names the file used). */
+int scenario_override_setup(struct scenario *sc, const char *path, char *err, size_t errlen);
 
 /* Frees what scenario_parse allocated. Safe on a zeroed struct. */
 void scenario_free(struct scenario *sc);

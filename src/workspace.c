@@ -121,6 +121,13 @@ static int register_new(db_conn *c, struct db_error *e)
 }
 
 /* Fills values for the :names of st from the run's single-value parameters. */
+/* The file statement st came from: an engine's setup.sql for its setup, else the scenario's. */
+static const char *file_of(const struct scenario *sc, const struct statement *st)
+{
+    bool in_setup = sc->n_setup && st >= sc->setup && st < sc->setup + sc->n_setup;
+    return in_setup && sc->setup_path ? sc->setup_path : sc->path;
+}
+
 static enum workspace_status bind_values(const struct scenario *sc, const struct statement *st,
                                          const struct params *p, int64_t *values,
                                          char *err, size_t errlen)
@@ -136,7 +143,7 @@ static enum workspace_status bind_values(const struct scenario *sc, const struct
             values[k] = p->v[i].lo;
         else {
             snprintf(err, errlen, "%s:%d: :%s is not a single-value parameter (setup and invariants "
-                     "cannot use a value drawn or computed per purchase)", sc->path, st->line, name);
+                     "cannot use a value drawn or computed per purchase)", file_of(sc, st), st->line, name);
             return WORKSPACE_BAD_SCENARIO;
         }
     }
@@ -153,7 +160,7 @@ enum workspace_status workspace_scalar(db_conn *c, const struct scenario *sc,
 {
     int64_t values[64];
     if (st->n_vars > 64) {
-        snprintf(err, errlen, "%s:%d: too many parameters", sc->path, st->line);
+        snprintf(err, errlen, "%s:%d: too many parameters", file_of(sc, st), st->line);
         return WORKSPACE_BAD_SCENARIO;
     }
     enum workspace_status ws = bind_values(sc, st, p, values, err, errlen);
@@ -166,12 +173,12 @@ enum workspace_status workspace_scalar(db_conn *c, const struct scenario *sc,
     struct db_result r;
     /* one statement at a time: racesim's connection keeps none prepared between queries */
     if (s && db_stmt_columns(s) > 16) {
-        snprintf(err, errlen, "%s:%d: a query here returns one number", sc->path, st->line);
+        snprintf(err, errlen, "%s:%d: a query here returns one number", file_of(sc, st), st->line);
         db_stmt_close(s);
         return WORKSPACE_BAD_SCENARIO;
     }
     if (!s || db_stmt_execute(s, values, NULL, cols, nulls, &r, &e)) {
-        snprintf(err, errlen, "%s:%d: %s", sc->path, st->line, e.text);
+        snprintf(err, errlen, "%s:%d: %s", file_of(sc, st), st->line, e.text);
         db_stmt_close(s);
         return e.client ? WORKSPACE_DB_ERROR : WORKSPACE_BAD_SCENARIO;
     }

@@ -215,9 +215,14 @@ static void test_engine(void)
     check(rc == 0 && strcmp(o.engine, "mariadb") == 0, "mariadb:// selects mariadb (%s)", err);
     rc = parse("--strategy=naive", "--engine=mariadb", "--dsn=mysql://u@host/db", (const char *)NULL);
     check(rc == 0 && strcmp(o.engine, "mariadb") == 0, "--engine=mariadb with mysql:// (%s)", err);
-    BAD("postgres driver is not built yet", "--strategy=naive", "--dsn=postgres://u@host/db");
-    BAD("postgres driver is not built yet", "--strategy=naive", "--dsn=postgresql://u@host/db");
-    BAD("postgres driver is not built yet", "--strategy=naive", "--engine=postgres");
+    rc = parse("--strategy=naive", "--dsn=postgres://u@host/db", (const char *)NULL);
+    check(rc == 0 && strcmp(o.engine, "postgres") == 0, "postgres:// selects postgres (%s)", err);
+    rc = parse("--strategy=naive", "--dsn=postgresql://u@host/db", (const char *)NULL);
+    check(rc == 0 && strcmp(o.engine, "postgres") == 0, "postgresql:// selects postgres (%s)", err);
+    rc = parse("--strategy=naive", "--engine=postgres", (const char *)NULL);
+    check(rc == 0 && strcmp(o.engine, "postgres") == 0, "--engine=postgres (%s)", err);
+    rc = parse("--strategy=naive", "--engine=mariadb", (const char *)NULL);
+    check(rc == 0 && strcmp(o.engine, "mariadb") == 0, "--engine=mariadb again (%s)", err);
     BAD("unknown engine 'oracle'", "--strategy=naive", "--engine=oracle");
     BAD("conflicts with the DSN's scheme (postgres)", "--strategy=naive", "--engine=mariadb",
         "--dsn=postgres://u@host/db");

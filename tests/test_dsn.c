@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "driver.h"
 
 #define ERRLEN 512
 
@@ -116,6 +117,19 @@ int main(void)
     char long_socket[256] = "mysql://u@localhost/db?socket=/";
     memset(long_socket + strlen(long_socket), 's', 120);
     bad(long_socket, "socket path is too long");
+
+    /* The PostgreSQL driver's form: host:port, or ?host=/socket/directory (libpq's). */
+    char why[256];
+    check(db_driver_select("postgres", why, sizeof why) == 0, "postgres driver selected (%s)", why);
+    good("postgres://racesim@db.example:5433/shop", "db.example", 5433, "racesim", "", "shop");
+    good("postgresql://u@127.0.0.1/db", "127.0.0.1", 1111, "u", "", "db");
+    good("postgres://racesim@/postgres?host=/tmp/run/socket", "", 1111, "racesim", "/tmp/run/socket",
+         "postgres");
+    bad("postgres://u@/db?socket=/tmp/x", "?host=/absolute/path");
+    bad("postgres://u@/db", "give a host or ?host=PATH");
+    bad("postgres://u:secret@host/db", "password in the DSN is not accepted");
+    bad("mysql://u@host/db", "expected postgres://");
+    check(db_driver_select("mariadb", why, sizeof why) == 0, "mariadb selected again");
 
     return check_summary();
 }

@@ -1,10 +1,16 @@
 /* dispatch.c — db.h, lockwait.h, preflight.h, server.h, owner.h and reset.h as thin calls into
  * the selected driver's ops table, plus the few helpers every driver shares. */
 #include "driver.h"
+#include "driver_util.h"
 #include "owner.h"
 #include "reset.h"
 
+#include <ctype.h>
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
+
+#include "workspace.h"
 
 #define OPS (db_driver_current()->ops)
 
@@ -154,3 +160,50 @@ int db_create_marker(db_conn *c, const char *table, struct db_error *err)
 
 int db_foreign_keys(db_conn *c, bool on, struct db_error *err) { return OPS->foreign_keys(c, on, err); }
 void db_setup_session(db_conn *c) { OPS->setup_session(c); }
+
+static int on_first(void *ctx, size_t n, char **row)
+{
+    struct first_value *f = ctx;
+    if (!f->found && n >= 1 && row[0]) {
+        snprintf(f->text, sizeof f->text, "%s", row[0]);
+        f->found = true;
+    }
+    return 0;
+}
+
+int driver_query_first(db_conn *c, const char *sql, struct first_value *f, struct db_error *e)
+{
+    memset(f, 0, sizeof *f);
+    return db_query(c, sql, on_first, f, e) < 0 ? -1 : 0;
+}
+
+static int on_table(void *ctx, size_t n, char **row)
+{
+    struct owned_tables *t = ctx;
+    if (n >= 1 && row[0] && t->n < OWNED_TABLES_MAX)
+        snprintf(t->names[t->n++], sizeof t->names[0], "%s", row[0]);
+    return 0;
+}
+
+int driver_owned_tables(db_conn *c, struct owned_tables *t, struct db_error *e)
+{
+    memset(t, 0, sizeof *t);
+    return db_query(c, "SELECT table_name FROM " WORKSPACE_MARKER " WHERE table_name NOT LIKE '%"
+                    SEED_SUFFIX "' ORDER BY table_name", on_table, t, e) < 0 ? -1 : 0;
+}
+
+int driver_reset_fail(char *err, size_t errlen, const char *what, const struct db_error *e)
+{
+    snprintf(err, errlen, "cannot %s racesim's tables: %s", what, e->text);
+    return -1;
+}
+
+void driver_host_name(char *out, size_t outlen)
+{
+    if (gethostname(out, outlen) != 0)
+        snprintf(out, outlen, "unknown");
+    out[outlen - 1] = '\0';
+    for (char *p = out; *p; p++)
+        if (!(isalnum((unsigned char)*p) || *p == '.' || *p == '-' || *p == '_'))
+            *p = '?';
+}

@@ -84,6 +84,8 @@ struct db_driver {
     const char *server_name;   /* what the private server is called in messages ("MariaDB") */
     const char *password_env;  /* the environment variable its client library reads a password
                                   from by itself (NULL: none) */
+    const char *dsn_form;      /* "expected SCHEME://user@host:port/database or ..." (--dsn) */
+    const char *dsn_socket_key;   /* the DSN option naming its unix socket ("socket") */
     const char *snapshot_text;      /* REPEATABLE READ+SNAPSHOT in words (matrix's legend) */
     const char *snapshot_missing;   /* why a server lacks it, and which has it */
     const struct db_driver_ops *ops;

@@ -5,6 +5,7 @@
 #include <string.h>
 
 extern const struct db_driver mariadb_driver;     /* drivers/mariadb/driver.c */
+extern const struct db_driver postgres_driver;    /* drivers/postgres/pg_driver.c */
 
 static const struct db_driver *current = &mariadb_driver;
 
@@ -16,8 +17,8 @@ static const struct {
 } engines[] = {
     {"mysql", "mariadb", &mariadb_driver},
     {"mariadb", "mariadb", &mariadb_driver},
-    {"postgres", "postgres", NULL},
-    {"postgresql", "postgres", NULL},
+    {"postgres", "postgres", &postgres_driver},
+    {"postgresql", "postgres", &postgres_driver},
 };
 #define N_ENGINES (sizeof engines / sizeof engines[0])
 

@@ -22,6 +22,7 @@ struct server {
     char socket[PATH_MAX];      /* unix socket to connect to */
     char binary[PATH_MAX];      /* the server binary used */
     char version[128];          /* what `binary --version` printed, trimmed */
+    char user[64];              /* the account to connect as; "": root */
     bool ready;                 /* greeted a client; until then server_stop SIGKILLs at once */
     bool has_dir_lock;          /* dir_lock is open: */
     int dir_lock;               /* the flock on dir's lock file, held until dir is removed, so a

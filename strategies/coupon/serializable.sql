@@ -1,7 +1,9 @@
 -- serializable: the naive checks and writes in a SERIALIZABLE transaction.
 -- Every SELECT takes shared locks: racing requests deadlock and retry, never duplicate.
+-- On PostgreSQL (serializable snapshot isolation: no shared locks) a racing transaction fails
+-- with 40001 (serialization) instead, and is retried.
 -- @isolation serializable
--- @retry deadlock, lock_timeout up to 20 times, backoff 1ms..50ms
+-- @retry deadlock, lock_timeout, serialization up to 20 times, backoff 1ms..50ms
 START TRANSACTION;
 SELECT COUNT(*) AS redeemed FROM redemptions WHERE customer_id = :customer AND coupon_id = :coupon;
 -- @require redeemed = 0 else already_used

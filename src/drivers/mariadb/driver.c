@@ -54,6 +54,9 @@ const struct db_driver mariadb_driver = {
     .name = "mariadb",
     .server_name = "MariaDB",
     .password_env = "MYSQL_PWD",
+    .dsn_form = "expected mysql://user@host:port/database or "
+                "mysql://user@localhost/database?socket=/path/to/socket",
+    .dsn_socket_key = "socket",
     .snapshot_text = "innodb_snapshot_isolation=ON (a write to a row changed since the snapshot "
                      "fails with 1020)",
     .snapshot_missing = "no innodb_snapshot_isolation here: MariaDB 10.11.8 or later",

@@ -1,34 +1,13 @@
 /* owner.c — one racesim run at a time per database: a server-side named lock, and its holder. */
 #include "mariadb.h"
 #include "owner.h"
+#include "driver_util.h"
 
 #include <ctype.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
-
-/* The first column of the first row, as text; found false when no row or SQL NULL. */
-struct first {
-    char text[256];
-    bool found;
-};
-
-static int on_first(void *ctx, size_t n, char **row)
-{
-    struct first *f = ctx;
-    if (!f->found && n >= 1 && row[0]) {
-        snprintf(f->text, sizeof f->text, "%s", row[0]);
-        f->found = true;
-    }
-    return 0;
-}
-
-static int query_first(db_conn *c, const char *sql, struct first *f, struct db_error *e)
-{
-    memset(f, 0, sizeof *f);
-    return db_query(c, sql, on_first, f, e) < 0 ? -1 : 0;
-}
 
 /* MariaDB and MySQL take lock names of up to 64 characters: a longer database shares a name
  * with others of the same first 56 (they then wait for each other: safe, never shared). */
@@ -42,21 +21,21 @@ static void describe_holder(db_conn *c, const char *database, const char *name, 
                             size_t holderlen)
 {
     struct db_error e;
-    struct first id, who, conn;
+    struct first_value id, who, conn;
     char sql[512];
     snprintf(sql, sizeof sql, "SELECT IS_USED_LOCK('%s')", name);
-    if (query_first(c, sql, &id, &e) || !id.found) {
+    if (driver_query_first(c, sql, &id, &e) || !id.found) {
         snprintf(holder, holderlen, "another connection");
         return;
     }
     /* database and name are identifiers ([A-Za-z0-9_:]): safe to quote */
     snprintf(sql, sizeof sql, "SELECT CONCAT('racesim pid ', pid, ' on host ', host, ' since ', "
              "started) FROM `%s`." OWNER_TABLE " WHERE connection_id = %s", database, id.text);
-    if (query_first(c, sql, &who, &e))
+    if (driver_query_first(c, sql, &who, &e))
         who.found = false;          /* no such table yet: the holder is still setting up */
     snprintf(sql, sizeof sql, "SELECT CONCAT(USER, '@', HOST) FROM information_schema.PROCESSLIST "
              "WHERE ID = %s", id.text);
-    if (query_first(c, sql, &conn, &e))
+    if (driver_query_first(c, sql, &conn, &e))
         conn.found = false;         /* without the PROCESS privilege only one's own show */
     snprintf(holder, holderlen, "%.255s%sserver connection %.32s%s%.255s", who.found ? who.text : "",
              who.found ? ", " : "", id.text, conn.found ? " of " : "", conn.found ? conn.text : "");
@@ -66,10 +45,10 @@ int mariadb_owner_acquire(db_conn *c, const char *database, int wait_s, char *er
 {
     char name[72], sql[256], holder[640];   /* holder: 255 + 2 + 18 + 32 + 4 + 255 */
     struct db_error e;
-    struct first got;
+    struct first_value got;
     lock_name(database, name, sizeof name);
     snprintf(sql, sizeof sql, "SELECT GET_LOCK('%s', %d)", name, wait_s);
-    if (query_first(c, sql, &got, &e)) {
+    if (driver_query_first(c, sql, &got, &e)) {
         snprintf(err, errlen, "cannot lock database `%s` for this run: %s", database, e.text);
         return -1;
     }
@@ -82,22 +61,11 @@ int mariadb_owner_acquire(db_conn *c, const char *database, int wait_s, char *er
     return 1;
 }
 
-/* This machine's name, reduced to characters safe inside an SQL string. */
-static void host_name(char *out, size_t outlen)
-{
-    if (gethostname(out, outlen) != 0)
-        snprintf(out, outlen, "unknown");
-    out[outlen - 1] = '\0';
-    for (char *p = out; *p; p++)
-        if (!(isalnum((unsigned char)*p) || *p == '.' || *p == '-' || *p == '_'))
-            *p = '?';
-}
-
 int mariadb_owner_record(db_conn *c, char *err, size_t errlen)
 {
     char host[128], sql[512];
     struct db_error e;
-    host_name(host, sizeof host);
+    driver_host_name(host, sizeof host);
     snprintf(sql, sizeof sql, "REPLACE INTO " OWNER_TABLE " (id, connection_id, pid, host, started) "
              "VALUES (1, CONNECTION_ID(), %ld, '%s', NOW())", (long)getpid(), host);
     if (db_execute(c, "CREATE TABLE IF NOT EXISTS " OWNER_TABLE " (id TINYINT PRIMARY KEY, "

@@ -1,0 +1,38 @@
+/* driver_util.h — helpers the drivers share for their bookkeeping SQL (src/drivers/ only). */
+#ifndef RACESIM_DRIVER_UTIL_H
+#define RACESIM_DRIVER_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "db.h"
+
+#define SEED_SUFFIX "__seed"       /* a seed copy of table T is T__seed (reset.h) */
+#define OWNED_TABLES_MAX 64
+
+/* The first column of a query's first row, as text. */
+struct first_value {
+    char text[256];
+    bool found;                    /* false: no row, or SQL NULL */
+};
+
+/* Runs sql on c and keeps the first column of its first row in f. Returns 0, or -1 with e. */
+int driver_query_first(db_conn *c, const char *sql, struct first_value *f, struct db_error *e);
+
+/* racesim's tables in c's current database (the workspace marker lists them), seed copies
+ * left out, by name. */
+struct owned_tables {
+    char names[OWNED_TABLES_MAX][65];
+    int n;
+};
+
+/* Fills t. Returns 0, or -1 with e. */
+int driver_owned_tables(db_conn *c, struct owned_tables *t, struct db_error *e);
+
+/* Writes "cannot WHAT racesim's tables: <e's text>" into err; returns -1. */
+int driver_reset_fail(char *err, size_t errlen, const char *what, const struct db_error *e);
+
+/* This machine's name, reduced to characters safe inside an SQL string. Never fails. */
+void driver_host_name(char *out, size_t outlen);
+
+#endif

@@ -1,0 +1,104 @@
+/* pg_owner.c — one racesim run at a time per database (an advisory lock and the owner table),
+ * and seed copies of racesim's tables for fast resets. */
+#include "postgres.h"
+#include "owner.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "driver_util.h"
+#include "workspace.h"
+
+int pg_owner_acquire(db_conn *c, const char *database, int wait_s, char *err, size_t errlen)
+{
+    char sql[256];
+    struct db_error e;
+    struct first_value got, who;
+    /* database is an identifier ([A-Za-z0-9_]): safe to quote */
+    snprintf(sql, sizeof sql, "SELECT pg_try_advisory_lock(hashtext('racesim:%s'))", database);
+    for (int tries = 0; tries <= wait_s * 10; tries++) {
+        if (driver_query_first(c, sql, &got, &e)) {
+            snprintf(err, errlen, "cannot lock database \"%s\" for this run: %s", database, e.text);
+            return -1;
+        }
+        if (got.found && strcmp(got.text, "t") == 0)
+            return 0;
+        nanosleep(&(struct timespec){.tv_nsec = 100000000}, NULL);
+    }
+    snprintf(sql, sizeof sql, "SELECT 'racesim pid ' || pid || ' on host ' || host || ' since ' || "
+             "started || ', server pid ' || connection_id FROM " OWNER_TABLE " WHERE id = 1");
+    if (driver_query_first(c, sql, &who, &e))
+        who.found = false;          /* another database, or no such table yet */
+    snprintf(err, errlen, "database \"%s\" is in use by another racesim run (%s; advisory lock "
+             "racesim:%s); waited %d s: let it finish, or give this run another --database",
+             database, who.found ? who.text : "another connection", database, wait_s);
+    return 1;
+}
+
+int pg_owner_record(db_conn *c, char *err, size_t errlen)
+{
+    char host[128], sql[512];
+    struct db_error e;
+    driver_host_name(host, sizeof host);
+    snprintf(sql, sizeof sql, "INSERT INTO " OWNER_TABLE " (id, connection_id, pid, host, started) "
+             "VALUES (1, pg_backend_pid(), %ld, '%s', now()) ON CONFLICT (id) DO UPDATE SET "
+             "connection_id = EXCLUDED.connection_id, pid = EXCLUDED.pid, host = EXCLUDED.host, "
+             "started = EXCLUDED.started", (long)getpid(), host);
+    if (pg_execute(c, "CREATE TABLE IF NOT EXISTS " OWNER_TABLE " (id SMALLINT PRIMARY KEY, "
+                   "connection_id BIGINT NOT NULL, pid BIGINT NOT NULL, host VARCHAR(255) NOT NULL, "
+                   "started TIMESTAMP(0) NOT NULL)", &e) ||
+        pg_execute(c, sql, &e)) {
+        snprintf(err, errlen, "cannot record this run as the database's owner: %s", e.text);
+        return -1;
+    }
+    return 0;
+}
+
+int pg_reset_save(db_conn *c, char *err, size_t errlen)
+{
+    struct owned_tables t;
+    struct db_error e;
+    if (driver_owned_tables(c, &t, &e))
+        return driver_reset_fail(err, errlen, "list", &e);
+    for (int i = 0; i < t.n; i++) {
+        char sql[512];
+        const char *n = t.names[i];
+        snprintf(sql, sizeof sql, "CREATE TABLE \"%s" SEED_SUFFIX "\" (LIKE \"%s\")", n, n);
+        if (pg_execute(c, sql, &e))
+            return driver_reset_fail(err, errlen, "copy", &e);
+        snprintf(sql, sizeof sql, "INSERT INTO " WORKSPACE_MARKER " (table_name) VALUES ('%s"
+                 SEED_SUFFIX "')", n);
+        if (pg_execute(c, sql, &e))
+            return driver_reset_fail(err, errlen, "record the copies of", &e);
+        snprintf(sql, sizeof sql, "INSERT INTO \"%s" SEED_SUFFIX "\" SELECT * FROM \"%s\"", n, n);
+        if (pg_execute(c, sql, &e))
+            return driver_reset_fail(err, errlen, "copy", &e);
+    }
+    return 0;
+}
+
+int pg_reset_restore(db_conn *c, char *err, size_t errlen)
+{
+    struct owned_tables t;
+    struct db_error e;
+    if (driver_owned_tables(c, &t, &e))
+        return driver_reset_fail(err, errlen, "list", &e);
+    pg_foreign_keys(c, false, &e);
+    for (int i = 0; i < t.n; i++) {
+        char sql[512];
+        const char *n = t.names[i];
+        snprintf(sql, sizeof sql, "DELETE FROM \"%s\"", n);
+        int rc = pg_execute(c, sql, &e);
+        snprintf(sql, sizeof sql, "INSERT INTO \"%s\" SELECT * FROM \"%s"
+                 SEED_SUFFIX "\"", n, n);
+        if (rc || pg_execute(c, sql, &e)) {
+            pg_foreign_keys(c, true, &e);
+            return driver_reset_fail(err, errlen, "restore", &e);
+        }
+    }
+    pg_foreign_keys(c, true, &e);
+    return 0;
+}
