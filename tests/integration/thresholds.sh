@@ -40,8 +40,9 @@ rc=$?
 check "check, lost_update==0 holds for both: exit 0 ($rc)" [ "$rc" = 0 -a "$(grep -c '^ok .*lost_update==0' "$TMP/out")" = 2 ]
 "$RACESIM" check "$TMP/c.json" --baseline="$TMP/c.json" --threshold='oversell==0' >"$TMP/out" 2>&1
 rc=$?
+# how much naive oversells depends on how many buyers read before the first write: at least 1
 check "check, oversell==0 fails for naive (known in the baseline): exit 5 ($rc)" \
-    [ "$rc" = 5 -a "$(grep -c '^THRESHOLD  naive/10: oversell==0: oversell 5' "$TMP/out")" = 1 ]
+    [ "$rc" = 5 -a "$(grep -c '^THRESHOLD  naive/10: oversell==0: oversell [1-9]' "$TMP/out")" = 1 ]
 "$RACESIM" check "$TMP/c.json" --baseline="$TMP/c.json" --threshold='oversell==0' --format=junit >"$TMP/out.xml" 2>&1
 check "check --format=junit: the threshold a failure of type threshold" \
     grep -q 'name="oversell==0"><failure message=.* type="threshold"' "$TMP/out.xml"
