@@ -75,7 +75,7 @@ int main(int argc, char **argv)
     if (cli_parse(argc, argv, &o, err, sizeof err))
         return usage_error(err);
     if (o.command == COMMAND_HELP) {
-        cli_help(stdout);
+        cli_help(stdout, &o);
         return 0;
     }
     if (o.command == COMMAND_VERSION) {

@@ -12,6 +12,7 @@
 #include "driver.h"
 #include "dsn.h"
 #include "script.h"
+#include "usage.h"
 
 #define USERS_MAX 100000
 
@@ -24,90 +25,12 @@ static int fail(char *err, size_t errlen, const char *fmt, ...)
     return 2;
 }
 
-void cli_help(FILE *out)
+void cli_help(FILE *out, const struct options *o)
 {
-    fputs(
-"usage: racesim [run] --strategy=NAME|FILE.sql [--users=N] [--repeat=N] [options] [--PARAM=...]\n"
-"       racesim compare [--strategies=a,b|all] [--users=N] [--repeat=N] [--chart=FILE] [options]\n"
-"       racesim sweep [--strategies=a,b|all] [--users=1,8,64,500] [--repeat=N] [--chart=FILE] ...\n"
-"       racesim matrix [--strategies=a,b|all] [--isolations=all|LEVEL,...] [--contended=N] ...\n"
-"       racesim check RESULT.json --baseline=BASE.json [--max-regression=10%] [--gate=invariants]\n"
-"                     [--threshold=EXPR ...] [--format=junit]\n"
-"       racesim explore --strategy=NAME [--users=2|3|4] [--max-schedules=N] [--format=json]\n"
-"       racesim list [--scenario=NAME]\n"
-"\n"
-"Runs N concurrent buyers against a database with one strategy for the same contended job,\n"
-"then checks the scenario's invariants with SQL and reports what happened. With no --dsn it\n"
-"starts a private throwaway server of --engine and removes it afterwards.\n"
-"\n"
-"  --scenario=NAME      scenario folder under strategies/ (default: stock)\n"
-"  --strategy=NAME      a strategy of the scenario (see 'racesim list'), or a path to a .sql file\n"
-"  --users=N            concurrent buyers, 1..100000 (default: 100)\n"
-"  --rounds=K           purchases per buyer (default: 1)\n"
-"  --pool=N             share N connections among the buyers (default: one per buyer)\n"
-"  --think-time=MS      sleep at the strategy's @window, the race window (default: 0)\n"
-"  --timeout=DURATION   end a run's purchases after this long (30s, 5m, 1h; 0: never) and\n"
-"                       report what the buyers saw, exit 3 (default: 5m)\n"
-"  --isolation=LEVEL    session isolation: read-uncommitted, read-committed, repeatable-read,\n"
-"                       serializable (a strategy's own @isolation wins)\n"
-"  --seed=N             workload seed: the same seed draws the same purchases (default: random)\n"
-"  --dsn=URL            mysql://user@host:port/db or mysql://user@localhost/db?socket=PATH\n"
-"                       (also RACESIM_DSN; mariadb:// too); the password only from\n"
-"                       RACESIM_PASSWORD\n"
-"  --engine=NAME        the engine (its driver): mariadb (default); with --dsn, its scheme says\n"
-"  --database=NAME      the database racesim creates and works in (default: racesim)\n"
-"  --format=FMT         text, json, csv or md (Markdown) (default: text)\n"
-"  --out=FILE           write the report to FILE (refuses to overwrite without --force); -: stdout\n"
-"  --force              overwrite --out\n"
-"  --quiet              no progress line, no header notes\n"
-"  --lockstep           buyers run one statement at a time, in turn (round-robin): the same\n"
-"                       seed gives the same trace every run\n"
-"  --schedule=LIST      one statement at a time in this order of buyers: 1,2,2,1; N*K repeats\n"
-"                       buyer N K times, (1,2)*3 a list; after the list, round-robin\n"
-"  --block-timeout=MS   lockstep: a statement this slow counts as blocked when the server does\n"
-"                       not say it waits for a lock (default: 200)\n"
-"  --trace[=FILE]       every step of every buyer as a timeline (to FILE: JSON lines with\n"
-"                       --format=json)\n"
-"  --PARAM=VALUE        a scenario parameter, e.g. --stock=5000 --qty=1..30 --products=10\n"
-"                       --skew=zipf:0.99 ('racesim list' shows each scenario's)\n"
-"  -h, --help           this text;  --version  the version\n"
-"\n"
-"compare, sweep, matrix: one server; every strategy on fresh tables with the same seed, in turn.\n"
-"  --strategies=LIST    names or .sql files, comma-separated, or all (default: all)\n"
-"  --chart=FILE         compare, sweep: throughput and p99 drawn by gnuplot (FILE.svg or .png);\n"
-"                       the data goes to FILE.csv beside it, also when gnuplot is missing\n"
-"  --users=1,8,64       sweep: the buyer counts (default: 1,8,64,500)\n"
-"  --repeat=N           run, compare, sweep: N runs per strategy (and point) with seeds seed..\n"
-"                       seed+N-1, interleaved across strategies: median, min-max, 95% interval\n"
-"  --isolations=LIST    matrix: levels to try, or all (default: all four)\n"
-"  --contended=N        matrix: buyers of the contended run beside the 2-buyer lockstep race,\n"
-"                       whose parameters are the scenario's smallest (default: 50; 0: none)\n"
-"explore: every interleaving of the buyers' statements, each on fresh tables; the shortest\n"
-"that breaks an invariant is drawn with its --schedule. Exit 1 when one does, else 0.\n"
-"  --users=N            2 (default), 3 or 4; more need --max-schedules\n"
-"  --max-schedules=N    stop after N schedules, and say the search was cut\n"
-"check: a result (of run, compare, sweep or matrix) against a baseline, runs matched by\n"
-"strategy and buyers (and isolation, lockstep).\n"
-"  --baseline=FILE      the reference result (JSON)\n"
-"  --max-regression=P   allowed loss: throughput down to (1-P)x, p99 up to 1/(1-P)x (default 10%)\n"
-"                       with repeats (--repeat=N, 5 or more a side) a slowdown fails only when\n"
-"                       it is also significant (Mann-Whitney U, p < 0.05); one run a side says\n"
-"                       \"not enough runs to judge speed\" and gates invariants only\n"
-"  --gate=invariants    gate on invariants only: speed is printed but never fails\n"
-"  --gate=all           also gate one run a side on speed, by the ratio alone\n"
-"  --format=FMT         text or junit (JUnit XML: one test case per strategy and check)\n"
-"run, compare, check:\n"
-"  --threshold=EXPR     an absolute limit, repeatable: 'p99<200ms', 'goodput>500', 'oversell==0',\n"
-"                       'lost_sales==0' (p50 p90 p99 p999 max mean, throughput goodput,\n"
-"                       lost_sales retries, or an invariant; with repeats: the median, counts\n"
-"                       the worst); one failed: exit 5\n"
-"\n"
-"Exit: run: 0 invariants hold, 1 an invariant is violated.\n"
-"      compare, sweep, matrix: 0 when every run ended; anomalies are in the table (gate with\n"
-"      check). check: 0 within the baseline, 1 an invariant that held in the baseline (of a\n"
-"      strategy correct there) is violated, 4 throughput or p99 regressed beyond P.\n"
-"      run, compare, check: 5 a --threshold failed (1 still wins over it, 5 over 4).\n"
-"      All: 2 bad usage, strategy file or result file, 3 database unreachable or not set up.\n", out);
+    if (o->help_topic < 0)
+        usage_overview(out);
+    else
+        usage_command_help(out, (enum command)o->help_topic);
 }
 
 static int parse_long(const char *v, long long lo, long long hi, long long *out)
@@ -410,13 +333,6 @@ static int apply(struct options *o, const char *name, const char *v, char *err, 
     return 1;
 }
 
-static bool is_flag(const char *name)
-{
-    return strcmp(name, "force") == 0 || strcmp(name, "quiet") == 0 || strcmp(name, "help") == 0
-           || strcmp(name, "version") == 0 || strcmp(name, "lockstep") == 0
-           || strcmp(name, "trace") == 0;
-}
-
 static int apply_flag(struct options *o, const char *name, const char *v, char *err, size_t errlen)
 {
     if (strcmp(name, "trace") == 0) {
@@ -434,17 +350,15 @@ static int apply_flag(struct options *o, const char *name, const char *v, char *
         o->force = true;
     else if (strcmp(name, "quiet") == 0)
         o->quiet = true;
-    else if (strcmp(name, "help") == 0)
-        o->command = COMMAND_HELP;
-    else
-        o->command = COMMAND_VERSION;
     return 0;
 }
+
+static int unknown_option(const struct options *o, const char *name, char *err, size_t errlen);
 
 static int add_override(struct options *o, const char *name, const char *v, char *err, size_t errlen)
 {
     if (!name_is_valid(name) && !strchr(name, '-'))
-        return fail(err, errlen, "unknown option --%s (see racesim --help)", name);
+        return unknown_option(o, name, err, errlen);
     if (o->n_overrides == CLI_OVERRIDES_MAX)
         return fail(err, errlen, "too many --PARAM options");
     char *kept = o->override_names[o->n_overrides];
@@ -463,6 +377,7 @@ static void defaults(struct options *o)
     o->timeout_us = CLI_TIMEOUT_DEFAULT_US;
     strcpy(o->database, "racesim");
     o->repeat = 1;
+    o->help_topic = -1;
     o->contended = 50;
     o->max_regression = 0.10;
     struct timespec ts;
@@ -473,27 +388,16 @@ static void defaults(struct options *o)
 
 static int command_word(struct options *o, const char *w, char *err, size_t errlen)
 {
-    if (strcmp(w, "run") == 0)
-        o->command = COMMAND_RUN;
-    else if (strcmp(w, "list") == 0)
-        o->command = COMMAND_LIST;
-    else if (strcmp(w, "help") == 0)
-        o->command = COMMAND_HELP;
-    else if (strcmp(w, "compare") == 0)
-        o->command = COMMAND_COMPARE;
-    else if (strcmp(w, "sweep") == 0)
-        o->command = COMMAND_SWEEP;
-    else if (strcmp(w, "matrix") == 0)
-        o->command = COMMAND_MATRIX;
-    else if (strcmp(w, "check") == 0)
-        o->command = COMMAND_CHECK;
-    else if (strcmp(w, "explore") == 0)
-        o->command = COMMAND_EXPLORE;
-    else
-        return fail(err, errlen, "unknown command '%s' (run, compare, sweep, matrix, check, "
-                    "explore, list; "
-                    "see racesim --help)", w);
-    return 0;
+    int c = usage_command(w);
+    if (c >= 0) {
+        o->command = (enum command)c;
+        return 0;
+    }
+    const char *near = usage_command_near(w);
+    if (near)
+        return fail(err, errlen, "unknown command '%s': did you mean %s?", w, near);
+    return fail(err, errlen, "unknown command '%s' (run, compare, sweep, matrix, explore, check, "
+                "list; see racesim --help)", w);
 }
 
 const char *cli_command_name(enum command c)
@@ -501,43 +405,6 @@ const char *cli_command_name(enum command c)
     static const char *names[] = {"run", "list", "help", "version", "compare", "sweep", "matrix", "check",
                                   "explore"};
     return (size_t)c < sizeof names / sizeof names[0] ? names[c] : "?";
-}
-
-/* Whether option name goes with command c (scenario parameters are checked by the scenario). */
-static bool option_allowed(enum command c, const char *name)
-{
-    static const char *run = " scenario strategy users rounds pool think-time seed isolation dsn engine "
-                             "database format out force quiet lockstep block-timeout trace timeout schedule "
-                             "repeat threshold ";
-    static const char *explore = " scenario strategy users rounds seed isolation dsn engine database format "
-                                 "out force quiet max-schedules ";
-    static const char *compare = " scenario strategies users rounds pool think-time seed isolation "
-                                 "dsn engine database format out force quiet lockstep block-timeout chart timeout "
-                                 "repeat threshold ";
-    static const char *sweep = " scenario strategies users rounds pool think-time seed isolation dsn engine "
-                               "database format out force quiet lockstep block-timeout chart repeat timeout ";
-    static const char *matrix = " scenario strategies isolations contended think-time seed dsn engine "
-                                "database format out force quiet block-timeout timeout ";
-    static const char *check = " baseline max-regression gate format out force quiet threshold ";
-    const char *set = c == COMMAND_RUN ? run : c == COMMAND_COMPARE ? compare
-                      : c == COMMAND_SWEEP ? sweep : c == COMMAND_MATRIX ? matrix
-                      : c == COMMAND_CHECK ? check : c == COMMAND_EXPLORE ? explore : NULL;
-    if (!set || strcmp(name, "help") == 0 || strcmp(name, "version") == 0)
-        return true;
-    char word[80];
-    snprintf(word, sizeof word, " %s ", name);
-    return strstr(set, word) != NULL;
-}
-
-static bool known_option(const char *name)
-{
-    static const char *all = " scenario strategy users rounds pool think-time seed isolation dsn engine "
-                             "database format out force quiet lockstep block-timeout trace strategies "
-                             "chart repeat isolations contended baseline max-regression gate timeout "
-                             "schedule max-schedules threshold ";
-    char word[80];
-    snprintf(word, sizeof word, " %s ", name);
-    return strstr(all, word) != NULL;
 }
 
 static int not_with(const struct options *o, const char *name, char *err, size_t errlen)
@@ -550,8 +417,8 @@ static int not_with(const struct options *o, const char *name, char *err, size_t
                     "--strategy=NAME");
     if (strcmp(name, "isolation") == 0 && o->command == COMMAND_MATRIX)
         return fail(err, errlen, "--isolation: matrix takes --isolations=all or a list of levels");
-    return fail(err, errlen, "--%s does not go with %s (see racesim --help)", name,
-                cli_command_name(o->command));
+    return fail(err, errlen, "--%s does not go with %s (see racesim %s --help)", name,
+                cli_command_name(o->command), cli_command_name(o->command));
 }
 
 /* The database a DSN names becomes o->database; a different --database is a conflict. */
@@ -648,16 +515,62 @@ void cli_copy(struct options *dst, const struct options *src)
         dst->strategies[i] = dst->strategies_text + (src->strategies[i] - src->strategies_text);
 }
 
+/* Whether argument a asks for help (-h, --help) or the version (-V, --version). */
+static bool asks(const char *a, const char *shrt, const char *lng)
+{
+    return strcmp(a, shrt) == 0 || strcmp(a, lng) == 0;
+}
+
+/* An option racesim does not have: one line, with the nearest option of the command. */
+static int unknown_option(const struct options *o, const char *name, char *err, size_t errlen)
+{
+    const char *near = usage_option_near(o->command, name);
+    if (near)
+        return fail(err, errlen, "unknown option --%s: did you mean --%s?", name, near);
+    return fail(err, errlen, "unknown option --%s (see racesim %s --help)", name,
+                cli_command_name(o->command));
+}
+
+/* help [COMMAND], COMMAND --help, -V anywhere: o->command becomes HELP or VERSION. Returns 1
+ * when that is so, 0 when the arguments ask for neither, 2 with err on an unknown topic. */
+static int help_or_version(int argc, char **argv, struct options *o, char *err, size_t errlen)
+{
+    for (int i = 1; i < argc; i++)
+        if (asks(argv[i], "-V", "--version")) {
+            o->command = COMMAND_VERSION;
+            return 1;
+        }
+    bool word = argc > 1 && argv[1][0] != '-';
+    if (word && strcmp(argv[1], "help") == 0) {
+        o->command = COMMAND_HELP;
+        if (argc > 2 && command_word(o, argv[2], err, errlen))
+            return 2;
+        o->help_topic = o->command == COMMAND_HELP ? -1 : (int)o->command;
+        o->command = COMMAND_HELP;
+        return 1;
+    }
+    for (int i = 1; i < argc; i++)
+        if (asks(argv[i], "-h", "--help")) {
+            if (word && command_word(o, argv[1], err, errlen))
+                return 2;
+            o->help_topic = word ? (int)o->command : -1;
+            o->command = COMMAND_HELP;
+            return 1;
+        }
+    return 0;
+}
+
 int cli_parse(int argc, char **argv, struct options *o, char *err, size_t errlen)
 {
     defaults(o);
+    int asked = help_or_version(argc, argv, o, err, errlen);
+    if (asked)
+        return asked == 1 ? 0 : 2;
     int i = 1;
     if (i < argc && argv[i][0] != '-' && command_word(o, argv[i++], err, errlen))
         return 2;
     for (; i < argc; i++) {
         const char *a = argv[i];
-        if (strcmp(a, "-h") == 0)
-            a = "--help";
         if (o->command == COMMAND_CHECK && a[0] != '-' && !o->result) {
             o->result = a;     /* racesim check RESULT.json */
             continue;
@@ -672,18 +585,19 @@ int cli_parse(int argc, char **argv, struct options *o, char *err, size_t errlen
         memcpy(name, a + 2, n);
         name[n] = '\0';
         const char *v = eq ? eq + 1 : NULL;
-        if ((known_option(name) || is_flag(name)) && !option_allowed(o->command, name))
+        bool known = usage_known(name);
+        if (known && !usage_allowed(o->command, name))
             return not_with(o, name, err, errlen);
-        if (is_flag(name)) {
+        if (known && usage_is_flag(name)) {
             if (apply_flag(o, name, v, err, errlen))
                 return 2;
             continue;
         }
-        if (o->command == COMMAND_CHECK && !known_option(name))
-            return fail(err, errlen, "unknown option --%s (see racesim --help)", name);
+        if (!known && (o->command == COMMAND_CHECK || o->command == COMMAND_LIST))
+            return unknown_option(o, name, err, errlen);
         if (!v && (i + 1 >= argc || strncmp(argv[i + 1], "--", 2) == 0)) {
             /* a scenario flag (--any-seat), or a value missing: the scenario knows which */
-            if (apply(o, name, "", err, errlen) != 1)
+            if (known)
                 return fail(err, errlen, "--%s needs a value (--%s=VALUE)", name, name);
             if (add_override(o, name, NULL, err, errlen))
                 return 2;
@@ -691,9 +605,9 @@ int cli_parse(int argc, char **argv, struct options *o, char *err, size_t errlen
         }
         if (!v)
             v = argv[++i];
-        int rc = apply(o, name, v, err, errlen);
+        int rc = known ? apply(o, name, v, err, errlen) : add_override(o, name, v, err, errlen);
         if (rc == 1)
-            rc = add_override(o, name, v, err, errlen);
+            return fail(err, errlen, "--%s: no code handles this option", name);
         if (rc)
             return 2;
     }

@@ -25,6 +25,7 @@ enum command {
 
 struct options {
     enum command command;
+    int help_topic;              /* help: the command whose options to show; -1: the overview */
     const char *scenario;        /* "stock" by default */
     bool scenario_given;
     const char *strategy;        /* NAME or path/to/file.sql */
@@ -87,12 +88,14 @@ void cli_copy(struct options *dst, const struct options *src);
 /* The name of a command ("compare"), for messages. */
 const char *cli_command_name(enum command c);
 
-/* Parses argv into o (RACESIM_DSN read when --dsn is absent). Returns 0, or 2 with a one-line
+/* Parses argv into o (RACESIM_DSN read when --dsn is absent). -h/--help or help [COMMAND]
+ * anywhere make o->command COMMAND_HELP (o->help_topic the command), -V/--version
+ * COMMAND_VERSION, the rest unchecked. Returns 0, or 2 with a one-line
  * message naming the option and what is allowed in err. Scenario parameters are collected as
  * overrides unchecked: the caller validates them against the scenario. */
 int cli_parse(int argc, char **argv, struct options *o, char *err, size_t errlen);
 
-/* Prints the usage text to out. */
-void cli_help(FILE *out);
+/* Prints the help o asks for to out: a command's (o->help_topic), or the overview. */
+void cli_help(FILE *out, const struct options *o);
 
 #endif

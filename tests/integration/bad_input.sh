@@ -56,5 +56,5 @@ check "no server was started or left behind by any of them" \
     [ -z "$(pgrep -f -- "--datadir=$TMP/racesim-" | head -1)" -a -z "$(ls -d "$TMP"/racesim-* 2>/dev/null)" ]
 "$RACESIM" --help >"$TMP/help" 2>&1
 check "--help exits 0 and mentions --strategy" grep -q -- "--strategy" "$TMP/help"
-check "--help fits 100 columns" [ "$(awk '{ if (length($0) > m) m = length($0) } END { print m }' "$TMP/help")" -le 100 ]
+check "--help fits 80 columns" [ "$(awk '{ if (length($0) > m) m = length($0) } END { print m }' "$TMP/help")" -le 80 ]
 finish
