@@ -12,6 +12,7 @@
 #include "config.h"
 #include "meta.h"
 #include "report.h"
+#include "run.h"
 
 static int by_name(const void *a, const void *b)
 {
@@ -56,7 +57,7 @@ int strategy_set_load(const struct options *o, struct strategy_set *set, char *e
     char *all[CLI_LIST_MAX];
     int n_all = scenario_strategies(dir, all, CLI_LIST_MAX);
     if (n_all < 0) {
-        snprintf(err, errlen, "--scenario=%s: no such scenario in %s (see racesim list)", o->scenario, root);
+        run_no_scenario(o->scenario, root, err, errlen);
         return 2;
     }
     int rc = 0;

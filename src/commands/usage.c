@@ -189,32 +189,21 @@ int usage_command(const char *word)
 
 const char *usage_command_near(const char *word)
 {
-    const char *best = NULL;
-    int best_d = 1000;
-    for (size_t i = 0; i < N_COMMANDS; i++) {
-        int d = spelling_distance(word, commands[i].name);
-        if (spelling_close(word, commands[i].name) && d < best_d) {
-            best = commands[i].name;
-            best_d = d;
-        }
-    }
-    return best;
+    static struct spelling_best b;
+    spelling_begin(&b, word);
+    for (size_t i = 0; i < N_COMMANDS; i++)
+        spelling_consider(&b, commands[i].name);
+    return b.best[0] ? b.best : NULL;
 }
 
 const char *usage_option_near(enum command c, const char *name)
 {
-    const char *best = NULL;
-    int best_d = 1000;
-    for (size_t i = 0; i < N_ROWS; i++) {
-        if (!(rows[i].commands & (1u << c)) || strcmp(rows[i].name, "PARAM") == 0)
-            continue;
-        int d = spelling_distance(name, rows[i].name);
-        if (spelling_close(name, rows[i].name) && d < best_d) {
-            best = rows[i].name;
-            best_d = d;
-        }
-    }
-    return best;
+    static struct spelling_best b;
+    spelling_begin(&b, name);
+    for (size_t i = 0; i < N_ROWS; i++)
+        if ((rows[i].commands & (1u << c)) && strcmp(rows[i].name, "PARAM") != 0)
+            spelling_consider(&b, rows[i].name);
+    return b.best[0] ? b.best : NULL;
 }
 
 /* Prints text from column `at` (the cursor is there), wrapped before USAGE_WIDTH at spaces;

@@ -21,10 +21,12 @@ bool usage_is_flag(const char *name);
 /* The command a word names ("compare"), or -1 for none. Words of commands, not -V. */
 int usage_command(const char *word);
 
-/* The command word closest to word ("comapre" -> "compare"), or NULL when none is close. */
+/* The command word closest to word ("comapre" -> "compare"), or NULL when none is close (a
+ * static buffer, valid until the next call). */
 const char *usage_command_near(const char *word);
 
-/* The option of command c closest to name ("user" -> "users"), or NULL when none is close. */
+/* The option of command c closest to name ("user" -> "users"), or NULL when none is close (a
+ * static buffer, valid until the next call). */
 const char *usage_option_near(enum command c, const char *name);
 
 /* Prints the help of command c: its usage, what it does, its options only, its exit codes. */

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "expand.h"
+#include "spelling.h"
 
 /* The most values one execution binds: an IN (:list.field) binds one per list line. */
 static size_t max_params(const struct script *s)
@@ -40,9 +41,10 @@ static int map_columns(struct interp *it, size_t i, bool *known)
     return 0;
 }
 
-/* Fails with file:line when a step uses a :name nobody supplies before it. */
+/* Fails with file:line when a step uses a :name nobody supplies before it (with the closest
+ * name that is supplied: a :name known so far or a parameter of p's scenario; p may be NULL). */
 static int check_known(const struct script *s, const struct step *st, const bool *known,
-                       char *err, size_t errlen)
+                       const struct params *p, char *err, size_t errlen)
 {
     int unknown = -1;
     for (size_t k = 0; st->kind == STEP_SQL && k < st->stmt.n_vars; k++)
@@ -54,8 +56,19 @@ static int check_known(const struct script *s, const struct step *st, const bool
             unknown = ops[k]->var;
     if (unknown < 0)
         return 0;
-    snprintf(err, errlen, "%s:%d: :%s is neither a scenario parameter nor a column of an earlier "
-             "SELECT", s->path, st->line, s->vars.v[unknown]);
+    struct spelling_best b;
+    spelling_begin(&b, s->vars.v[unknown]);
+    for (size_t v = 0; v < s->vars.n; v++)
+        if (known[v])
+            spelling_consider(&b, s->vars.v[v]);
+    for (size_t i = 0; p && i < p->sc->n_params; i++)
+        spelling_consider(&b, p->sc->params[i].name);
+    if (b.best[0])
+        snprintf(err, errlen, "%s:%d: :%s is neither a scenario parameter nor a column of an "
+                 "earlier SELECT; did you mean :%s?", s->path, st->line, s->vars.v[unknown], b.best);
+    else
+        snprintf(err, errlen, "%s:%d: :%s is neither a scenario parameter nor a column of an "
+                 "earlier SELECT", s->path, st->line, s->vars.v[unknown]);
     return -1;
 }
 
@@ -188,7 +201,7 @@ static enum interp_status prepare_steps(struct interp *it, bool *known, const st
             if (xs != INTERP_OK)
                 return xs;
         }
-        if (check_known(s, st, known, err, errlen))
+        if (check_known(s, st, known, p, err, errlen))
             return INTERP_BAD_SCRIPT;
         if (st->kind != STEP_SQL)
             continue;

@@ -17,8 +17,10 @@
 #include "owner.h"
 #include "reset.h"
 #include "server.h"
+#include "spelling.h"
 #include "summary.h"
 #include "text.h"
+#include "usage.h"
 #include "workspace.h"
 
 /* A server (private or the user's) and racesim's own connection to it, for one or more runs. */
@@ -77,13 +79,25 @@ static bool is_path(const char *s)
     return strchr(s, '/') || (n > 4 && strcmp(s + n - 4, ".sql") == 0);
 }
 
+void run_no_scenario(const char *scenario, const char *dir, char *err, size_t errlen)
+{
+    struct spelling_best b;
+    spelling_begin(&b, scenario);
+    spelling_consider_folder(&b, dir, NULL);
+    if (b.best[0])
+        snprintf(err, errlen, "--scenario=%s: no such scenario in %s; did you mean %s?", scenario, dir,
+                 b.best);
+    else
+        snprintf(err, errlen, "--scenario=%s: no such scenario in %s (see racesim list)", scenario, dir);
+}
+
 static int load_files(const struct options *o, struct run_report *r, char *err, size_t errlen)
 {
     char dir[PATH_MAX], path[PATH_MAX + 128];
     run_strategies_dir(dir, sizeof dir);
     run_engine_file(dir, o->scenario, "scenario.sql", path, sizeof path);
     if (access(path, R_OK) != 0) {
-        snprintf(err, errlen, "--scenario=%s: no such scenario in %s (see racesim list)", o->scenario, dir);
+        run_no_scenario(o->scenario, dir, err, errlen);
         return 2;
     }
     if (scenario_parse(path, o->scenario, &r->scenario, err, errlen))
@@ -105,8 +119,16 @@ static int load_files(const struct options *o, struct run_report *r, char *err, 
         if (!name_is_valid(o->strategy) && !strchr(o->strategy, '-'))
             path[0] = '\0';
         if (!path[0] || access(path, R_OK) != 0) {
-            snprintf(err, errlen, "--strategy=%s: scenario %s has no such strategy (see racesim list)",
-                     o->strategy, o->scenario);
+            struct spelling_best b;
+            spelling_begin(&b, o->strategy);
+            snprintf(path, sizeof path, "%s/%s", dir, o->scenario);
+            spelling_consider_folder(&b, path, ".sql");
+            if (b.best[0] && strcmp(b.best, "scenario") != 0)
+                snprintf(err, errlen, "--strategy=%s: scenario %s has no such strategy; did you mean "
+                         "%s?", o->strategy, o->scenario, b.best);
+            else
+                snprintf(err, errlen, "--strategy=%s: scenario %s has no such strategy (see racesim "
+                         "list)", o->strategy, o->scenario);
             return 2;
         }
     }
@@ -122,13 +144,36 @@ static bool names_param(const struct scenario *sc, const char *name)
     return false;
 }
 
+/* An option that is neither racesim's nor a parameter of sc: one line, with the closest of the
+ * command's options and the scenario's parameters (any_seat spelled any-seat, as typed). */
+static void unknown_option(const struct options *o, const struct scenario *sc, const char *name,
+                           char *err, size_t errlen)
+{
+    struct spelling_best b;
+    spelling_begin(&b, name);
+    const char *option = usage_option_near(o->command, name);
+    if (option)
+        spelling_consider(&b, option);
+    for (size_t i = 0; i < sc->n_params; i++) {
+        char spelled[64];
+        snprintf(spelled, sizeof spelled, "%s", sc->params[i].name);
+        for (char *p = spelled; *p; p++)
+            *p = *p == '_' && strchr(name, '-') ? '-' : *p;
+        spelling_consider(&b, spelled);
+    }
+    if (b.best[0])
+        snprintf(err, errlen, "unknown option --%s: did you mean --%s?", name, b.best);
+    else
+        snprintf(err, errlen, "unknown option --%s (see racesim %s --help; scenario %s takes the "
+                 "parameters 'racesim list --scenario=%s' shows)", name, cli_command_name(o->command),
+                 o->scenario, o->scenario);
+}
+
 static int resolve_params(const struct options *o, struct run_report *r, char *err, size_t errlen)
 {
     for (size_t i = 0; i < o->n_overrides; i++)
         if (!names_param(&r->scenario, o->overrides[i].name)) {
-            snprintf(err, errlen, "unknown option --%s (see racesim --help; scenario %s takes "
-                     "the parameters 'racesim list --scenario=%s' shows)", o->overrides[i].name,
-                     o->scenario, o->scenario);
+            unknown_option(o, &r->scenario, o->overrides[i].name, err, errlen);
             return 2;
         }
     if (params_resolve(&r->scenario, o->users, o->rounds, o->overrides, o->n_overrides, &r->params,

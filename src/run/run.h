@@ -55,6 +55,10 @@ void run_free(struct run_report *r);
  * build directory, else the installed data directory. Writes it to out. */
 void run_strategies_dir(char *out, size_t outlen);
 
+/* Writes the one-line message for a scenario that is not in strategies folder dir into err:
+ * with "did you mean" the closest scenario folder, when one is close. */
+void run_no_scenario(const char *scenario, const char *dir, char *err, size_t errlen);
+
 /* The path of a scenario's file (scenario.sql, a strategy's NAME.sql) for the selected engine:
  * DIR/SCENARIO/ENGINE/FILE when that exists (the engine's own SQL), else DIR/SCENARIO/FILE
  * (shared by the engines). Never fails. */

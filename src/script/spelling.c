@@ -1,6 +1,8 @@
 /* spelling.c — how far apart two names are, to suggest the one meant ("did you mean ...?"). */
 #include "spelling.h"
 
+#include <dirent.h>
+#include <stdio.h>
 #include <string.h>
 
 #define NAME_MAX_LEN 63
@@ -36,4 +38,42 @@ bool spelling_close(const char *typed, const char *known)
 {
     int d = spelling_distance(typed, known);
     return d > 0 && d <= (strlen(known) >= 6 ? 2 : 1);
+}
+
+void spelling_begin(struct spelling_best *b, const char *typed)
+{
+    b->typed = typed;
+    b->best[0] = '\0';
+    b->distance = NAME_MAX_LEN + 1;
+}
+
+void spelling_consider(struct spelling_best *b, const char *known)
+{
+    if (!spelling_close(b->typed, known))
+        return;
+    int d = spelling_distance(b->typed, known);
+    if (d < b->distance && strlen(known) < sizeof b->best) {
+        snprintf(b->best, sizeof b->best, "%s", known);
+        b->distance = d;
+    }
+}
+
+void spelling_consider_folder(struct spelling_best *b, const char *dir, const char *suffix)
+{
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    while (d && (e = readdir(d))) {
+        size_t len = strlen(e->d_name), sl = suffix ? strlen(suffix) : 0;
+        if (e->d_name[0] == '.' || len >= sizeof b->best + sl)
+            continue;
+        if (suffix && (len <= sl || strcmp(e->d_name + len - sl, suffix) != 0))
+            continue;
+        if (!suffix && e->d_type != DT_DIR && e->d_type != DT_UNKNOWN)
+            continue;
+        char name[sizeof b->best];
+        snprintf(name, sizeof name, "%.*s", (int)(len - sl), e->d_name);
+        spelling_consider(b, name);
+    }
+    if (d)
+        closedir(d);
 }

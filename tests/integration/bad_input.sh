@@ -35,6 +35,18 @@ expect_usage "--strategy=nope" --strategy=nope
 expect_usage "--strategy" --users=5
 expect_usage "no-such-file.sql" --strategy=/nonexistent/no-such-file.sql
 expect_usage "unknown option --bogus" --strategy=naive --bogus=1
+# typos: the nearest option, parameter, strategy, scenario or command (edit distance)
+expect_usage "unknown option --user: did you mean --users?" --strategy=naive --user=5
+expect_usage "unknown option --prodcts: did you mean --products?" --strategy=naive --prodcts=3
+expect_usage "unknown option --any-set: did you mean --any-seat?" --scenario=seats --strategy=naive --any-set
+expect_usage "unknown option --stratgies: did you mean --strategies?" compare --stratgies=naive
+expect_usage "--strategy=atomc: scenario stock has no such strategy; did you mean atomic?" --strategy=atomc
+expect_usage "--strategies=atomc: .*did you mean atomic?" compare --strategies=atomc,naive
+expect_usage "--scenario=seat: .*did you mean seats?" --scenario=seat --strategy=naive
+expect_usage "--scenario=stok: .*did you mean stock?" sweep --scenario=stok
+expect_usage "unknown command 'comapre': did you mean compare?" comapre
+expect_usage "unknown command 'matrx': did you mean matrix?" help matrx
+expect_usage "unknown option --xyz (see racesim run --help" --strategy=naive --xyz=1
 expect_usage "--format" --strategy=naive --format=xml
 expect_usage "--isolation" --strategy=naive --isolation=chaos
 expect_usage "--think-time" --strategy=naive --think-time=soon

@@ -35,6 +35,11 @@ expect_refused "$TMP/notable.sql" 3
 # a :name that is neither a parameter nor a column of an earlier SELECT
 printf 'SELECT stock FROM products WHERE id = :product;\nUPDATE products SET stock = :stok WHERE id = :product;\n' >"$TMP/unknownname.sql"
 expect_refused "$TMP/unknownname.sql" 2
+check "a :name one edit from a column read earlier: did you mean :stock" grep -q "did you mean :stock?" "$TMP/err"
+# a typo of a scenario parameter the file uses nowhere else: the parameter is suggested
+printf 'UPDATE products SET stock = stock - :qty WHERE id = :prodcut AND stock >= :qty;\n' >"$TMP/prodcut.sql"
+expect_refused "$TMP/prodcut.sql" 1
+check "a typo of a parameter: did you mean :product" grep -q ":prodcut .*did you mean :product?" "$TMP/err"
 
 printf -- '-- mine: an atomic decrement of my own\nSTART TRANSACTION;\nUPDATE products SET stock = stock - :qty WHERE id = :product AND stock >= :qty;\n-- @require affected = 1 else sold_out\nINSERT INTO orders (user_id, product_id, qty) VALUES (:user, :product, :qty);\nCOMMIT;\n' >"$TMP/mine.sql"
 run_json "$TMP/mine.json" --strategy="$TMP/mine.sql" --users=20 --seed=1
