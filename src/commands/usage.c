@@ -56,7 +56,7 @@ static const struct option_row rows[] = {
      "median, min-max, 95% interval"},
     {"lockstep", "", RUN | COMPARE | SWEEP,
      "buyers run one statement at a time, in turn (round-robin): the same seed gives the same "
-     "trace every run"},
+     "trace every run; the report has no latency or throughput (timings of turns mean nothing)"},
     {"schedule", "=LIST", RUN,
      "one statement at a time in this order of buyers: 1,2,2,1; N*K repeats buyer N K times, "
      "(1,2)*3 a list; after the list, round-robin"},
@@ -94,7 +94,7 @@ static const struct option_row rows[] = {
     {"out", "=FILE", RUNS | CHECK,
      "write the report to FILE (refuses to overwrite without --force); -: stdout"},
     {"force", "", RUNS | CHECK, "overwrite --out"},
-    {"quiet", "", RUNS | CHECK, "no progress line and no header notes"},
+    {"quiet", "", RUNS | CHECK, "no progress line on stderr"},
     {"PARAM", "=VALUE", RUNS,
      "a scenario parameter, e.g. --stock=5000 --qty=1..30 --skew=zipf:0.99 ('racesim list' "
      "shows each scenario's)"},

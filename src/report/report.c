@@ -132,6 +132,11 @@ static void text_time(FILE *f, const struct run_report *r)
                 "%lld units were left\n", (unsigned long long)r->lost_purchases,
                 r->lost_purchases == 1 ? "" : "s", (unsigned long long)r->lost_units,
                 (long long)r->remaining);
+    if (r->settings.lockstep) {   /* each statement waited for its turn: no speed to tell */
+        fprintf(f, "time       wall %.3f s · lockstep: one statement at a time, in turn, so no "
+                "latency or throughput\n", (double)e->wall_us / 1e6);
+        return;
+    }
     fprintf(f, "time       wall %.3f s · connect %.3f s · throughput %.0f purchases/s · "
             "goodput %.0f ok/s\n", (double)e->wall_us / 1e6, (double)e->connect_wall_us / 1e6,
             per_second(e->purchases, e->wall_us), per_second(e->outcomes[OUTCOME_OK], e->wall_us));
@@ -252,6 +257,8 @@ static void text_invariants(FILE *f, const struct run_report *r, const struct st
     fputc('\n', f);
 }
 
+/* The text report; a lockstep run (--lockstep, --schedule) has no latency section and no
+ * throughput: its statements waited for their turns, so its timings say nothing. */
 static void write_text(FILE *f, const struct run_report *r, bool color)
 {
     struct style st = color ? (struct style){"\033[32m", "\033[1;31m", "\033[2m", "\033[0m"}
@@ -259,11 +266,13 @@ static void write_text(FILE *f, const struct run_report *r, bool color)
     text_header(f, r);
     text_outcomes(f, r);
     text_time(f, r);
-    fputs("\nlatency\n", f);
-    text_latency_line(f, "purchase", &r->result.purchase_latency);
-    text_latency_line(f, "attempt", &r->result.attempt_latency);
-    fputs("purchase latency (with retries and backoff)\n", f);
-    text_histogram(f, &r->result.purchase_latency);
+    if (!r->settings.lockstep) {
+        fputs("\nlatency\n", f);
+        text_latency_line(f, "purchase", &r->result.purchase_latency);
+        text_latency_line(f, "attempt", &r->result.attempt_latency);
+        fputs("purchase latency (with retries and backoff)\n", f);
+        text_histogram(f, &r->result.purchase_latency);
+    }
     text_invariants(f, r, &st);
 }
 

@@ -107,7 +107,11 @@ int report_write_md(FILE *f, const struct run_report *r)
     size_t len = strcspn(r->script.description, "\n");
     fprintf(f, "strategy: %.*s\n\n", (int)len, r->script.description);
     int rc = outcomes(f, r);
-    rc |= figures(f, r);
+    if (r->settings.lockstep)     /* turns, not speed: as in the text report */
+        fprintf(f, "wall %.3f s; lockstep: one statement at a time, in turn, so no latency or "
+                "throughput\n\n", (double)r->result.wall_us / 1e6);
+    else
+        rc |= figures(f, r);
     rc |= invariants(f, r);
     return rc ? -1 : 0;
 }

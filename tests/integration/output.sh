@@ -39,6 +39,22 @@ check "text report: fits 100 columns" \
 check "text report: no colour codes with NO_COLOR" [ -z "$(grep -l $'\033' "$TMP/r.txt")" ]
 check "text report: names the seed" grep -q "seed 1" "$TMP/r.txt"
 
+# a lockstep run (--lockstep, --schedule): turns, not speed; its text and Markdown reports show
+# no latency and no throughput, quiet or not; a free run shows both
+for how in --lockstep --schedule=2,1; do
+    for fmt in text md; do
+        "$RACESIM" --strategy=naive --users=2 --seed=1 --quiet $how --format=$fmt >"$TMP/l.$fmt"
+        check "$how --quiet, $fmt: the invariants are reported (exit $?)" grep -q "oversell" "$TMP/l.$fmt"
+        check "$how --quiet, $fmt: says why there are no timings" \
+            grep -q "lockstep: one statement at a time, in turn, so no latency or throughput" "$TMP/l.$fmt"
+        check "$how --quiet, $fmt: no latency, percentiles or throughput figures" \
+            bash -c "! grep -Eq 'p99|purch/s|purchases/s|histogram|^latency|│' '$TMP/l.$fmt'"
+    done
+done
+check "a free run (not lockstep) still shows latency and throughput" \
+    grep -q "throughput .* purchases/s" "$TMP/r.txt"
+check "...and its latency percentiles" grep -q "^  purchase   p50" "$TMP/r.txt"
+
 run_json "$TMP/pool.json" --strategy=for-update --users=100 --pool=5 --seed=3
 check "a pool of 5 connections serves 100 buyers (exit $rc)" [ "$rc" = 0 ]
 check "all 100 purchases made" [ "$(jq .counts.purchases "$TMP/pool.json")" = 100 ]
