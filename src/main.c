@@ -14,6 +14,7 @@
 #include "list.h"
 #include "matrix.h"
 #include "meta.h"
+#include "plan.h"
 #include "report.h"
 #include "run.h"
 #include "sweep.h"
@@ -45,6 +46,8 @@ static int several_runs(const struct options *o)
              : o->command == COMMAND_EXPLORE ? explore_main(o, err, sizeof err)
              : matrix_main(o, err, sizeof err);
     interrupt_yield();         /* a signal during the runs: its exit code, not this error */
+    if (rc == PLAN_DRY_RUN)
+        rc = 0;
     if (rc >= 2 && err[0])
         fprintf(stderr, "racesim: %s\n", err);
     db_library_end();
@@ -63,6 +66,21 @@ static int thresholds_name_invariants(const struct options *o, char *err, size_t
         rc = report_check_threshold_names(o, &probe.scenario, err, errlen);
     run_free(&probe);
     return rc;
+}
+
+/* run --dry-run: the files read and the parameters resolved as for a run, then its plan. Returns
+ * 0, or 2 with one line on stderr. */
+static int dry_run(const struct options *o)
+{
+    static struct run_report probe;
+    char err[1024] = "";
+    int rc = run_prepare(o, &probe, err, sizeof err);
+    if (rc == 0) {
+        plan_run(stdout, o, &probe);
+        plan_end(stdout, "run", o, 1);
+    }
+    run_free(&probe);
+    return rc ? usage_error(err) : 0;
 }
 
 int main(int argc, char **argv)
@@ -97,6 +115,8 @@ int main(int argc, char **argv)
         return usage_error(err);
     if (thresholds_name_invariants(&o, err, sizeof err))
         return usage_error(err);
+    if (o.dry_run)
+        return dry_run(&o);
     if (db_library_init())
         return usage_error("cannot initialise the database client library");
     int rc = run_execute(&o, &r, err, sizeof err);

@@ -11,6 +11,7 @@
 
 #include "config.h"
 #include "meta.h"
+#include "plan.h"
 #include "report.h"
 #include "run.h"
 
@@ -146,6 +147,12 @@ int batch_execute(struct batch *b, const struct options *o, char *err, size_t er
 int batch_execute_then(struct batch *b, const struct options *o, batch_then_fn then, void *ctx,
                        char *err, size_t errlen)
 {
+    if (o->dry_run) {
+        for (size_t i = 0; i < b->n; i++)
+            plan_run(stdout, &b->runs[i]->opts, &b->runs[i]->report);
+        plan_end(stdout, b->command, o, b->n);
+        return PLAN_DRY_RUN;
+    }
     int connections = 1;
     for (size_t i = 0; i < b->n; i++) {
         const struct options *ro = &b->runs[i]->opts;

@@ -350,6 +350,8 @@ static int apply_flag(struct options *o, const char *name, const char *v, char *
         o->force = true;
     else if (strcmp(name, "quiet") == 0)
         o->quiet = true;
+    else if (strcmp(name, "dry-run") == 0)
+        o->dry_run = true;
     return 0;
 }
 

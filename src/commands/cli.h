@@ -45,6 +45,7 @@ struct options {
     const char *out;             /* NULL: stdout */
     bool force, quiet;
     bool lockstep;               /* buyers advance one statement at a time, together */
+    bool dry_run;                /* check everything, print what would run, start nothing */
     int64_t timeout_us;          /* a run's purchases end after this long; 0: no limit */
     int64_t block_timeout_us;    /* lockstep: a statement running this long counts as blocked */
     const char *schedule_text;   /* --schedule=LIST as given (NULL: none) */

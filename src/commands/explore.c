@@ -13,6 +13,7 @@
 #include "config.h"
 #include "meta.h"
 #include "output.h"
+#include "plan.h"
 #include "summary.h"
 #include "text.h"
 #include "trace.h"
@@ -401,6 +402,11 @@ int explore_main(const struct options *o, char *err, size_t errlen)
     if (rc == 0) {       /* the parameters as explored, for the report */
         run_free(&ex->probe);
         rc = run_prepare(&ex->ro, &ex->probe, err, errlen);
+    }
+    if (rc == 0 && o->dry_run) {
+        plan_run(stdout, &ex->ro, &ex->probe);
+        plan_end(stdout, "explore", o, 0);
+        rc = PLAN_DRY_RUN;
     }
     struct run_session *s = NULL;
     if (rc == 0)

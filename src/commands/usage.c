@@ -95,6 +95,9 @@ static const struct option_row rows[] = {
      "write the report to FILE (refuses to overwrite without --force); -: stdout"},
     {"force", "", RUNS | CHECK, "overwrite --out"},
     {"quiet", "", RUNS | CHECK, "no progress line on stderr"},
+    {"dry-run", "", RUNS,
+     "check everything (options, scenario, strategy files, parameters, --out) and print what "
+     "would run, one line a run; no server is started"},
     {"PARAM", "=VALUE", RUNS,
      "a scenario parameter, e.g. --stock=5000 --qty=1..30 --skew=zipf:0.99 ('racesim list' "
      "shows each scenario's)"},

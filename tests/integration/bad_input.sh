@@ -35,6 +35,12 @@ expect_usage "--strategy=nope" --strategy=nope
 expect_usage "--strategy" --users=5
 expect_usage "no-such-file.sql" --strategy=/nonexistent/no-such-file.sql
 expect_usage "unknown option --bogus" --strategy=naive --bogus=1
+expect_usage "did you mean atomic?" --strategy=atomc --dry-run
+expect_usage "--stock=-1" compare --stock=-1 --dry-run
+TMPDIR="$TMP" "$RACESIM" compare --users=5 --dry-run >"$TMP/plan" 2>"$TMP/err"
+check "compare --dry-run: exit 0, a line a strategy and the closing line, nothing on stderr" \
+    [ $? = 0 -a "$(grep -c '^would run: stock/' "$TMP/plan")" -ge 6 -a ! -s "$TMP/err" ]
+check "...it says nothing was started" grep -q "^dry run: racesim compare would make .* runs on a private mariadb server; nothing was started" "$TMP/plan"
 # typos: the nearest option, parameter, strategy, scenario or command (edit distance)
 expect_usage "unknown option --user: did you mean --users?" --strategy=naive --user=5
 expect_usage "unknown option --prodcts: did you mean --products?" --strategy=naive --prodcts=3
