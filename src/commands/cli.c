@@ -466,9 +466,13 @@ static int finish(struct options *o, char *err, size_t errlen)
         return 2;
     if (o->lockstep && o->pool)
         return fail(err, errlen, "--lockstep needs a connection per buyer: drop --pool");
-    if ((o->command == COMMAND_RUN || o->command == COMMAND_EXPLORE) && !o->strategy)
+    if ((o->command == COMMAND_RUN || o->command == COMMAND_EXPLORE) && !o->strategy) {
+        for (size_t i = 0; i < o->n_overrides; i++)     /* --strat=x: a typo, not a parameter */
+            if (usage_option_near(o->command, o->overrides[i].name))
+                return unknown_option(o, o->overrides[i].name, err, errlen);
         return fail(err, errlen, "--strategy is required (e.g. --strategy=for-update; "
                                  "'racesim list' shows them)");
+    }
     if (o->schedule_text && schedule_parse(o->schedule_text, o->users, o->schedule,
                                            &o->schedule_len, err, errlen))
         return 2;

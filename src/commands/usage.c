@@ -206,6 +206,10 @@ const char *usage_option_near(enum command c, const char *name)
     for (size_t i = 0; i < N_ROWS; i++)
         if ((rows[i].commands & (1u << c)) && strcmp(rows[i].name, "PARAM") != 0)
             spelling_consider(&b, rows[i].name);
+    size_t n = strlen(name);
+    for (size_t i = 0; !b.best[0] && n >= 3 && i < N_ROWS; i++)    /* --strat: cut short */
+        if ((rows[i].commands & (1u << c)) && strncmp(rows[i].name, name, n) == 0)
+            snprintf(b.best, sizeof b.best, "%s", rows[i].name);
     return b.best[0] ? b.best : NULL;
 }
 

@@ -25,8 +25,9 @@ int usage_command(const char *word);
  * static buffer, valid until the next call). */
 const char *usage_command_near(const char *word);
 
-/* The option of command c closest to name ("user" -> "users"), or NULL when none is close (a
- * static buffer, valid until the next call). */
+/* The option of command c closest to name ("user" -> "users"), else the first that name begins
+ * ("strat" -> "strategy", 3 letters or more), or NULL (a static buffer, valid until the next
+ * call). */
 const char *usage_option_near(enum command c, const char *name);
 
 /* Prints the help of command c: its usage, what it does, its options only, its exit codes. */

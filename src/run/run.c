@@ -154,6 +154,8 @@ static void unknown_option(const struct options *o, const struct scenario *sc, c
     const char *option = usage_option_near(o->command, name);
     if (option)
         spelling_consider(&b, option);
+    if (option && !b.best[0])        /* not one typo away, but name begins it: --strat */
+        snprintf(b.best, sizeof b.best, "%s", option);
     for (size_t i = 0; i < sc->n_params; i++) {
         char spelled[64];
         snprintf(spelled, sizeof spelled, "%s", sc->params[i].name);

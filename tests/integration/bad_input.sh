@@ -53,6 +53,8 @@ expect_usage "--scenario=stok: .*did you mean stock?" sweep --scenario=stok
 expect_usage "unknown command 'comapre': did you mean compare?" comapre
 expect_usage "unknown command 'matrx': did you mean matrix?" help matrx
 expect_usage "unknown option --xyz (see racesim run --help" --strategy=naive --xyz=1
+expect_usage "unknown option --strat: did you mean --strategy?" --strat=naive --users=2
+expect_usage "unknown option --stratgy: did you mean --strategy?" explore --stratgy=naive
 expect_usage "--format" --strategy=naive --format=xml
 expect_usage "--isolation" --strategy=naive --isolation=chaos
 expect_usage "--think-time" --strategy=naive --think-time=soon
