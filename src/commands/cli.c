@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "conn_param.h"
 #include "driver.h"
 #include "dsn.h"
 #include "script.h"
@@ -54,6 +55,11 @@ void cli_help(FILE *out)
 "  --dsn=URL            mysql://user@host:port/db or mysql://user@localhost/db?socket=PATH\n"
 "                       (also RACESIM_DSN; mariadb:// too); the password only from\n"
 "                       RACESIM_PASSWORD\n"
+"  --ssl-mode=MODE      with --dsn: DISABLED, PREFERRED, REQUIRED, VERIFY_CA or VERIFY_IDENTITY\n"
+"  --ssl-ca=FILE        with --dsn: the CA to check the server's certificate against;\n"
+"                       --ssl-cert=FILE --ssl-key=FILE: a client certificate (all also ?ssl-...=\n"
+"                       in the DSN)\n"
+"  --connect-timeout=S  with --dsn: seconds to wait for a connection (default: 10)\n"
 "  --engine=NAME        the engine (its driver): mariadb (default); with --dsn, its scheme says\n"
 "  --database=NAME      the database racesim creates and works in (default: racesim)\n"
 "  --format=FMT         text, json, csv or md (Markdown) (default: text)\n"
@@ -294,8 +300,34 @@ static int64_t run_timeout_parse_us(const char *text)
     return (int64_t)(v * scale + 0.5);
 }
 
+/* A connection option (--ssl-mode=...): checked now, applied over the DSN's by run.c. */
+static bool is_conn_option(const char *name)
+{
+    return conn_param_known(name) && strchr(name, '-');   /* not libpq's spellings (sslmode) */
+}
+
+static int conn_option(struct options *o, const char *name, const char *v, char *err, size_t errlen)
+{
+    static struct db_target scratch;   /* large; cli_parse runs once, on one thread */
+    name = conn_param_name(name);
+    char why[PATH_MAX + 128];
+    if (conn_param_set(&scratch, name, v, why, sizeof why))
+        return fail(err, errlen, "--%s", why);
+    size_t i = 0;
+    while (i < o->n_conn_options && strcmp(o->conn_options[i].name, name) != 0)
+        i++;
+    if (i == CLI_CONN_OPTIONS)
+        return fail(err, errlen, "--%s: too many connection options", name);
+    o->conn_options[i].name = conn_param_name(name);
+    o->conn_options[i].value = v;
+    o->n_conn_options += i == o->n_conn_options;
+    return 0;
+}
+
 static int apply(struct options *o, const char *name, const char *v, char *err, size_t errlen)
 {
+    if (is_conn_option(name))
+        return conn_option(o, name, v, err, errlen);
     if (strcmp(name, "users") == 0)
         return users_option(o, v, err, errlen);
     if (strcmp(name, "strategies") == 0)
@@ -524,6 +556,8 @@ static bool option_allowed(enum command c, const char *name)
                       : c == COMMAND_CHECK ? check : c == COMMAND_EXPLORE ? explore : NULL;
     if (!set || strcmp(name, "help") == 0 || strcmp(name, "version") == 0)
         return true;
+    if (is_conn_option(name))
+        name = "dsn";                /* connection options go wherever --dsn does */
     char word[80];
     snprintf(word, sizeof word, " %s ", name);
     return strstr(set, word) != NULL;
@@ -531,6 +565,8 @@ static bool option_allowed(enum command c, const char *name)
 
 static bool known_option(const char *name)
 {
+    if (is_conn_option(name))
+        return true;
     static const char *all = " scenario strategy users rounds pool think-time seed isolation dsn engine "
                              "database format out force quiet lockstep block-timeout trace strategies "
                              "chart repeat isolations contended baseline max-regression gate timeout "
@@ -554,15 +590,26 @@ static int not_with(const struct options *o, const char *name, char *err, size_t
                 cli_command_name(o->command));
 }
 
-/* The database a DSN names becomes o->database; a different --database is a conflict. */
+/* The database a DSN names becomes o->database; a different --database is a conflict. The DSN's
+ * connection parameters and the connection options are checked together. */
 static int database_of_dsn(struct options *o, char *err, size_t errlen)
 {
     static struct db_target t;   /* large (a PATH_MAX socket); cli_parse runs once, on one thread */
     memset(&t, 0, sizeof t);
+    if (!o->dsn && o->n_conn_options)
+        return fail(err, errlen, "--%s goes with --dsn (the private server needs no connection "
+                    "options)", o->conn_options[0].name);
     if (!o->dsn)
         return 0;
     if (dsn_parse(o->dsn, &t, err, errlen))
         return 2;
+    for (size_t i = 0; i < o->n_conn_options; i++)
+        conn_param_set(&t, o->conn_options[i].name, o->conn_options[i].value, err, errlen);
+    if (conn_params_check(&t, err, errlen)) {
+        char why[256];
+        snprintf(why, sizeof why, "%s", err);
+        return fail(err, errlen, "--dsn: %s", why);
+    }
     if (!t.database[0])
         return 0;
     if (o->database_given && strcmp(t.database, o->database) != 0)

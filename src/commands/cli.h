@@ -16,6 +16,7 @@
 #define CLI_OVERRIDES_MAX 32
 #define CLI_LIST_MAX 64          /* --strategies=a,b,... and --users=1,8,... items */
 #define CLI_ISOLATIONS 4
+#define CLI_CONN_OPTIONS 8     /* --ssl-mode, --ssl-ca, --ssl-cert, --ssl-key, --connect-timeout */
 
 enum format { FORMAT_TEXT, FORMAT_JSON, FORMAT_CSV, FORMAT_MD, FORMAT_JUNIT };
 enum command {
@@ -36,6 +37,11 @@ struct options {
     bool seed_given;
     char isolation[32];          /* "" : the server's (a level may end in +SNAPSHOT) */
     const char *dsn;             /* NULL: the private server */
+    struct cli_conn_option {     /* --dsn's connection parameters given as options (--ssl-mode=..):
+                                    over the DSN's own; each name once, the last one given */
+        const char *name, *value;
+    } conn_options[CLI_CONN_OPTIONS];
+    size_t n_conn_options;
     char engine[16];             /* --engine, else the DSN's scheme: "mariadb" (the default) */
     bool engine_given;
     char database[64];           /* --database, else the DSN's database, else "racesim" */

@@ -1,5 +1,6 @@
-/* dsn.c — parse mysql://user@host:port/db?socket=PATH; refuse passwords in the DSN. */
+/* dsn.c — parse mysql://user@host:port/db?socket=PATH&ssl-mode=...; refuse passwords in the DSN. */
 #include "dsn.h"
+#include "conn_param.h"
 #include "driver.h"
 
 #include <ctype.h>
@@ -21,16 +22,46 @@ static int copy_part(char *out, size_t outlen, const char *p, size_t n)
     return 0;
 }
 
-/* The query part: ?KEY=PATH, the driver's key for its unix socket (a file or a directory). */
-static int parse_query(const char *q, const char *key, struct db_target *t, char *err, size_t errlen)
+/* One KEY=VALUE of the query: the driver's key for its unix socket (an absolute path to a file
+ * or a directory), or a connection parameter (conn_param.h). */
+static int parse_param(const char *kv, size_t n, const char *socket_key, struct db_target *t,
+                       char *err, size_t errlen)
 {
-    size_t k = strlen(key);
-    if (strncmp(q, key, k) != 0 || q[k] != '=' || q[k + 1] != '/')
-        return errorf(err, errlen, "--dsn: the only option is ?%s=/absolute/path", key);
-    q++;
-    if (copy_part(t->socket, sizeof t->socket, q + k, strlen(q + k)) || strlen(q + k) > 107)
-        return errorf(err, errlen, "--dsn: the socket path is too long");
-    return 0;
+    char key[32], value[PATH_MAX];
+    const char *eq = memchr(kv, '=', n);
+    size_t kn = eq ? (size_t)(eq - kv) : n;
+    if (!eq || kn == 0 || kn >= sizeof key || copy_part(value, sizeof value, eq + 1, n - kn - 1))
+        return errorf(err, errlen, "--dsn: '%.*s' is not KEY=VALUE (accepted: %s, %s)", (int)n, kv,
+                      socket_key, CONN_PARAM_NAMES);
+    memcpy(key, kv, kn);
+    key[kn] = '\0';
+    if (strcmp(key, socket_key) == 0) {
+        if (value[0] != '/')
+            return errorf(err, errlen, "--dsn: ?%s= takes an absolute path", socket_key);
+        if (copy_part(t->socket, sizeof t->socket, value, strlen(value)) || strlen(value) > 107)
+            return errorf(err, errlen, "--dsn: the socket path is too long");
+        return 0;
+    }
+    char why[PATH_MAX + 128];
+    int rc = conn_param_set(t, key, value, why, sizeof why);
+    if (rc == 1)
+        return errorf(err, errlen, "--dsn: unknown parameter '%s' (accepted: %s, %s)", key,
+                      socket_key, CONN_PARAM_NAMES);
+    return rc ? errorf(err, errlen, "--dsn: %s", why) : 0;
+}
+
+/* The query part: KEY=VALUE pairs separated by &. */
+static int parse_query(const char *q, const char *socket_key, struct db_target *t, char *err,
+                       size_t errlen)
+{
+    for (;;) {
+        size_t n = strcspn(q, "&");
+        if (parse_param(q, n, socket_key, t, err, errlen))
+            return -1;
+        if (!q[n])
+            return 0;
+        q += n + 1;
+    }
 }
 
 static int parse_host_port(const char *p, size_t n, struct db_target *t, char *err, size_t errlen)

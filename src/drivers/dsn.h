@@ -1,4 +1,4 @@
-/* dsn.h — parse mysql://user@host:port/db?socket=PATH into a connection target. */
+/* dsn.h — parse mysql://user@host:port/db?socket=PATH&ssl-mode=... into a connection target. */
 #ifndef RACESIM_DSN_H
 #define RACESIM_DSN_H
 
@@ -6,8 +6,10 @@
 
 #include "db.h"
 
-/* Parses text into t (host, port, user, socket, and database when the DSN names one; other
- * fields untouched). A password in the DSN is refused: it must come from RACESIM_PASSWORD.
+/* Parses text into t (host, port, user, socket, and database when the DSN names one; the query's
+ * connection parameters, conn_param.h; other fields untouched). A password in the DSN is refused:
+ * it must come from RACESIM_PASSWORD. An unknown query parameter is refused, naming the accepted
+ * ones. Parameters are not checked together (conn_params_check, once every source is applied).
  * Returns 0, or -1 with a one-line reason in err. */
 int dsn_parse(const char *text, struct db_target *t, char *err, size_t errlen);
 

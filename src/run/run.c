@@ -11,6 +11,7 @@
 
 #include "config.h"
 #include "db.h"
+#include "conn_param.h"
 #include "dsn.h"
 #include "interp.h"
 #include "interrupt.h"
@@ -169,6 +170,8 @@ static int open_target(const struct options *o, int connections, struct run_sess
         snprintf(s->target.user, sizeof s->target.user, "%s", user && *user ? user : "root");
         if (dsn_parse(o->dsn, &s->target, err, errlen))
             return 2;
+        for (size_t i = 0; i < o->n_conn_options; i++)   /* checked by cli_parse */
+            conn_param_set(&s->target, o->conn_options[i].name, o->conn_options[i].value, err, errlen);
         s->target.password = dsn_password();
         if (s->target.socket[0])
             snprintf(s->description, sizeof s->description, "%.400s (unix socket)", s->target.socket);

@@ -13,6 +13,7 @@
 /* Client error numbers racesim raises itself (the client's errmsg.h is shadowed by src/errmsg.h). */
 #define MARIADB_CR_OUT_OF_MEMORY 2008
 #define MARIADB_CR_SERVER_LOST 2013
+#define MARIADB_CR_SSL_CONNECTION_ERROR 2026
 
 /* mariadb.c: the client (contracts as the db_* functions in db.h). */
 int mariadb_library_init(void);
