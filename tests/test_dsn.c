@@ -65,6 +65,7 @@ static void tls_good(const char *text, enum db_tls_mode mode, const char *ca, un
 
 int main(void)
 {
+    char why[256];
     /* Accepted forms; fields the DSN does not name keep their old values. */
     good("mysql://user@host:3306/db", "host", 3306, "user", "", "db");
     good("mariadb://root@db.example.com:3307/racesim_2", "db.example.com", 3307, "root", "", "racesim_2");
@@ -108,7 +109,6 @@ int main(void)
     bad("mysql://u@h/db?ssl-mode=REQUIRED&&socket=/tmp/s", "'' is not KEY=VALUE");
     bad("mysql://u@h/db?=x", "'=x' is not KEY=VALUE");
     struct db_target both;
-    char why[256];
     preset(&both);
     parse("mysql://u@h/db?ssl-cert=/dev/null", &both, why);
     check(conn_params_check(&both, why, sizeof why) == -1 && strstr(why, "ssl-cert and ssl-key go together"),
@@ -144,16 +144,27 @@ int main(void)
     bad("mysql://u@host;rm/db", "not a host name");
 
     /* Database names. */
-    bad("mysql://u@host/a-b", "database name must be letters, digits and _");
-    bad("mysql://u@host/1db", "database name must be letters, digits and _");
-    bad("mysql://u@host/db/extra", "database name must be letters, digits and _");
-    bad("mysql://u@host/db;drop", "database name must be letters, digits and _");
+    good("mysql://u@host/my-db", "host", 1111, "u", "", "my-db");
+    good("mysql://u@host/1db", "host", 1111, "u", "", "1db");
+    good("mysql://u@host/a$b+c(1)", "host", 1111, "u", "", "a$b+c(1)");
+    bad("mysql://u@host/db/extra", "database name must be 1 to 63 letters, digits and _$-");
+    bad("mysql://u@host/db;drop", "database name must be 1 to 63");
+    bad("mysql://u@host/d`b", "database name must be 1 to 63");
+    bad("mysql://u@host/d'b", "database name must be 1 to 63");
+    bad("mysql://u@host/d\"b", "database name must be 1 to 63");
+    bad("mysql://u@host/d.b", "database name must be 1 to 63");
+    bad("mysql://u@host/d b", "database name must be 1 to 63");
+    bad("mysql://u@host/d\\b", "database name must be 1 to 63");
     bad("mysql://u@host/a234567890123456789012345678901234567890123456789012345678901234",
-        "database name must be letters, digits and _");
+        "database name must be 1 to 63");
 
     /* Host or socket required; the socket is an absolute path and the only option. */
-    bad("mysql://u@/db", "give a host or ?socket=PATH");
-    bad("mysql://", "give a host or ?socket=PATH");
+    good("mysql://u@/db", "old-host", 1111, "u", "", "db");   /* the host an option file named */
+    struct db_target none = {0};
+    check(dsn_parse("mysql://u@/db", &none, why, sizeof why) == -1
+          && strstr(why, "give a host or ?socket=PATH"), "mysql://u@/db and no host before: refused (%s)", why);
+    check(dsn_parse("mysql://", &none, why, sizeof why) == -1 && strstr(why, "give a host or ?socket=PATH"),
+          "mysql:// and no host before: refused (%s)", why);
     bad("mysql://u@localhost/db?socket=tmp/my.sock", "?socket= takes an absolute path");
     bad("mysql://u@localhost/db?socket=", "?socket= takes an absolute path");
     bad("mysql://u@localhost/db?sock=/tmp/x", "unknown parameter 'sock' (accepted: socket, ssl-mode, "
@@ -172,7 +183,9 @@ int main(void)
     bad("postgres://u@/db?socket=/tmp/x", "unknown parameter 'socket' (accepted: host, ssl-mode");
     tls_good("postgres://u@h/db?sslmode=verify-full&sslrootcert=/dev/null&connect_timeout=3",
              DB_TLS_VERIFY_IDENTITY, "/dev/null", 3);
-    bad("postgres://u@/db", "give a host or ?host=PATH");
+    memset(&none, 0, sizeof none);
+    check(dsn_parse("postgres://u@/db", &none, why, sizeof why) == -1 && strstr(why, "give a host or ?host=PATH"),
+          "postgres://u@/db and no host before: refused (%s)", why);
     bad("postgres://u:secret@host/db", "password in the DSN is not accepted");
     bad("mysql://u@host/db", "expected postgres://");
     check(db_driver_select("mariadb", why, sizeof why) == 0, "mariadb selected again");

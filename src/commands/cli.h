@@ -11,6 +11,7 @@
 
 #include "params.h"
 #include "schedule.h"
+#include "target.h"
 #include "threshold.h"
 
 #define CLI_OVERRIDES_MAX 32
@@ -37,11 +38,12 @@ struct options {
     bool seed_given;
     char isolation[32];          /* "" : the server's (a level may end in +SNAPSHOT) */
     const char *dsn;             /* NULL: the private server */
-    struct cli_conn_option {     /* --dsn's connection parameters given as options (--ssl-mode=..):
-                                    over the DSN's own; each name once, the last one given */
-        const char *name, *value;
-    } conn_options[CLI_CONN_OPTIONS];
+    const char *conn_names[CLI_CONN_OPTIONS];    /* --dsn's connection parameters given as */
+    const char *conn_values[CLI_CONN_OPTIONS];   /* options (--ssl-mode=..), over the DSN's own;
+                                                    each name once, the last one given */
     size_t n_conn_options;
+    const char *defaults_file;   /* --defaults-file=FILE: the only option file read (--dsn) */
+    bool no_defaults;            /* --no-defaults: no option file */
     char engine[16];             /* --engine, else the DSN's scheme: "mariadb" (the default) */
     bool engine_given;
     char database[64];           /* --database, else the DSN's database, else "racesim" */
@@ -97,6 +99,9 @@ const char *cli_command_name(enum command c);
  * message naming the option and what is allowed in err. Scenario parameters are collected as
  * overrides unchecked: the caller validates them against the scenario. */
 int cli_parse(int argc, char **argv, struct options *o, char *err, size_t errlen);
+
+/* Where o's --dsn connection takes its settings from (target.h). */
+void cli_target_sources(const struct options *o, struct target_sources *src);
 
 /* Prints the usage text to out. */
 void cli_help(FILE *out);

@@ -79,7 +79,7 @@ static int parse_host_port(const char *p, size_t n, struct db_target *t, char *e
     } else {
         colon = memchr(p, ':', n);
         size_t hn = colon ? (size_t)(colon - p) : n;
-        if (copy_part(t->host, sizeof t->host, p, hn))
+        if (hn && copy_part(t->host, sizeof t->host, p, hn))   /* none: an option file's */
             return errorf(err, errlen, "--dsn: the host is too long");
     }
     if (colon) {
@@ -96,16 +96,21 @@ static int parse_host_port(const char *p, size_t n, struct db_target *t, char *e
     return 0;
 }
 
-static char *password;    /* taken from the environment once, at start */
+static char *password;          /* RACESIM_PASSWORD, taken from the environment once, at start */
+static char *client_password;   /* else MYSQL_PWD or PGPASSWORD */
 
 void dsn_take_password(void)
 {
     const char *env = getenv("RACESIM_PASSWORD");
     const char *const *client_envs = db_password_envs();
-    for (size_t i = 0; (!env || !*env) && client_envs[i]; i++)
-        env = getenv(client_envs[i]);
+    const char *client = NULL;
+    for (size_t i = 0; (!client || !*client) && client_envs[i]; i++)
+        client = getenv(client_envs[i]);
+    /* NULL when out of memory: the server refuses, and says so */
     if (env && *env && !password)
-        password = strdup(env);   /* NULL when out of memory: the server refuses, and says so */
+        password = strdup(env);
+    if (client && *client && !client_password)
+        client_password = strdup(client);
     unsetenv("RACESIM_PASSWORD");
     for (size_t i = 0; client_envs[i]; i++)
         unsetenv(client_envs[i]);
@@ -114,6 +119,11 @@ void dsn_take_password(void)
 const char *dsn_password(void)
 {
     return password;
+}
+
+const char *dsn_client_password(void)
+{
+    return client_password;
 }
 
 int dsn_parse(const char *text, struct db_target *t, char *err, size_t errlen)
@@ -141,12 +151,18 @@ int dsn_parse(const char *text, struct db_target *t, char *err, size_t errlen)
         return -1;
     if (slash && slash + 1 < end) {
         char db[64];
-        if (copy_part(db, sizeof db, slash + 1, (size_t)(end - slash - 1)) || !name_is_valid(db))
-            return errorf(err, errlen, "--dsn: the database name must be letters, digits and _");
+        if (copy_part(db, sizeof db, slash + 1, (size_t)(end - slash - 1))
+            || !database_name_is_valid(db))
+            return errorf(err, errlen, "--dsn: the database name must be 1 to 63 letters, digits "
+                          "and %s", DATABASE_NAME_PUNCT);
         strcpy(t->database, db);
     }
+    char socket_before[sizeof t->socket];
+    snprintf(socket_before, sizeof socket_before, "%s", t->socket);
     if (q && parse_query(q + 1, d->dsn_socket_key, t, err, errlen))
         return -1;
+    if (hp_end == p && strcmp(socket_before, t->socket) != 0)
+        t->host[0] = '\0';        /* a socket and no host: not an option file's host */
     if (!t->host[0] && !t->socket[0])
         return errorf(err, errlen, "--dsn: give a host or ?%s=PATH (%s)", d->dsn_socket_key, form);
     return 0;

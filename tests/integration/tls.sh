@@ -9,38 +9,9 @@
 RACESIM=$1
 source "$(dirname "$0")/lib.sh"
 
-command -v openssl >/dev/null || { echo "FAIL - no openssl"; exit 1; }
-ssl=$TMP/ssl
-mkdir -p "$ssl"
-# cert NAME SUBJECT [CA]: an EC key and a certificate for 127.0.0.1 and localhost, signed by CA
-# (else self-signed: a CA).
-cert() {
-    local name=$1 subject=$2 ca=${3:-}
-    openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout "$ssl/$name.key" \
-        -subj "$subject" -out "$ssl/$name.csr" 2>/dev/null || return 1
-    if [ -n "$ca" ]; then
-        printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\n' >"$ssl/$name.ext"
-        openssl x509 -req -in "$ssl/$name.csr" -CA "$ssl/$ca.pem" -CAkey "$ssl/$ca.key" \
-            -CAcreateserial -days 2 -extfile "$ssl/$name.ext" -out "$ssl/$name.pem" 2>/dev/null
-    else
-        openssl x509 -req -in "$ssl/$name.csr" -signkey "$ssl/$name.key" -days 2 \
-            -out "$ssl/$name.pem" 2>/dev/null
-    fi
-}
-cert ca "/CN=racesim test CA" && cert server "/CN=racesim test server" ca && cert other "/CN=another CA" \
-    || { echo "FAIL - openssl could not make the certificates"; exit 1; }
-
-# The server: unix socket for the test's own setup, and 127.0.0.1 on a free port for racesim.
-# Another process may take the port first: then another port.
-for try in 1 2 3 4 5; do
-    port=$((20000 + RANDOM % 30000))
-    ss -Hltn "sport = :$port" 2>/dev/null | grep -q . && continue
-    SHARED_SERVER_ARGS="--skip-networking=0 --bind-address=127.0.0.1 --port=$port
-        --ssl-ca=$ssl/ca.pem --ssl-cert=$ssl/server.pem --ssl-key=$ssl/server.key"
-    start_shared_server && break
-    port=
-done
-[ -n "$port" ] || { echo "FAIL - cannot start the test's MariaDB with TLS"; exit 1; }
+start_tls_server || { echo "FAIL - cannot start the test's MariaDB with TLS"; exit 1; }
+ssl=$SSL_DIR
+port=$TLS_PORT
 shared_sql "CREATE USER tlsuser@'127.0.0.1' IDENTIFIED BY 'tls-sekrit-pw' REQUIRE SSL;
             GRANT ALL ON racesim.* TO tlsuser@'127.0.0.1'"
 check "the server has TLS ($(shared_sql "SHOW GLOBAL VARIABLES LIKE 'have_ssl'"))" \
