@@ -126,8 +126,9 @@ static void test_refusals(void)
     BAD("--seed", "--strategy=naive", "--seed=-1");
     BAD("--seed", "--strategy=naive", "--seed=abc");
     BAD("--seed", "--strategy=naive", "--seed=18446744073709551616");
-    BAD("--database", "--strategy=naive", "--database=a-b");
-    BAD("--database", "--strategy=naive", "--database=1db");
+    BAD("--database", "--strategy=naive", "--database=a.b");
+    BAD("--database", "--strategy=naive", "--database=a`b");
+    BAD("--database", "--strategy=naive", "--database=");
     BAD("--scenario", "--strategy=naive", "--scenario=../etc");
     BAD("--strategy", "--strategy=");
     BAD("--out", "--strategy=naive", "--out=");

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "conn_param.h"
 #include "driver.h"
 #include "dsn.h"
 #include "script.h"
@@ -217,8 +218,44 @@ static int64_t run_timeout_parse_us(const char *text)
     return (int64_t)(v * scale + 0.5);
 }
 
+/* A connection option (--ssl-mode=...): checked now, applied over the DSN's by run.c. */
+static bool is_conn_option(const char *name)
+{
+    return (conn_param_known(name) && strchr(name, '-'))   /* not libpq's spellings (sslmode) */
+           || strcmp(name, "defaults-file") == 0 || strcmp(name, "no-defaults") == 0;
+}
+
+static int conn_option(struct options *o, const char *name, const char *v, char *err, size_t errlen)
+{
+    static struct db_target scratch;   /* large; cli_parse runs once, on one thread */
+    name = conn_param_name(name);
+    char why[PATH_MAX + 128];
+    if (conn_param_set(&scratch, name, v, why, sizeof why))
+        return fail(err, errlen, "--%s", why);
+    size_t i = 0;
+    while (i < o->n_conn_options && strcmp(o->conn_names[i], name) != 0)
+        i++;
+    if (i == CLI_CONN_OPTIONS)
+        return fail(err, errlen, "--%s: too many connection options", name);
+    o->conn_names[i] = name;
+    o->conn_values[i] = v;
+    o->n_conn_options += i == o->n_conn_options;
+    return 0;
+}
+
+void cli_target_sources(const struct options *o, struct target_sources *src)
+{
+    *src = (struct target_sources){.dsn = o->dsn, .param_names = o->conn_names,
+                                   .param_values = o->conn_values, .n_params = o->n_conn_options,
+                                   .defaults_file = o->defaults_file, .no_defaults = o->no_defaults};
+}
+
 static int apply(struct options *o, const char *name, const char *v, char *err, size_t errlen)
 {
+    if (strcmp(name, "defaults-file") == 0)
+        return file_option(&o->defaults_file, name, v, err, errlen);
+    if (is_conn_option(name))
+        return conn_option(o, name, v, err, errlen);
     if (strcmp(name, "users") == 0)
         return users_option(o, v, err, errlen);
     if (strcmp(name, "strategies") == 0)
@@ -322,7 +359,11 @@ static int apply(struct options *o, const char *name, const char *v, char *err, 
     }
     if (strcmp(name, "database") == 0) {
         o->database_given = true;
-        return set_name(o->database, sizeof o->database, name, v, err, errlen);
+        if (!database_name_is_valid(v))
+            return fail(err, errlen, "--database=%s: must be 1 to 63 letters, digits and %s", v,
+                        DATABASE_NAME_PUNCT);
+        snprintf(o->database, sizeof o->database, "%s", v);
+        return 0;
     }
     if (strcmp(name, "out") == 0) {
         if (!*v)
@@ -346,6 +387,8 @@ static int apply_flag(struct options *o, const char *name, const char *v, char *
         return fail(err, errlen, "--%s takes no value", name);
     if (strcmp(name, "lockstep") == 0)
         o->lockstep = true;
+    else if (strcmp(name, "no-defaults") == 0)
+        o->no_defaults = true;
     else if (strcmp(name, "force") == 0)
         o->force = true;
     else if (strcmp(name, "quiet") == 0)
@@ -423,21 +466,28 @@ static int not_with(const struct options *o, const char *name, char *err, size_t
                 cli_command_name(o->command), cli_command_name(o->command));
 }
 
-/* The database a DSN names becomes o->database; a different --database is a conflict. */
+/* The database a DSN names becomes o->database (a different --database is a conflict), else
+ * the one a [racesim] option file group names. The whole connection target is built, so that
+ * its sources are checked now. */
 static int database_of_dsn(struct options *o, char *err, size_t errlen)
 {
-    static struct db_target t;   /* large (a PATH_MAX socket); cli_parse runs once, on one thread */
-    memset(&t, 0, sizeof t);
+    static struct db_target t, of_dsn;   /* large; cli_parse runs once, on one thread */
+    if (!o->dsn && (o->n_conn_options || o->defaults_file || o->no_defaults))
+        return fail(err, errlen, "--%s goes with --dsn (the private server needs no connection "
+                    "options)", o->defaults_file ? "defaults-file" : o->no_defaults ? "no-defaults"
+                    : o->conn_names[0]);
     if (!o->dsn)
         return 0;
-    if (dsn_parse(o->dsn, &t, err, errlen))
+    struct target_sources src;
+    cli_target_sources(o, &src);
+    memset(&of_dsn, 0, sizeof of_dsn);
+    if (target_build(&src, &t, err, errlen) || dsn_parse(o->dsn, &of_dsn, err, errlen))
         return 2;
-    if (!t.database[0])
-        return 0;
-    if (o->database_given && strcmp(t.database, o->database) != 0)
+    if (of_dsn.database[0] && o->database_given && strcmp(of_dsn.database, o->database) != 0)
         return fail(err, errlen, "--database=%s conflicts with the database the DSN names (%s): "
-                    "give only one", o->database, t.database);
-    snprintf(o->database, sizeof o->database, "%s", t.database);
+                    "give only one", o->database, of_dsn.database);
+    if (!o->database_given && t.database[0])
+        snprintf(o->database, sizeof o->database, "%s", t.database);
     return 0;
 }
 

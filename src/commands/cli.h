@@ -11,11 +11,13 @@
 
 #include "params.h"
 #include "schedule.h"
+#include "target.h"
 #include "threshold.h"
 
 #define CLI_OVERRIDES_MAX 32
 #define CLI_LIST_MAX 64          /* --strategies=a,b,... and --users=1,8,... items */
 #define CLI_ISOLATIONS 4
+#define CLI_CONN_OPTIONS 8     /* --ssl-mode, --ssl-ca, --ssl-cert, --ssl-key, --connect-timeout */
 
 enum format { FORMAT_TEXT, FORMAT_JSON, FORMAT_CSV, FORMAT_MD, FORMAT_JUNIT };
 enum command {
@@ -37,6 +39,12 @@ struct options {
     bool seed_given;
     char isolation[32];          /* "" : the server's (a level may end in +SNAPSHOT) */
     const char *dsn;             /* NULL: the private server */
+    const char *conn_names[CLI_CONN_OPTIONS];    /* --dsn's connection parameters given as */
+    const char *conn_values[CLI_CONN_OPTIONS];   /* options (--ssl-mode=..), over the DSN's own;
+                                                    each name once, the last one given */
+    size_t n_conn_options;
+    const char *defaults_file;   /* --defaults-file=FILE: the only option file read (--dsn) */
+    bool no_defaults;            /* --no-defaults: no option file */
     char engine[16];             /* --engine, else the DSN's scheme: "mariadb" (the default) */
     bool engine_given;
     char database[64];           /* --database, else the DSN's database, else "racesim" */
@@ -98,5 +106,8 @@ int cli_parse(int argc, char **argv, struct options *o, char *err, size_t errlen
 
 /* Prints the help o asks for to out: a command's (o->help_topic), or the overview. */
 void cli_help(FILE *out, const struct options *o);
+
+/* Where o's --dsn connection takes its settings from (target.h). */
+void cli_target_sources(const struct options *o, struct target_sources *src);
 
 #endif

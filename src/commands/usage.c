@@ -68,7 +68,18 @@ static const struct option_row rows[] = {
      "every step of every buyer as a timeline (to FILE: JSON lines with --format=json)"},
     {"dsn", "=URL", RUNS,
      "mysql://user@host:port/db or mysql://user@localhost/db?socket=PATH (also RACESIM_DSN; "
-     "mariadb:// and the other engines' schemes too); the password only from RACESIM_PASSWORD"},
+     "mariadb:// and the other engines' schemes too); the password from RACESIM_PASSWORD, else "
+     "an option file, else MYSQL_PWD (never in the DSN; docs/connecting.md)"},
+    {"ssl-mode", "=MODE", RUNS,
+     "with --dsn: DISABLED, PREFERRED, REQUIRED, VERIFY_CA or VERIFY_IDENTITY (also ?ssl-mode= "
+     "in the DSN)"},
+    {"ssl-ca", "=FILE", RUNS, "with --dsn: the CA to check the server's certificate against"},
+    {"ssl-cert", "=FILE", RUNS, "with --dsn: a client certificate (with --ssl-key)"},
+    {"ssl-key", "=FILE", RUNS, "with --dsn: the client certificate's key"},
+    {"connect-timeout", "=S", RUNS, "with --dsn: seconds to wait for a connection (default: 10)"},
+    {"defaults-file", "=FILE", RUNS,
+     "with --dsn: read [client] and [racesim] of FILE only, not ~/.my.cnf and /etc"},
+    {"no-defaults", "", RUNS, "with --dsn: read no option file"},
     {"engine", "=NAME", RUNS,
      "the engine (its driver): mariadb (default); with --dsn, its scheme says"},
     {"database", "=NAME", RUNS, "the database racesim creates and works in (default: racesim)"},

@@ -13,6 +13,24 @@
 typedef struct db_conn db_conn;
 typedef struct db_stmt db_stmt;
 
+/* TLS on a --dsn connection, as the MySQL clients' --ssl-mode names it. */
+enum db_tls_mode {
+    DB_TLS_DEFAULT,            /* not given: the client library's default (MariaDB: TLS only when
+                                  a CA, certificate or key is given; PostgreSQL: prefer) */
+    DB_TLS_DISABLED,
+    DB_TLS_PREFERRED,          /* TLS when the server offers it, else plain */
+    DB_TLS_REQUIRED,           /* TLS or no connection; the server's certificate is not checked */
+    DB_TLS_VERIFY_CA,          /* ...and its certificate chains to the CA (ssl-ca) */
+    DB_TLS_VERIFY_IDENTITY,    /* ...and names the host connected to */
+};
+
+struct db_tls {
+    enum db_tls_mode mode;
+    char ca[PATH_MAX];         /* "" : none (files, checked readable when given) */
+    char cert[PATH_MAX];
+    char key[PATH_MAX];
+};
+
 struct db_target {
     char host[256];            /* "" or "localhost" with a socket: unix socket */
     unsigned port;             /* 0: the default */
@@ -22,6 +40,7 @@ struct db_target {
     const char *password;      /* from RACESIM_PASSWORD; NULL or "" for none; never logged */
     unsigned connect_timeout_s;    /* connect and greeting; 0: DB_CONNECT_TIMEOUT_S */
     unsigned io_timeout_s;         /* one read or write on the connection; 0: none */
+    struct db_tls tls;             /* --dsn only; zero for the private server */
 };
 
 #define DB_CONNECT_TIMEOUT_S 10

@@ -86,6 +86,14 @@ struct db_driver {
                                   from by itself (NULL: none) */
     const char *dsn_form;      /* "expected SCHEME://user@host:port/database or ..." (--dsn) */
     const char *dsn_socket_key;   /* the DSN option naming its unix socket ("socket") */
+    /* Reads the client's option files into t (NULL: the engine's client has none racesim reads):
+     * only file when given, else the client's usual ones (MariaDB: /etc/my.cnf,
+     * /etc/mysql/my.cnf, ~/.my.cnf, groups [client] and [racesim]). Sets what they name: user,
+     * host, port, socket (and *socket_set), TLS, connect timeout, database; *password gets a
+     * malloc'd copy of the password (freeing the one before). Returns 0, or -1 with a one-line
+     * reason ("FILE:LINE: ...") in err; a missing default file is no error. */
+    int (*read_option_files)(const char *file, struct db_target *t, char **password,
+                             bool *socket_set, char *err, size_t errlen);
     const char *snapshot_text;      /* REPEATABLE READ+SNAPSHOT in words (matrix's legend) */
     const char *snapshot_missing;   /* why a server lacks it, and which has it */
     const struct db_driver_ops *ops;

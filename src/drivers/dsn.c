@@ -1,5 +1,6 @@
-/* dsn.c — parse mysql://user@host:port/db?socket=PATH; refuse passwords in the DSN. */
+/* dsn.c — parse mysql://user@host:port/db?socket=PATH&ssl-mode=...; refuse passwords in the DSN. */
 #include "dsn.h"
+#include "conn_param.h"
 #include "driver.h"
 
 #include <ctype.h>
@@ -21,16 +22,46 @@ static int copy_part(char *out, size_t outlen, const char *p, size_t n)
     return 0;
 }
 
-/* The query part: ?KEY=PATH, the driver's key for its unix socket (a file or a directory). */
-static int parse_query(const char *q, const char *key, struct db_target *t, char *err, size_t errlen)
+/* One KEY=VALUE of the query: the driver's key for its unix socket (an absolute path to a file
+ * or a directory), or a connection parameter (conn_param.h). */
+static int parse_param(const char *kv, size_t n, const char *socket_key, struct db_target *t,
+                       char *err, size_t errlen)
 {
-    size_t k = strlen(key);
-    if (strncmp(q, key, k) != 0 || q[k] != '=' || q[k + 1] != '/')
-        return errorf(err, errlen, "--dsn: the only option is ?%s=/absolute/path", key);
-    q++;
-    if (copy_part(t->socket, sizeof t->socket, q + k, strlen(q + k)) || strlen(q + k) > 107)
-        return errorf(err, errlen, "--dsn: the socket path is too long");
-    return 0;
+    char key[32], value[PATH_MAX];
+    const char *eq = memchr(kv, '=', n);
+    size_t kn = eq ? (size_t)(eq - kv) : n;
+    if (!eq || kn == 0 || kn >= sizeof key || copy_part(value, sizeof value, eq + 1, n - kn - 1))
+        return errorf(err, errlen, "--dsn: '%.*s' is not KEY=VALUE (accepted: %s, %s)", (int)n, kv,
+                      socket_key, CONN_PARAM_NAMES);
+    memcpy(key, kv, kn);
+    key[kn] = '\0';
+    if (strcmp(key, socket_key) == 0) {
+        if (value[0] != '/')
+            return errorf(err, errlen, "--dsn: ?%s= takes an absolute path", socket_key);
+        if (copy_part(t->socket, sizeof t->socket, value, strlen(value)) || strlen(value) > 107)
+            return errorf(err, errlen, "--dsn: the socket path is too long");
+        return 0;
+    }
+    char why[PATH_MAX + 128];
+    int rc = conn_param_set(t, key, value, why, sizeof why);
+    if (rc == 1)
+        return errorf(err, errlen, "--dsn: unknown parameter '%s' (accepted: %s, %s)", key,
+                      socket_key, CONN_PARAM_NAMES);
+    return rc ? errorf(err, errlen, "--dsn: %s", why) : 0;
+}
+
+/* The query part: KEY=VALUE pairs separated by &. */
+static int parse_query(const char *q, const char *socket_key, struct db_target *t, char *err,
+                       size_t errlen)
+{
+    for (;;) {
+        size_t n = strcspn(q, "&");
+        if (parse_param(q, n, socket_key, t, err, errlen))
+            return -1;
+        if (!q[n])
+            return 0;
+        q += n + 1;
+    }
 }
 
 static int parse_host_port(const char *p, size_t n, struct db_target *t, char *err, size_t errlen)
@@ -48,7 +79,7 @@ static int parse_host_port(const char *p, size_t n, struct db_target *t, char *e
     } else {
         colon = memchr(p, ':', n);
         size_t hn = colon ? (size_t)(colon - p) : n;
-        if (copy_part(t->host, sizeof t->host, p, hn))
+        if (hn && copy_part(t->host, sizeof t->host, p, hn))   /* none: an option file's */
             return errorf(err, errlen, "--dsn: the host is too long");
     }
     if (colon) {
@@ -65,16 +96,21 @@ static int parse_host_port(const char *p, size_t n, struct db_target *t, char *e
     return 0;
 }
 
-static char *password;    /* taken from the environment once, at start */
+static char *password;          /* RACESIM_PASSWORD, taken from the environment once, at start */
+static char *client_password;   /* else MYSQL_PWD or PGPASSWORD */
 
 void dsn_take_password(void)
 {
     const char *env = getenv("RACESIM_PASSWORD");
     const char *const *client_envs = db_password_envs();
-    for (size_t i = 0; (!env || !*env) && client_envs[i]; i++)
-        env = getenv(client_envs[i]);
+    const char *client = NULL;
+    for (size_t i = 0; (!client || !*client) && client_envs[i]; i++)
+        client = getenv(client_envs[i]);
+    /* NULL when out of memory: the server refuses, and says so */
     if (env && *env && !password)
-        password = strdup(env);   /* NULL when out of memory: the server refuses, and says so */
+        password = strdup(env);
+    if (client && *client && !client_password)
+        client_password = strdup(client);
     unsetenv("RACESIM_PASSWORD");
     for (size_t i = 0; client_envs[i]; i++)
         unsetenv(client_envs[i]);
@@ -83,6 +119,11 @@ void dsn_take_password(void)
 const char *dsn_password(void)
 {
     return password;
+}
+
+const char *dsn_client_password(void)
+{
+    return client_password;
 }
 
 int dsn_parse(const char *text, struct db_target *t, char *err, size_t errlen)
@@ -110,12 +151,18 @@ int dsn_parse(const char *text, struct db_target *t, char *err, size_t errlen)
         return -1;
     if (slash && slash + 1 < end) {
         char db[64];
-        if (copy_part(db, sizeof db, slash + 1, (size_t)(end - slash - 1)) || !name_is_valid(db))
-            return errorf(err, errlen, "--dsn: the database name must be letters, digits and _");
+        if (copy_part(db, sizeof db, slash + 1, (size_t)(end - slash - 1))
+            || !database_name_is_valid(db))
+            return errorf(err, errlen, "--dsn: the database name must be 1 to 63 letters, digits "
+                          "and %s", DATABASE_NAME_PUNCT);
         strcpy(t->database, db);
     }
+    char socket_before[sizeof t->socket];
+    snprintf(socket_before, sizeof socket_before, "%s", t->socket);
     if (q && parse_query(q + 1, d->dsn_socket_key, t, err, errlen))
         return -1;
+    if (hp_end == p && strcmp(socket_before, t->socket) != 0)
+        t->host[0] = '\0';        /* a socket and no host: not an option file's host */
     if (!t->host[0] && !t->socket[0])
         return errorf(err, errlen, "--dsn: give a host or ?%s=PATH (%s)", d->dsn_socket_key, form);
     return 0;

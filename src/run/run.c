@@ -11,7 +11,7 @@
 
 #include "config.h"
 #include "db.h"
-#include "dsn.h"
+#include "target.h"
 #include "interp.h"
 #include "interrupt.h"
 #include "owner.h"
@@ -210,13 +210,12 @@ static int raise_file_limit(int connections, char *err, size_t errlen)
 static int open_target(const struct options *o, int connections, struct run_session *s,
                        char *err, size_t errlen)
 {
-    snprintf(s->target.database, sizeof s->target.database, "%s", o->database);
     if (o->dsn) {
-        const char *user = getenv("USER");
-        snprintf(s->target.user, sizeof s->target.user, "%s", user && *user ? user : "root");
-        if (dsn_parse(o->dsn, &s->target, err, errlen))
+        struct target_sources src;
+        cli_target_sources(o, &src);
+        if (target_build(&src, &s->target, err, errlen))
             return 2;
-        s->target.password = dsn_password();
+        snprintf(s->target.database, sizeof s->target.database, "%s", o->database);
         if (s->target.socket[0])
             snprintf(s->description, sizeof s->description, "%.400s (unix socket)", s->target.socket);
         else
@@ -224,6 +223,7 @@ static int open_target(const struct options *o, int connections, struct run_sess
                      s->target.port ? s->target.port : 3306);
         return 0;
     }
+    snprintf(s->target.database, sizeof s->target.database, "%s", o->database);
     struct server_options so = {.max_connections = (unsigned)connections + 20};
     char msg[768];
     enum server_status st = server_start(&s->server, &so, msg, sizeof msg);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "errmsg.h"
+#include "text.h"
 
 /* Where the next statement goes. */
 enum section { SECTION_NONE, SECTION_SETUP, SECTION_INVARIANT, SECTION_RECORDED, SECTION_REMAINING };
@@ -54,16 +55,6 @@ static int take_description(struct parser *p, char *text, char *out, size_t outl
     return 0;
 }
 
-static char *trim(char *s)
-{
-    while (isspace((unsigned char)*s))
-        s++;
-    size_t n = strlen(s);
-    while (n && isspace((unsigned char)s[n - 1]))
-        s[--n] = '\0';
-    return s;
-}
-
 static int copy_text(struct parser *p, char *out, const char *text)
 {
     if (strlen(text) >= PARAM_TEXT_MAX || !*text)
@@ -97,16 +88,16 @@ static int param_value(struct parser *p, struct param_decl *d, char *value)
         if (min && (!max || min > max)) {
             char *end;
             d->min = strtoll(min + 5, &end, 10);
-            if (end == min + 5 || *trim(end))
+            if (end == min + 5 || *text_trim(end))
                 return fail(p, "'min' takes an integer");
             *min = '\0';
         } else {
-            if (copy_text(p, d->max, trim(max + 5)))
+            if (copy_text(p, d->max, text_trim(max + 5)))
                 return -1;
             *max = '\0';
         }
     }
-    value = trim(value);
+    value = text_trim(value);
     if (strcmp(value, "flag") == 0) {
         d->kind = PARAM_INT;
         d->flag = true;
@@ -134,16 +125,16 @@ static int param_value(struct parser *p, struct param_decl *d, char *value)
     if (*dots)
         *dots = '\0';
     if (lines)
-        return copy_text(p, d->lo, trim(value)) || copy_text(p, d->hi, trim(hi)) ? -1 : 0;
+        return copy_text(p, d->lo, text_trim(value)) || copy_text(p, d->hi, text_trim(hi)) ? -1 : 0;
     char *by = strstr(hi, " by ");
     if (by) {
         *by = '\0';
-        snprintf(d->by, sizeof d->by, "%s", trim(by + 4));
+        snprintf(d->by, sizeof d->by, "%s", text_trim(by + 4));
         int i = scenario_param(p->sc, d->by);
         if (i < 0 || p->sc->params[i].kind != PARAM_DIST)
             return fail(p, "'by %s' must name a distribution parameter declared above", d->by);
     }
-    return copy_text(p, d->lo, trim(value)) || copy_text(p, d->hi, trim(hi)) ? -1 : 0;
+    return copy_text(p, d->lo, text_trim(value)) || copy_text(p, d->hi, text_trim(hi)) ? -1 : 0;
 }
 
 /* @param NAME = VALUE [min N] [max EXPR] ["description"] */
@@ -161,7 +152,7 @@ static int directive_param(struct parser *p, char *rest)
     if (!eq)
         return fail(p, "expected '@param NAME = VALUE [min N] [max EXPR] [\"description\"]'");
     *eq = '\0';
-    char *name = trim(rest);
+    char *name = text_trim(rest);
     if (!name_is_valid(name))
         return fail(p, "'%s' is not a parameter name", name);
     if (scenario_param(sc, name) >= 0 || strcmp(name, "users") == 0 || strcmp(name, "user") == 0
@@ -184,7 +175,7 @@ static int directive_invariant(struct parser *p, char *rest)
     memset(inv, 0, sizeof *inv);
     if (take_description(p, rest, inv->description, sizeof inv->description))
         return -1;
-    char *name = trim(rest);
+    char *name = text_trim(rest);
     if (!name_is_valid(name))
         return fail(p, "expected '@invariant NAME \"description\"'");
     snprintf(inv->name, sizeof inv->name, "%s", name);
@@ -207,7 +198,7 @@ static int directive(struct parser *p, const char *text)
     if (strcmp(word, "param") == 0)
         return directive_param(p, rest);
     if (strcmp(word, "units") == 0) {
-        rest = trim(rest);
+        rest = text_trim(rest);
         if (scenario_param(p->sc, rest) < 0)
             return fail(p, "@units must name a parameter declared above");
         snprintf(p->sc->units, sizeof p->sc->units, "%s", rest);

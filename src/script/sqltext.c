@@ -238,6 +238,15 @@ int name_is_valid(const char *s)
     return n < 64;
 }
 
+int database_name_is_valid(const char *s)
+{
+    size_t n = 0;
+    for (; s[n]; n++)
+        if (!(isalnum((unsigned char)s[n]) || strchr(DATABASE_NAME_PUNCT, s[n])))
+            return 0;
+    return n > 0 && n < 64;
+}
+
 static int starts_word(const char *s, const char *word)
 {
     size_t n = strlen(word);

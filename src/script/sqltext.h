@@ -64,4 +64,13 @@ void statement_free(struct statement *st);
 /* Returns 1 if s is a valid name: [A-Za-z_][A-Za-z0-9_]* (at most 63 chars), else 0. */
 int name_is_valid(const char *s);
 
+/* The characters a database name may hold besides letters and digits: what MariaDB and
+ * PostgreSQL take in a quoted identifier, less quotes, backslash, '.', '/', space and the DSN's
+ * separators (? # @ % ;), so that it is safe inside `...`, "..." and '...' unescaped. */
+#define DATABASE_NAME_PUNCT "_$-+!~^&,:=()[]{}<>|"
+
+/* Returns 1 if s is a database name racesim accepts: 1 to 63 letters, digits and
+ * DATABASE_NAME_PUNCT (e.g. my-db, 2024_bench), else 0. */
+int database_name_is_valid(const char *s);
+
 #endif

@@ -29,7 +29,7 @@ expect_usage "--stock=99999999999: must be at most 2147483647" --strategy=naive 
 expect_usage "--product=7: must be at most products = 1" --strategy=naive --product=7
 expect_usage "--seat=0: must be at least 1" --scenario=seats --strategy=naive --seat=0
 expect_usage "--skew" --strategy=naive --skew=zipf:0
-expect_usage "?host=/absolute/path" --strategy=naive --dsn=postgres://x@/z?socket=/tmp/s
+expect_usage "unknown parameter 'socket' (accepted: host, ssl-mode" --strategy=naive --dsn=postgres://x@/z?socket=/tmp/s
 expect_usage "RACESIM_PASSWORD" --strategy=naive --dsn=mysql://u:secret@127.0.0.1/racesim
 expect_usage "--strategy=nope" --strategy=nope
 expect_usage "--strategy" --users=5

@@ -4,6 +4,11 @@ set -u
 RACESIM=${RACESIM:?set RACESIM to the racesim binary}
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/racesim-test.XXXXXX")
 trap 'rm -rf "$TMP"' EXIT
+# A home of the test's own: a ~/.my.cnf of the user's cannot change what racesim connects with
+# (the server cache stays where it was).
+export XDG_CACHE_HOME=${XDG_CACHE_HOME:-${HOME:-/root}/.cache}
+export HOME=$TMP/home
+mkdir -p "$HOME"
 passed=0
 failed=0
 
@@ -141,4 +146,44 @@ stop_shared_server() {
 own_server() {
     start_shared_server || return 1
     DSN="mysql://root@localhost/racesim?socket=$SHARED_SOCK"
+}
+
+# start_tls_server: start_shared_server with TLS, listening on 127.0.0.1 too (a free port, in
+# $TLS_PORT) besides its unix socket. A throwaway CA made by openssl in $SSL_DIR: ca.pem (its
+# key ca.key), server.pem/server.key signed by it for 127.0.0.1 and localhost, and other.pem,
+# another CA. Returns non-zero when it cannot start.
+start_tls_server() {
+    command -v openssl >/dev/null || { echo "start_tls_server: no openssl"; return 1; }
+    local ssl=$TMP/ssl try
+    SSL_DIR=$ssl
+    mkdir -p "$ssl"
+    # cert NAME SUBJECT [CA]: an EC key and a certificate for 127.0.0.1 and localhost, signed by CA
+    # (else self-signed: a CA).
+    cert() {
+        local name=$1 subject=$2 ca=${3:-}
+        openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout "$ssl/$name.key" \
+            -subj "$subject" -out "$ssl/$name.csr" 2>/dev/null || return 1
+        if [ -n "$ca" ]; then
+            printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\n' >"$ssl/$name.ext"
+            openssl x509 -req -in "$ssl/$name.csr" -CA "$ssl/$ca.pem" -CAkey "$ssl/$ca.key" \
+                -CAcreateserial -days 2 -extfile "$ssl/$name.ext" -out "$ssl/$name.pem" 2>/dev/null
+        else
+            openssl x509 -req -in "$ssl/$name.csr" -signkey "$ssl/$name.key" -days 2 \
+                -out "$ssl/$name.pem" 2>/dev/null
+        fi
+    }
+    cert ca "/CN=racesim test CA" && cert server "/CN=racesim test server" ca && cert other "/CN=another CA" \
+        || { echo "start_tls_server: openssl could not make the certificates"; return 1; }
+
+    # The server: unix socket for the test's own setup, and 127.0.0.1 on a free port for racesim.
+    # Another process may take the port first: then another port.
+    TLS_PORT=
+    for try in 1 2 3 4 5; do
+        local port=$((20000 + RANDOM % 30000))
+        ss -Hltn "sport = :$port" 2>/dev/null | grep -q . && continue
+        SHARED_SERVER_ARGS="--skip-networking=0 --bind-address=127.0.0.1 --port=$port
+            --ssl-ca=$ssl/ca.pem --ssl-cert=$ssl/server.pem --ssl-key=$ssl/server.key" \
+            start_shared_server && { TLS_PORT=$port; return 0; }
+    done
+    return 1
 }

@@ -1,6 +1,8 @@
 /* mariadb.c — the MariaDB/MySQL client behind the driver boundary: connections, statements. */
 #include "mariadb.h"
 
+#include "conn_param.h"
+
 #include <mysql.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,6 +10,7 @@
 #include <sys/socket.h>
 
 #define ER_UNSUPPORTED_PS_NUM 1295
+#define ER_ACCESS_DENIED_NUM 1045
 
 struct db_stmt {
     db_conn *conn;
@@ -60,6 +63,51 @@ static void stmt_error(MYSQL_STMT *s, struct db_error *err)
     mariadb_error_set(err, mysql_stmt_errno(s), mysql_stmt_error(s));
 }
 
+/* The mode a target's TLS settings amount to: not given, a CA means VERIFY_CA (as the MySQL
+ * clients take it; Connector/C checks the chain whenever it has a CA). */
+static enum db_tls_mode tls_mode(const struct db_tls *tls)
+{
+    return tls->mode == DB_TLS_DEFAULT && tls->ca[0] ? DB_TLS_VERIFY_CA : tls->mode;
+}
+
+/* Maps the target's TLS settings onto Connector/C 3.3's options: MYSQL_OPT_SSL_ENFORCE asks for
+ * TLS (it falls back to plain when the server has none, so REQUIRED and VERIFY_CA are checked
+ * after the handshake, tls_check); a CA makes the handshake check the chain; and
+ * MYSQL_OPT_SSL_VERIFY_SERVER_CERT checks the chain and the host name, and refuses a server
+ * without TLS before the login. */
+static void tls_options(MYSQL *m, const struct db_tls *tls)
+{
+    enum db_tls_mode mode = tls_mode(tls);
+    if (mode == DB_TLS_DEFAULT && !tls->cert[0])
+        return;
+    my_bool on = mode != DB_TLS_DISABLED;
+    mysql_options(m, MYSQL_OPT_SSL_ENFORCE, &on);
+    if (!on)
+        return;
+    if (tls->cert[0]) {
+        mysql_options(m, MYSQL_OPT_SSL_CERT, tls->cert);
+        mysql_options(m, MYSQL_OPT_SSL_KEY, tls->key);
+    }
+    if (tls->ca[0] && mode >= DB_TLS_VERIFY_CA)   /* REQUIRED does not check: as the MySQL clients */
+        mysql_options(m, MYSQL_OPT_SSL_CA, tls->ca);
+    if (mode == DB_TLS_VERIFY_IDENTITY)
+        mysql_options(m, MYSQL_OPT_SSL_VERIFY_SERVER_CERT, &on);
+}
+
+/* After the handshake: REQUIRED and stricter modes refuse a connection that is not TLS.
+ * Returns 0, or -1 with err set. */
+static int tls_check(MYSQL *m, const struct db_tls *tls, struct db_error *err)
+{
+    enum db_tls_mode mode = tls_mode(tls);
+    if (mode < DB_TLS_REQUIRED || mysql_get_ssl_cipher(m))
+        return 0;
+    char text[160];
+    snprintf(text, sizeof text, "ssl-mode=%s but the server did not start TLS (it has no "
+             "certificate, or does not offer TLS)", conn_tls_mode_name(mode));
+    mariadb_error_set(err, MARIADB_CR_SSL_CONNECTION_ERROR, text);
+    return -1;
+}
+
 db_conn *mariadb_open(const struct db_target *t, bool with_database, struct db_error *err)
 {
     db_conn *c = calloc(1, sizeof *c);
@@ -83,10 +131,21 @@ db_conn *mariadb_open(const struct db_target *t, bool with_database, struct db_e
         unsigned proto = MYSQL_PROTOCOL_SOCKET;
         mysql_options(m, MYSQL_OPT_PROTOCOL, &proto);
     }
-    if (!mysql_real_connect(m, host, t->user, t->password && *t->password ? t->password : NULL,
-                            with_database ? t->database : NULL, t->port,
-                            t->socket[0] ? t->socket : NULL, 0)) {
+    tls_options(m, &t->tls);
+    bool connected = mysql_real_connect(m, host, t->user,
+                                        t->password && *t->password ? t->password : NULL,
+                                        with_database ? t->database : NULL, t->port,
+                                        t->socket[0] ? t->socket : NULL, 0) != NULL;
+    if (!connected) {
         conn_error(m, err);
+        if (err->errnum == ER_ACCESS_DENIED_NUM && tls_mode(&t->tls) < DB_TLS_PREFERRED) {
+            char text[sizeof err->text];   /* a REQUIRE SSL account refused a plain connection */
+            snprintf(text, sizeof text, "%.150s (the connection was not TLS: if the account "
+                     "requires it, use ssl-mode=REQUIRED)", err->text);
+            mariadb_error_set(err, err->errnum, text);
+        }
+    }
+    if (!connected || tls_check(m, &t->tls, err)) {
         mysql_close(m);
         free(c);
         return NULL;

@@ -13,6 +13,7 @@
 /* Client error numbers racesim raises itself (the client's errmsg.h is shadowed by src/errmsg.h). */
 #define MARIADB_CR_OUT_OF_MEMORY 2008
 #define MARIADB_CR_SERVER_LOST 2013
+#define MARIADB_CR_SSL_CONNECTION_ERROR 2026
 
 /* mariadb.c: the client (contracts as the db_* functions in db.h). */
 int mariadb_library_init(void);
@@ -32,6 +33,10 @@ size_t mariadb_stmt_columns(const db_stmt *s);
 const char *mariadb_stmt_column_name(const db_stmt *s, size_t i);
 int mariadb_stmt_execute(db_stmt *s, const int64_t *params, const bool *param_nulls, int64_t *cols,
                          bool *nulls, struct db_result *res, struct db_error *err);
+
+/* option_file.c: the MySQL clients' option files (contract as read_option_files in driver.h). */
+int mariadb_read_option_files(const char *file, struct db_target *t, char **password,
+                              bool *socket_set, char *err, size_t errlen);
 
 /* errors.c: the error table. */
 /* Fills e from an error number and message: code, outcome, client flag, short name. errnum 0

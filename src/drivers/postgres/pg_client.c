@@ -92,6 +92,27 @@ static void result_error(PGconn *pg, PGresult *r, struct db_error *err)
         pg_error_set(err, PG_LOST_CODE, text[0] ? text : "connection lost", true);
 }
 
+/* libpq's sslmode for a target's mode (NULL: libpq's default, prefer). */
+static const char *pg_sslmode(enum db_tls_mode mode)
+{
+    static const char *names[] = {
+        [DB_TLS_DEFAULT] = NULL, [DB_TLS_DISABLED] = "disable", [DB_TLS_PREFERRED] = "prefer",
+        [DB_TLS_REQUIRED] = "require", [DB_TLS_VERIFY_CA] = "verify-ca",
+        [DB_TLS_VERIFY_IDENTITY] = "verify-full",
+    };
+    return (size_t)mode < sizeof names / sizeof names[0] ? names[mode] : NULL;
+}
+
+/* Appends key=value to libpq's arrays when value is not NULL. */
+static void param(const char **keys, const char **values, size_t *n, const char *key,
+                  const char *value)
+{
+    if (value) {
+        keys[*n] = key;
+        values[(*n)++] = value;
+    }
+}
+
 static PGconn *open_session(const struct db_target *t, const char *database)
 {
     char port[16], timeout[16];
@@ -99,15 +120,20 @@ static PGconn *open_session(const struct db_target *t, const char *database)
     snprintf(timeout, sizeof timeout, "%u", t->connect_timeout_s ? t->connect_timeout_s
                                                                   : DB_CONNECT_TIMEOUT_S);
     const char *host = t->socket[0] ? t->socket : t->host[0] ? t->host : "127.0.0.1";
-    const char *keys[] = {"host", "port", "user", "dbname", "connect_timeout", "password",
-                          "application_name", NULL};
-    const char *values[] = {host, port, t->user, database, timeout,
-                            t->password && *t->password ? t->password : NULL, "racesim", NULL};
-    if (!values[5]) {
-        keys[5] = "application_name";
-        values[5] = "racesim";
-        keys[6] = NULL;
-    }
+    const char *keys[12], *values[12];
+    size_t n = 0;
+    param(keys, values, &n, "host", host);
+    param(keys, values, &n, "port", port);
+    param(keys, values, &n, "user", t->user);
+    param(keys, values, &n, "dbname", database);
+    param(keys, values, &n, "connect_timeout", timeout);
+    param(keys, values, &n, "password", t->password && *t->password ? t->password : NULL);
+    param(keys, values, &n, "application_name", "racesim");
+    param(keys, values, &n, "sslmode", pg_sslmode(t->tls.mode));
+    param(keys, values, &n, "sslrootcert", t->tls.ca[0] ? t->tls.ca : NULL);
+    param(keys, values, &n, "sslcert", t->tls.cert[0] ? t->tls.cert : NULL);
+    param(keys, values, &n, "sslkey", t->tls.key[0] ? t->tls.key : NULL);
+    keys[n] = values[n] = NULL;
     return PQconnectdbParams(keys, values, 0);
 }
 
