@@ -250,12 +250,61 @@ void cli_target_sources(const struct options *o, struct target_sources *src)
                                    .defaults_file = o->defaults_file, .no_defaults = o->no_defaults};
 }
 
+/* --rate=R: purchases per second, a number above 0 (at most 10 million). */
+static int rate_option(struct options *o, const char *v, char *err, size_t errlen)
+{
+    char *end;
+    errno = 0;
+    double x = strtod(v, &end);
+    if (errno || end == v || *end || !isdigit((unsigned char)*v) || !(x > 0 && x <= 1e7))
+        return fail(err, errlen, "--rate=%s: must be purchases per second above 0, e.g. 50 or 2.5", v);
+    o->rate = x;
+    return 0;
+}
+
+/* --time, --warmup, --report-interval: a duration (10s, 2m, 500ms; a bare number is seconds)
+ * from lo_us up to a week. */
+static int duration_option(const char *name, const char *v, int64_t lo_us, int64_t *out,
+                           char *err, size_t errlen)
+{
+    *out = run_timeout_parse_us(v);
+    if (*out < lo_us)
+        return fail(err, errlen, "--%s=%s: must be a duration such as 10s, 2m or 500ms%s", name, v,
+                    lo_us > 0 ? " (above 0)" : "");
+    return 0;
+}
+
+/* The options of the load model: --rate, --arrivals, --time, --warmup, --report-interval.
+ * Returns 0, 2 on a bad value, or 1 if name is none of them. */
+static int load_option(struct options *o, const char *name, const char *v, char *err, size_t errlen)
+{
+    if (strcmp(name, "rate") == 0)
+        return rate_option(o, v, err, errlen);
+    if (strcmp(name, "arrivals") == 0) {
+        if (strcmp(v, "constant") != 0 && strcmp(v, "poisson") != 0)
+            return fail(err, errlen, "--arrivals=%s: must be constant or poisson", v);
+        o->poisson = strcmp(v, "poisson") == 0;
+        o->arrivals_given = true;
+        return 0;
+    }
+    if (strcmp(name, "time") == 0)
+        return duration_option(name, v, 1, &o->duration_us, err, errlen);
+    if (strcmp(name, "warmup") == 0)
+        return duration_option(name, v, 0, &o->warmup_us, err, errlen);
+    if (strcmp(name, "report-interval") == 0)
+        return duration_option(name, v, 10000, &o->interval_us, err, errlen);
+    return 1;
+}
+
 static int apply(struct options *o, const char *name, const char *v, char *err, size_t errlen)
 {
     if (strcmp(name, "defaults-file") == 0)
         return file_option(&o->defaults_file, name, v, err, errlen);
     if (is_conn_option(name))
         return conn_option(o, name, v, err, errlen);
+    int load = load_option(o, name, v, err, errlen);
+    if (load != 1)
+        return load;
     if (strcmp(name, "users") == 0)
         return users_option(o, v, err, errlen);
     if (strcmp(name, "strategies") == 0)
@@ -309,6 +358,7 @@ static int apply(struct options *o, const char *name, const char *v, char *err, 
     }
     if (strcmp(name, "timeout") == 0) {
         o->timeout_us = run_timeout_parse_us(v);
+        o->timeout_given = true;
         if (o->timeout_us < 0)
             return fail(err, errlen, "--timeout=%s: must be a duration such as 30s, 5m or 1h "
                         "(0: no limit)", v);
@@ -509,6 +559,29 @@ static int select_engine(struct options *o, char *err, size_t errlen)
     return of_dsn ? fail(err, errlen, "--dsn: %s", why) : fail(err, errlen, "--engine: %s", why);
 }
 
+/* The load model's options against the others; a --time run's default --timeout grows to
+ * cover it. */
+static int load_conflicts(struct options *o, char *err, size_t errlen)
+{
+    const char *sched = o->schedule_text ? "--schedule" : "--lockstep";
+    if (o->rate > 0 && o->lockstep)
+        return fail(err, errlen, "--rate does not go with %s: a schedule decides when each buyer "
+                    "goes, not a rate", sched);
+    if (o->duration_us && o->lockstep)
+        return fail(err, errlen, "--time does not go with %s: a schedule runs --rounds purchases",
+                    sched);
+    if (o->arrivals_given && o->rate <= 0)
+        return fail(err, errlen, "--arrivals needs --rate=R (purchases per second)");
+    int64_t runs_for = o->duration_us + o->warmup_us;
+    if (o->duration_us && o->timeout_us && runs_for >= o->timeout_us) {
+        if (o->timeout_given)
+            return fail(err, errlen, "--time: the run (with --warmup) lasts as long as --timeout "
+                        "or longer: give a longer --timeout (or 0)");
+        o->timeout_us = runs_for + CLI_TIMEOUT_DEFAULT_US;
+    }
+    return 0;
+}
+
 /* After parsing: what each command needs, and defaults that depend on the command. */
 static int finish(struct options *o, char *err, size_t errlen)
 {
@@ -535,6 +608,8 @@ static int finish(struct options *o, char *err, size_t errlen)
             return fail(err, errlen, "explore: --users=%d has too many interleavings to try them all: "
                         "give --max-schedules=N (or at most 4 buyers)", o->users);
     }
+    if (load_conflicts(o, err, errlen))
+        return 2;
     if (o->command == COMMAND_RUN && o->repeat > 1 && (o->trace || o->schedule_text))
         return fail(err, errlen, "--repeat=%d: a run with --%s is one run (drop --repeat)", o->repeat,
                     o->trace ? "trace" : "schedule");

@@ -55,6 +55,13 @@ struct options {
     bool lockstep;               /* buyers advance one statement at a time, together */
     bool dry_run;                /* check everything, print what would run, start nothing */
     int64_t timeout_us;          /* a run's purchases end after this long; 0: no limit */
+    bool timeout_given;
+    double rate;                 /* --rate: arrivals per second, an open loop (0: closed loop) */
+    bool poisson;                /* --arrivals=poisson (else constant) */
+    bool arrivals_given;
+    int64_t duration_us;         /* --time: purchases until then, not rounds (0: rounds) */
+    int64_t warmup_us;           /* --warmup: left out of the figures */
+    int64_t interval_us;         /* --report-interval: a line per interval on stderr (0: none) */
     int64_t block_timeout_us;    /* lockstep: a statement running this long counts as blocked */
     const char *schedule_text;   /* --schedule=LIST as given (NULL: none) */
     int schedule[SCHEDULE_MAX];  /* ...parsed: the buyer of each step (implies lockstep) */

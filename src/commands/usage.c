@@ -43,6 +43,17 @@ static const struct option_row rows[] = {
     {"timeout", "=DURATION", RUN | COMPARE | SWEEP | MATRIX,
      "end a run's purchases after this long (30s, 5m, 1h; 0: never) and report what the buyers "
      "saw, exit 3 (default: 5m)"},
+    {"rate", "=R", RUN | COMPARE | SWEEP,
+     "an open loop: R purchases per second arrive and wait for a free buyer; latency also from "
+     "each one's intended start"},
+    {"arrivals", "=constant|poisson", RUN | COMPARE | SWEEP,
+     "with --rate: evenly spaced arrivals, or a Poisson process (default: constant)"},
+    {"time", "=DURATION", RUN | COMPARE | SWEEP,
+     "buyers purchase until this ends (10s, 2m) instead of --rounds"},
+    {"warmup", "=DURATION", RUN | COMPARE | SWEEP,
+     "purchases meant to start in this first part are left out of the figures"},
+    {"report-interval", "=S", RUN | COMPARE | SWEEP,
+     "one line every S seconds on stderr, also when piped: purchases/s, ok/s, errors/s, p99"},
     {"isolation", "=LEVEL", RUN | COMPARE | SWEEP | EXPLORE,
      "session isolation: read-uncommitted, read-committed, repeatable-read, serializable (a "
      "strategy's own @isolation wins)"},

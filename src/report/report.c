@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "report_load.h"
 #include "config.h"
 #include "explain.h"
 #include "meta.h"
@@ -53,9 +54,11 @@ static const char *outcome_name(const struct run_report *r, int i)
 static void text_header(FILE *f, const struct run_report *r)
 {
     const struct run_settings *o = &r->settings;
-    fprintf(f, "racesim %s · %s/%s · %d buyer%s × %d purchase%s · seed %llu\n", RACESIM_VERSION,
-            r->scenario.name, r->strategy_name, o->users, o->users == 1 ? "" : "s", o->rounds,
-            o->rounds == 1 ? "" : "s", (unsigned long long)o->seed);
+    char work[96];
+    report_load_work(r, work, sizeof work);
+    fprintf(f, "racesim %s · %s/%s · %d buyer%s %s · seed %llu\n", RACESIM_VERSION,
+            r->scenario.name, r->strategy_name, o->users, o->users == 1 ? "" : "s", work,
+            (unsigned long long)o->seed);
     fprintf(f, "server     %s\n", r->server);
     fprintf(f, "engine     %s\n", r->engine);
     fprintf(f, "version    %s\n", r->server_facts.version);
@@ -266,8 +269,11 @@ static void write_text(FILE *f, const struct run_report *r, bool color)
     text_header(f, r);
     text_outcomes(f, r);
     text_time(f, r);
+    report_load_text(f, r);
     if (!r->settings.lockstep) {
         fputs("\nlatency\n", f);
+        if (r->result.open_loop)
+            text_latency_line(f, "intended", &r->result.intended_latency);
         text_latency_line(f, "purchase", &r->result.purchase_latency);
         text_latency_line(f, "attempt", &r->result.attempt_latency);
         fputs("purchase latency (with retries and backoff)\n", f);
@@ -391,6 +397,11 @@ cJSON *report_json(const struct run_report *r)
     cJSON_AddItemToObject(lat, "purchase", json_hist(&e->purchase_latency));
     cJSON_AddItemToObject(lat, "attempt", json_hist(&e->attempt_latency));
     cJSON_AddItemToObject(lat, "connect", json_hist(&e->connect_latency));
+    if (e->open_loop)          /* from each purchase's intended start: queueing included */
+        cJSON_AddItemToObject(lat, "intended", json_hist(&e->intended_latency));
+    cJSON *load = report_load_json(r);
+    if (load)
+        cJSON_AddItemToObject(o, "load", load);
     cJSON *inv = cJSON_AddArrayToObject(o, "invariants");
     for (size_t i = 0; r->not_checked[0] && i < r->scenario.n_invariants; i++) {
         cJSON *x = cJSON_CreateObject();

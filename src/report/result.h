@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "hist.h"
+#include "interval.h"
 #include "outcome.h"
 #include "params.h"
 #include "scenario.h"
@@ -29,6 +30,8 @@ struct engine_result {
     struct hist attempt_latency;     /* one attempt: first statement to last reply */
     struct hist purchase_latency;    /* one purchase: all its attempts, retries and backoff */
     struct hist connect_latency;
+    struct hist intended_latency;    /* --rate: from each purchase's intended start (corrected
+                                        for coordinated omission: its wait for a buyer counts) */
     uint64_t outcomes[OUTCOME_MAX];          /* final outcome of each purchase */
     uint64_t outcome_units[OUTCOME_MAX];     /* units asked for, by final outcome */
     uint64_t attempt_outcomes[OUTCOME_MAX];  /* outcome of every attempt */
@@ -45,6 +48,12 @@ struct engine_result {
     int lockstep_rounds;
     bool timed_out;                  /* cfg->timeout_us passed: the purchases were cut short */
     bool server_lost;                /* a buyer lost its connection and could not reconnect */
+    bool open_loop;                  /* --rate: arrivals on a schedule */
+    uint64_t backlog_end;            /* --rate: arrivals due but not started when the schedule
+                                        ended (with --time: never served) */
+    uint64_t warmup_purchases;       /* --warmup: purchases left out of every figure... */
+    uint64_t warmup_ok;              /* ...and those that succeeded (the database has them) */
+    struct interval_log intervals;   /* --report-interval (free with interval_log_free) */
 };
 
 /* The settings of a run, copied from the options it ran with. */
@@ -58,6 +67,11 @@ struct run_settings {
     bool lockstep;             /* one statement at a time */
     bool trace;                /* every step recorded */
     bool trace_to_file;        /* ...and drawn into a file of its own, not the report */
+    double rate;               /* --rate: arrivals per second (0: closed loop) */
+    bool poisson;              /* --arrivals=poisson */
+    int64_t duration_us;       /* --time: purchases until then (0: rounds per buyer) */
+    int64_t warmup_us;         /* --warmup: left out of the figures */
+    int64_t interval_us;       /* --report-interval (0: none) */
 };
 
 #define SERVER_FACTS_VARS_MAX 12

@@ -11,7 +11,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "arrivals.h"
 #include "clock.h"
+#include "interval.h"
 #include "rendezvous.h"
 #include "interp.h"
 #include "lockstep.h"
@@ -56,6 +58,8 @@ struct buyer {
     int64_t *draw;
     struct list_value lists[PARAMS_LISTS_MAX];   /* the purchase's lists (a cart) */
     struct engine_result r;    /* this buyer's share; merged at the end */
+    struct engine_result *warm;   /* --warmup: its purchases before the figures start */
+    struct interval_tally *tally; /* --report-interval: the current interval's share */
     _Atomic uint64_t done;     /* purchases finished, read by the progress line */
     int64_t connect_us;        /* how long its connection and prepares took */
     int64_t end_us;
@@ -82,6 +86,13 @@ struct engine {
     char fail[512];
     int64_t start_us;
     int rounds;                /* lockstep rounds run (written by the conductor before its exit) */
+    bool open;                 /* --rate: buyers serve arrivals */
+    struct arrivals arrivals;
+    int64_t end_us;            /* --time: no purchase starts after this (0: none) */
+    atomic_uint_fast64_t dropped;   /* --time with --rate: arrivals taken but not started in time */
+    uint64_t backlog_end;      /* --rate without --time: the backlog when the last arrival was due */
+    bool backlog_seen;
+    struct interval_log intervals;
 };
 
 static void sleep_us(int64_t us)
@@ -304,10 +315,14 @@ static bool reconnect(struct buyer *b, struct slot *sl)
     return false;
 }
 
-static void purchase(struct buyer *b, int round)
+/* One purchase of buyer b; intended_us: when the schedule meant it to start (0: closed loop,
+ * now). Counted in b->r, or in b->warm when meant to start inside the warmup. */
+static void purchase(struct buyer *b, int round, int64_t intended_us)
 {
     const struct script *s = b->e->cfg->script;
-    struct engine_result *r = &b->r;
+    int64_t meant = intended_us ? intended_us : clock_now_us();
+    bool warm = b->warm && meant < b->e->start_us + b->e->cfg->warmup_us;
+    struct engine_result *r = warm ? b->warm : &b->r;
     bool watched = b->e->cfg->trace || b->e->lockstep;
     struct interp_hooks hooks = {.window = window_sleep, .ctx = b,
                                  .before = watched ? before_step : NULL,
@@ -354,7 +369,13 @@ static void purchase(struct buyer *b, int round)
     }
     if (ls)
         lockstep_leave(ls, b->id, false, false);
-    hist_record(&r->purchase_latency, (uint64_t)(clock_now_us() - t0));
+    int64_t t1 = clock_now_us();
+    hist_record(&r->purchase_latency, (uint64_t)(t1 - t0));
+    if (intended_us)
+        hist_record(&r->intended_latency, (uint64_t)(t1 - intended_us));
+    if (b->tally)
+        interval_tally_add(b->tally, at.outcome, (uint64_t)(tries - 1),
+                           (uint64_t)(t1 - (intended_us ? intended_us : t0)));
     slot_release(b, sl);
     int up = b->e->cfg->units_param;
     r->outcomes[at.outcome]++;
@@ -362,6 +383,27 @@ static void purchase(struct buyer *b, int round)
     r->attempts += (uint64_t)tries;
     r->attempts_per_purchase[tries < ENGINE_ATTEMPT_BUCKETS ? tries - 1 : ENGINE_ATTEMPT_BUCKETS - 1]++;
     r->purchases++;
+}
+
+/* --rate: takes the next arrival, waits for its time if early, purchases; until the schedule
+ * (or --time) ends. An arrival taken after the time is up is not served (counted dropped). */
+static void serve_arrivals(struct buyer *b)
+{
+    struct engine *e = b->e;
+    int64_t at;
+    for (int round = 1; !atomic_load(&e->abort) && arrivals_take(&e->arrivals, &at); round++) {
+        int64_t intended = e->start_us + at, wait = intended - clock_now_us();
+        if (wait > 0)
+            sleep_unless_aborted(e, wait);
+        if (atomic_load(&e->abort))
+            break;
+        if (e->end_us && clock_now_us() >= e->end_us) {
+            atomic_fetch_add(&e->dropped, 1);
+            continue;          /* the others due by then are counted from the schedule */
+        }
+        purchase(b, round, intended);
+        atomic_store_explicit(&b->done, b->done + 1, memory_order_relaxed);
+    }
 }
 
 static void *buyer_main(void *arg)
@@ -384,8 +426,12 @@ static void *buyer_main(void *arg)
     rendezvous_arrive(&e->meet);          /* connected */
     rendezvous_arrive(&e->meet);          /* start: main set start_us between the two */
     b->watch.start_us = e->start_us;
-    for (int round = 1; !atomic_load(&e->abort) && round <= e->cfg->rounds; round++) {
-        purchase(b, round);
+    if (e->open)
+        serve_arrivals(b);
+    for (int round = 1; !e->open && !atomic_load(&e->abort)
+                        && (e->end_us ? clock_now_us() < e->end_us : round <= e->cfg->rounds);
+         round++) {
+        purchase(b, round, 0);
         atomic_store_explicit(&b->done, b->done + 1, memory_order_relaxed);
     }
     if (e->lockstep)
@@ -440,6 +486,21 @@ static int buyer_alloc(struct engine *e, struct buyer *b, int id)
     rng_seed(&b->jitter, cfg->seed, (uint64_t)id * 2 + 1);
     hist_init(&b->r.attempt_latency);
     hist_init(&b->r.purchase_latency);
+    hist_init(&b->r.intended_latency);
+    if (cfg->warmup_us > 0) {
+        b->warm = calloc(1, sizeof *b->warm);
+        if (!b->warm)
+            return -1;
+        hist_init(&b->warm->attempt_latency);
+        hist_init(&b->warm->purchase_latency);
+        hist_init(&b->warm->intended_latency);
+    }
+    if (cfg->interval_us > 0) {
+        b->tally = malloc(sizeof *b->tally);
+        if (!b->tally)
+            return -1;
+        interval_tally_init(b->tally);
+    }
     b->vars.value = calloc(nv, sizeof *b->vars.value);
     b->vars.null = calloc(nv, sizeof *b->vars.null);
     b->vars.lists = b->lists;
@@ -455,6 +516,10 @@ static void buyer_free(struct buyer *b)
     free(b->vars.value);
     free(b->vars.null);
     free(b->draw);
+    free(b->warm);
+    if (b->tally)
+        interval_tally_destroy(b->tally);
+    free(b->tally);
     trace_log_free(&b->watch.log);
 }
 
@@ -474,6 +539,7 @@ static void merge(struct engine_result *into, const struct engine_result *from)
 {
     hist_merge(&into->attempt_latency, &from->attempt_latency);
     hist_merge(&into->purchase_latency, &from->purchase_latency);
+    hist_merge(&into->intended_latency, &from->intended_latency);
     for (int i = 0; i < OUTCOME_MAX; i++) {
         into->outcomes[i] += from->outcomes[i];
         into->outcome_units[i] += from->outcome_units[i];
@@ -516,6 +582,24 @@ static void cut_all(struct engine *e, struct buyer *buyers, int started)
     pthread_mutex_unlock(&e->conns_lock);
 }
 
+/* --report-interval: sums the buyers' tallies of the interval [from, now], prints its line on
+ * stderr and keeps it. */
+static void interval_end(struct engine *e, struct buyer *buyers, int started, int64_t from,
+                         int64_t now)
+{
+    static struct interval_counts sum;   /* large; only the main thread reports */
+    memset(&sum, 0, sizeof sum);
+    hist_init(&sum.latency);
+    for (int i = 0; i < started; i++)
+        interval_tally_take(buyers[i].tally, &sum);
+    uint64_t backlog = e->open ? arrivals_backlog(&e->arrivals, now - e->start_us, NULL) : 0;
+    struct interval_row row = interval_row_make(&sum, (double)(now - e->start_us) / 1e6,
+                                                (double)(now - from) / 1e6, backlog, e->open,
+                                                now <= e->start_us + e->cfg->warmup_us);
+    interval_print(stderr, &row, e->open);
+    interval_log_add(&e->intervals, &row);
+}
+
 #define WAIT_SLICE_US 20000
 #define PROGRESS_EVERY_US 250000
 
@@ -524,11 +608,23 @@ static void cut_all(struct engine *e, struct buyer *buyers, int started)
 static void wait_buyers(struct engine *e, struct buyer *buyers, int started)
 {
     int64_t deadline = e->cfg->timeout_us > 0 ? e->start_us + e->cfg->timeout_us : 0;
-    int64_t next_draw = 0;
+    int64_t next_draw = 0, interval_from = e->start_us;
     while (atomic_load(&e->finished) < started) {
         int64_t now = clock_now_us();
         if (deadline && now >= deadline && !atomic_load(&e->timed_out))
             cut_all(e, buyers, started);
+        if (e->open && !e->end_us && !e->backlog_seen) {
+            bool all_due;
+            uint64_t n = arrivals_backlog(&e->arrivals, now - e->start_us, &all_due);
+            if (all_due) {
+                e->backlog_end = n;
+                e->backlog_seen = true;
+            }
+        }
+        if (e->cfg->interval_us > 0 && now >= interval_from + e->cfg->interval_us) {
+            interval_end(e, buyers, started, interval_from, now);
+            interval_from = now;
+        }
         if (e->cfg->progress && now >= next_draw) {
             progress(e, buyers, false);
             next_draw = now + PROGRESS_EVERY_US;
@@ -539,6 +635,9 @@ static void wait_buyers(struct engine *e, struct buyer *buyers, int started)
         progress(e, buyers, true);
     for (int i = 0; i < started; i++)
         pthread_join(buyers[i].thread, NULL);
+    int64_t now = clock_now_us();
+    if (e->cfg->interval_us > 0 && now > interval_from)
+        interval_end(e, buyers, started, interval_from, now);   /* the last, shorter one */
 }
 
 /* CPU seconds (user + system) used so far by this process (pid 0) or by process pid (from
@@ -594,15 +693,26 @@ static int start_buyers(struct engine *e, struct buyer *buyers, char *err, size_
 
 static void collect(struct engine *e, struct buyer *buyers, struct engine_result *res)
 {
-    int64_t last = e->start_us;
+    int64_t from = e->start_us + e->cfg->warmup_us, last = from;
     for (int i = 0; i < e->cfg->users; i++) {
         merge(res, &buyers[i].r);
+        if (buyers[i].warm) {
+            res->warmup_purchases += buyers[i].warm->purchases;
+            res->warmup_ok += buyers[i].warm->outcomes[OUTCOME_OK];
+        }
         if (e->pool.n == 0)
             hist_record(&res->connect_latency, (uint64_t)buyers[i].connect_us);
         if (buyers[i].end_us > last)
             last = buyers[i].end_us;
     }
-    res->wall_us = last - e->start_us;
+    res->wall_us = last - from;
+    res->open_loop = e->open;
+    if (e->open && e->end_us)      /* due by the end and never started */
+        e->backlog_end = arrivals_backlog(&e->arrivals, e->end_us - e->start_us, NULL)
+                         + atomic_load(&e->dropped);
+    res->backlog_end = e->backlog_end;
+    res->intervals = e->intervals;
+    e->intervals = (struct interval_log){0};
     res->lockstep_rounds = e->rounds;
     res->timed_out = atomic_load(&e->timed_out);
     res->server_lost = atomic_load(&e->gone);
@@ -630,6 +740,8 @@ static enum engine_status run_buyers(struct engine *e, struct buyer *buyers,
     }
     rendezvous_arrive(&e->meet);            /* every buyer connected */
     e->start_us = clock_now_us();
+    if (e->cfg->duration_us > 0)
+        e->end_us = e->start_us + e->cfg->warmup_us + e->cfg->duration_us;
     res->connect_wall_us = e->start_us - t_connect;
     bool conducting = e->lockstep && !atomic_load(&e->abort)
                       && pthread_create(&e->conductor, NULL, conduct, e) == 0;
@@ -683,6 +795,12 @@ enum engine_status engine_run(const struct engine_config *cfg, struct engine_res
     hist_init(&res->attempt_latency);
     hist_init(&res->purchase_latency);
     hist_init(&res->connect_latency);
+    hist_init(&res->intended_latency);
+    e.open = cfg->rate > 0;
+    if (e.open)
+        arrivals_init(&e.arrivals, cfg->rate, cfg->poisson, cfg->seed,
+                      cfg->duration_us > 0 ? 0 : (uint64_t)cfg->users * (uint64_t)cfg->rounds,
+                      cfg->duration_us > 0 ? cfg->warmup_us + cfg->duration_us : 0);
     pthread_mutex_init(&e.fail_lock, NULL);
     pthread_mutex_init(&e.conns_lock, NULL);
     size_t nv = cfg->script->vars.n + 1;
@@ -717,5 +835,8 @@ enum engine_status engine_run(const struct engine_config *cfg, struct engine_res
     free(e.bound);
     pthread_mutex_destroy(&e.fail_lock);
     pthread_mutex_destroy(&e.conns_lock);
+    if (e.open)
+        arrivals_destroy(&e.arrivals);
+    interval_log_free(&e.intervals);
     return st;
 }

@@ -34,11 +34,18 @@ struct engine_config {
     const int *schedule;       /* lockstep: the order of the first steps (NULL: round-robin) */
     int schedule_len;
     struct schedule_log *schedule_log;   /* lockstep: receives the order taken (NULL: not kept) */
+    double rate;               /* > 0: an open loop, arrivals per second served by the buyers */
+    bool poisson;              /* rate: Poisson arrivals (else evenly spaced) */
+    int64_t duration_us;       /* > 0: purchases start until this long after the warmup,
+                                  instead of `rounds` per buyer (or users * rounds arrivals) */
+    int64_t warmup_us;         /* purchases meant to start before this are left out of the figures */
+    int64_t interval_us;       /* > 0: one line per interval on stderr, kept in the result */
 };
 
 enum engine_status { ENGINE_OK = 0, ENGINE_BAD_SCRIPT = 2, ENGINE_DB_ERROR = 3 };
 
-/* Runs cfg->users buyers, each making cfg->rounds purchases, and fills res. Every buyer
+/* Runs cfg->users buyers, each making cfg->rounds purchases (with cfg->rate: serving
+ * users * rounds arrivals; with cfg->duration_us: until the time is up), and fills res. Every buyer
  * connects (or the pool is filled) and prepares the script before the start barrier; if any
  * fails, no purchase starts. A buyer that loses its connection reconnects (a few tries); if it
  * cannot, the run ends after the purchases in flight (res->server_lost). Past cfg->timeout_us

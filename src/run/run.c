@@ -357,7 +357,7 @@ static int run_buyers(const struct options *o, struct run_session *s, struct run
         .seed = o->seed,
         .isolation = o->isolation,
         .units_param = r->scenario.units[0] ? scenario_param(&r->scenario, r->scenario.units) : -1,
-        .progress = !o->quiet && isatty(STDERR_FILENO),
+        .progress = !o->quiet && isatty(STDERR_FILENO) && !o->interval_us && !o->duration_us,
         .observe_pid = r->private_server ? (int)s->server_pid : -1,
         .lockstep = o->lockstep,
         .block_timeout_us = o->block_timeout_us,
@@ -366,6 +366,11 @@ static int run_buyers(const struct options *o, struct run_session *s, struct run
         .schedule = o->schedule_len ? o->schedule : NULL,
         .schedule_len = o->schedule_len,
         .schedule_log = r->schedule_log,
+        .rate = o->rate,
+        .poisson = o->poisson,
+        .duration_us = o->duration_us,
+        .warmup_us = o->warmup_us,
+        .interval_us = o->interval_us,
     };
     enum engine_status st = engine_run(&cfg, &r->result, err, errlen);
     r->peak_rss_kb = peak_rss_kb();
@@ -382,7 +387,7 @@ static void add_note(struct run_report *r, const char *text)
 static void check_agreement(struct run_report *r)
 {
     struct invariant_result *ir = &r->invariants[r->n_invariants++];
-    uint64_t ok = r->result.outcomes[OUTCOME_OK], doubt = r->result.outcomes[OUTCOME_IN_DOUBT];
+    uint64_t ok = r->result.outcomes[OUTCOME_OK] + r->result.warmup_ok, doubt = r->result.outcomes[OUTCOME_IN_DOUBT];
     int64_t rec = r->recorded;
     snprintf(ir->name, sizeof ir->name, "agreement");
     snprintf(ir->description, sizeof ir->description,
@@ -450,6 +455,9 @@ static void add_notes(const struct options *o, struct run_report *r)
     if (r->result.outcomes[OUTCOME_IN_DOUBT] > 0)
         add_note(r, "a connection was lost during COMMIT: those purchases are in doubt; the "
                     "database's count settles them");
+    if (o->duration_us && r->remaining == 0)
+        add_note(r, "nothing was left to sell before --time ended: for a run of a duration give "
+                    "a stock that lasts (e.g. --stock=2000000000)");
 }
 
 /* Whether the private server exited during the run; writes how into why. */
@@ -543,7 +551,8 @@ int run_prepare(const struct options *o, struct run_report *r, char *err, size_t
     r->settings = (struct run_settings){
         .users = o->users, .rounds = o->rounds, .pool = o->pool, .think_time_us = o->think_time_us,
         .seed = o->seed, .lockstep = o->lockstep, .trace = o->trace,
-        .trace_to_file = o->trace_file != NULL,
+        .trace_to_file = o->trace_file != NULL, .rate = o->rate, .poisson = o->poisson,
+        .duration_us = o->duration_us, .warmup_us = o->warmup_us, .interval_us = o->interval_us,
     };
     snprintf(r->settings.isolation, sizeof r->settings.isolation, "%s", o->isolation);
     r->recorded = -1;
@@ -627,6 +636,7 @@ int run_execute(const struct options *o, struct run_report *r, char *err, size_t
 void run_free(struct run_report *r)
 {
     trace_free(&r->result.trace);
+    interval_log_free(&r->result.intervals);
     params_free(&r->params);
     script_free(&r->script);
     scenario_free(&r->scenario);
