@@ -171,7 +171,8 @@ static int open_target(const struct options *o, int connections, struct run_sess
             return 2;
         s->target.password = dsn_password();
         if (s->target.socket[0])
-            snprintf(s->description, sizeof s->description, "%.400s (unix socket)", s->target.socket);
+            snprintf(s->description, sizeof s->description, "%.400s (%s)", s->target.socket,
+                     db_target_word());
         else
             snprintf(s->description, sizeof s->description, "%s:%u", s->target.host,
                      s->target.port ? s->target.port : 3306);
@@ -188,7 +189,7 @@ static int open_target(const struct options *o, int connections, struct run_sess
     snprintf(s->target.socket, sizeof s->target.socket, "%s", started.socket);
     snprintf(s->target.user, sizeof s->target.user, "%s", started.user[0] ? started.user : "root");
     snprintf(s->description, sizeof s->description,
-             "private, %.300s on a unix socket (removed after the run)", started.binary);
+             "private, %.300s on a %s (removed after the run)", started.binary, db_target_word());
     s->private_server = true;
     return 0;
 }
