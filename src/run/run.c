@@ -110,7 +110,14 @@ static int load_files(const struct options *o, struct run_report *r, char *err, 
             return 2;
         }
     }
-    return script_parse(path, &r->script, err, errlen) ? 2 : 0;
+    if (script_parse(path, &r->script, err, errlen))
+        return 2;
+    if (r->script.unsupported[0]) {
+        snprintf(err, errlen, "--strategy=%s: no meaning on %s: %s (see racesim list)",
+                 r->strategy_name, db_engine_name(), r->script.unsupported);
+        return 2;
+    }
+    return 0;
 }
 
 /* Whether option name (any-seat) names a parameter of sc (any_seat). */
