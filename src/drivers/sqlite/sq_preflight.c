@@ -47,11 +47,12 @@ int sq_preflight_read(db_conn *c, struct preflight *pf, struct db_error *err)
     add_var(pf, "locking", "one writer at a time (database-wide lock)");
     pf->lock_wait_timeout_s = (o->busy_timeout_ms + 999) / 1000;
     pf->max_connections = 0;   /* no server: no limit but open files */
-    snprintf(pf->durability_vars[0].name, sizeof pf->durability_vars[0].name, "journal_mode");
-    snprintf(pf->durability_vars[0].value, sizeof pf->durability_vars[0].value, "%s", o->journal);
-    snprintf(pf->durability_vars[1].name, sizeof pf->durability_vars[1].name, "synchronous");
-    snprintf(pf->durability_vars[1].value, sizeof pf->durability_vars[1].value, "%s",
-             sync_name(sync));
+    /* the numbers that decide it: synchronous (0 off .. 3 extra) and whether the WAL is used */
+    snprintf(pf->durability_vars[0].name, sizeof pf->durability_vars[0].name, "synchronous");
+    snprintf(pf->durability_vars[0].value, sizeof pf->durability_vars[0].value, "%s", sync);
+    snprintf(pf->durability_vars[1].name, sizeof pf->durability_vars[1].name, "journal_mode_wal");
+    snprintf(pf->durability_vars[1].value, sizeof pf->durability_vars[1].value, "%d",
+             strcmp(o->journal, "wal") == 0);
     pf->n_durability_vars = 2;
     int level = atoi(sync);
     bool wal = strcmp(o->journal, "wal") == 0;

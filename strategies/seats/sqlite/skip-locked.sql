@@ -1,2 +1,2 @@
 -- skip-locked: row locks (FOR UPDATE SKIP LOCKED) have no meaning on SQLite.
--- @unsupported no row locks on SQLite: use immediate (BEGIN IMMEDIATE, its lock for update)
+-- @unsupported no row locks on SQLite: use immediate (BEGIN IMMEDIATE)

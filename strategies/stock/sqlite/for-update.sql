@@ -1,2 +1,2 @@
 -- for-update: SELECT ... FOR UPDATE has no meaning on SQLite (no row locks).
--- @unsupported no row locks on SQLite: use immediate (BEGIN IMMEDIATE, its lock for update)
+-- @unsupported no row locks on SQLite: use immediate (BEGIN IMMEDIATE)

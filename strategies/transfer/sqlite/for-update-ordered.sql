@@ -1,2 +1,2 @@
 -- for-update-ordered: row locks (FOR UPDATE) have no meaning on SQLite.
--- @unsupported no row locks on SQLite: use immediate (BEGIN IMMEDIATE, its lock for update)
+-- @unsupported no row locks on SQLite: use immediate (BEGIN IMMEDIATE)
