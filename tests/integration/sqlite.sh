@@ -13,17 +13,9 @@ source "$(dirname "$0")/lib.sh"
 export TMPDIR=$TMP/tmp        # the private files' run directories: checked empty afterwards
 mkdir -p "$TMPDIR"
 sq=(--engine=sqlite)
-outcome() {
-    jq --arg n "$2" '.counts.outcomes[$n].purchases // 0' "$1"
-}
-
-# holds WHAT FILE: exit 0, every invariant holds, no unclassified error, the engine named.
+# holds WHAT FILE: exit 0, every invariant holds, no unclassified error, the engine named (lib.sh).
 holds() {
-    check "$1: exit 0 (got $rc: $(head -c 300 "$stderr_file"))" [ "$rc" = 0 ]
-    [ -s "$2" ] || return 0
-    check "$1: every invariant holds" all_hold "$2"
-    check "$1: no purchase ended in an unclassified error" [ "$(outcome "$2" error)" = 0 ]
-    check "$1: the report names the engine" jqe '.engine == "sqlite"' "$2"
+    engine_holds "$1" "$2" sqlite
 }
 
 # one_line WHAT: racesim's stderr is one "racesim: ..." line
