@@ -38,8 +38,12 @@ int sq_preflight_read(db_conn *c, struct preflight *pf, struct db_error *err)
     snprintf(pf->version, sizeof pf->version, "SQLite %s", sqlite3_libversion());
     /* reading the journal mode reads the file's header: a file that is not a database fails here */
     if (sq_query(c, "PRAGMA journal_mode", on_value, now, err) < 0 ||
-        sq_query(c, "PRAGMA synchronous", on_value, sync, err) < 0)
+        sq_query(c, "PRAGMA synchronous", on_value, sync, err) < 0) {
+        char msg[sizeof err->text];
+        snprintf(msg, sizeof msg, "%s", err->text);
+        snprintf(err->text, sizeof err->text, "%.120s: %.120s", sq_conn_path(c), msg);
         return -1;
+    }
     add_var(pf, "journal_mode", o->journal);   /* racesim sets it once the file is its own */
     add_var(pf, "synchronous", sync_name(sync));
     snprintf(text, sizeof text, "%d ms", o->busy_timeout_ms);
