@@ -8,11 +8,12 @@ src=${1:-$(dirname "$0")/../src}
 
 # one pattern a line (extended regex); each names what an engine owns
 patterns=(
-    '#include *[<"](mysql|mariadb/|libpq-fe|errmsg\.h>|mysqld_error)'   # a client's header
+    '#include *[<"](mysql|mariadb/|libpq-fe|sqlite3|errmsg\.h>|mysqld_error)'   # a client's header
     '\bmysql_[a-z_]+\(|\bMYSQL(_[A-Z]+)?\b|\bPQ[a-z]+\('               # a client's API
+    '\bsqlite3_[a-z_0-9]+|\bSQLITE_[A-Z_]+'                             # SQLite's API, result codes
     '\b(1020|1040|1062|1205|1213|1295|1927|2002|2003|2006|2008|2013|2055)\b'  # MariaDB error numbers
     '\b(40001|40P01|55P03|23505|57014)\b'                               # SQLSTATEs
-    'information_schema|pg_catalog|pg_locks|pg_stat_activity'           # catalogues
+    'information_schema|pg_catalog|pg_locks|pg_stat_activity|sqlite_(schema|master)'  # catalogues
     '[Ii][Nn][Nn][Oo][Dd][Bb]'                                          # InnoDB, innodb_*
     'mariadbd|mysqld|postgres\b|initdb|pg_ctl'                          # server binaries
     'GET_LOCK|RELEASE_LOCK|IS_USED_LOCK|pg_advisory'                    # named locks

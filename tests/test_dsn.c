@@ -188,6 +188,27 @@ int main(void)
           "postgres://u@/db and no host before: refused (%s)", why);
     bad("postgres://u:secret@host/db", "password in the DSN is not accepted");
     bad("mysql://u@host/db", "expected postgres://");
+
+    /* The SQLite driver's form: a file's absolute path, and options it reads itself. */
+    check(db_driver_select("sqlite", why, sizeof why) == 0, "sqlite driver selected (%s)", why);
+    good("sqlite:///tmp/shop.db", "old-host", 1111, "old_user", "/tmp/shop.db", "old_db");
+    good("sqlite:///var/lib/x/shop.db?journal=delete&busy_timeout=0", "old-host", 1111, "old_user",
+         "/var/lib/x/shop.db", "old_db");
+    {
+        struct db_target t;
+        char err[ERRLEN];
+        preset(&t);
+        check(parse("sqlite:///a.db?journal=delete&synchronous=normal&busy_timeout=250", &t, err) == 0
+              && strcmp(t.options, "journal=delete&synchronous=normal&busy_timeout=250") == 0,
+              "the options are kept for the driver (got '%s' %s)", t.options, err);
+    }
+    bad("sqlite://shop.db", "sqlite:///absolute/path");
+    bad("sqlite:///tmp/dir/", "sqlite:///absolute/path");
+    bad("sqlite:///a.db?journal=memory", "journal=memory is not known");
+    bad("sqlite:///a.db?busy_timeout=-1", "busy_timeout=-1");
+    bad("sqlite:///a.db?busy_timeout=99999999", "milliseconds from 0");
+    bad("sqlite:///a.db?synchronous", "needs a value");
+    bad("postgres://u@host/db", "expected sqlite:///");
     check(db_driver_select("mariadb", why, sizeof why) == 0, "mariadb selected again");
 
     return check_summary();

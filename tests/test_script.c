@@ -114,6 +114,34 @@ static void test_real_files(void)
     check(n >= 6, "found the stock strategies (%d)", n);
 }
 
+/* @unsupported: an engine folder's file that says a strategy has no meaning there. */
+static void test_unsupported(void)
+{
+    struct script s;
+    if (parse_ok("@unsupported alone", "-- for-update: no row locks here.\n"
+                 "-- @unsupported no row locks: use immediate\n", &s))
+        check(strcmp(s.unsupported, "no row locks: use immediate") == 0 && s.n_steps == 0,
+              "@unsupported keeps its reason (got '%s', %zu steps)", s.unsupported, s.n_steps);
+    script_free(&s);
+    if (parse_ok("a plain file", "SELECT 1;\n", &s))
+        check(s.unsupported[0] == '\0', "a file without @unsupported has no reason");
+    script_free(&s);
+    parse_error("@unsupported without a reason", "-- @unsupported\n", 1, "needs the reason");
+    parse_error("no SQL and no @unsupported", "-- just a comment\n", 1, "no SQL statement");
+
+    /* every SQLite file parses; those with no meaning there say why */
+    const char *files[] = {"stock/sqlite/for-update.sql", "seats/sqlite/skip-locked.sql",
+                           "transfer/sqlite/for-update-ordered.sql", "coupon/sqlite/for-update.sql"};
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+        char path[PATH_MAX], err[ERRLEN] = "";
+        snprintf(path, sizeof path, "%s/%s", RACESIM_SOURCE_STRATEGIES, files[i]);
+        int rc = script_parse(path, &s, err, sizeof err);
+        check(rc == 0 && s.unsupported[0], "%s parses and is unsupported%s%s", files[i],
+              rc ? " -- got: " : "", err);
+        script_free(&s);
+    }
+}
+
 static void test_real_details(void)
 {
     char path[PATH_MAX], err[ERRLEN] = "";
@@ -710,6 +738,7 @@ int main(void)
     test_outcome_names();
     test_errors();
     test_each();
+    test_unsupported();
     fixture_cleanup();
     return check_summary();
 }

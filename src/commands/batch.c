@@ -4,6 +4,7 @@
 
 #include <dirent.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,27 +15,61 @@
 #include "plan.h"
 #include "report.h"
 #include "run.h"
+#include "script.h"
 
 static int by_name(const void *a, const void *b)
 {
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* The scenario's strategies (*.sql but scenario.sql), sorted; returns how many, or -1. */
-static int scenario_strategies(const char *dir, char **out, size_t max)
+/* Adds the *.sql files of dir but scenario.sql and setup.sql to out[*n], each name once (an
+ * engine folder's file of a shared name replaces nothing: it is the same strategy); with
+ * engine_folder, a file marked @unsupported there takes its name out instead. */
+static void add_strategies(const char *dir, bool engine_folder, char **out, size_t *n, size_t max)
 {
     DIR *d = opendir(dir);
-    if (!d)
+    struct dirent *e;
+    while (d && (e = readdir(d))) {
+        size_t len = strlen(e->d_name);
+        if (e->d_name[0] == '.' || len <= 4 || strcmp(e->d_name + len - 4, ".sql") != 0
+            || strcmp(e->d_name, "scenario.sql") == 0 || strcmp(e->d_name, "setup.sql") == 0)
+            continue;
+        bool unsupported = false;
+        if (engine_folder) {
+            char path[PATH_MAX + 300], err[256];
+            struct script s;
+            snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+            if (script_parse(path, &s, err, sizeof err) == 0) {
+                unsupported = s.unsupported[0] != '\0';
+                script_free(&s);
+            }
+        }
+        size_t k = 0;
+        while (k < *n && !(strlen(out[k]) == len - 4 && strncmp(out[k], e->d_name, len - 4) == 0))
+            k++;
+        if (unsupported && k < *n) {
+            free(out[k]);
+            out[k] = out[--*n];
+        } else if (!unsupported && k == *n && *n < max) {
+            out[*n] = strndup(e->d_name, len - 4);
+            *n += out[*n] != NULL;
+        }
+    }
+    if (d)
+        closedir(d);
+}
+
+/* The strategies of scenario folder dir on the selected engine: the shared ones and its engine
+ * folder's, less those it marks @unsupported; sorted. Returns how many, or -1 (no folder). */
+static int scenario_strategies(const char *dir, char **out, size_t max)
+{
+    if (access(dir, R_OK | X_OK) != 0)
         return -1;
     size_t n = 0;
-    struct dirent *e;
-    while ((e = readdir(d)) && n < max) {
-        size_t len = strlen(e->d_name);
-        if (e->d_name[0] != '.' && len > 4 && strcmp(e->d_name + len - 4, ".sql") == 0
-            && strcmp(e->d_name, "scenario.sql") != 0)
-            out[n++] = strndup(e->d_name, len - 4);
-    }
-    closedir(d);
+    char sub[PATH_MAX + 160];
+    add_strategies(dir, false, out, &n, max);
+    snprintf(sub, sizeof sub, "%s/%s", dir, db_engine_name());
+    add_strategies(sub, true, out, &n, max);
     qsort(out, n, sizeof *out, by_name);
     return (int)n;
 }

@@ -48,6 +48,32 @@ static void print_desc(FILE *out, const char *name, const char *d)
     fprintf(out, "%.*s%s\n", len > 74 ? 73 : len, d, len > 74 ? "…" : "");
 }
 
+/* Whether strategy file name in engine folder dir says it has no meaning there (@unsupported). */
+static bool unsupported(const char *dir, const char *name)
+{
+    char path[PATH_MAX + 300], err[512];
+    struct script s;
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    if (script_parse(path, &s, err, sizeof err))
+        return false;              /* listed as its own SQL; a run reports the error */
+    bool none = s.unsupported[0] != '\0';
+    script_free(&s);
+    return none;
+}
+
+/* "  not on ENGINE: NAME — why" for an @unsupported file of engine folder dir. */
+static void print_unsupported(FILE *out, const char *dir, const char *engine, const char *name)
+{
+    char path[PATH_MAX + 300], err[512];
+    struct script s;
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    if (script_parse(path, &s, err, sizeof err))
+        return;
+    fprintf(out, "  not on %s: %.*s — ", engine, (int)strlen(name) - 4, name);
+    print_desc(out, "", s.unsupported);
+    script_free(&s);
+}
+
 /* The engine folders of scenario folder sub (strategies/<scenario>/<engine>/): the files each
  * engine has its own SQL for; every other strategy is shared by all engines. */
 static void print_engine_files(FILE *out, const char *sub)
@@ -63,13 +89,19 @@ static void print_engine_files(FILE *out, const char *sub)
         bool own_setup = access(path, R_OK) == 0;
         snprintf(path, sizeof path, "%s/scenario.sql", dir);
         own_setup = own_setup || access(path, R_OK) == 0;
+        bool none[256] = {false};
+        for (size_t k = 0; k < nf; k++)
+            none[k] = unsupported(dir, files[k]);
         fprintf(out, "  on %s, its own SQL: %s", engines[i], own_setup ? "setup" : "");
+        for (size_t k = 0, shown = own_setup; k < nf; k++)
+            if (!none[k])
+                fprintf(out, "%s%.*s", shown++ ? ", " : "", (int)strlen(files[k]) - 4, files[k]);
+        fputs(" (other strategies shared)\n", out);
         for (size_t k = 0; k < nf; k++) {
-            files[k][strlen(files[k]) - 4] = '\0';
-            fprintf(out, "%s%s", own_setup || k ? ", " : "", files[k]);
+            if (none[k])
+                print_unsupported(out, dir, engines[i], files[k]);
             free(files[k]);
         }
-        fputs(" (other strategies shared)\n", out);
         free(engines[i]);
     }
 }

@@ -35,7 +35,8 @@ struct db_target {
     char host[256];            /* "" or "localhost" with a socket: unix socket */
     unsigned port;             /* 0: the default */
     char user[64];
-    char socket[PATH_MAX];     /* "" : none */
+    char socket[PATH_MAX];     /* "" : none; an embedded engine's database file */
+    char options[128];         /* the DSN's options a driver reads itself ("" : none) */
     char database[64];         /* the database racesim works in */
     const char *password;      /* from RACESIM_PASSWORD; NULL or "" for none; never logged */
     unsigned connect_timeout_s;    /* connect and greeting; 0: DB_CONNECT_TIMEOUT_S */
@@ -68,6 +69,10 @@ bool db_code_valid(const char *code);
 /* The selected engine's name ("mariadb") and what its private server is called ("MariaDB"). */
 const char *db_engine_name(void);
 const char *db_server_name(void);
+
+/* What a target's socket field names for the selected engine, in messages ("unix socket",
+ * "database file"). Never fails. */
+const char *db_target_word(void);
 
 /* Sets the session's isolation level (a level the engine accepts, e.g. "READ COMMITTED", or an
  * engine-specific variant such as MariaDB's "REPEATABLE READ+SNAPSHOT"); NULL or "": leave it.

@@ -60,6 +60,12 @@ bool db_code_valid(const char *code) { return OPS->code_valid(code); }
 const char *db_engine_name(void) { return db_driver_current()->name; }
 const char *db_server_name(void) { return db_driver_current()->server_name; }
 
+const char *db_target_word(void)
+{
+    const char *w = db_driver_current()->target_word;
+    return w ? w : "unix socket";
+}
+
 struct error_id db_error_id(const struct db_error *e)
 {
     struct error_id id = {.errnum = e->errnum, .outcome = e->outcome, .name = e->name};
@@ -190,6 +196,45 @@ int driver_owned_tables(db_conn *c, struct owned_tables *t, struct db_error *e)
     memset(t, 0, sizeof *t);
     return db_query(c, "SELECT table_name FROM " WORKSPACE_MARKER " WHERE table_name NOT LIKE '%"
                     SEED_SUFFIX "' ORDER BY table_name", on_table, t, e) < 0 ? -1 : 0;
+}
+
+int driver_seed_save(db_conn *c, int (*copy)(db_conn *c, const char *table, struct db_error *e),
+                     char *err, size_t errlen)
+{
+    struct owned_tables t;
+    struct db_error e;
+    if (driver_owned_tables(c, &t, &e))
+        return driver_reset_fail(err, errlen, "list", &e);
+    for (int i = 0; i < t.n; i++) {
+        char sql[256];
+        if (copy(c, t.names[i], &e))
+            return driver_reset_fail(err, errlen, "copy", &e);
+        snprintf(sql, sizeof sql, "INSERT INTO " WORKSPACE_MARKER " (table_name) VALUES ('%s"
+                 SEED_SUFFIX "')", t.names[i]);
+        if (db_execute(c, sql, &e))
+            return driver_reset_fail(err, errlen, "record the copies of", &e);
+    }
+    return 0;
+}
+
+int driver_seed_restore(db_conn *c, struct db_error *e)
+{
+    struct owned_tables t;
+    if (driver_owned_tables(c, &t, e))
+        return -1;
+    for (int i = 0; i < t.n; i++) {
+        char sql[512], table[80], seed[88];
+        db_quote_ident(t.names[i], table, sizeof table);
+        snprintf(sql, sizeof sql, "%s" SEED_SUFFIX, t.names[i]);
+        db_quote_ident(sql, seed, sizeof seed);
+        snprintf(sql, sizeof sql, "DELETE FROM %s", table);
+        if (db_execute(c, sql, e))
+            return -1;
+        snprintf(sql, sizeof sql, "INSERT INTO %s SELECT * FROM %s", table, seed);
+        if (db_execute(c, sql, e))
+            return -1;
+    }
+    return 0;
 }
 
 int driver_reset_fail(char *err, size_t errlen, const char *what, const struct db_error *e)

@@ -20,6 +20,10 @@ struct db_driver_ops {
     void (*thread_start)(void);
     void (*thread_stop)(void);
 
+    /* the text after "SCHEME://" into t (the file, the options); NULL: the URL form
+     * user@host:port/database?KEY=PATH, parsed by dsn.c. Returns 0, or -1 with err. */
+    int (*dsn_parse)(const char *rest, struct db_target *t, char *err, size_t errlen);
+
     /* connections and statements (contracts as in db.h); every error returned has its code,
      * outcome and client flag filled */
     db_conn *(*connect)(const struct db_target *t, bool with_database, struct db_error *err);
@@ -94,6 +98,7 @@ struct db_driver {
      * reason ("FILE:LINE: ...") in err; a missing default file is no error. */
     int (*read_option_files)(const char *file, struct db_target *t, char **password,
                              bool *socket_set, char *err, size_t errlen);
+    const char *target_word;   /* what db_target.socket names, in messages (NULL: "unix socket") */
     const char *snapshot_text;      /* REPEATABLE READ+SNAPSHOT in words (matrix's legend) */
     const char *snapshot_missing;   /* why a server lacks it, and which has it */
     const struct db_driver_ops *ops;
@@ -111,7 +116,7 @@ int db_driver_select(const char *name, char *err, size_t errlen);
 const char *const *db_password_envs(void);
 
 /* The engine a DSN's scheme names ("mysql://", "mariadb://" → "mariadb"; "postgres://",
- * "postgresql://" → "postgres"), or NULL when the scheme is none of those. *rest gets the text
+ * "postgresql://" → "postgres"; "sqlite://" → "sqlite"), or NULL when the scheme is none of those. *rest gets the text
  * after "://". */
 const char *db_driver_for_dsn(const char *dsn, const char **rest);
 

@@ -29,6 +29,15 @@ struct owned_tables {
 /* Fills t. Returns 0, or -1 with e. */
 int driver_owned_tables(db_conn *c, struct owned_tables *t, struct db_error *e);
 
+/* For each table racesim owns: copy(c, name, e) makes its seed copy (T__seed, filled), which
+ * is then recorded in the workspace marker. Returns 0, or -1 with err. */
+int driver_seed_save(db_conn *c, int (*copy)(db_conn *c, const char *table, struct db_error *e),
+                     char *err, size_t errlen);
+
+/* Refills each table racesim owns from its seed copy (DELETE, then INSERT ... SELECT *),
+ * identifiers quoted by the driver. Returns 0, or -1 with e (foreign keys: the caller's). */
+int driver_seed_restore(db_conn *c, struct db_error *e);
+
 /* Writes "cannot WHAT racesim's tables: <e's text>" into err; returns -1. */
 int driver_reset_fail(char *err, size_t errlen, const char *what, const struct db_error *e);
 

@@ -134,6 +134,8 @@ int dsn_parse(const char *text, struct db_target *t, char *err, size_t errlen)
     const char *form = d->dsn_form;
     if (!engine || strcmp(engine, db_engine_name()) != 0)   /* the form of the selected driver */
         return errorf(err, errlen, "--dsn: %s", form);
+    if (d->ops->dsn_parse)
+        return d->ops->dsn_parse(p, t, err, errlen);
     const char *q = strchr(p, '?');
     const char *end = q ? q : p + strlen(p);
     const char *at = memchr(p, '@', (size_t)(end - p));

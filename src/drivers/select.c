@@ -6,6 +6,7 @@
 
 extern const struct db_driver mariadb_driver;     /* drivers/mariadb/driver.c */
 extern const struct db_driver postgres_driver;    /* drivers/postgres/pg_driver.c */
+extern const struct db_driver sqlite_driver;      /* drivers/sqlite/sq_driver.c */
 
 static const struct db_driver *current = &mariadb_driver;
 
@@ -19,6 +20,7 @@ static const struct {
     {"mariadb", "mariadb", &mariadb_driver},
     {"postgres", "postgres", &postgres_driver},
     {"postgresql", "postgres", &postgres_driver},
+    {"sqlite", "sqlite", &sqlite_driver},
 };
 #define N_ENGINES (sizeof engines / sizeof engines[0])
 
@@ -39,7 +41,7 @@ int db_driver_select(const char *name, char *err, size_t errlen)
         current = engines[i].driver;
         return 0;
     }
-    snprintf(err, errlen, "unknown engine '%s' (expected mariadb or postgres)", name);
+    snprintf(err, errlen, "unknown engine '%s' (expected mariadb, postgres or sqlite)", name);
     return -1;
 }
 

@@ -132,7 +132,14 @@ static int load_files(const struct options *o, struct run_report *r, char *err, 
             return 2;
         }
     }
-    return script_parse(path, &r->script, err, errlen) ? 2 : 0;
+    if (script_parse(path, &r->script, err, errlen))
+        return 2;
+    if (r->script.unsupported[0]) {
+        snprintf(err, errlen, "--strategy=%s: no meaning on %s: %s (see racesim list)",
+                 r->strategy_name, db_engine_name(), r->script.unsupported);
+        return 2;
+    }
+    return 0;
 }
 
 /* Whether option name (any-seat) names a parameter of sc (any_seat). */
@@ -217,7 +224,8 @@ static int open_target(const struct options *o, int connections, struct run_sess
             return 2;
         snprintf(s->target.database, sizeof s->target.database, "%s", o->database);
         if (s->target.socket[0])
-            snprintf(s->description, sizeof s->description, "%.400s (unix socket)", s->target.socket);
+            snprintf(s->description, sizeof s->description, "%.400s (%s)", s->target.socket,
+                     db_target_word());
         else
             snprintf(s->description, sizeof s->description, "%s:%u", s->target.host,
                      s->target.port ? s->target.port : 3306);
@@ -235,7 +243,7 @@ static int open_target(const struct options *o, int connections, struct run_sess
     snprintf(s->target.socket, sizeof s->target.socket, "%s", started.socket);
     snprintf(s->target.user, sizeof s->target.user, "%s", started.user[0] ? started.user : "root");
     snprintf(s->description, sizeof s->description,
-             "private, %.300s on a unix socket (removed after the run)", started.binary);
+             "private, %.300s on a %s (removed after the run)", started.binary, db_target_word());
     s->private_server = true;
     return 0;
 }

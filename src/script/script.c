@@ -367,12 +367,22 @@ static int directive(struct parser *p, const char *text)
         return directive_each(p, tok, n);
     if (strcmp(tok[0], "end") == 0)
         return directive_end(p, n);
+    if (strcmp(tok[0], "unsupported") == 0) {
+        const char *why = text + strlen("unsupported");
+        while (*why == ' ' || *why == '\t')
+            why++;
+        if (!*why)
+            return fail(p, "@unsupported needs the reason (what to use instead)");
+        snprintf(p->s->unsupported, sizeof p->s->unsupported, "%s", why);
+        return 0;
+    }
     if (strcmp(tok[0], "window") == 0) {
         if (n != 1)
             return fail(p, "@window takes no arguments");
         return add_step(p, STEP_WINDOW) ? 0 : -1;
     }
-    return fail(p, "unknown directive '@%s' (require, on, retry, isolation, window, each, end)",
+    return fail(p, "unknown directive '@%s' (require, on, retry, isolation, window, each, end, "
+                "unsupported)",
                 tok[0]);
 }
 
@@ -443,7 +453,7 @@ static int check_transactions(struct parser *p)
         p->line = open_line;
         return fail(p, "the transaction opened here is never committed");
     }
-    if (sql == 0) {
+    if (sql == 0 && !p->s->unsupported[0]) {
         p->line = 1;
         return fail(p, "no SQL statement in the file");
     }

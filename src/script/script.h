@@ -60,6 +60,8 @@ struct script {
     size_t n_outcomes;
     struct retry_policy retry;
     char isolation[24];         /* "REPEATABLE READ" etc., "" when the file sets none */
+    char unsupported[200];      /* @unsupported: why the strategy has no meaning on the engine
+                                   whose folder holds this file (it has no SQL then); "" */
 };
 
 /* Parses the strategy file at path. Returns 0, or -1 with "path:line: what is wrong" in err.

@@ -87,6 +87,25 @@ private_servers_of() {
     pgrep -P "$1" -f 'mariadbd|mysqld' || true
 }
 
+# outcome FILE NAME: purchases that ended in outcome NAME (0 when absent); attempts FILE NAME:
+# attempts that did (retried ones included).
+outcome() {
+    jq --arg n "$2" '.counts.outcomes[$n].purchases // 0' "$1"
+}
+attempts() {
+    jq --arg n "$2" '.counts.outcomes[$n].attempts // 0' "$1"
+}
+
+# engine_holds WHAT FILE ENGINE: the run exited 0, every invariant holds, no purchase ended in an
+# unclassified error, and the report names ENGINE.
+engine_holds() {
+    check "$1: exit 0 (got $rc: $(head -c 300 "$stderr_file"))" [ "$rc" = 0 ]
+    [ -s "$2" ] || return 0
+    check "$1: every invariant holds" all_hold "$2"
+    check "$1: no purchase ended in an unclassified error" [ "$(outcome "$2" error)" = 0 ]
+    check "$1: the report names the engine" jqe ".engine == \"$3\"" "$2"
+}
+
 finish() {
     schema_checks
     echo "$passed passed, $failed failed"

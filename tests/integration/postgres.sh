@@ -9,20 +9,9 @@ RACESIM=$1
 source "$(dirname "$0")/lib.sh"
 
 pg=(--engine=postgres)
-outcome() {
-    jq --arg n "$2" '.counts.outcomes[$n].purchases // 0' "$1"
-}
-attempts() {
-    jq --arg n "$2" '.counts.outcomes[$n].attempts // 0' "$1"
-}
-
-# holds WHAT FILE: exit 0, every invariant holds, no unclassified server error.
+# holds WHAT FILE: exit 0, every invariant holds, no unclassified server error (lib.sh).
 holds() {
-    check "$1: exit 0 (got $rc: $(head -c 300 "$stderr_file"))" [ "$rc" = 0 ]
-    [ -s "$2" ] || return 0
-    check "$1: every invariant holds" all_hold "$2"
-    check "$1: no purchase ended in an unclassified server error" [ "$(outcome "$2" error)" = 0 ]
-    check "$1: the report names the engine" jqe '.engine == "postgres"' "$2"
+    engine_holds "$1" "$2" postgres
 }
 
 # stock: naive oversells under lockstep (both buyers read the last unit before either writes)

@@ -8,16 +8,9 @@ RACESIM=$1
 scenario=$2
 source "$(dirname "$0")/lib.sh"
 
-# ok FILE / outcome FILE NAME: purchases that ended ok / in outcome NAME (0 when absent).
-outcome() {
-    jq --arg n "$2" '.counts.outcomes[$n].purchases // 0' "$1"
-}
+# ok FILE: purchases that ended ok (outcome and attempts: lib.sh).
 ok() {
     outcome "$1" ok
-}
-# attempts FILE NAME: attempts that ended in outcome NAME (retried ones included).
-attempts() {
-    jq --arg n "$2" '.counts.outcomes[$n].attempts // 0' "$1"
 }
 
 # run NAME STRATEGY ARGS...: runs one strategy of the scenario into $TMP/NAME.json; sets $out.

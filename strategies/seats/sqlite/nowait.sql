@@ -1,0 +1,2 @@
+-- nowait: row locks (FOR UPDATE NOWAIT) have no meaning on SQLite.
+-- @unsupported no row locks on SQLite: use immediate (BEGIN IMMEDIATE)

@@ -1,0 +1,2 @@
+-- skip-locked: row locks (FOR UPDATE SKIP LOCKED) have no meaning on SQLite.
+-- @unsupported no row locks on SQLite: use immediate (BEGIN IMMEDIATE)

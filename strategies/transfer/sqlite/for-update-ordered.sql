@@ -1,0 +1,2 @@
+-- for-update-ordered: row locks (FOR UPDATE) have no meaning on SQLite.
+-- @unsupported no row locks on SQLite: use immediate (BEGIN IMMEDIATE)
