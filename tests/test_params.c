@@ -87,6 +87,9 @@ static void test_scenario_parse(void)
         check(strcmp(sc.units, "qty") == 0 && sc.n_setup >= 1 && sc.n_invariants >= 1 && sc.has_recorded,
               "stock scenario: @units qty, setup, invariants, recorded");
         check(strcmp(sc.name, "stock") == 0 && sc.description && *sc.description, "stock scenario: name and description");
+        check(sc.has_watch && strcmp(sc.watch_name, "stock") == 0 && strcmp(sc.watch_op, ">=") == 0
+              && sc.watch_bound == 0 && strstr(sc.watch.text, "FROM products") != NULL,
+              "stock scenario: @watch stock >= 0 and its query");
         scenario_free(&sc);
     }
 
@@ -110,6 +113,14 @@ static void test_scenario_parse(void)
 
     scenario_error("unknown directive", "-- @param a = 1\n-- @frob\n-- @setup\nSELECT 1;\n", 2,
                    "unknown scenario directive '@frob'");
+    scenario_error("@watch bad rule", "-- @setup\nSELECT 1;\n-- @watch v >= lots\nSELECT 0;\n", 3,
+                   "@watch v >=: expected an integer");
+    scenario_error("@watch no operator", "-- @setup\nSELECT 1;\n-- @watch v 0\nSELECT 0;\n", 3,
+                   "expected OP INTEGER");
+    scenario_error("@watch twice", "-- @setup\nSELECT 1;\n-- @watch v\nSELECT 0;\n-- @watch w\nSELECT 0;\n", 5,
+                   "@watch given twice");
+    scenario_error("@watch without its query", "-- @setup\nSELECT 1;\n-- @watch v\n", 3,
+                   "has no query statement");
     scenario_error("@param without =", "-- @param a 1\n-- @setup\nSELECT 1;\n", 1, "expected '@param NAME = VALUE");
     scenario_error("@param bad name", "\n-- @param 1a = 1\n-- @setup\nSELECT 1;\n", 2, "'1a' is not a parameter name");
     scenario_error("@param twice", "-- @param a = 1\n-- @param a = 2\n-- @setup\nSELECT 1;\n", 2, "already defined");

@@ -292,6 +292,15 @@ static void test_params(void)
               "':=' is not a parameter");
         check(vars_are(&s.steps[3].stmt, (int[]){0}, 1) && strcmp(s.steps[3].stmt.sql,
               "SELECT '?', \"?\" FROM t WHERE a = ?") == 0, "'?' inside quotes is allowed");
+        char bound[256];
+        statement_bound_text(st, (int64_t[]){1, -2, 1, 30, 7}, (bool[]){false, false, false, true, false},
+                             5, bound, sizeof bound);
+        check(strcmp(bound, "SELECT 1, -2, 1, ':c', \":d\", `:e`, 'x\\':f' FROM t WHERE y = NULL AND z = 7") == 0,
+              "bound text: each :name replaced by its value (NULL where null), quoted names untouched (%s)", bound);
+        statement_bound_text(st, (int64_t[]){1}, NULL, 1, bound, sizeof bound);
+        check(strcmp(bound, st->text) == 0, "bound text: too few values (an expanded list): the text as written");
+        statement_bound_text(st, (int64_t[]){1, 2, 3, 4, 5}, NULL, 5, bound, 12);
+        check(strcmp(bound, "SELECT 1, 2") == 0, "bound text: truncated to its buffer (%s)", bound);
     }
     script_free(&s);
 

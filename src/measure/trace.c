@@ -1,11 +1,11 @@
 /* trace.c — record steps per buyer, merge them into one timeline, describe and draw it. */
 #include "trace.h"
 
-#include <cjson/cJSON.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "columns.h"
 #include "text.h"
 
 #define CELL_MAX 512
@@ -73,16 +73,47 @@ int trace_merge(struct trace *t, struct trace_log *logs, int n, bool lockstep)
     return 0;
 }
 
+bool trace_state_holds(const struct trace *t, int64_t v)
+{
+    const char *op = t->state_op;
+    int64_t b = t->state_bound;
+    return !strcmp(op, ">=") ? v >= b : !strcmp(op, ">") ? v > b : !strcmp(op, "<=") ? v <= b
+           : !strcmp(op, "<") ? v < b : !strcmp(op, "=") ? v == b : !strcmp(op, "!=") ? v != b : true;
+}
+
+void trace_attach_states(struct trace *t, const char *name, const char *op, int64_t bound,
+                         const int64_t *values, const bool *known, int n)
+{
+    snprintf(t->state_name, sizeof t->state_name, "%s", name);
+    snprintf(t->state_op, sizeof t->state_op, "%s", op);
+    t->state_bound = bound;
+    t->has_initial_state = n > 0 && known[0];
+    t->initial_state = t->has_initial_state ? values[0] : 0;
+    for (size_t i = 0, j; i < t->n; i = j) {
+        size_t carrier = i;      /* the step's own statement's last event, else its last event */
+        for (j = i; j < t->n && t->v[j].round == t->v[i].round; j++)
+            if (t->v[j].order == 0 || t->v[carrier].order != 0)
+                carrier = j;
+        int r = t->v[i].round;
+        if (r > 0 && r < n && known[r]) {
+            t->v[carrier].has_state = true;
+            t->v[carrier].state = values[r];
+        }
+    }
+}
+
 void trace_free(struct trace *t)
 {
     free(t->v);
     memset(t, 0, sizeof *t);
 }
 
-/* The statement of step i with its white space folded to single spaces. */
-static void statement_text(const struct script *s, int i, char *buf, size_t n)
+void trace_statement_text(const struct trace_event *ev, const struct script *s, char *buf, size_t n)
 {
-    const char *p = s->steps[i].stmt.text;
+    char bound[2048];
+    const struct statement *st = &s->steps[ev->step].stmt;
+    statement_bound_text(st, ev->params, ev->param_nulls, (size_t)ev->n_params, bound, sizeof bound);
+    const char *p = bound;
     size_t k = 0;
     bool space = false;
     for (; *p && k + 1 < n; p++) {
@@ -120,7 +151,7 @@ static const char *error_name(const struct error_id *id)
 static void describe_sql(const struct trace_event *ev, const struct script *s, char *buf, size_t n)
 {
     const struct statement *st = &s->steps[ev->step].stmt;
-    statement_text(s, ev->step, buf, n);
+    trace_statement_text(ev, s, buf, n);
     if (ev->kind == TRACE_ERROR) {
         text_appendf(buf, n, " → ERROR %s %s%s", ev->error.code, error_name(&ev->error),
                ev->rolled_back ? "; ROLLBACK" : "");
@@ -197,15 +228,6 @@ void trace_describe(const struct trace_event *ev, const struct script *s, char *
     }
 }
 
-/* Display width of UTF-8 text: counts code points (every glyph used here is one column). */
-static int text_width(const char *s, size_t bytes)
-{
-    int w = 0;
-    for (size_t i = 0; i < bytes; i++)
-        w += ((unsigned char)s[i] & 0xC0) != 0x80;
-    return w;
-}
-
 /* Splits text into lines of at most width columns, at each '\n' and else at spaces where it can. Returns
  * the number of lines; starts[i] and lens[i] give line i in bytes. */
 static int wrap(const char *text, int width, const char **starts, size_t *lens, int max)
@@ -215,13 +237,15 @@ static int wrap(const char *text, int width, const char **starts, size_t *lens, 
     while (*p && lines < max) {
         size_t len = strlen(p), take = 0, last_space = 0;
         int w = 0;
-        while (take < len && w < width && p[take] != '\n') {
+        while (take < len && p[take] != '\n') {
+            size_t b;
+            int cw = columns_char(p + take, len - take, &b);
+            if (w + cw > width)
+                break;
             if (p[take] == ' ')
                 last_space = take;
-            take++;
-            while (take < len && ((unsigned char)p[take] & 0xC0) == 0x80)
-                take++;
-            w++;
+            take += b;
+            w += cw;
         }
         if (take < len && p[take] != '\n' && last_space > 0)
             take = last_space;
@@ -249,7 +273,7 @@ struct cell {
 static void print_padded(FILE *out, const char *s, size_t bytes, int width)
 {
     fwrite(s, 1, bytes, out);
-    for (int w = text_width(s, bytes); w < width; w++)
+    for (int w = columns_of(s, bytes); w < width; w++)
         fputc(' ', out);
 }
 
@@ -287,6 +311,23 @@ static void add_line(char *cell, const char *line)
     text_appendf(cell, CELL_MAX, "%s", line);
 }
 
+/* When ev carries the watched value and it changed since *prev: "stock 1 → 0" into buf (else
+ * ""), and *prev follows. */
+static void state_change(const struct trace *t, const struct trace_event *ev, bool *known,
+                         int64_t *prev, char *buf, size_t n)
+{
+    buf[0] = '\0';
+    if (!ev->has_state)
+        return;
+    if (*known && *prev != ev->state) {
+        snprintf(buf, n, "⇒ %s %lld → %lld", t->state_name, (long long)*prev, (long long)ev->state);
+        if (!trace_state_holds(t, ev->state))
+            text_appendf(buf, n, " ✗ (must stay %s %lld)", t->state_op, (long long)t->state_bound);
+    }
+    *known = true;
+    *prev = ev->state;
+}
+
 /* Side by side: one column per buyer; lockstep puts a round's events in one row. */
 static void print_columns(FILE *out, const struct trace *t, const struct script *s, int width)
 {
@@ -303,6 +344,8 @@ static void print_columns(FILE *out, const struct trace *t, const struct script 
         print_padded(out, head, strlen(head), b < n ? colw : 0);
     }
     fputc('\n', out);
+    bool known = t->has_initial_state;
+    int64_t prev = t->initial_state;
     for (size_t i = 0; i < t->n;) {
         size_t j = i;
         for (int b = 1; b <= n; b++)
@@ -312,6 +355,9 @@ static void print_columns(FILE *out, const struct trace *t, const struct script 
             char line[CELL_MAX];
             trace_describe(&t->v[j], s, line, sizeof line);
             add_line(cells[t->v[j].buyer].text, line);
+            state_change(t, &t->v[j], &known, &prev, line, sizeof line);
+            if (line[0])
+                add_line(cells[t->v[j].buyer].text, line);
             j++;
         } while (t->lockstep && j < t->n && t->v[j].round == t->v[i].round);
         char label[32];
@@ -328,9 +374,14 @@ static void print_columns(FILE *out, const struct trace *t, const struct script 
 /* Many buyers: one line per event. */
 static void print_lines(FILE *out, const struct trace *t, const struct script *s)
 {
+    bool known = t->has_initial_state;
+    int64_t prev = t->initial_state;
     for (size_t i = 0; i < t->n; i++) {
-        char text[CELL_MAX], label[32];
+        char text[CELL_MAX], label[32], change[96];
         trace_describe(&t->v[i], s, text, sizeof text);
+        state_change(t, &t->v[i], &known, &prev, change, sizeof change);
+        if (change[0])
+            text_appendf(text, sizeof text, "  %s", change);
         if (t->lockstep)
             snprintf(label, sizeof label, "r%d", t->v[i].round);
         else
@@ -345,42 +396,4 @@ void trace_print_text(FILE *out, const struct trace *t, const struct script *s, 
         print_columns(out, t, s, width);
     else
         print_lines(out, t, s);
-}
-
-static const char *const kind_names[] = {"sql", "error", "require", "window", "wait", "end"};
-
-void trace_print_json(FILE *out, const struct trace *t, const struct script *s)
-{
-    for (size_t i = 0; i < t->n; i++) {
-        const struct trace_event *ev = &t->v[i];
-        cJSON *o = cJSON_CreateObject();
-        char text[CELL_MAX];
-        trace_describe(ev, s, text, sizeof text);
-        cJSON_AddNumberToObject(o, "t_ms", (double)ev->at_us / 1000);
-        cJSON_AddNumberToObject(o, "buyer", ev->buyer);
-        cJSON_AddNumberToObject(o, "purchase", ev->purchase);
-        cJSON_AddNumberToObject(o, "attempt", ev->attempt);
-        if (t->lockstep)
-            cJSON_AddNumberToObject(o, "round", ev->round);
-        cJSON_AddStringToObject(o, "event", kind_names[ev->kind]);
-        if (ev->step >= 0)
-            cJSON_AddNumberToObject(o, "line", s->steps[ev->step].line);
-        cJSON_AddStringToObject(o, "text", text);
-        if (ev->kind == TRACE_ERROR)
-        {
-            cJSON_AddNumberToObject(o, "errno", ev->error.errnum);
-            cJSON_AddStringToObject(o, "code", ev->error.code);
-        }
-        if (ev->kind == TRACE_WAIT || ev->waited_us > 0)
-            cJSON_AddNumberToObject(o, "blocker", ev->blocker);
-        if (ev->waited_us > 0)
-            cJSON_AddNumberToObject(o, "waited_ms", (double)ev->waited_us / 1000);
-        if (ev->kind == TRACE_END || ev->outcome >= 0)
-            cJSON_AddStringToObject(o, "outcome", ev->outcome >= 0 ? s->outcomes[ev->outcome] : "");
-        char *line = cJSON_PrintUnformatted(o);
-        if (line)
-            fprintf(out, "%s\n", line);
-        free(line);
-        cJSON_Delete(o);
-    }
 }

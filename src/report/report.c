@@ -446,26 +446,12 @@ cJSON *report_json(const struct run_report *r)
     return o;
 }
 
-/* The trace inside the JSON report (--trace to stdout with --format=json): the JSON lines, parsed. */
+/* The trace inside the JSON report (--trace to stdout with --format=json): the JSON lines' events. */
 static void json_trace(cJSON *o, const struct run_report *r)
 {
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *mem = open_memstream(&buf, &len);
-    if (!mem)
-        return;
-    trace_print_json(mem, &r->result.trace, &r->script);
-    fclose(mem);
-    cJSON *arr = cJSON_AddArrayToObject(o, "trace");
-    for (char *line = buf, *nl; line && *line; line = nl ? nl + 1 : NULL) {
-        nl = strchr(line, '\n');
-        if (nl)
-            *nl = '\0';
-        cJSON *ev = cJSON_Parse(line);
-        if (ev)
-            cJSON_AddItemToArray(arr, ev);
-    }
-    free(buf);
+    cJSON *arr = trace_json_array(&r->result.trace, &r->script);
+    if (arr)
+        cJSON_AddItemToObject(o, "trace", arr);
 }
 
 int report_check_threshold_names(const struct options *o, const struct scenario *sc, char *err,

@@ -18,6 +18,7 @@
 #include "interp.h"
 #include "lockstep.h"
 #include "watch.h"
+#include "workspace.h"
 #include "rng.h"
 
 #define BUYER_STACK (256 * 1024)
@@ -725,6 +726,22 @@ static void collect(struct engine *e, struct buyer *buyers, struct engine_result
     if (logs)
         trace_merge(&res->trace, logs, e->cfg->users, e->lockstep != NULL);
     free(logs);
+    const struct scenario *sc = e->cfg->params->sc;
+    const int64_t *values;
+    const bool *known;
+    int n_states = e->lockstep && sc->has_watch ? lockstep_states(e->lockstep, &values, &known) : 0;
+    if (n_states > 0)
+        trace_attach_states(&res->trace, sc->watch_name, sc->watch_op, sc->watch_bound, values, known,
+                            n_states);
+}
+
+/* lockstep_probe_fn: the scenario's @watch query on the conductor's connection. */
+static int probe_watch(void *ctx, db_conn *monitor, int64_t *value)
+{
+    const struct engine *e = ctx;
+    char err[256];
+    return workspace_scalar(monitor, e->cfg->params->sc, &e->cfg->params->sc->watch, e->cfg->params,
+                            value, err, sizeof err) == WORKSPACE_OK ? 0 : -1;
 }
 
 static enum engine_status run_buyers(struct engine *e, struct buyer *buyers,
@@ -783,6 +800,8 @@ static enum engine_status lockstep_open(struct engine *e, char *err, size_t errl
         snprintf(err, errlen, "out of memory");
         return ENGINE_DB_ERROR;
     }
+    if (e->cfg->trace && e->cfg->params->sc->has_watch)   /* the watched row, after each step */
+        lockstep_watch(e->lockstep, probe_watch, e);
     return ENGINE_OK;
 }
 

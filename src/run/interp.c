@@ -394,9 +394,11 @@ static void fail_step(struct interp *it, struct step_event *ev, bool in_txn, int
 }
 
 /* Fills the parameter buffers for SQL step i: a value per :name, or one per line for an
- * IN (:list.field). Returns the statement to execute (an expanding statement's variant for this
- * many lines, prepared on its first use), or NULL with e filled. */
-static db_stmt *bind_values(struct interp *it, size_t i, const struct vars *v, struct db_error *e)
+ * IN (:list.field); their count goes to *n_bound. Returns the statement to execute (an
+ * expanding statement's variant for this many lines, prepared on its first use), or NULL with
+ * e filled. */
+static db_stmt *bind_values(struct interp *it, size_t i, const struct vars *v, size_t *n_bound,
+                            struct db_error *e)
 {
     const struct statement *st = &it->script->steps[i].stmt;
     const struct expansion *x = it->expand[i];
@@ -413,6 +415,7 @@ static db_stmt *bind_values(struct interp *it, size_t i, const struct vars *v, s
         it->param_buf[b] = v->value[st->vars[k]];
         it->param_null_buf[b++] = v->null[st->vars[k]];
     }
+    *n_bound = b;
     if (!x)
         return it->stmts[i];
     return x->by_count[l->n] ? x->by_count[l->n] : prepare_variant(it, i, l->n, e);
@@ -423,8 +426,10 @@ static int run_sql(struct interp *it, size_t i, struct vars *v, bool *in_txn,
                    struct db_result *last, struct attempt *out, const struct interp_hooks *hooks)
 {
     const struct step *st = &it->script->steps[i];
-    db_stmt *stmt = bind_values(it, i, v, &out->error);
-    struct step_event ev = {.step = (int)i, .outcome = -1};
+    size_t n_bound = 0;
+    db_stmt *stmt = bind_values(it, i, v, &n_bound, &out->error);
+    struct step_event ev = {.step = (int)i, .outcome = -1, .params = it->param_buf,
+                            .param_nulls = it->param_null_buf, .n_params = n_bound};
     if (!stmt || db_stmt_execute(stmt, it->param_buf, it->param_null_buf, it->col_buf,
                                  it->col_null_buf, last, &out->error) != 0) {
         ev.kind = EVENT_SQL_ERROR;

@@ -23,6 +23,9 @@ struct step_event {
     const int64_t *cols;            /* EVENT_SQL: first row's columns (n_cols of them) */
     const bool *nulls;
     size_t n_cols;
+    const int64_t *params;          /* EVENT_SQL, EVENT_SQL_ERROR: the values bound, by position */
+    const bool *param_nulls;
+    size_t n_params;                /* ...one per :name, or more where IN (:list.field) expands */
     const struct db_error *error;   /* EVENT_SQL_ERROR */
     int64_t a, b;                   /* EVENT_REQUIRE: the values compared */
     bool holds, null;               /* EVENT_REQUIRE: the verdict; a side was NULL */

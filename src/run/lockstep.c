@@ -51,6 +51,11 @@ struct lockstep {
     const int *schedule;       /* the order asked for (NULL: round-robin) */
     int schedule_len, next;
     struct schedule_log *log;  /* NULL: not kept */
+    lockstep_probe_fn probe;   /* reads the watched value after each step (NULL: none) */
+    void *probe_ctx;
+    int64_t *states;           /* [round]: what probe read after that step */
+    bool *known;
+    int n_states, cap_states;
     int fail_status;           /* 0, or 2 (a schedule that cannot be followed) or 3 */
     char fail[256];
 };
@@ -88,7 +93,60 @@ void lockstep_free(struct lockstep *ls)
     pthread_cond_destroy(&ls->changed);
     pthread_cond_destroy(&ls->go);
     free(ls->seats);
+    free(ls->states);
+    free(ls->known);
     free(ls);
+}
+
+void lockstep_watch(struct lockstep *ls, lockstep_probe_fn probe, void *ctx)
+{
+    ls->probe = probe;
+    ls->probe_ctx = ctx;
+}
+
+int lockstep_states(const struct lockstep *ls, const int64_t **values, const bool **known)
+{
+    *values = ls->states;
+    *known = ls->known;
+    return ls->n_states;
+}
+
+/* The step has settled (nothing runs): reads the watched value for ls->round, with ls->lock
+ * dropped like read_waits. A failed read or no memory ends the probing. */
+static void probe_state(struct lockstep *ls)
+{
+    if (!ls->probe || !ls->monitor)
+        return;
+    int r = ls->round;
+    if (r >= ls->cap_states) {
+        int cap = ls->cap_states ? ls->cap_states * 2 : 64;
+        while (cap <= r)
+            cap *= 2;
+        int64_t *v = realloc(ls->states, (size_t)cap * sizeof *v);
+        if (v)
+            ls->states = v;
+        bool *k = v ? realloc(ls->known, (size_t)cap * sizeof *k) : NULL;
+        if (!k) {
+            ls->probe = NULL;
+            return;
+        }
+        ls->known = k;
+        for (int i = ls->cap_states; i < cap; i++)
+            ls->known[i] = false;
+        ls->cap_states = cap;
+    }
+    int64_t value = 0;
+    pthread_mutex_unlock(&ls->lock);
+    int rc = ls->probe(ls->probe_ctx, ls->monitor, &value);
+    pthread_mutex_lock(&ls->lock);
+    if (rc) {
+        ls->probe = NULL;
+        return;
+    }
+    ls->states[r] = value;
+    ls->known[r] = true;
+    if (r + 1 > ls->n_states)
+        ls->n_states = r + 1;
 }
 
 bool lockstep_live(const struct lockstep *ls)
@@ -334,6 +392,7 @@ int lockstep_conduct(struct lockstep *ls)
     pthread_mutex_lock(&ls->lock);
     for (;;) {
         settle(ls);
+        probe_state(ls);
         bool all_done = true;
         for (int b = 1; b <= ls->n; b++)
             all_done = all_done && ls->seats[b].state == FINISHED;

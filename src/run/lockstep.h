@@ -53,6 +53,18 @@ void lockstep_leave(struct lockstep *ls, int b, bool backoff, bool finished);
 /* Buyer b (back from a backoff sleep) is about to start an attempt: the rounds wait for it. */
 void lockstep_return(struct lockstep *ls, int b);
 
+/* Reads the watched value on the monitor connection: returns 0 with *value, or -1 (then it is
+ * not asked again). */
+typedef int (*lockstep_probe_fn)(void *ctx, db_conn *monitor, int64_t *value);
+
+/* Before lockstep_conduct: after every step, once no statement runs, the conductor calls probe
+ * on its monitor connection and keeps the value for that step (and once before the first). */
+void lockstep_watch(struct lockstep *ls, lockstep_probe_fn probe, void *ctx);
+
+/* After the conductor: the values probe read, values[r] after step r (values[0]: before the
+ * first), known[r] false where it was not read. Returns how many (0: none). */
+int lockstep_states(const struct lockstep *ls, const int64_t **values, const bool **known);
+
 /* The conductor: lets one statement run at a time until every buyer has finished. Run it in
  * its own thread once the buyers have met at the start barrier. Returns the steps run. */
 int lockstep_conduct(struct lockstep *ls);

@@ -47,6 +47,20 @@ static void record_wait(struct watch *w, int step, const struct lockstep_step *l
     trace_add(&w->log, &te);
 }
 
+/* The values the statement was run with: by :name, or list lines where IN (:list.field) expanded. */
+static void fill_params(const struct watch *w, struct trace_event *te, const struct step_event *ev)
+{
+    const struct statement *st = &w->interp->script->steps[ev->step].stmt;
+    bool by_name = ev->n_params == st->n_vars;
+    te->n_params = ev->n_params < TRACE_PARAMS ? (int)ev->n_params : TRACE_PARAMS;
+    te->params_cut = ev->n_params > TRACE_PARAMS;
+    for (int k = 0; k < te->n_params; k++) {
+        te->param_vars[k] = by_name ? st->vars[k] : -1;
+        te->params[k] = ev->params[k];
+        te->param_nulls[k] = ev->param_nulls[k];
+    }
+}
+
 static void fill_sql(const struct watch *w, struct trace_event *te, const struct step_event *ev)
 {
     te->affected = ev->result->affected;
@@ -85,6 +99,8 @@ void watch_after(void *ctx, const struct step_event *ev)
         if (te.waited_us <= 0)
             te.waited_us = 1;          /* it did wait: the trace must say so */
     }
+    if ((ev->kind == EVENT_SQL || ev->kind == EVENT_SQL_ERROR) && ev->params && w->interp)
+        fill_params(w, &te, ev);
     if (ev->kind == EVENT_SQL)
         fill_sql(w, &te, ev);
     else if (ev->kind == EVENT_SQL_ERROR)

@@ -1,4 +1,5 @@
-/* scenario.c — parse a scenario file: @param, @units, @setup, @invariant, @recorded, @remaining. */
+/* scenario.c — parse a scenario file: @param, @units, @setup, @invariant, @recorded, @remaining,
+ * @watch. */
 #include "scenario.h"
 
 #include <ctype.h>
@@ -11,7 +12,8 @@
 #include "text.h"
 
 /* Where the next statement goes. */
-enum section { SECTION_NONE, SECTION_SETUP, SECTION_INVARIANT, SECTION_RECORDED, SECTION_REMAINING };
+enum section { SECTION_NONE, SECTION_SETUP, SECTION_INVARIANT, SECTION_RECORDED, SECTION_REMAINING,
+               SECTION_WATCH };
 
 struct parser {
     struct scenario *sc;
@@ -183,6 +185,37 @@ static int directive_invariant(struct parser *p, char *rest)
     return 0;
 }
 
+/* -- @watch NAME [OP INTEGER]: the contended value, and what it must stay (stock >= 0). */
+static int directive_watch(struct parser *p, char *rest)
+{
+    struct scenario *sc = p->sc;
+    static const char *const ops[] = {">=", "<=", "!=", ">", "<", "="};
+    if (sc->has_watch)
+        return fail(p, "@watch given twice");
+    char *name = text_trim(rest);
+    size_t len = strcspn(name, " \t<>=!");
+    char *tail = text_trim(name + len);
+    name[len] = '\0';
+    if (!name_is_valid(name))
+        return fail(p, "expected '@watch NAME [OP INTEGER]' (the value its query returns, e.g. stock >= 0)");
+    snprintf(sc->watch_name, sizeof sc->watch_name, "%s", name);
+    sc->watch_op[0] = '\0';
+    for (size_t i = 0; *tail && i < sizeof ops / sizeof *ops; i++)
+        if (strncmp(tail, ops[i], strlen(ops[i])) == 0) {
+            char *end;
+            long long bound = strtoll(tail + strlen(ops[i]), &end, 10);
+            if (end == tail + strlen(ops[i]) || *text_trim(end))
+                return fail(p, "@watch %s %s: expected an integer after it", name, ops[i]);
+            snprintf(sc->watch_op, sizeof sc->watch_op, "%s", ops[i]);
+            sc->watch_bound = bound;
+            break;
+        }
+    if (*tail && !sc->watch_op[0])
+        return fail(p, "@watch %s: expected OP INTEGER after the name (>=, >, <=, <, =, !=)", name);
+    p->section = SECTION_WATCH;
+    return 0;
+}
+
 static int directive(struct parser *p, const char *text)
 {
     char copy[512];
@@ -222,8 +255,10 @@ static int directive(struct parser *p, const char *text)
         p->section = SECTION_REMAINING;
         return 0;
     }
+    if (strcmp(word, "watch") == 0)
+        return directive_watch(p, rest);
     return fail(p, "unknown scenario directive '@%s' (param, units, setup, invariant, recorded, "
-                   "remaining)", word);
+                   "remaining, watch)", word);
 }
 
 static int statement(struct parser *p, const char *text)
@@ -249,6 +284,10 @@ static int statement(struct parser *p, const char *text)
     } else if (p->section == SECTION_RECORDED) {
         sc->recorded = st;
         sc->has_recorded = true;
+        p->section = SECTION_NONE;
+    } else if (p->section == SECTION_WATCH) {
+        sc->watch = st;
+        sc->has_watch = true;
         p->section = SECTION_NONE;
     } else {
         sc->remaining = st;
@@ -284,6 +323,8 @@ static int check_complete(struct parser *p)
                 first_use(&p->sc->recorded, (int)i, &line);
             if (p->sc->has_remaining)
                 first_use(&p->sc->remaining, (int)i, &line);
+            if (p->sc->has_watch)
+                first_use(&p->sc->watch, (int)i, &line);
             if (line)
                 p->line = line;
             return fail(p, ":%s is not a parameter of the scenario", p->sc->vars.v[i]);
@@ -384,6 +425,8 @@ void scenario_free(struct scenario *sc)
         statement_free(&sc->recorded);
     if (sc->has_remaining)
         statement_free(&sc->remaining);
+    if (sc->has_watch)
+        statement_free(&sc->watch);
     names_free(&sc->vars);
     free(sc->description);
     free(sc->path);

@@ -60,6 +60,12 @@ struct scenario {
     bool has_recorded;
     struct statement remaining;  /* returns the units left unsold (for lost sales) */
     bool has_remaining;
+    struct statement watch;      /* returns the contended value (@watch), read after each step
+                                    of a schedule */
+    bool has_watch;
+    char watch_name[64];         /* what it returns ("stock") */
+    char watch_op[3];            /* what it must stay: watch_op watch_bound (">=" 0); "" none */
+    int64_t watch_bound;
     struct names vars;           /* :names used by setup, invariants and recorded */
 };
 

@@ -287,6 +287,39 @@ static size_t param_name_len(const char *p)
     return n;
 }
 
+void statement_bound_text(const struct statement *st, const int64_t *values, const bool *nulls,
+                          size_t n, char *out, size_t outlen)
+{
+    size_t o = 0, k = 0;
+    char quote = 0;
+    if (outlen == 0)
+        return;
+    for (const char *p = st->text; *p && o + 1 < outlen; p++) {
+        size_t len = 0;
+        if (quote) {
+            if (*p == '\\' && quote != '`' && p[1] && o + 2 < outlen)
+                out[o++] = *p++;
+            else if (*p == quote)
+                quote = 0;
+        } else if (*p == '\'' || *p == '"' || *p == '`') {
+            quote = *p;
+        } else if (*p == ':' && n == st->n_vars && k < n && (len = param_name_len(p + 1)) > 0) {
+            char v[24];
+            if (nulls && nulls[k])
+                snprintf(v, sizeof v, "NULL");
+            else
+                snprintf(v, sizeof v, "%lld", (long long)values[k]);
+            k++;
+            for (const char *c = v; *c && o + 1 < outlen; c++)
+                out[o++] = *c;
+            p += len;
+            continue;
+        }
+        out[o++] = *p;
+    }
+    out[o] = '\0';
+}
+
 int statement_compile(const char *text, int line, struct names *vars, struct statement *st,
                       char *err, size_t errlen)
 {

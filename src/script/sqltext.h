@@ -2,7 +2,9 @@
 #ifndef RACESIM_SQLTEXT_H
 #define RACESIM_SQLTEXT_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 enum item_kind { ITEM_COMMENT, ITEM_DIRECTIVE, ITEM_STATEMENT };
 
@@ -57,6 +59,12 @@ struct statement {
  * (without file:line prefix) in err. */
 int statement_compile(const char *text, int line, struct names *vars, struct statement *st,
                       char *err, size_t errlen);
+
+/* Writes st's text into out with its k-th :name replaced by values[k] ("NULL" where nulls[k]),
+ * the way the statement was run. n must be st->n_vars (else the text is copied unchanged, as
+ * for an IN (:list.field) that expanded). Truncates to outlen; never fails. */
+void statement_bound_text(const struct statement *st, const int64_t *values, const bool *nulls,
+                          size_t n, char *out, size_t outlen);
 
 /* Frees a compiled statement. */
 void statement_free(struct statement *st);

@@ -43,3 +43,6 @@ SELECT COUNT(*) FROM orders;
 
 -- @remaining
 SELECT COALESCE(SUM(GREATEST(stock, 0)), 0) FROM products;
+
+-- @watch stock >= 0
+SELECT stock FROM products WHERE id = 1;

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # same_trace.sh SCENARIO — --lockstep is a schedule: with 2 buyers and the same seed, every
 # strategy of the scenario draws the same trace (steps, results, the why: line) byte for byte in
-# 20 runs of 20; the JSON lines agree too once their clock fields (t_ms, waited_ms) are dropped.
+# 20 runs of 20; the JSON lines agree too once their clock fields (t_ms, waited_ms, start_us, end_us) are dropped.
 RACESIM=$1
 scenario=$2
 source "$(dirname "$0")/lib.sh"
@@ -25,7 +25,7 @@ for s in $(strategies); do
             --trace="$TMP/t.jsonl" --format=json --dsn="$DSN" --quiet >"$TMP/r.json" 2>"$TMP/err"
         NO_COLOR=1 "$RACESIM" --scenario="$sc" --strategy="$s" --users=2 --seed=7 --lockstep \
             --trace --dsn="$DSN" --quiet 2>>"$TMP/err" | sed -n '1,/^$/p;/^why:/,/^$/p' >"$TMP/t.txt"
-        jq -c 'del(.t_ms, .waited_ms)' "$TMP/t.jsonl" >"$TMP/t.json"
+        jq -c 'del(.t_ms, .waited_ms, .start_us, .end_us)' "$TMP/t.jsonl" >"$TMP/t.json"
         if [ "$i" = 1 ]; then
             cp "$TMP/t.txt" "$TMP/first.txt"
             cp "$TMP/t.json" "$TMP/first.json"
