@@ -92,7 +92,10 @@ static const char *sample(enum command c, const char *name)
         {"repeat", "2"}, {"schedule", "1,2"}, {"block-timeout", "100"}, {"max-schedules", "10"},
         {"trace", "t.json"}, {"dsn", "mysql://u@h/db"}, {"engine", "mariadb"}, {"database", "db"},
         {"baseline", "b.json"}, {"max-regression", "10%"}, {"gate", "invariants"},
-        {"threshold", "p99<200ms"}, {"chart", "c.svg"}, {"out", "o.json"}};
+        {"threshold", "p99<200ms"}, {"chart", "c.svg"}, {"out", "o.json"}, {"rate", "50"},
+        {"arrivals", "poisson"}, {"time", "10s"}, {"warmup", "1s"}, {"report-interval", "1"},
+        {"ssl-mode", "REQUIRED"}, {"ssl-ca", "/etc/hostname"}, {"ssl-cert", "/etc/hostname"}, {"ssl-key", "/etc/hostname"},
+        {"connect-timeout", "5"}, {"defaults-file", "/etc/hostname"}};
     if (strcmp(name, "format") == 0)
         return c == COMMAND_CHECK ? "junit" : "json";
     for (size_t i = 0; i < sizeof values / sizeof values[0]; i++)
@@ -111,7 +114,7 @@ static bool parser_takes(enum command c, const char *name)
         snprintf(opt, sizeof opt, "--%s=%s", name, v);
     else
         snprintf(opt, sizeof opt, "--%s", name);
-    char *argv[8];
+    char *argv[10];
     int argc = 0;
     argv[argc++] = (char *)"racesim";
     argv[argc++] = (char *)cli_command_name(c);
@@ -124,6 +127,17 @@ static bool parser_takes(enum command c, const char *name)
         argv[argc++] = (char *)"--strategy=naive";
     if (c == COMMAND_EXPLORE && strcmp(name, "users") != 0 && strcmp(name, "max-schedules") != 0)
         argv[argc++] = (char *)"--users=2";
+    static const char *conn = " ssl-mode ssl-ca ssl-cert ssl-key connect-timeout defaults-file no-defaults ";
+    char word[80];
+    snprintf(word, sizeof word, " %s ", name);
+    if (c != COMMAND_CHECK && c != COMMAND_LIST && strstr(conn, word))
+        argv[argc++] = (char *)"--dsn=mysql://u@h/db";   /* connection options go with --dsn */
+    if (c != COMMAND_CHECK && c != COMMAND_LIST && strcmp(name, "ssl-cert") == 0)
+        argv[argc++] = (char *)"--ssl-key=/etc/hostname";   /* a certificate goes with its key */
+    if (c != COMMAND_CHECK && c != COMMAND_LIST && strcmp(name, "ssl-key") == 0)
+        argv[argc++] = (char *)"--ssl-cert=/etc/hostname";
+    if (c != COMMAND_CHECK && c != COMMAND_LIST && strcmp(name, "arrivals") == 0)
+        argv[argc++] = (char *)"--rate=50";              /* --arrivals shapes --rate's */
     argv[argc++] = opt;
     argv[argc] = NULL;
     err[0] = '\0';

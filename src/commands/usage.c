@@ -80,7 +80,7 @@ static const struct option_row rows[] = {
     {"dsn", "=URL", RUNS,
      "mysql://user@host:port/db or mysql://user@localhost/db?socket=PATH (also RACESIM_DSN; "
      "mariadb:// and the other engines' schemes too); the password from RACESIM_PASSWORD, else "
-     "an option file, else MYSQL_PWD (never in the DSN; docs/connecting.md)"},
+     "an option file, else the client library's variable (never in the DSN; docs/connecting.md)"},
     {"ssl-mode", "=MODE", RUNS,
      "with --dsn: DISABLED, PREFERRED, REQUIRED, VERIFY_CA or VERIFY_IDENTITY (also ?ssl-mode= "
      "in the DSN)"},
