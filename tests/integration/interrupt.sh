@@ -23,7 +23,7 @@ interrupt_with() {
     local alive=""
     for s in $servers; do kill -0 "$s" 2>/dev/null && alive="$alive $s"; done
     check "SIG$sig: no server process left" [ -z "$alive" ]
-    check "SIG$sig: no temp directory left" [ -z "$(ls -A "$TMP" | grep -v '^err$')" ]
+    check "SIG$sig: no temp directory left" [ -z "$(ls -A "$TMP" | grep -vx -e err -e home)" ]
 }
 
 interrupt_with INT
