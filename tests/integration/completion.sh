@@ -58,26 +58,26 @@ if command -v zsh >/dev/null; then
     mkdir -p "$TMP/zbin" "$TMP/zfunc"
     ln -s "$RACESIM" "$TMP/zbin/racesim"
     cp "$SRC/completions/_racesim" "$TMP/zfunc/"
-    # ztab TEXT: what the line reads after TEXT and a TAB (the pty's echo, escapes removed)
+    # ztab TEXT ADDED: types TEXT and a TAB in an interactive zsh, then reads what the terminal
+    # shows until TEXT and later ADDED (what completion inserts) appear: no sleep, a slow machine
+    # only takes longer (60 s at most); the bell and terminal escapes are removed
     ztab() {
-        ZDOTDIR="$TMP" timeout 30 zsh -f -c '
+        ZDOTDIR="$TMP" timeout 60 zsh -f -c '
             zmodload zsh/zpty
             zpty -b z "env -i HOME=$1 PATH=$1/zbin:/usr/bin:/bin TERM=dumb zsh -f -i"
             zpty -w z "fpath=($1/zfunc \$fpath); autoload -U compinit; compinit -u -D; PS1=\"%% \""
             zpty -n -w z "$2"$'"'"'\t'"'"'
-            sleep 2
-            out=""
-            while zpty -r -t z line; do out+=$line; done
+            zpty -r z out "*$2*$3*"
             zpty -d z
-            print -r -- "$out"' zsh "$TMP" "$1" | tr -d '\r\a' | sed 's/\x1b\[[0-9;?]*[a-zA-Z]//g'
+            print -r -- "$out"' zsh "$TMP" "$1" "$2" | tr -d '\r\a' | sed 's/\x1b\[[0-9;?]*[a-zA-Z]//g'
     }
-    ztab "racesim --strat" >"$TMP/z1"
-    check "zsh: racesim --strat<TAB> → --strategy=" grep -q -- "--strategy=" "$TMP/z1"
-    ztab "racesim --strategy=atom" >"$TMP/z2"
+    ztab "racesim --strat" "egy=" >"$TMP/z1"
+    check "zsh: racesim --strat<TAB> → --strategy=" grep -q -- "racesim --strategy=" "$TMP/z1"
+    ztab "racesim --strategy=atom" "ic" >"$TMP/z2"
     check "zsh: racesim --strategy=atom<TAB> → atomic" grep -q -- "--strategy=atomic" "$TMP/z2"
-    ztab "racesim --scenario=sea" >"$TMP/z3"
+    ztab "racesim --scenario=sea" "ts" >"$TMP/z3"
     check "zsh: racesim --scenario=sea<TAB> → seats" grep -q -- "--scenario=seats" "$TMP/z3"
-    ztab "racesim comp" >"$TMP/z4"
+    ztab "racesim comp" "are" >"$TMP/z4"
     check "zsh: racesim comp<TAB> → compare" grep -q -- "racesim compare" "$TMP/z4"
 else
     echo "skip - zsh is not installed: its completion is not tried (4 checks)"
