@@ -25,7 +25,7 @@ replies() {
     shift
     [ "$(complete_words "$@" | sort | tr '\n' ' ')" = "$(tr ' ' '\n' <<<"$want" | sort | tr '\n' ' ')" ]
 }
-cd "$TMP"   # no files around: the strategy and file replies are the names alone
+mkdir -p "$TMP/empty" && cd "$TMP/empty"   # no files around: the strategy and file replies are the names alone
 stock="atomic for-update naive naive-write-back optimistic serializable"
 check "bash: racesim --strat<TAB> → --strategy=" replies "--strategy=" --strat
 check "bash: racesim --strategy=<TAB> (= a word break) → stock's strategies" replies "$stock" --strategy = ""
