@@ -519,6 +519,41 @@ static void test_retry(void)
           && duration_parse_us("5 ms") == -1 && duration_parse_us("5m") == -1, "duration_parse_us refuses bad text");
 }
 
+/* @retry limits beyond a count (a time budget, until done) and the jitter kinds. */
+static void test_retry_policies(void)
+{
+    struct script s;
+    if (parse_ok("@retry until done", "SELECT 1;\n-- @retry deadlock until done, backoff 1ms..1s jitter full\n", &s)) {
+        check(s.retry.until_done && s.retry.max == RETRY_UNBOUNDED && s.retry.budget_us == 0
+              && s.retry.jitter == JITTER_FULL && s.retry.backoff_max_us == 1000000,
+              "@retry until done, backoff 1ms..1s jitter full");
+        script_free(&s);
+    }
+    if (parse_ok("@retry for", "SELECT 1;\n-- @retry deadlock for 5s, backoff 2ms..100ms jitter decorrelated\n", &s)) {
+        check(!s.retry.until_done && s.retry.budget_us == 5000000 && s.retry.max == RETRY_UNBOUNDED
+              && s.retry.jitter == JITTER_DECORRELATED && s.retry.backoff_min_us == 2000,
+              "@retry for 5s: a time budget, decorrelated jitter");
+        script_free(&s);
+    }
+    if (parse_ok("@retry for, no backoff", "SELECT 1;\n-- @retry deadlock for 500ms\n", &s)) {
+        check(s.retry.budget_us == 500000 && s.retry.backoff_max_us == 0 && s.retry.jitter == JITTER_EXPONENTIAL,
+              "@retry for 500ms without backoff");
+        script_free(&s);
+    }
+    if (parse_ok("@retry count keeps its jitter", "SELECT 1;\n-- @retry deadlock up to 3 times, backoff 1ms..9ms\n", &s)) {
+        check(s.retry.max == 3 && !s.retry.until_done && s.retry.budget_us == 0 && s.retry.jitter == JITTER_EXPONENTIAL,
+              "@retry up to N times: the jittered exponential backoff as before");
+        script_free(&s);
+    }
+    parse_error("@retry for nothing", "SELECT 1;\n-- @retry deadlock for 5parsecs\n", 2, "not a duration");
+    parse_error("@retry for 0", "SELECT 1;\n-- @retry deadlock for 0\n", 2, "not a duration");
+    parse_error("@retry until later", "SELECT 1;\n-- @retry deadlock until later\n", 2, "until done");
+    parse_error("@retry jitter kind", "SELECT 1;\n-- @retry deadlock until done, backoff 1ms..5ms jitter some\n", 2,
+                "jitter full");
+    parse_error("@retry jitter without backoff", "SELECT 1;\n-- @retry deadlock until done, jitter full\n", 2,
+                "backoff MIN..MAX");
+}
+
 static void test_isolation_window(void)
 {
     static const char *const in[] = {"serializable", "read-committed", "READ COMMITTED", "Repeatable_Read",
@@ -742,6 +777,7 @@ int main(void)
     test_require();
     test_on();
     test_retry();
+    test_retry_policies();
     test_isolation_window();
     test_outcome_case();
     test_outcome_names();

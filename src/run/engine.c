@@ -288,15 +288,27 @@ static void count_error(struct engine_result *r, const struct error_id *id, cons
     snprintf(ec->text, sizeof ec->text, "%.159s", text);
 }
 
-static int64_t backoff_us(struct buyer *b, int retry)
+/* The sleep before retry number `retry` (0-based) of a purchase, by the strategy's jitter;
+ * *prev is the previous sleep (decorrelated jitter grows from it). */
+static int64_t backoff_us(struct buyer *b, int retry, int64_t *prev)
 {
     const struct retry_policy *rp = &b->e->cfg->script->retry;
     if (rp->backoff_max_us <= 0)
         return 0;
-    int64_t cap = rp->backoff_min_us << (retry < 20 ? retry : 20);
+    int64_t lo = rp->backoff_min_us, cap = lo << (retry < 20 ? retry : 20);
     if (cap > rp->backoff_max_us || cap <= 0)
         cap = rp->backoff_max_us;
-    return rng_range(&b->jitter, rp->backoff_min_us, cap);   /* jittered exponential */
+    int64_t sleep;
+    if (rp->jitter == JITTER_DECORRELATED) {
+        int64_t hi = (*prev > lo ? *prev : lo) * 3;
+        sleep = rng_range(&b->jitter, lo, hi > lo ? hi : lo);
+        if (sleep > rp->backoff_max_us)
+            sleep = rp->backoff_max_us;
+    } else {
+        sleep = rng_range(&b->jitter, rp->jitter == JITTER_FULL ? 0 : lo, cap);
+    }
+    *prev = sleep;
+    return sleep;
 }
 
 /* Reopens a lost connection; false when the server is gone. Bounded: CONNECT_TRIES connects
@@ -334,6 +346,7 @@ static void purchase(struct buyer *b, int round, int64_t intended_us)
     struct slot *sl = slot_acquire(b);
     int64_t t0 = clock_now_us();
     int tries = 0;
+    int64_t slept = 0;
     b->watch.purchase = round;
     for (;;) {
         bind_vars(b, round);
@@ -351,12 +364,14 @@ static void purchase(struct buyer *b, int round, int64_t intended_us)
             struct error_id id = db_error_id(&at.error);
             count_error(r, &id, at.error.text);
         }
-        bool retry = (s->retry.outcomes & (1u << at.outcome)) && tries <= s->retry.max;
+        bool within = s->retry.budget_us ? clock_now_us() - t0 < s->retry.budget_us
+                                         : tries <= s->retry.max;
+        bool retry = (s->retry.outcomes & (1u << at.outcome)) && within;
         if (sl->interp.broken && !reconnect(b, sl))
             retry = false;
         if (atomic_load(&b->e->abort))
             retry = false;
-        int64_t backoff = retry ? backoff_us(b, tries - 1) : 0;
+        int64_t backoff = retry ? backoff_us(b, tries - 1, &slept) : 0;
         watch_attempt_end(&b->watch, at.outcome, retry ? tries : 0, backoff);
         if (!retry)
             break;

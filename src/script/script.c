@@ -244,12 +244,42 @@ int64_t duration_parse_us(const char *text)
     return (int64_t)(v * scale + 0.5);
 }
 
-/* @retry OUTCOMES up to N times[, backoff MIN..MAX] */
+#define RETRY_USAGE "expected '@retry OUTCOME[, OUTCOME] up to N times | for DURATION | until done" \
+                    "[, backoff MIN..MAX [jitter full|decorrelated]]' with N from 1 to 1000"
+
+/* The limit of a @retry at tok[i]: "up to N times", "for DURATION" or "until done". Returns the
+ * index after it, or -1 (the message given). */
+static int retry_limit(struct parser *p, struct retry_policy *r, char **tok, int n, int i)
+{
+    int64_t times;
+    if (i + 2 <= n && strcmp(tok[i], "until") == 0 && strcmp(tok[i + 1], "done") == 0) {
+        r->until_done = true;
+        r->max = RETRY_UNBOUNDED;
+        return i + 2;
+    }
+    if (i + 2 <= n && strcmp(tok[i], "for") == 0) {
+        r->budget_us = duration_parse_us(tok[i + 1]);
+        if (r->budget_us <= 0)
+            return fail(p, "@retry ... for DURATION: '%s' is not a duration above 0 (e.g. 5s, "
+                           "500ms)", tok[i + 1]);
+        r->max = RETRY_UNBOUNDED;
+        return i + 2;
+    }
+    if (i + 4 > n || strcmp(tok[i], "up") != 0 || strcmp(tok[i + 1], "to") != 0
+        || parse_int(tok[i + 2], &times) || times < 1 || times > 1000
+        || strcmp(tok[i + 3], "times") != 0)
+        return fail(p, RETRY_USAGE);
+    r->max = (int)times;
+    return i + 4;
+}
+
+/* @retry OUTCOMES up to N times | for DURATION | until done[, backoff MIN..MAX [jitter KIND]] */
 static int directive_retry(struct parser *p, char **tok, int n)
 {
     struct retry_policy *r = &p->s->retry;
     int i = 1;
-    for (; i < n && strcmp(tok[i], "up") != 0; i++) {
+    for (; i < n && strcmp(tok[i], "up") != 0 && strcmp(tok[i], "for") != 0
+           && strcmp(tok[i], "until") != 0; i++) {
         int o = outcome_named(p, tok[i], false);
         if (o < 0)
             return -1;
@@ -259,24 +289,32 @@ static int directive_retry(struct parser *p, char **tok, int n)
             return fail(p, "'%s' cannot be retried", tok[i]);
         r->outcomes |= 1u << o;
     }
-    int64_t times;
-    if (i == 1 || i + 3 > n || strcmp(tok[i + 1], "to") != 0 || parse_int(tok[i + 2], &times)
-        || times < 1 || times > 1000 || i + 4 > n || strcmp(tok[i + 3], "times") != 0)
-        return fail(p, "expected '@retry OUTCOME[, OUTCOME] up to N times[, backoff MIN..MAX]' "
-                       "with N from 1 to 1000");
-    r->max = (int)times;
+    if (i == 1)
+        return fail(p, RETRY_USAGE);
+    r->budget_us = 0;
+    r->until_done = false;
+    r->jitter = JITTER_EXPONENTIAL;
+    i = retry_limit(p, r, tok, n, i);
+    if (i < 0)
+        return -1;
     r->backoff_min_us = r->backoff_max_us = 0;
-    i += 4;
     if (i == n)
         return 0;
-    char *dots = i + 2 == n && strcmp(tok[i], "backoff") == 0 ? strstr(tok[i + 1], "..") : NULL;
-    if (!dots)
-        return fail(p, "expected 'backoff MIN..MAX' after the retry count");
+    char *dots = i + 2 <= n && strcmp(tok[i], "backoff") == 0 ? strstr(tok[i + 1], "..") : NULL;
+    if (!dots || (i + 2 != n && i + 4 != n))
+        return fail(p, "expected 'backoff MIN..MAX [jitter full|decorrelated]' after the retry "
+                       "limit");
     *dots = '\0';
     r->backoff_min_us = duration_parse_us(tok[i + 1]);
     r->backoff_max_us = duration_parse_us(dots + 2);
     if (r->backoff_min_us < 0 || r->backoff_max_us < r->backoff_min_us)
         return fail(p, "backoff must be MIN..MAX durations with MIN <= MAX (e.g. 1ms..50ms)");
+    if (i + 4 == n) {
+        bool full = strcmp(tok[i + 3], "full") == 0, decorrelated = strcmp(tok[i + 3], "decorrelated") == 0;
+        if (strcmp(tok[i + 2], "jitter") != 0 || !(full || decorrelated))
+            return fail(p, "expected 'jitter full' or 'jitter decorrelated' after the backoff");
+        r->jitter = full ? JITTER_FULL : JITTER_DECORRELATED;
+    }
     return 0;
 }
 

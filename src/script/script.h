@@ -2,6 +2,7 @@
 #ifndef RACESIM_SCRIPT_H
 #define RACESIM_SCRIPT_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stddef.h>
 
@@ -43,10 +44,23 @@ struct step {
     size_t other;                       /* STEP_EACH: its STEP_END; STEP_END: its STEP_EACH */
 };
 
+/* How a backoff is drawn between MIN and MAX before retry k (k = 0, 1, ...). */
+enum retry_jitter {
+    JITTER_EXPONENTIAL = 0,     /* uniform in [MIN, min(MAX, MIN * 2^k)] (the default) */
+    JITTER_FULL,                /* uniform in [0, min(MAX, MIN * 2^k)] (AWS "full jitter") */
+    JITTER_DECORRELATED,        /* uniform in [MIN, 3 x the previous sleep], at most MAX */
+};
+
+#define RETRY_UNBOUNDED 0x7fffffff   /* max for "for DURATION" and "until done" */
+
 struct retry_policy {
     uint32_t outcomes;          /* bit i set: retry outcome i */
-    int max;                    /* reruns at most (0: no retry) */
+    int max;                    /* reruns at most (0: no retry; RETRY_UNBOUNDED: no count) */
+    int64_t budget_us;          /* "for DURATION": no retry starts this long after the purchase
+                                   began (0: none) */
+    bool until_done;            /* "until done": retried until another outcome (or the run ends) */
     int64_t backoff_min_us, backoff_max_us;
+    enum retry_jitter jitter;
 };
 
 struct script {
