@@ -68,6 +68,8 @@ void cli_help(FILE *out)
 "                       not say it waits for a lock (default: 200)\n"
 "  --trace[=FILE]       every step of every buyer as a timeline (to FILE: JSON lines with\n"
 "                       --format=json)\n"
+"  --html=FILE          run: the run as one self-contained web page (a lane per buyer, the\n"
+"                       watched row, playback; for a projector), drawn from the trace\n"
 "  --PARAM=VALUE        a scenario parameter, e.g. --stock=5000 --qty=1..30 --products=10\n"
 "                       --skew=zipf:0.99 ('racesim list' shows each scenario's)\n"
 "  -h, --help           this text;  --version  the version\n"
@@ -322,6 +324,8 @@ static int apply(struct options *o, const char *name, const char *v, char *err, 
         return int_option(name, v, 0, USERS_MAX, &o->contended, err, errlen);
     if (strcmp(name, "chart") == 0)
         return file_option(&o->chart, name, v, err, errlen);
+    if (strcmp(name, "html") == 0)
+        return file_option(&o->html, name, v, err, errlen);
     if (strcmp(name, "baseline") == 0)
         return file_option(&o->baseline, name, v, err, errlen);
     if (strcmp(name, "rounds") == 0)
@@ -508,7 +512,7 @@ static bool option_allowed(enum command c, const char *name)
 {
     static const char *run = " scenario strategy users rounds pool think-time seed isolation dsn engine "
                              "database format out force quiet lockstep block-timeout trace timeout schedule "
-                             "repeat threshold ";
+                             "repeat threshold html ";
     static const char *explore = " scenario strategy users rounds seed isolation dsn engine database format "
                                  "out force quiet max-schedules ";
     static const char *compare = " scenario strategies users rounds pool think-time seed isolation "
@@ -534,7 +538,7 @@ static bool known_option(const char *name)
     static const char *all = " scenario strategy users rounds pool think-time seed isolation dsn engine "
                              "database format out force quiet lockstep block-timeout trace strategies "
                              "chart repeat isolations contended baseline max-regression gate timeout "
-                             "schedule max-schedules threshold ";
+                             "schedule max-schedules threshold html ";
     char word[80];
     snprintf(word, sizeof word, " %s ", name);
     return strstr(all, word) != NULL;
@@ -612,9 +616,9 @@ static int finish(struct options *o, char *err, size_t errlen)
             return fail(err, errlen, "explore: --users=%d has too many interleavings to try them all: "
                         "give --max-schedules=N (or at most 4 buyers)", o->users);
     }
-    if (o->command == COMMAND_RUN && o->repeat > 1 && (o->trace || o->schedule_text))
+    if (o->command == COMMAND_RUN && o->repeat > 1 && (o->trace || o->schedule_text || o->html))
         return fail(err, errlen, "--repeat=%d: a run with --%s is one run (drop --repeat)", o->repeat,
-                    o->trace ? "trace" : "schedule");
+                    o->trace ? "trace" : o->html ? "html" : "schedule");
     if (o->command == COMMAND_CHECK && (!o->result || !o->baseline))
         return fail(err, errlen, "check needs a result and a baseline: racesim check RESULT.json "
                                  "--baseline=BASE.json");
@@ -628,6 +632,11 @@ static int finish(struct options *o, char *err, size_t errlen)
     }
     if (o->command == COMMAND_MATRIX && o->n_isolations == 0)
         isolations_option(o, "all", err, errlen);
+    if (o->html) {
+        size_t n = strlen(o->html);
+        if (!(n > 5 && strcmp(o->html + n - 5, ".html") == 0) && !(n > 4 && strcmp(o->html + n - 4, ".htm") == 0))
+            return fail(err, errlen, "--html=%s: the file name must end in .html", o->html);
+    }
     if (o->chart) {
         size_t n = strlen(o->chart);
         if (!(n > 4 && (strcmp(o->chart + n - 4, ".svg") == 0 || strcmp(o->chart + n - 4, ".png") == 0)))

@@ -10,6 +10,7 @@
 
 #include "config.h"
 #include "explain.h"
+#include "html.h"
 #include "meta.h"
 #include "output.h"
 #include "report_md.h"
@@ -566,9 +567,28 @@ int report_check_out(const struct options *o, char *err, size_t errlen)
         snprintf(err, errlen, "--trace=%s: the same file as --out; pick another name", o->trace_file);
         return 2;
     }
+    if (o->html && ((o->out && strcmp(o->out, o->html) == 0) || (o->trace_file && strcmp(o->trace_file, o->html) == 0))) {
+        snprintf(err, errlen, "--html=%s: the same file as --%s; pick another name", o->html,
+                 o->out && strcmp(o->out, o->html) == 0 ? "out" : "trace");
+        return 2;
+    }
     if (output_check("--out", o->out, o->force, err, errlen))
         return 2;
+    if (output_check("--html", o->html, o->force, err, errlen))
+        return 2;
     return output_check("--trace", o->trace_file, o->force, err, errlen);
+}
+
+/* --html=FILE: the run as a web page, written then renamed into place. */
+static int write_html_file(const struct run_report *r, const struct options *o, char *err, size_t errlen)
+{
+    struct output out;
+    if (output_open(&out, "--html", o->html, o->force, err, errlen))
+        return 2;
+    int rc = report_write_html(out.f, r);
+    if (rc && output_close(&out, false, err, errlen) == 0)
+        snprintf(err, errlen, "--html=%s: cannot write the page (out of memory or disk)", o->html);
+    return rc ? 2 : output_close(&out, true, err, errlen);
 }
 
 /* --trace=FILE: the timeline (JSON lines with --format=json), written then renamed into place. */
@@ -587,6 +607,8 @@ static int write_trace_file(const struct run_report *r, const struct options *o,
 int report_write(const struct run_report *r, const struct options *o, char *err, size_t errlen)
 {
     if (o->trace_file && write_trace_file(r, o, err, errlen))
+        return 2;
+    if (o->html && write_html_file(r, o, err, errlen))
         return 2;
     const char *nc = getenv("NO_COLOR");
     bool color = !o->out && isatty(STDOUT_FILENO) && !(nc && *nc);
