@@ -68,8 +68,8 @@ void cli_help(FILE *out)
 "                       not say it waits for a lock (default: 200)\n"
 "  --trace[=FILE]       every step of every buyer as a timeline (to FILE: JSON lines with\n"
 "                       --format=json)\n"
-"  --html=FILE          run: the run as one self-contained web page (a lane per buyer, the\n"
-"                       watched row, playback; for a projector), drawn from the trace\n"
+"  --html=FILE          run, explore: the run (explore: its shortest anomalous schedule) as one\n"
+"                       self-contained web page for a projector, drawn from the trace\n"
 "  --PARAM=VALUE        a scenario parameter, e.g. --stock=5000 --qty=1..30 --products=10\n"
 "                       --skew=zipf:0.99 ('racesim list' shows each scenario's)\n"
 "  -h, --help           this text;  --version  the version\n"
@@ -514,7 +514,7 @@ static bool option_allowed(enum command c, const char *name)
                              "database format out force quiet lockstep block-timeout trace timeout schedule "
                              "repeat threshold html ";
     static const char *explore = " scenario strategy users rounds seed isolation dsn engine database format "
-                                 "out force quiet max-schedules ";
+                                 "out force quiet max-schedules html ";
     static const char *compare = " scenario strategies users rounds pool think-time seed isolation "
                                  "dsn engine database format out force quiet lockstep block-timeout chart timeout "
                                  "repeat threshold ";

@@ -9,6 +9,7 @@
 
 #include "config.h"
 #include "html_assets.h"
+#include "output.h"
 #include "report.h"
 #include "summary.h"
 
@@ -184,4 +185,16 @@ int report_write_html(FILE *f, const struct run_report *r)
     free(json);
     fprintf(f, "</script>\n<script>\n%s</script>\n</body>\n</html>\n", html_page_js);
     return ferror(f) ? -1 : 0;
+}
+
+int report_write_html_file(const struct run_report *r, const char *path, bool force, char *err,
+                           size_t errlen)
+{
+    struct output out;
+    if (output_open(&out, "--html", path, force, err, errlen))
+        return 2;
+    int rc = report_write_html(out.f, r);
+    if (rc && output_close(&out, false, err, errlen) == 0)
+        snprintf(err, errlen, "--html=%s: cannot write the page (out of memory or disk full)", path);
+    return rc ? 2 : output_close(&out, true, err, errlen);
 }

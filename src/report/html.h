@@ -2,6 +2,8 @@
 #ifndef RACESIM_HTML_H
 #define RACESIM_HTML_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 
 #include "result.h"
@@ -14,5 +16,10 @@
  * drawn by the page's script from the trace's events (trace_json_array) and the JSON report,
  * embedded as data. Returns 0, or -1 when out of memory or the write failed. */
 int report_write_html(FILE *f, const struct run_report *r);
+
+/* Writes r's page to path (--html=FILE) the way output.h writes a report: a temp file renamed
+ * into place, an existing file replaced only when force. Returns 0, or 2 with one line in err. */
+int report_write_html_file(const struct run_report *r, const char *path, bool force, char *err,
+                           size_t errlen);
 
 #endif

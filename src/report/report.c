@@ -579,18 +579,6 @@ int report_check_out(const struct options *o, char *err, size_t errlen)
     return output_check("--trace", o->trace_file, o->force, err, errlen);
 }
 
-/* --html=FILE: the run as a web page, written then renamed into place. */
-static int write_html_file(const struct run_report *r, const struct options *o, char *err, size_t errlen)
-{
-    struct output out;
-    if (output_open(&out, "--html", o->html, o->force, err, errlen))
-        return 2;
-    int rc = report_write_html(out.f, r);
-    if (rc && output_close(&out, false, err, errlen) == 0)
-        snprintf(err, errlen, "--html=%s: cannot write the page (out of memory or disk)", o->html);
-    return rc ? 2 : output_close(&out, true, err, errlen);
-}
-
 /* --trace=FILE: the timeline (JSON lines with --format=json), written then renamed into place. */
 static int write_trace_file(const struct run_report *r, const struct options *o, char *err, size_t errlen)
 {
@@ -608,7 +596,7 @@ int report_write(const struct run_report *r, const struct options *o, char *err,
 {
     if (o->trace_file && write_trace_file(r, o, err, errlen))
         return 2;
-    if (o->html && write_html_file(r, o, err, errlen))
+    if (o->html && report_write_html_file(r, o->html, o->force, err, errlen))
         return 2;
     const char *nc = getenv("NO_COLOR");
     bool color = !o->out && isatty(STDOUT_FILENO) && !(nc && *nc);

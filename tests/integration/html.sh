@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# html.sh — --html=FILE writes one self-contained page, checked in a real browser (Debian's
-# chromium, headless): for naive and for-update with 2 buyers in lockstep, the DOM after the
-# page's script ran (--dump-dom) has a lane per buyer, the verdict in words, the watched stock
-# step by step (naive 1 1 0 -1 -1 -1, for-update 0 only at the COMMIT), the lock wait drawn; no
-# URL in the file and no request made; playback opens at a step; it prints on one page; and
-# screenshots at 1280x720 and 1920x1080 (copied to $RACESIM_SCREENSHOTS when set:
-# bench/html.sh puts them in results/).
+# html.sh — --html=FILE writes one self-contained page (run; explore: its witness), checked in a
+# real browser (Debian's chromium, headless): for naive and for-update with 2 buyers in lockstep,
+# the DOM after the page's script ran (--dump-dom) has a lane per buyer, the verdict in words,
+# the watched stock step by step (naive 1 1 0 -1 -1 -1, for-update 0 only at the COMMIT), the
+# lock wait drawn; no URL in the file and no request made; playback opens at a step; it prints
+# on one page; and screenshots at 1280x720 and 1920x1080 (copied to $RACESIM_SCREENSHOTS when
+# set: bench/html.sh puts them in results/).
 RACESIM=$1
 source "$(dirname "$0")/lib.sh"
 
@@ -43,10 +43,11 @@ echo keep >"$TMP/kept.html"
 check "an existing page is kept without --force: exit 2" [ $? = 2 -a "$(cat "$TMP/kept.html")" = keep ]
 
 for s in naive for-update; do
-    "$RACESIM" --strategy=$s "${base[@]}" --html="$TMP/$s.html" >"$TMP/$s.txt"
+    "$RACESIM" --strategy=$s "${base[@]}" --html="$TMP/$s.html" >"$TMP/$s.txt" 2>"$TMP/$s.err"
     rc=$?
     want=0; [ $s = naive ] && want=1
-    check "$s --html: exit $want ($rc), the page written" [ "$rc" = $want -a -s "$TMP/$s.html" ]
+    check "$s --html: exit $want ($rc$(head -c 300 "$TMP/$s.err" | tr '\n' ' ')), the page written" \
+        [ "$rc" = $want -a -s "$TMP/$s.html" ]
     check "$s page: no http:// or https:// anywhere, no src=, href= or url(" \
         [ "$(grep -ciE 'https?://|[[:space:]](src|href)=|url\(' "$TMP/$s.html")" = 0 ]
     check "$s page: a Content-Security-Policy that allows no request" \
@@ -93,6 +94,18 @@ check "playback: #step=3 shows step 3 of 6" grep -q 'id="stepno">step 3 of 6<' "
 check "playback: step 4 is faded, step 3 is not" \
     grep -q 'class="head future" data-col="4"' "$TMP/step3.dom"
 check "... and step 3 is marked as now" grep -q 'class="head now" data-col="3"' "$TMP/step3.dom"
+
+# explore --html: the page of its shortest anomalous schedule (none: of the round-robin order).
+"$RACESIM" explore --strategy=naive --seed=1 --quiet --html="$TMP/explore.html" >"$TMP/explore.txt"
+check "explore naive --html: exit 1, the page written" [ $? = 1 -a -s "$TMP/explore.html" ]
+browser --dump-dom "file://$TMP/explore.html" >"$TMP/explore.dom"
+check "explore page: 2 lanes, the stock ends at -1 ($(values "$TMP/explore.dom"))" \
+    [ "$(grep -o 'class="lane"' "$TMP/explore.dom" | wc -l)" = 2 -a "$(values "$TMP/explore.dom" | awk '{print $NF}')" = -1 ]
+check "explore page: the verdict, ANOMALY oversell" \
+    grep -q 'class="verdict anomaly">✗ ANOMALY — oversell by 1' "$TMP/explore.dom"
+"$RACESIM" explore --strategy=atomic --seed=1 --quiet --html="$TMP/explore-ok.html" >/dev/null
+check "explore atomic --html: exit 0, a page of a correct run" \
+    [ $? = 0 -a "$(grep -c 'class="verdict correct"' "$TMP/explore-ok.html")" = 1 ]
 
 browser --print-to-pdf="$TMP/naive.pdf" --no-pdf-header-footer "file://$TMP/naive.html" >/dev/null
 check "naive page prints on one page" [ "$(grep -a -o '/Count [0-9]*' "$TMP/naive.pdf" | head -1)" = "/Count 1" ]
