@@ -90,7 +90,7 @@ static const char *sample(enum command c, const char *name)
         {"users", "2"}, {"rounds", "1"}, {"pool", "2"}, {"think-time", "5"}, {"timeout", "30s"},
         {"isolation", "serializable"}, {"isolations", "all"}, {"contended", "10"}, {"seed", "7"},
         {"repeat", "2"}, {"schedule", "1,2"}, {"block-timeout", "100"}, {"max-schedules", "10"},
-        {"trace", "t.json"}, {"dsn", "mysql://u@h/db"}, {"engine", "mariadb"}, {"database", "db"},
+        {"trace", "t.json"}, {"html", "r.html"}, {"dsn", "mysql://u@h/db"}, {"engine", "mariadb"}, {"database", "db"},
         {"baseline", "b.json"}, {"max-regression", "10%"}, {"gate", "invariants"},
         {"threshold", "p99<200ms"}, {"chart", "c.svg"}, {"out", "o.json"}, {"rate", "50"},
         {"arrivals", "poisson"}, {"time", "10s"}, {"warmup", "1s"}, {"report-interval", "1"},

@@ -331,6 +331,8 @@ static int apply(struct options *o, const char *name, const char *v, char *err, 
         return int_option(name, v, 0, USERS_MAX, &o->contended, err, errlen);
     if (strcmp(name, "chart") == 0)
         return file_option(&o->chart, name, v, err, errlen);
+    if (strcmp(name, "html") == 0)
+        return file_option(&o->html, name, v, err, errlen);
     if (strcmp(name, "baseline") == 0)
         return file_option(&o->baseline, name, v, err, errlen);
     if (strcmp(name, "rounds") == 0)
@@ -610,9 +612,9 @@ static int finish(struct options *o, char *err, size_t errlen)
     }
     if (load_conflicts(o, err, errlen))
         return 2;
-    if (o->command == COMMAND_RUN && o->repeat > 1 && (o->trace || o->schedule_text))
+    if (o->command == COMMAND_RUN && o->repeat > 1 && (o->trace || o->schedule_text || o->html))
         return fail(err, errlen, "--repeat=%d: a run with --%s is one run (drop --repeat)", o->repeat,
-                    o->trace ? "trace" : "schedule");
+                    o->trace ? "trace" : o->html ? "html" : "schedule");
     if (o->command == COMMAND_CHECK && (!o->result || !o->baseline))
         return fail(err, errlen, "check needs a result and a baseline: racesim check RESULT.json "
                                  "--baseline=BASE.json");
@@ -626,6 +628,11 @@ static int finish(struct options *o, char *err, size_t errlen)
     }
     if (o->command == COMMAND_MATRIX && o->n_isolations == 0)
         isolations_option(o, "all", err, errlen);
+    if (o->html) {
+        size_t n = strlen(o->html);
+        if (!(n > 5 && strcmp(o->html + n - 5, ".html") == 0) && !(n > 4 && strcmp(o->html + n - 4, ".htm") == 0))
+            return fail(err, errlen, "--html=%s: the file name must end in .html", o->html);
+    }
     if (o->chart) {
         size_t n = strlen(o->chart);
         if (!(n > 4 && (strcmp(o->chart + n - 4, ".svg") == 0 || strcmp(o->chart + n - 4, ".png") == 0)))

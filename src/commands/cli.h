@@ -86,6 +86,7 @@ struct options {
     int repeat;                             /* run, compare, sweep: runs per strategy (and point),
                                                seeds seed..seed+repeat-1 (default 1) */
     const char *chart;                      /* --chart=FILE.svg|FILE.png */
+    const char *html;                       /* --html=FILE.html: the run as a web page */
     char isolations[CLI_ISOLATIONS][24];    /* matrix: the levels, SQL spelling */
     size_t n_isolations;
     int contended;                          /* matrix: buyers of the contended run; 0: none */

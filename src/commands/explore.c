@@ -16,6 +16,7 @@
 #include "plan.h"
 #include "summary.h"
 #include "text.h"
+#include "html.h"
 #include "trace.h"
 
 #define WIDTH 100
@@ -241,11 +242,13 @@ struct explore {
     struct explore_result x;
 };
 
-/* Replays the witness with a trace (to draw it and check it breaks the invariants again). */
+/* Replays the witness with a trace (to draw it and check it breaks the invariants again); with no
+ * witness, the round-robin order (for --html). */
 static int replay(struct explore *ex, struct run_session *s, char *err, size_t errlen)
 {
     struct options *wo = &ex->ro;
-    memcpy(wo->schedule, ex->x.witness, (size_t)ex->x.witness_len * sizeof *ex->x.witness);
+    if (ex->x.witness_len)
+        memcpy(wo->schedule, ex->x.witness, (size_t)ex->x.witness_len * sizeof *ex->x.witness);
     wo->schedule_len = ex->x.witness_len;
     wo->trace = true;
     int rc = run_prepare(wo, &ex->witness, err, errlen);
@@ -393,6 +396,8 @@ int explore_main(const struct options *o, char *err, size_t errlen)
     }
     int rc = output_check("--out", o->out, o->force, err, errlen);
     if (rc == 0)
+        rc = output_check("--html", o->html, o->force, err, errlen);
+    if (rc == 0)
         rc = run_prepare(o, &ex->probe, err, errlen);
     if (rc == 0) {
         explore_smallest(o, &ex->probe, &ex->params);
@@ -416,11 +421,13 @@ int explore_main(const struct options *o, char *err, size_t errlen)
                 ex->probe.strategy_name, ex->ro.users);
     if (rc == 0)
         rc = explore_in_session(s, &ex->ro, &ex->x, err, errlen);
-    if (rc == 0 && ex->x.witness_len)
+    if (rc == 0 && (ex->x.witness_len || o->html))   /* no witness: the page shows round-robin */
         rc = replay(ex, s, err, errlen);
     run_session_close(s);
     if (rc == 0)
         rc = write_report(ex, o, err, errlen);
+    if (rc == 0 && o->html)
+        rc = report_write_html_file(&ex->witness, o->html, o->force, err, errlen);
     if (rc == 0)
         rc = ex->x.anomalous ? 1 : 0;
     run_free(&ex->witness);

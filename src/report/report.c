@@ -11,6 +11,7 @@
 #include "report_load.h"
 #include "config.h"
 #include "explain.h"
+#include "html.h"
 #include "meta.h"
 #include "output.h"
 #include "report_md.h"
@@ -586,7 +587,14 @@ int report_check_out(const struct options *o, char *err, size_t errlen)
         snprintf(err, errlen, "--trace=%s: the same file as --out; pick another name", o->trace_file);
         return 2;
     }
+    if (o->html && ((o->out && strcmp(o->out, o->html) == 0) || (o->trace_file && strcmp(o->trace_file, o->html) == 0))) {
+        snprintf(err, errlen, "--html=%s: the same file as --%s; pick another name", o->html,
+                 o->out && strcmp(o->out, o->html) == 0 ? "out" : "trace");
+        return 2;
+    }
     if (output_check("--out", o->out, o->force, err, errlen))
+        return 2;
+    if (output_check("--html", o->html, o->force, err, errlen))
         return 2;
     return output_check("--trace", o->trace_file, o->force, err, errlen);
 }
@@ -607,6 +615,8 @@ static int write_trace_file(const struct run_report *r, const struct options *o,
 int report_write(const struct run_report *r, const struct options *o, char *err, size_t errlen)
 {
     if (o->trace_file && write_trace_file(r, o, err, errlen))
+        return 2;
+    if (o->html && report_write_html_file(r, o->html, o->force, err, errlen))
         return 2;
     const char *nc = getenv("NO_COLOR");
     bool color = !o->out && isatty(STDOUT_FILENO) && !(nc && *nc);

@@ -369,7 +369,7 @@ static int run_buyers(const struct options *o, struct run_session *s, struct run
         .observe_pid = r->private_server ? (int)s->server_pid : -1,
         .lockstep = o->lockstep,
         .block_timeout_us = o->block_timeout_us,
-        .trace = o->trace,
+        .trace = o->trace || o->html,          /* the page is drawn from the trace */
         .timeout_us = o->timeout_us,
         .schedule = o->schedule_len ? o->schedule : NULL,
         .schedule_len = o->schedule_len,
