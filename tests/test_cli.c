@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "check.h"
 #include "db.h"
@@ -204,6 +205,27 @@ static void test_dsn_database(void)
     setenv("RACESIM_DSN", "mysql://env@host/envdb", 1);
     BAD("conflicts", "--strategy=naive", "--database=other");
     unsetenv("RACESIM_DSN");
+
+    /* An option file's [racesim] database and host, under the DSN's and --database. */
+    char cnf[] = "/tmp/racesim-test-cli.XXXXXX", arg[64];
+    int fd = mkstemp(cnf);
+    FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+    if (f) {
+        fputs("[racesim]\ndatabase = from-file\nhost = filehost\n", f);
+        fclose(f);
+    }
+    snprintf(arg, sizeof arg, "--defaults-file=%s", cnf);
+    rc = parse("--strategy=naive", "--dsn=mysql://u@host", arg, (const char *)NULL);
+    check(rc == 0 && strcmp(o.database, "from-file") == 0, "[racesim]'s database when the DSN names "
+          "none (%s %s)", o.database, err);
+    rc = parse("--strategy=naive", "--dsn=mysql:///shopdb", arg, (const char *)NULL);
+    check(rc == 0 && strcmp(o.database, "shopdb") == 0, "the DSN's database over the file's, the "
+          "host from the file (%s %s)", o.database, err);
+    rc = parse("--strategy=naive", "--dsn=mysql://u@host", arg, "--database=mine", (const char *)NULL);
+    check(rc == 0 && strcmp(o.database, "mine") == 0, "--database over the file's (%s %s)", o.database, err);
+    BAD("--ssl-mode goes with --dsn", "--strategy=naive", "--ssl-mode=REQUIRED");
+    BAD("--ssl-mode=x: must be DISABLED", "--strategy=naive", "--dsn=mysql://u@host", "--ssl-mode=x");
+    unlink(cnf);
 }
 
 /* --engine and the DSN's scheme choose the driver; an engine not built is refused in one line. */

@@ -532,8 +532,11 @@ static int database_of_dsn(struct options *o, char *err, size_t errlen)
         return 0;
     struct target_sources src;
     cli_target_sources(o, &src);
-    memset(&of_dsn, 0, sizeof of_dsn);
-    if (target_build(&src, &t, err, errlen) || dsn_parse(o->dsn, &of_dsn, err, errlen))
+    if (target_build(&src, &t, err, errlen))
+        return 2;
+    of_dsn = t;                  /* the host an option file gave, if the DSN names none */
+    of_dsn.database[0] = '\0';
+    if (dsn_parse(o->dsn, &of_dsn, err, errlen))   /* which database the DSN itself names */
         return 2;
     if (of_dsn.database[0] && o->database_given && strcmp(of_dsn.database, o->database) != 0)
         return fail(err, errlen, "--database=%s conflicts with the database the DSN names (%s): "

@@ -38,7 +38,8 @@ struct db_target {
     char socket[PATH_MAX];     /* "" : none; an embedded engine's database file */
     char options[128];         /* the DSN's options a driver reads itself ("" : none) */
     char database[64];         /* the database racesim works in */
-    const char *password;      /* from RACESIM_PASSWORD; NULL or "" for none; never logged */
+    const char *password;      /* RACESIM_PASSWORD, an option file's or the client's variable
+                                  (target.h); NULL or "" for none; never logged */
     unsigned connect_timeout_s;    /* connect and greeting; 0: DB_CONNECT_TIMEOUT_S */
     unsigned io_timeout_s;         /* one read or write on the connection; 0: none */
     struct db_tls tls;             /* --dsn only; zero for the private server */

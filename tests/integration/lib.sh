@@ -4,11 +4,10 @@ set -u
 RACESIM=${RACESIM:?set RACESIM to the racesim binary}
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/racesim-test.XXXXXX")
 trap 'rm -rf "$TMP"' EXIT
-# A home of the test's own: a ~/.my.cnf of the user's cannot change what racesim connects with
-# (the server cache stays where it was).
+# A home of the test's own, not created (a test that needs one makes it): a ~/.my.cnf of the
+# user's cannot change what racesim connects with. The server cache stays where it was.
 export XDG_CACHE_HOME=${XDG_CACHE_HOME:-${HOME:-/root}/.cache}
 export HOME=$TMP/home
-mkdir -p "$HOME"
 passed=0
 failed=0
 

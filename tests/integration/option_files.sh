@@ -15,6 +15,7 @@ shared_sql "CREATE USER tlsuser@'127.0.0.1' IDENTIFIED BY 'cnf-sekrit-pw' REQUIR
             GRANT ALL ON \`my-db\`.* TO tlsuser@'127.0.0.1'"
 unset RACESIM_PASSWORD MYSQL_PWD
 dsn="mysql://127.0.0.1:$TLS_PORT/racesim"
+mkdir -p "$HOME"          # lib.sh's, in $TMP
 cat >"$HOME/.my.cnf" <<EOF
 # the user's own option file: the mariadb client reads it too
 [client]

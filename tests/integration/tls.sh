@@ -3,8 +3,9 @@
 # server certificate made by openssl, and a REQUIRE SSL account with a password. Without TLS the
 # account is refused (exit 3, saying TLS may be needed); ssl-mode=REQUIRED, VERIFY_CA and
 # VERIFY_IDENTITY with the right CA connect over TLS (the server counts the handshakes); a wrong
-# CA is refused (exit 3); bad TLS parameters exit 2 before any connection; the password is never
-# in argv, the output or the server's log.
+# CA is refused (exit 3); a client certificate for a REQUIRE X509 account; bad TLS parameters
+# exit 2 before any connection; the password is never in argv, the output or the server's log.
+# Then a server without TLS: REQUIRED refused, PREFERRED plain.
 # Usage: tls.sh RACESIM
 RACESIM=$1
 source "$(dirname "$0")/lib.sh"
@@ -46,6 +47,10 @@ tls option --dsn="$dsn" --ssl-mode=required
 check "--ssl-mode=required as an option: the same (exit $rc, $tls handshakes: $(head -c 300 "$stderr_file"))" \
     eval '[ "$rc" = 0 ] && [ "$tls" -ge 4 ]'
 
+tls preferred --dsn="$dsn?ssl-mode=PREFERRED"
+check "ssl-mode=PREFERRED: TLS, as the server offers it (exit $rc, $tls handshakes)" \
+    eval '[ "$rc" = 0 ] && [ "$tls" -ge 4 ]'
+
 tls verify_ca --dsn="$dsn?ssl-mode=VERIFY_CA&ssl-ca=$ssl/ca.pem"
 check "VERIFY_CA with the right CA: works over TLS (exit $rc, $tls handshakes: $(head -c 300 "$stderr_file"))" \
     eval '[ "$rc" = 0 ] && [ "$tls" -ge 4 ]'
@@ -60,6 +65,17 @@ check "VERIFY_IDENTITY with the right CA, the certificate naming 127.0.0.1: work
     eval '[ "$rc" = 0 ] && [ "$tls" -ge 4 ]'
 tls identity_wrong --dsn="$dsn?ssl-mode=VERIFY_IDENTITY&ssl-ca=$ssl/other.pem"
 check "VERIFY_IDENTITY with a wrong CA: refused, exit 3 (exit $rc: $(cat "$stderr_file"))" [ "$rc" = 3 ]
+
+# A client certificate (ssl-cert, ssl-key) for a REQUIRE X509 account.
+cert client "/CN=racesim test client" ca || echo "FAIL - openssl could not make the client certificate"
+shared_sql "CREATE USER x509user@'127.0.0.1' IDENTIFIED BY 'tls-sekrit-pw' REQUIRE X509;
+            GRANT ALL ON racesim.* TO x509user@'127.0.0.1'"
+x509="mysql://x509user@127.0.0.1:$port/racesim?ssl-mode=VERIFY_CA&ssl-ca=$ssl/ca.pem"
+tls client_cert --dsn="$x509&ssl-cert=$ssl/client.pem&ssl-key=$ssl/client.key"
+check "REQUIRE X509 with ssl-cert and ssl-key: works (exit $rc: $(head -c 300 "$stderr_file"))" \
+    eval '[ "$rc" = 0 ] && [ "$tls" -ge 4 ]'
+tls no_client_cert --dsn="$x509"
+check "REQUIRE X509 without a client certificate: refused, exit 3 (exit $rc)" [ "$rc" = 3 ]
 
 # Bad TLS parameters: exit 2, one line, before any connection.
 # refused WANT ARGS...: racesim exits 2 with one line containing WANT.
@@ -86,4 +102,17 @@ check "--ssl-mode without --dsn: refused" refused "goes with --dsn" --ssl-mode=R
 # The password: never in racesim's output, nor in the server's log.
 check "the password is in no output or log ($(grep -rl "tls-sekrit-pw" "$TMP" | grep -v '/ssl/' | head -3))" \
     eval '! grep -rq "tls-sekrit-pw" "$TMP"/*.json "$TMP"/*.err "$TMP"/refused.* "$TMP"/shared/*.log'
+
+# A server without TLS: REQUIRED is refused (Connector/C would fall back to plain), PREFERRED
+# connects without it.
+stop_shared_server
+SHARED_SERVER_ARGS= start_shared_server || { echo "FAIL - cannot start the test's MariaDB without TLS"; exit 1; }
+unset RACESIM_PASSWORD
+plain="mysql://root@localhost/racesim?socket=$SHARED_SOCK"
+run_json "$TMP/notls_required.json" --strategy=atomic --users=2 --dsn="$plain&ssl-mode=REQUIRED"
+check "no TLS on the server, ssl-mode=REQUIRED: refused, exit 3 ($rc: $(cat "$stderr_file"))" \
+    eval '[ "$rc" = 3 ] && grep -q "ssl-mode=REQUIRED but the server did not start TLS" "$stderr_file"'
+run_json "$TMP/notls_preferred.json" --strategy=atomic --users=2 --dsn="$plain&ssl-mode=PREFERRED"
+check "no TLS on the server, ssl-mode=PREFERRED: works without it ($rc: $(head -c 300 "$stderr_file"))" \
+    [ "$rc" = 0 ]
 finish
