@@ -10,6 +10,14 @@ export XDG_CACHE_HOME=${XDG_CACHE_HOME:-${HOME:-/root}/.cache}
 export HOME=$TMP/home
 passed=0
 failed=0
+# RACESIM_TEST_ENGINE=postgres runs the test on a private PostgreSQL: run_json (and tests that
+# call racesim themselves, through ENGINE_ARGS) add --engine=postgres. Unset: MariaDB.
+ENGINE_ARGS=()
+case ${RACESIM_TEST_ENGINE:-} in
+    ''|mariadb) ;;
+    postgres) ENGINE_ARGS=(--engine=postgres) ;;
+    *) echo "lib.sh: RACESIM_TEST_ENGINE=$RACESIM_TEST_ENGINE: not mariadb or postgres" >&2; exit 2 ;;
+esac
 
 # check DESCRIPTION COMMAND...: runs the command; counts and prints ok/FAIL.
 check() {
@@ -31,7 +39,7 @@ valid_json() {
     "$VALIDATE" "$@"
 }
 
-# run_json OUT ARGS...: runs racesim with --format=json into OUT; sets $rc and $stderr_file. When
+# run_json OUT ARGS...: runs racesim with --format=json (and ENGINE_ARGS) into OUT; sets $rc and $stderr_file. When
 # racesim wrote a JSON result, it is checked against schemas/result.schema.json, quietly (run_json
 # may run inside $(...)): finish counts the results checked as one check, and each invalid one as
 # a failure.
@@ -39,7 +47,7 @@ run_json() {
     local out=$1
     shift
     stderr_file="$out.err"
-    "$RACESIM" "$@" --format=json --quiet >"$out" 2>"$stderr_file"
+    "$RACESIM" "$@" ${ENGINE_ARGS[@]+"${ENGINE_ARGS[@]}"} --format=json --quiet >"$out" 2>"$stderr_file"
     rc=$?
     if [ -s "$out" ] && [ "$(head -c 1 "$out")" = "{" ]; then
         if "$VALIDATE" "$out" >"$out.schema" 2>&1; then

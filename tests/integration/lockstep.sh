@@ -29,7 +29,7 @@ else
     check "$strategy --lockstep 2 buyers: no anomaly in 20 of 20 runs (got $clean)" [ "$clean" = 20 ]
 fi
 
-timeout 120 "$RACESIM" --strategy="$strategy" --users=50 --lockstep --seed=3 --quiet --format=json \
+timeout 120 "$RACESIM" --strategy="$strategy" --users=50 --lockstep --seed=3 ${ENGINE_ARGS[@]+"${ENGINE_ARGS[@]}"} --quiet --format=json \
     >"$TMP/50.json" 2>"$TMP/50.err"
 rc=$?
 check "$strategy --lockstep 50 buyers ends (exit $rc, not a timeout)" [ "$rc" = 0 -o "$rc" = 1 ]

@@ -124,6 +124,12 @@ int pg_lockwait_read(db_conn *monitor, struct lockwaits *w, bool other_locks)
     (void)other_locks;         /* pg_blocking_pids covers row, table and advisory locks alike */
     struct db_error e;
     w->n = 0;
-    return pg_query(monitor, "SELECT pid, unnest(pg_blocking_pids(pid)) FROM pg_stat_activity "
-                    "WHERE cardinality(pg_blocking_pids(pid)) > 0", on_wait, w, &e) < 0 ? -1 : 0;
+    /* One row per waiter (a waiter in a row lock's queue is blocked by every pid ahead of it:
+     * one row per blocker overflowed LOCKWAIT_MAX at 50 buyers and hid waiters from lockstep).
+     * Its blocker: one that is not waiting itself (the holder), else the first. */
+    return pg_query(monitor,
+                    "SELECT w.pid, COALESCE((SELECT b FROM unnest(w.blockers) AS b "
+                    "WHERE cardinality(pg_blocking_pids(b)) = 0 LIMIT 1), w.blockers[1]) "
+                    "FROM (SELECT pid, pg_blocking_pids(pid) AS blockers FROM pg_stat_activity) w "
+                    "WHERE cardinality(w.blockers) > 0", on_wait, w, &e) < 0 ? -1 : 0;
 }

@@ -464,7 +464,7 @@ struct pg_args {
 };
 
 /* No durability: fsync, synchronous commit and full-page writes are off, as the data is thrown
- * away with the run (a crash loses nothing that matters). TCP is off (listen_addresses empty);
+ * away with the run (a crash loses nothing that matters). deadlock_timeout is 100 ms. TCP is off (listen_addresses empty);
  * the socket in the run's own directory is the only way in. */
 static int build_args(const struct pg_server *s, const char *dir, unsigned max_conn,
                       struct pg_args *a)
@@ -488,6 +488,9 @@ static int build_args(const struct pg_server *s, const char *dir, unsigned max_c
     *v++ = "-c"; *v++ = "full_page_writes=off";
     *v++ = "-c"; *v++ = "unix_socket_permissions=0700";
     *v++ = "-c"; *v++ = "logging_collector=off";
+    /* a deadlock is looked for after 100 ms of waiting, not 1 s: crossing transfers and
+     * unsorted carts deadlock by design, and each would otherwise stall a buyer for a second */
+    *v++ = "-c"; *v++ = "deadlock_timeout=100ms";
     /* dynamic shared memory as files in data/pg_dynshmem, not in /dev/shm: a killed server's
      * segments go with its run directory */
     *v++ = "-c"; *v++ = "dynamic_shared_memory_type=mmap";
