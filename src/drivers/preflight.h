@@ -9,6 +9,7 @@
 
 #define PREFLIGHT_VARS_MAX 12
 #define PREFLIGHT_WARNINGS_MAX 6
+#define PREFLIGHT_DURABILITY_VARS_MAX 3
 
 struct server_variable {
     char name[48];
@@ -27,7 +28,7 @@ struct preflight {
     size_t n_warnings;
     /* how commits reach the disk, in the driver's words: the settings that decide it (numbers),
      * whether a commit survives a crash (1), not (0) or unknown (-1), and a note ("" unknown) */
-    struct server_variable durability_vars[2];
+    struct server_variable durability_vars[PREFLIGHT_DURABILITY_VARS_MAX];
     size_t n_durability_vars;
     int durable;
     char durability_note[320];
@@ -39,10 +40,12 @@ struct preflight {
  * Returns 0, or -1 with err. */
 int preflight_read(db_conn *c, struct preflight *pf, struct db_error *err);
 
-/* Reads the connected user's grants (SHOW GRANTS) and adds a warning when they let a strategy
- * write outside database: a write privilege (ALL, INSERT, UPDATE, DELETE, CREATE, DROP, ALTER,
- * INDEX, TRIGGER) on *.* or on another database or table. For --dsn: on racesim's private
- * server nothing else lives. Returns 0, or -1 with err when the grants cannot be read. */
+/* Reads the connected user's grants and adds a warning when they let a strategy write outside
+ * database (MariaDB: SHOW GRANTS, a write privilege such as ALL, INSERT, UPDATE, DELETE, CREATE,
+ * DROP, ALTER, INDEX, TRIGGER on *.* or on another database or table; PostgreSQL: a superuser).
+ * For --dsn: on racesim's private server nothing else lives. Returns 0; -1 with err when the
+ * grants cannot be read (not a reason to stop); 1 with the reason and its fix in err->text when
+ * the user lacks a right racesim needs in database (the run is refused). */
 int preflight_read_grants(db_conn *c, struct preflight *pf, const char *database,
                           struct db_error *err);
 

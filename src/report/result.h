@@ -76,6 +76,7 @@ struct run_settings {
 
 #define SERVER_FACTS_VARS_MAX 12
 #define SERVER_FACTS_WARNINGS_MAX 6
+#define SERVER_FACTS_DURABILITY_VARS_MAX 3
 
 /* What the server said before the run, as name/value text (the driver chose which). */
 struct server_facts {
@@ -87,7 +88,8 @@ struct server_facts {
     size_t n_vars;
     char warnings[SERVER_FACTS_WARNINGS_MAX][256];
     size_t n_warnings;
-    struct server_fact durability_vars[2];   /* the settings that decide durability (numbers) */
+    /* the settings that decide durability (numbers) */
+    struct server_fact durability_vars[SERVER_FACTS_DURABILITY_VARS_MAX];
     size_t n_durability_vars;
     int durable;                 /* a commit survives a crash: 1, 0, or -1 unknown */
     char durability_note[320];   /* in the driver's words; "" unknown */

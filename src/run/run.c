@@ -284,9 +284,13 @@ static int open_admin(struct run_session *s, char *err, size_t errlen)
     }
     s->target.io_timeout_s = io_timeout_s(&s->preflight);   /* the buyers' connections */
     /* the private server holds nothing else; on the user's, say when a strategy could write
-     * elsewhere (a server that hides the grants is not a reason to stop) */
-    if (!s->private_server)
-        preflight_read_grants(s->admin, &s->preflight, s->target.database, &e);
+     * elsewhere, refuse a user without the rights racesim needs (a server that hides the grants
+     * is not a reason to stop) */
+    if (!s->private_server &&
+        preflight_read_grants(s->admin, &s->preflight, s->target.database, &e) > 0) {
+        snprintf(err, errlen, "%s", e.text);
+        return 3;
+    }
     if (owner_acquire(s->admin, s->target.database, OWNER_WAIT_S, err, errlen))
         return 3;
     if (workspace_claim(s->admin, s->target.database, err, errlen) ||
@@ -307,7 +311,8 @@ static void server_facts_of(const struct preflight *pf, struct server_facts *f)
     }
     for (size_t i = 0; i < pf->n_warnings && i < SERVER_FACTS_WARNINGS_MAX; i++)
         snprintf(f->warnings[f->n_warnings++], sizeof f->warnings[0], "%s", pf->warnings[i]);
-    for (size_t i = 0; i < pf->n_durability_vars && i < 2; i++) {
+    for (size_t i = 0; i < pf->n_durability_vars && i < SERVER_FACTS_DURABILITY_VARS_MAX;
+         i++) {
         snprintf(f->durability_vars[i].name, sizeof f->durability_vars[i].name, "%s",
                  pf->durability_vars[i].name);
         snprintf(f->durability_vars[i].value, sizeof f->durability_vars[i].value, "%s",

@@ -6,7 +6,8 @@
 # deadlock; a MySQL-only statement gets the server's message with the strategy's line, exit 2;
 # --dsn=postgres://... reaches a server by its socket directory; matrix --engine=postgres: a
 # write-back in one transaction loses updates at READ COMMITTED and is saved by REPEATABLE READ
-# (snapshot isolation there: 40001).
+# (snapshot isolation there: 40001); the report says the private server's commits are not
+# durable (fsync, synchronous_commit, full_page_writes off).
 RACESIM=$1
 source "$(dirname "$0")/lib.sh"
 
@@ -25,6 +26,18 @@ run_json "$TMP/atomic-ls.json" "${pg[@]}" --scenario=stock --strategy=atomic --u
 holds "stock atomic, lockstep" "$TMP/atomic-ls.json"
 check "stock atomic, lockstep: one sale, one out_of_stock" \
     [ "$(outcome "$TMP/atomic-ls.json" ok)/$(outcome "$TMP/atomic-ls.json" out_of_stock)" = 1/1 ]
+
+# durability: the private server runs with fsync, synchronous_commit and full_page_writes off;
+# the report says so, and that its figures are not durable-commit figures
+check "durability in JSON: fsync, synchronous_commit, full_page_writes 0, not durable" \
+    jqe '.server.durability | .fsync == 0 and .synchronous_commit == 0 and .full_page_writes == 0
+         and .durable == false and (.note | contains("not durable-commit figures"))' "$TMP/atomic-ls.json"
+"$RACESIM" "${pg[@]}" --strategy=atomic --users=2 --quiet >"$TMP/durable.txt" 2>&1
+check "durability in the text header" \
+    grep -q '^durability fsync=off synchronous_commit=off full_page_writes=off: ' "$TMP/durable.txt"
+"$RACESIM" "${pg[@]}" --strategy=atomic --users=2 --quiet --format=md >"$TMP/durable.md" 2>&1
+check "durability in the Markdown header" \
+    grep -q '^durability: fsync=off .*not durable-commit figures' "$TMP/durable.md"
 
 # stock: the safe strategies at 200 buyers, 2 seeds
 for s in atomic for-update optimistic serializable; do

@@ -9,6 +9,7 @@
 static const char *const wanted[] = {
     "default_transaction_isolation", "lock_timeout", "deadlock_timeout", "statement_timeout",
     "max_connections", "superuser_reserved_connections", "max_prepared_transactions",
+    "fsync", "synchronous_commit", "full_page_writes",
 };
 #define N_WANTED (sizeof wanted / sizeof wanted[0])
 
@@ -29,6 +30,44 @@ static int on_setting(void *ctx, size_t n, char **row)
     snprintf(v->name, sizeof v->name, "%s", row[0]);
     snprintf(v->value, sizeof v->value, "%s", row[1] ? row[1] : "NULL");
     return 0;
+}
+
+static void durability_var(struct preflight *pf, const char *name, bool on)
+{
+    struct server_variable *v = &pf->durability_vars[pf->n_durability_vars++];
+    snprintf(v->name, sizeof v->name, "%s", name);
+    snprintf(v->value, sizeof v->value, "%d", on);
+}
+
+/* The durability of commits, from fsync, synchronous_commit and full_page_writes (1 on, 0 off;
+ * synchronous_commit 1 for any level that waits for the local flush). */
+static void read_durability(struct preflight *pf)
+{
+    const char *fsync = preflight_var(pf, "fsync");
+    const char *sync = preflight_var(pf, "synchronous_commit");
+    const char *pages = preflight_var(pf, "full_page_writes");
+    pf->durable = -1;
+    if (!fsync || !sync || !pages)
+        return;
+    bool fsync_on = strcmp(fsync, "on") == 0, sync_on = strcmp(sync, "off") != 0,
+         pages_on = strcmp(pages, "on") == 0;
+    durability_var(pf, "fsync", fsync_on);
+    durability_var(pf, "synchronous_commit", sync_on);
+    durability_var(pf, "full_page_writes", pages_on);
+    pf->durable = fsync_on && sync_on && pages_on;
+    char settings[96];
+    snprintf(settings, sizeof settings, "fsync=%.8s synchronous_commit=%.16s full_page_writes=%.8s",
+             fsync, sync, pages);
+    const char *what =
+        pf->durable ? "every commit is flushed to disk before it returns" :
+        !fsync_on ? "nothing is flushed to disk; a crash of the machine can lose or corrupt the "
+                    "data, and commits cost less than on a durable server: these are not "
+                    "durable-commit figures" :
+        !sync_on ? "a commit returns before its WAL is flushed; a crash of the server can lose "
+                   "the last commits, and commits cost less than on a durable server: these are "
+                   "not durable-commit figures" :
+                   "commits are flushed, but a crash of the machine can leave torn pages";
+    snprintf(pf->durability_note, sizeof pf->durability_note, "%s: %s", settings, what);
 }
 
 int pg_preflight_read(db_conn *c, struct preflight *pf, struct db_error *err)
@@ -53,23 +92,113 @@ int pg_preflight_read(db_conn *c, struct preflight *pf, struct db_error *err)
     if (lt && t > 0)
         t = strstr(lt, "ms") ? (t + 999) / 1000 : strstr(lt, "min") ? t * 60 : strchr(lt, 'h') ? t * 3600 : t;
     pf->lock_wait_timeout_s = t > 0 ? t : 0;
+    read_durability(pf);
     return 0;
+}
+
+static void warn(struct preflight *pf, const char *text);
+
+/* The connected role: its name, whether it is a superuser, whether it may create databases. */
+struct role {
+    char name[64];
+    bool super, createdb, found;
+};
+
+static int on_role(void *ctx, size_t n, char **row)
+{
+    struct role *r = ctx;
+    if (n >= 3 && row[0]) {
+        snprintf(r->name, sizeof r->name, "%s", row[0]);
+        r->super = row[1] && strcmp(row[1], "t") == 0;
+        r->createdb = row[2] && strcmp(row[2], "t") == 0;
+        r->found = true;
+    }
+    return 0;
+}
+
+/* Row values as text ("t", "f", or a name), one row. */
+struct flags {
+    char v[3][64];
+    bool found;
+};
+
+static int on_flags(void *ctx, size_t n, char **row)
+{
+    struct flags *f = ctx;
+    for (size_t i = 0; i < n && i < 3; i++)
+        snprintf(f->v[i], sizeof f->v[i], "%s", row[i] ? row[i] : "");
+    f->found = true;
+    return 0;
+}
+
+static int refuse(struct db_error *err, const char *text)
+{
+    pg_error_set(err, NULL, text, true);
+    return 1;
 }
 
 int pg_preflight_read_grants(db_conn *c, struct preflight *pf, const char *database,
                              struct db_error *err)
 {
-    (void)c;
-    (void)pf;
-    (void)database;
-    (void)err;
-    return 0;     /* roles and grants are the DBA's: not read here */
+    struct role me = {0};
+    struct flags db = {0}, schema = {0};
+    char sql[256], text[640];    /* room for the longest names; cut to err->text */
+    if (pg_query(c, "SELECT current_user, rolsuper, rolcreatedb FROM pg_roles "
+                 "WHERE rolname = current_user", on_role, &me, err) < 0)
+        return -1;
+    if (!me.found)
+        return 0;
+    if (me.super) {
+        snprintf(text, sizeof text, "this user (%.40s) is a superuser: it can write in every "
+                 "database of the server, and racesim does not stop a strategy that does; a "
+                 "user with rights on \"%.64s\" only is safer", me.name, database);
+        warn(pf, text);
+        return 0;
+    }
+    /* database is an identifier ([A-Za-z0-9_]): safe inside quotes */
+    snprintf(sql, sizeof sql, "SELECT has_database_privilege(oid, 'CONNECT') FROM pg_database "
+             "WHERE datname = '%s'", database);
+    if (pg_query(c, sql, on_flags, &db, err) < 0)
+        return -1;
+    if (!db.found) {
+        if (me.createdb)
+            return 0;
+        snprintf(text, sizeof text, "user %.40s may not create database \"%.64s\" (no CREATEDB): "
+                 "create it for them (CREATE DATABASE %.64s OWNER %.40s) or name one they own",
+                 me.name, database, database, me.name);
+        return refuse(err, text);
+    }
+    if (strcmp(db.v[0], "t") != 0) {
+        snprintf(text, sizeof text, "user %.40s may not connect to database \"%.64s\": GRANT "
+                 "CONNECT ON DATABASE %.64s TO %.40s, or choose another --database", me.name,
+                 database, database, me.name);
+        return refuse(err, text);
+    }
+    /* the tables go into the first schema of the search path, in the database itself */
+    if (pg_use_database(c, database, err) < 0)
+        return -1;
+    if (pg_query(c, "SELECT current_schema(), has_schema_privilege(current_schema(), 'CREATE')",
+                 on_flags, &schema, err) < 0)
+        return -1;
+    if (!schema.v[0][0]) {
+        snprintf(text, sizeof text, "user %.40s has no schema to create tables in, in database "
+                 "\"%.64s\" (its search_path names none that exists)", me.name, database);
+        return refuse(err, text);
+    }
+    if (strcmp(schema.v[1], "t") != 0) {
+        snprintf(text, sizeof text, "user %.40s may not create tables in schema %.40s of database "
+                 "\"%.40s\": GRANT CREATE ON SCHEMA %.40s TO %.40s, or make them the database's "
+                 "owner", me.name, schema.v[0], database, schema.v[0], me.name);
+        return refuse(err, text);
+    }
+    return 0;
 }
 
 static void warn(struct preflight *pf, const char *text)
 {
     if (pf->n_warnings < PREFLIGHT_WARNINGS_MAX)
-        snprintf(pf->warnings[pf->n_warnings++], sizeof pf->warnings[0], "%s", text);
+        snprintf(pf->warnings[pf->n_warnings++], sizeof pf->warnings[0], "%.*s",
+                 (int)sizeof pf->warnings[0] - 1, text);
 }
 
 int pg_preflight_check(struct preflight *pf, int connections, bool pooled, size_t statements,

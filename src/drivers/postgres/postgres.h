@@ -48,7 +48,10 @@ const char *pg_error_name(const struct db_error *e);
 void pg_error_make(struct db_error *e, int outcome, const char *text);
 bool pg_code_valid(const char *code);
 
-/* pg_preflight.c: settings, refusals, warnings, lock waits (contracts in preflight.h, lockwait.h). */
+/* pg_preflight.c: settings, refusals, warnings, lock waits (contracts in preflight.h, lockwait.h).
+ * pg_preflight_read_grants: a superuser is warned (it can write anywhere); a user who may not
+ * create database (no CREATEDB), connect to it, or create tables in its first schema is refused
+ * (1, the reason and its fix in err). When database exists c is left connected to it. */
 int pg_preflight_read(db_conn *c, struct preflight *pf, struct db_error *err);
 int pg_preflight_read_grants(db_conn *c, struct preflight *pf, const char *database,
                              struct db_error *err);
