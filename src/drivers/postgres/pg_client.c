@@ -28,6 +28,8 @@ struct db_conn {
     struct db_target target;   /* to reconnect (pg_reconnect) */
     unsigned seq;              /* names prepared statements */
     db_stmt *stmts;
+    db_conn *keeper;           /* a session to the maintenance database that outlives
+                                  pg_reconnect: the owner lock lives there (NULL: none yet) */
 };
 
 int pg_library_init(void)
@@ -189,9 +191,17 @@ void pg_close(db_conn *c)
 {
     if (!c)
         return;
+    pg_close(c->keeper);
     drop_statements(c);
     PQfinish(c->pg);
     free(c);
+}
+
+db_conn *pg_keeper(db_conn *c, struct db_error *err)
+{
+    if (!c->keeper)
+        c->keeper = pg_open(&c->target, false, err);
+    return c->keeper;
 }
 
 int pg_reconnect(db_conn *c, const char *database, struct db_error *err)

@@ -19,8 +19,15 @@ int pg_owner_acquire(db_conn *c, const char *database, int wait_s, char *err, si
     struct first_value got, who;
     /* database is an identifier ([A-Za-z0-9_]): safe to quote */
     snprintf(sql, sizeof sql, "SELECT pg_try_advisory_lock(hashtext('racesim:%s'))", database);
+    /* on the keeper: c itself reconnects to racesim's database later, which would end its
+     * session and drop the lock; all runs take it in the maintenance database's lock space */
+    db_conn *k = pg_keeper(c, &e);
+    if (!k) {
+        snprintf(err, errlen, "cannot lock database \"%s\" for this run: %s", database, e.text);
+        return -1;
+    }
     for (int tries = 0; tries <= wait_s * 10; tries++) {
-        if (driver_query_first(c, sql, &got, &e)) {
+        if (driver_query_first(k, sql, &got, &e)) {
             snprintf(err, errlen, "cannot lock database \"%s\" for this run: %s", database, e.text);
             return -1;
         }

@@ -34,6 +34,10 @@ int pg_stmt_execute(db_stmt *s, const int64_t *params, const bool *param_nulls, 
 /* Reconnects c to database on the same server, keeping c valid (PostgreSQL has no USE); its
  * prepared statements are dropped. Returns 0, or -1 with err (c keeps its old session). */
 int pg_reconnect(db_conn *c, const char *database, struct db_error *err);
+/* c's keeper: a second session, to the maintenance database, opened on first use and closed by
+ * pg_close(c); pg_reconnect(c) never ends it, so a session-level advisory lock taken there is
+ * held for c's whole life. Returns it, or NULL with err. */
+db_conn *pg_keeper(db_conn *c, struct db_error *err);
 
 /* Rewrites racesim's ? placeholders into $1, $2 ... outside quotes and comments. Returns the
  * number of placeholders, or -1 when out does not fit. Exposed for tests. */
