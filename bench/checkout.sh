@@ -38,3 +38,4 @@ jq -r '"# Checkout: 200 buyers, carts of 1..3 of 10 products, --think-time=1 (me
   "|---|---|---:|---:|---:|---:|",
   (.summary[] | "| \(.strategy) | \(.verdicts | join("/")) | \(.deadlocks_per_100_purchases * 10 | round / 10) | \(.throughput | round) | \(.goodput | round) | \(.p99_ms * 10 | round / 10) |")' \
   results/bench-checkout.json | tee results/bench-checkout.md
+"$top/scripts/docs-tables"    # the tables README.md and docs/ show come from results/

@@ -65,3 +65,4 @@ jq -r '"# Classic demo: 500 buyers, stock 5000, qty 1..30 (median of \((.runs | 
   "",
   "Memory per buyer (racesim peak RSS, 2000 vs 100 buyers): \(.memory.per_buyer_kb_with_connection | round) KiB with a connection each (the client library included), \(.memory.per_buyer_kb_pooled | round) KiB with --pool=10 (racesim alone)."' \
    "$out/bench-classic.json" | tee "$out/bench-classic.md"
+"$top/scripts/docs-tables"    # the tables README.md and docs/ show come from results/

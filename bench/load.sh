@@ -97,3 +97,4 @@ jq -n --slurpfile sells "$tmp/sells.jsonl" --slurpfile sweep "$tmp/sweep.jsonl" 
     jq -r '.open_loop.runs[] | "| \(.load.rate_asked) | \(.load.time_s) s | \(.load.rate_achieved * 10 | round / 10) | \(.load.backlog_end) | \(.load.intended_p99_ms) | \(.load.service_p99_ms) |"' results/bench-load.json
 } >results/bench-load.md
 cat results/bench-load.md
+"$top/scripts/docs-tables"    # the tables README.md and docs/ show come from results/

@@ -38,3 +38,4 @@ ln -s "$top/$out" "$tmp/results"     # so that the output names results/baseline
 (cd "$tmp" && "$top/$bin" check ci.json --baseline=results/baseline.json --max-regression=90%) \
     >"$out/check-baseline.txt" || echo "bench: check exited $?" >&2
 cat "$out/compare-stock-500.txt" "$out/sweep-stock.txt" "$out/matrix-stock-$server.md" "$out/check-baseline.txt"
+"$top/scripts/docs-tables"    # the tables README.md and docs/ show come from results/

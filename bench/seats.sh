@@ -58,3 +58,4 @@ jq -r '"# Seats, any seat: skip-locked vs for-update (seats = buyers / 2; median
   "|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
   (.summary[] | "| \(.users) | \(.strategy) | \(.verdicts | join("/")) | \(.sold) of \(.seats) | \(.wall_s * 1000 | round / 1000) | \(.throughput | round) (\(.throughput_range[0] | round)..\(.throughput_range[1] | round)) | \(.goodput | round) | \(.p50_ms * 10 | round / 10) | \(.p99_ms * 10 | round / 10) | \(.retries) | \(.errors) | \(.lost_sales) |")' \
    "$out/bench-seats.json" | tee "$out/bench-seats.md"
+"$top/scripts/docs-tables"    # the tables README.md and docs/ show come from results/
