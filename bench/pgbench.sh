@@ -76,4 +76,16 @@ jq -r '"hot update, median of \(.samples.hot_update | length / 3) rounds (tps):"
   (.hot_update[] | "  \(.clients) clients: pgbench \(.pgbench_tps), racesim \(.racesim_tps), racesim/pgbench \(.ratio)"),
   "classic workload, whole process (s):",
   (.classic[] | "  \(.engine) \(.strategy): \(.process_wall_s) (purchases \(.purchases_wall_s))")' results/bench-pgbench.json
-echo "wrote results/bench-pgbench.json"
+# the docs' tables (docs/benchmarks.md shows this file: scripts/docs-tables)
+jq -r '
+def r2: . * 100 | round / 100;
+"| clients | pgbench tps (median) | racesim tps (median) | racesim / pgbench (median of the rounds'\'' ratios) |",
+"|---:|---:|---:|---:|",
+(.hot_update[] | "| \(.clients) | \(.pgbench_tps) | \(.racesim_tps) | \(.ratio) |"),
+"",
+"| classic workload | MariaDB, whole process s | PostgreSQL, whole process s | PostgreSQL / MariaDB |",
+"|---|---:|---:|---:|",
+(.classic | group_by(.strategy) | sort_by(.[0].strategy) | reverse[] |
+  (map(select(.engine == "mariadb"))[0]) as $m | (map(select(.engine == "postgres"))[0]) as $p |
+  "| \($m.strategy) | \($m.process_wall_s | r2) (purchases \($m.purchases_wall_s | r2)) | \($p.process_wall_s | r2) (purchases \($p.purchases_wall_s | r2)) | \($p.process_wall_s / $m.process_wall_s | r2) |")' results/bench-pgbench.json >results/bench-pgbench.md
+echo "wrote results/bench-pgbench.json and results/bench-pgbench.md"
