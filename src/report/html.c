@@ -10,7 +10,6 @@
 #include "config.h"
 #include "html_assets.h"
 #include "html_parts.h"
-#include "output.h"
 #include "report.h"
 #include "summary.h"
 
@@ -168,14 +167,13 @@ int report_write_html(FILE *f, const struct run_report *r)
     return ferror(f) ? -1 : 0;
 }
 
+static int write_run_page(FILE *f, const void *r)
+{
+    return report_write_html(f, r);
+}
+
 int report_write_html_file(const struct run_report *r, const char *path, bool force, char *err,
                            size_t errlen)
 {
-    struct output out;
-    if (output_open(&out, "--html", path, force, err, errlen))
-        return 2;
-    int rc = report_write_html(out.f, r);
-    if (rc && output_close(&out, false, err, errlen) == 0)
-        snprintf(err, errlen, "--html=%s: cannot write the page (out of memory or disk full)", path);
-    return rc ? 2 : output_close(&out, true, err, errlen);
+    return html_write_file(path, force, write_run_page, r, err, errlen);
 }

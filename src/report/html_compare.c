@@ -9,7 +9,6 @@
 
 #include "config.h"
 #include "html_parts.h"
-#include "output.h"
 
 #define W 1240
 #define ROW 66
@@ -184,9 +183,20 @@ static int write_answer(FILE *f, const struct answer *a, const struct answer_fig
     return 0;
 }
 
-static int write_page(FILE *f, const char *title, const char *sub, const struct table *t,
-                      const struct answer *a, const struct answer_figures *fig)
+struct compare_page {
+    const char *title, *sub;
+    const struct table *t;
+    const struct answer *a;
+    const struct answer_figures *fig;
+};
+
+static int write_page(FILE *f, const void *data)
 {
+    const struct compare_page *p = data;
+    const char *title = p->title, *sub = p->sub;
+    const struct table *t = p->t;
+    const struct answer *a = p->a;
+    const struct answer_figures *fig = p->fig;
     html_head(f, title, compare_css);
     fputs("<header>\n<h1>", f);
     html_escape(f, title);
@@ -209,11 +219,6 @@ int html_compare_write_file(const char *path, bool force, const char *title, con
                             const struct table *t, const struct answer *a,
                             const struct answer_figures *fig, char *err, size_t errlen)
 {
-    struct output out;
-    if (output_open(&out, "--html", path, force, err, errlen))
-        return 2;
-    int rc = write_page(out.f, title, sub, t, a, fig);
-    if (rc && output_close(&out, false, err, errlen) == 0)
-        snprintf(err, errlen, "--html=%s: cannot write the page (out of memory or disk full)", path);
-    return rc ? 2 : output_close(&out, true, err, errlen);
+    struct compare_page p = {title, sub, t, a, fig};
+    return html_write_file(path, force, write_page, &p, err, errlen);
 }

@@ -3,6 +3,7 @@
 #include "html_parts.h"
 
 #include "html_assets.h"
+#include "output.h"
 
 void html_escape(FILE *f, const char *s)
 {
@@ -57,4 +58,16 @@ void html_close(FILE *f, const char *footer)
           "window.addEventListener(\"load\", () => {\n"
           "  document.body.dataset.requests = String(performance.getEntriesByType(\"resource\").length);\n"
           "});\n</script>\n</body>\n</html>\n", f);
+}
+
+int html_write_file(const char *path, bool force, int (*write)(FILE *f, const void *data), const void *data,
+                    char *err, size_t errlen)
+{
+    struct output out;
+    if (output_open(&out, "--html", path, force, err, errlen))
+        return 2;
+    int rc = write(out.f, data);
+    if (rc && output_close(&out, false, err, errlen) == 0)
+        snprintf(err, errlen, "--html=%s: cannot write the page (out of memory or disk full)", path);
+    return rc ? 2 : output_close(&out, true, err, errlen);
 }

@@ -3,6 +3,8 @@
 #ifndef RACESIM_HTML_PARTS_H
 #define RACESIM_HTML_PARTS_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 
 #include "table.h"
@@ -20,5 +22,11 @@ void html_table(FILE *f, const struct table *t, const char *id, const char *cons
 /* Writes the footer (text escaped), a script that marks <body data-drawn="yes"> and, once loaded,
  * data-requests with the count of requests the page made, and closes the document. */
 void html_close(FILE *f, const char *footer);
+
+/* Writes a page to path (--html=FILE) the way output.h writes a report: a temp file renamed into
+ * place, an existing file replaced only when force; write(f, data) writes the page and returns 0,
+ * or -1 when out of memory or the write failed. Returns 0, or 2 with one line in err. */
+int html_write_file(const char *path, bool force, int (*write)(FILE *f, const void *data), const void *data,
+                    char *err, size_t errlen);
 
 #endif

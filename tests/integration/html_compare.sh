@@ -4,7 +4,9 @@
 # 15, atomic sells out; forced, not by luck): a table row per strategy, the answer in words, an
 # inline <svg> chart with a bar per strategy per panel and the anomaly marked, no URL in the file
 # and no request made; a screenshot at 1280x720 (copied to $RACESIM_SCREENSHOTS when set:
-# bench/html.sh puts it in results/).
+# bench/html.sh puts it in results/). sweep --html: naive and atomic at 2, 4 and 8 buyers in
+# lockstep for 1 unit: the three tables, an <svg> with a line per strategy per panel, a point per
+# buyer count, naive's lines marked unsafe.
 RACESIM=$1
 source "$(dirname "$0")/lib.sh"
 
@@ -60,4 +62,29 @@ size=$(png_size "$png" 2>/dev/null)
 check "screenshot at 1280x720 ($size)" [ "$size" = 1280x720 ]
 check "... not blank ($(stat -c %s "$png" 2>/dev/null) bytes)" [ "$(stat -c %s "$png" 2>/dev/null || echo 0)" -gt 30000 ]
 [ -n "${RACESIM_SCREENSHOTS:-}" ] && cp "$png" "$RACESIM_SCREENSHOTS/html-compare-1280x720.png"
+
+"$RACESIM" sweep --strategies=naive,atomic --users=2,4,8 --stock=1 --qty=1 --lockstep --seed=1 --quiet \
+    "${ENGINE_ARGS[@]}" --html="$TMP/sweep.html" >"$TMP/sweep.txt" 2>"$TMP/sweep.err"
+rc=$?
+check "sweep --html: exit 0 ($rc $(head -c 300 "$TMP/sweep.err" | tr '\n' ' ')), the page written" \
+    [ "$rc" = 0 -a -s "$TMP/sweep.html" ]
+check "sweep page: no http:// or https:// anywhere, no src=, href= or url(" \
+    [ "$(grep -ciE 'https?://|[[:space:]](src|href)=|url\(' "$TMP/sweep.html")" = 0 ]
+browser --dump-dom "file://$TMP/sweep.html" >"$TMP/sweep.dom"
+dom=$TMP/sweep.dom
+check "sweep page: drawn, no request made" grep -q 'data-drawn="yes" data-requests="0"' "$dom"
+check "sweep page: three tables, a row per strategy in each (6)" \
+    [ "$(count '<table id="table[123]">' "$dom")" = 3 -a "$(count '<tr class="row"><td class="text">' "$dom")" = 6 ]
+check "sweep page: the goodput table heads 2, 4 and 8 buyers" \
+    grep -q '<th class="num">2 buyers</th><th class="num">4 buyers</th><th class="num">8 buyers</th>' "$dom"
+check "sweep chart: an inline <svg> of the three panels" \
+    grep -q '<svg viewBox="0 0 [0-9]* [0-9]*" role="img" aria-label="Goodput (higher is better), Lost sales' "$dom"
+check "sweep chart: a line per strategy per panel, naive's unsafe (3 + 3)" \
+    [ "$(count '<g class="series unsafe" data-strategy="naive"' "$dom")" = 3 -a "$(count '<g class="series" data-strategy="atomic"' "$dom")" = 3 ]
+check "sweep chart: a point per strategy per buyer count per panel (18)" [ "$(count 'class="point"' "$dom")" = 18 ]
+check "sweep chart: the legend names naive unsafe" grep -q '✗ naive (unsafe)<' "$dom"
+png=$TMP/sweep-1280x720.png
+browser --window-size=1280,720 --virtual-time-budget=2000 --screenshot="$png" "file://$TMP/sweep.html" >/dev/null
+check "sweep screenshot at 1280x720 ($(png_size "$png" 2>/dev/null))" [ "$(png_size "$png" 2>/dev/null)" = 1280x720 ]
+[ -n "${RACESIM_SCREENSHOTS:-}" ] && cp "$png" "$RACESIM_SCREENSHOTS/html-sweep-1280x720.png"
 finish
