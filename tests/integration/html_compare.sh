@@ -6,7 +6,8 @@
 # and no request made; a screenshot at 1280x720 (copied to $RACESIM_SCREENSHOTS when set:
 # bench/html.sh puts it in results/). sweep --html: naive and atomic at 2, 4 and 8 buyers in
 # lockstep for 1 unit: the three tables, an <svg> with a line per strategy per panel, a point per
-# buyer count, naive's lines marked unsafe.
+# buyer count, naive's lines marked unsafe. matrix --html: naive and atomic at READ COMMITTED and
+# SERIALIZABLE: the grid as <svg>, a cell per strategy per level, naive's red, atomic's green.
 RACESIM=$1
 source "$(dirname "$0")/lib.sh"
 
@@ -63,16 +64,32 @@ check "screenshot at 1280x720 ($size)" [ "$size" = 1280x720 ]
 check "... not blank ($(stat -c %s "$png" 2>/dev/null) bytes)" [ "$(stat -c %s "$png" 2>/dev/null || echo 0)" -gt 30000 ]
 [ -n "${RACESIM_SCREENSHOTS:-}" ] && cp "$png" "$RACESIM_SCREENSHOTS/html-compare-1280x720.png"
 
-"$RACESIM" sweep --strategies=naive,atomic --users=2,4,8 --stock=1 --qty=1 --lockstep --seed=1 --quiet \
-    "${ENGINE_ARGS[@]}" --html="$TMP/sweep.html" >"$TMP/sweep.txt" 2>"$TMP/sweep.err"
-rc=$?
-check "sweep --html: exit 0 ($rc $(head -c 300 "$TMP/sweep.err" | tr '\n' ' ')), the page written" \
-    [ "$rc" = 0 -a -s "$TMP/sweep.html" ]
-check "sweep page: no http:// or https:// anywhere, no src=, href= or url(" \
-    [ "$(grep -ciE 'https?://|[[:space:]](src|href)=|url\(' "$TMP/sweep.html")" = 0 ]
-browser --dump-dom "file://$TMP/sweep.html" >"$TMP/sweep.dom"
+# page NAME COMMAND ARGS...: runs racesim COMMAND ARGS --html=$TMP/NAME.html, checks exit 0, no URL
+# in the file, then the DOM after the browser ran it ($TMP/NAME.dom): drawn, no request made.
+page() {
+    local name=$1
+    shift
+    "$RACESIM" "$@" --quiet "${ENGINE_ARGS[@]}" --html="$TMP/$name.html" >"$TMP/$name.txt" 2>"$TMP/$name.err"
+    local rc=$?
+    check "$1 --html: exit 0 ($rc $(head -c 300 "$TMP/$name.err" | tr '\n' ' ')), the page written" \
+        [ "$rc" = 0 -a -s "$TMP/$name.html" ]
+    check "$1 page: no http:// or https:// anywhere, no src=, href= or url(" \
+        [ "$(grep -ciE 'https?://|[[:space:]](src|href)=|url\(' "$TMP/$name.html")" = 0 ]
+    browser --dump-dom "file://$TMP/$name.html" >"$TMP/$name.dom"
+    check "$1 page: drawn, no request made" grep -q 'data-drawn="yes" data-requests="0"' "$TMP/$name.dom"
+}
+
+# shot NAME: a screenshot of $TMP/NAME.html at 1280x720 (to $RACESIM_SCREENSHOTS/html-NAME-1280x720.png).
+shot() {
+    local png=$TMP/$1-1280x720.png
+    browser --window-size=1280,720 --virtual-time-budget=2000 --screenshot="$png" "file://$TMP/$1.html" >/dev/null
+    check "$1 screenshot at 1280x720 ($(png_size "$png" 2>/dev/null))" [ "$(png_size "$png" 2>/dev/null)" = 1280x720 ]
+    check "... not blank ($(stat -c %s "$png" 2>/dev/null) bytes)" [ "$(stat -c %s "$png" 2>/dev/null || echo 0)" -gt 30000 ]
+    [ -n "${RACESIM_SCREENSHOTS:-}" ] && cp "$png" "$RACESIM_SCREENSHOTS/html-$1-1280x720.png"
+}
+
+page sweep sweep --strategies=naive,atomic --users=2,4,8 --stock=1 --qty=1 --lockstep --seed=1
 dom=$TMP/sweep.dom
-check "sweep page: drawn, no request made" grep -q 'data-drawn="yes" data-requests="0"' "$dom"
 check "sweep page: three tables, a row per strategy in each (6)" \
     [ "$(count '<table id="table[123]">' "$dom")" = 3 -a "$(count '<tr class="row"><td class="text">' "$dom")" = 6 ]
 check "sweep page: the goodput table heads 2, 4 and 8 buyers" \
@@ -83,8 +100,19 @@ check "sweep chart: a line per strategy per panel, naive's unsafe (3 + 3)" \
     [ "$(count '<g class="series unsafe" data-strategy="naive"' "$dom")" = 3 -a "$(count '<g class="series" data-strategy="atomic"' "$dom")" = 3 ]
 check "sweep chart: a point per strategy per buyer count per panel (18)" [ "$(count 'class="point"' "$dom")" = 18 ]
 check "sweep chart: the legend names naive unsafe" grep -q '✗ naive (unsafe)<' "$dom"
-png=$TMP/sweep-1280x720.png
-browser --window-size=1280,720 --virtual-time-budget=2000 --screenshot="$png" "file://$TMP/sweep.html" >/dev/null
-check "sweep screenshot at 1280x720 ($(png_size "$png" 2>/dev/null))" [ "$(png_size "$png" 2>/dev/null)" = 1280x720 ]
-[ -n "${RACESIM_SCREENSHOTS:-}" ] && cp "$png" "$RACESIM_SCREENSHOTS/html-sweep-1280x720.png"
+shot sweep
+
+page matrix matrix --strategies=naive,atomic --isolations=read-committed,serializable --contended=0 --seed=1
+dom=$TMP/matrix.dom
+check "matrix grid: an inline <svg>, a cell per strategy per level (4)" \
+    [ "$(count '<svg viewBox="0 0 [0-9]* [0-9]*" role="img" aria-label="each strategy at each isolation level' "$dom")" = 1 \
+      -a "$(count '<g class="cell ' "$dom")" = 4 ]
+check "matrix grid: naive at read-committed red, oversell in its words" \
+    grep -q '<g class="cell anomaly" data-row="0" data-col="0">.*✗ in [0-9]* of [0-9]*</text><text class="l2"[^>]*>[^<]*oversell' "$dom"
+check "matrix grid: atomic green at both levels" \
+    [ "$(grep -o '<g class="cell correct" data-row="1" data-col="[01]">' "$dom" | wc -l)" = 2 ]
+check "matrix grid: the columns name the levels" \
+    [ "$(count '>READ COMMITTED</text>' "$dom")" = 1 -a "$(count '>SERIALIZABLE</text>' "$dom")" = 1 ]
+check "matrix page: the table, a row per cell (4)" [ "$(count '<tr class="row">' "$dom")" = 4 ]
+shot matrix
 finish
