@@ -12,12 +12,12 @@
 #include "batch.h"
 #include "config.h"
 #include "explore.h"
+#include "html_matrix.h"
 #include "interp.h"
 #include "meta.h"
 #include "output.h"
 #include "report.h"
 #include "summary.h"
-#include "html_matrix.h"
 #include "table.h"
 #include "text.h"
 
