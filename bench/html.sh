@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # bench/html.sh — regenerates the README's pictures of the --html page: naive and for-update
 # (2 buyers, --lockstep, seed 1) at 1280x720 and 1920x1080, taken by tests/integration/html.sh in
-# headless chromium, into results/html-*.png.
+# headless chromium, and compare's page (naive, atomic) by tests/integration/html_compare.sh, into
+# results/html-*.png.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 scripts/ensure-built
 RACESIM_SCREENSHOTS="$top/results" bash tests/integration/html.sh build/src/racesim | tail -1
+RACESIM_SCREENSHOTS="$top/results" bash tests/integration/html_compare.sh build/src/racesim | tail -1
 ls -l results/html-*.png

@@ -635,6 +635,8 @@ static int finish(struct options *o, char *err, size_t errlen)
         size_t n = strlen(o->html);
         if (!(n > 5 && strcmp(o->html + n - 5, ".html") == 0) && !(n > 4 && strcmp(o->html + n - 4, ".htm") == 0))
             return fail(err, errlen, "--html=%s: the file name must end in .html", o->html);
+        if (o->out && strcmp(o->out, o->html) == 0)
+            return fail(err, errlen, "--html=%s: the same file as --out; pick another name", o->html);
     }
     if (o->chart) {
         size_t n = strlen(o->chart);

@@ -11,6 +11,7 @@
 #include "chart.h"
 #include "compare_chart.h"
 #include "config.h"
+#include "html_compare.h"
 #include "meta.h"
 #include "output.h"
 #include "repeat.h"
@@ -311,6 +312,28 @@ static int draw(const struct options *o, const struct batch *b, char *err, size_
     return st == CHART_DRAWN ? 0 : 2;
 }
 
+/* compare --html: the table, the answer and the chart as one web page. */
+static int write_html(const struct options *o, const struct batch *b, char *err, size_t errlen)
+{
+    struct batch first = first_repeat(b, o);
+    struct answer_figures fig[ANSWER_MAX];
+    struct answer a;
+    decide(&first, fig, &a);
+    struct table t;
+    fill_table(&t, &first);
+    const struct run_report *r0 = &first.runs[0]->report;
+    char title[256], sub[512];
+    snprintf(title, sizeof title, "racesim compare · %s", r0->scenario.name);
+    snprintf(sub, sizeof sub, "%d buyer%s × %d round%s · seed %llu%s · %s", o->users, o->users == 1 ? "" : "s",
+             o->rounds, o->rounds == 1 ? "" : "s", (unsigned long long)o->seed,
+             o->repeat > 1 ? " (the first of the repeats)" : "", r0->engine);
+    int rc = t.failed ? 2 : html_compare_write_file(o->html, o->force, title, sub, &t, &a, fig, err, errlen);
+    if (t.failed)
+        snprintf(err, errlen, "--html=%s: out of memory", o->html);
+    table_free(&t);
+    return rc;
+}
+
 /* run --repeat: the one strategy as a set of one. */
 static int one_strategy(const struct options *o, struct strategy_set *set, char *err, size_t errlen)
 {
@@ -333,6 +356,8 @@ int compare_main(const struct options *o, char *err, size_t errlen)
         rc = output_check("--out", o->out, o->force, err, errlen);
     if (rc == 0 && o->chart)
         rc = chart_check_paths(o->chart, o->out, o->force, err, errlen);
+    if (rc == 0 && o->html)
+        rc = output_check("--html", o->html, o->force, err, errlen);
     /* repeat after repeat, every strategy in each: slow drift of the machine hits all alike */
     for (int k = 0; k < o->repeat; k++)
         for (size_t i = 0; rc == 0 && i < set.n; i++) {
@@ -351,6 +376,8 @@ int compare_main(const struct options *o, char *err, size_t errlen)
         rc = write_report(o, &b, err, errlen);
     if (rc == 0 && o->chart)
         rc = draw(o, &b, err, errlen);
+    if (rc == 0 && o->html)
+        rc = write_html(o, &b, err, errlen);
     if (rc == 0)
         rc = exit_code(o, &b);
     if (rc == 5) {

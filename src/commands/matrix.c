@@ -12,6 +12,7 @@
 #include "batch.h"
 #include "config.h"
 #include "explore.h"
+#include "html_matrix.h"
 #include "interp.h"
 #include "meta.h"
 #include "output.h"
@@ -187,6 +188,37 @@ static void explore_cell(const struct matrix *m, const struct cell *c, char *buf
         text_appendf(buf, n, " (cut)");
 }
 
+/* The table: a row per cell (strategy at a level), the race's verdict and the contended run's. */
+static void fill_table(struct table *t, const struct matrix *m, const struct run_report *loaded)
+{
+    const struct options *o = m->o;
+    table_init(t, loaded ? 4 : 3);
+    table_column(t, 0, "strategy", TABLE_LEFT);
+    table_column(t, 1, "isolation", TABLE_LEFT);
+    char h[64];
+    snprintf(h, sizeof h, "%d buyers: schedules broken", LOCKSTEP_USERS);
+    table_column(t, 2, h, TABLE_LEFT);
+    snprintf(h, sizeof h, "%d buyers", o->contended);
+    if (loaded)
+        table_column(t, 3, h, TABLE_LEFT);
+    for (size_t i = 0; i < m->n_cells; i++) {
+        const struct cell *c = &m->cells[i];
+        char iso[64], a[512];
+        size_t row = table_row(t);
+        isolation_label(c, iso, sizeof iso);
+        table_set(t, row, 0, "%s", m->set.name[c->strategy]);
+        table_set(t, row, 1, "%s", iso);
+        explore_cell(m, c, a, sizeof a);
+        table_set(t, row, 2, "%s", a);
+        if (loaded && c->contended >= 0)
+            summary_cell(report_of(m, c->contended), a, sizeof a);
+        else
+            snprintf(a, sizeof a, "–");
+        if (loaded)
+            table_set(t, row, 3, "%s", a);
+    }
+}
+
 static int write_text(FILE *f, const struct matrix *m, bool md)
 {
     const struct options *o = m->o;
@@ -218,31 +250,7 @@ static int write_text(FILE *f, const struct matrix *m, bool md)
     fputc('\n', f);
 
     struct table t;
-    table_init(&t, loaded ? 4 : 3);
-    table_column(&t, 0, "strategy", TABLE_LEFT);
-    table_column(&t, 1, "isolation", TABLE_LEFT);
-    char h[64];
-    snprintf(h, sizeof h, "%d buyers: schedules broken", LOCKSTEP_USERS);
-    table_column(&t, 2, h, TABLE_LEFT);
-    snprintf(h, sizeof h, "%d buyers", o->contended);
-    if (loaded)
-        table_column(&t, 3, h, TABLE_LEFT);
-    for (size_t i = 0; i < m->n_cells; i++) {
-        const struct cell *c = &m->cells[i];
-        char iso[64], a[512];
-        size_t row = table_row(&t);
-        isolation_label(c, iso, sizeof iso);
-        table_set(&t, row, 0, "%s", m->set.name[c->strategy]);
-        table_set(&t, row, 1, "%s", iso);
-        explore_cell(m, c, a, sizeof a);
-        table_set(&t, row, 2, "%s", a);
-        if (loaded && c->contended >= 0)
-            summary_cell(report_of(m, c->contended), a, sizeof a);
-        else
-            snprintf(a, sizeof a, "–");
-        if (loaded)
-            table_set(&t, row, 3, "%s", a);
-    }
+    fill_table(&t, m, loaded);
     int rc = md ? table_print_md(f, &t) : table_print(f, &t, WIDTH);
     table_free(&t);
     fprintf(f, "\n✓ every invariant holds (checked by SQL); ✗ NAME in K of N: that invariant was "
@@ -422,6 +430,82 @@ static int write_report(const struct matrix *m, char *err, size_t errlen)
     return output_close(&out, rc == 0, err, errlen);
 }
 
+/* The grid's column of a cell: its level, "+ snapshot", or "its own"; added when new. */
+static size_t grid_column(struct grid *g, const struct cell *c)
+{
+    char label[64];
+    snprintf(label, sizeof label, "%s%s", c->own ? "its own" : c->isolation, c->snapshot ? " + snapshot" : "");
+    for (size_t i = 0; i < g->n_cols; i++)
+        if (strcmp(g->cols[i], label) == 0)
+            return i;
+    if (g->n_cols == sizeof g->cols / sizeof g->cols[0])
+        return g->n_cols - 1;
+    snprintf(g->cols[g->n_cols], sizeof g->cols[0], "%s", label);
+    return g->n_cols++;
+}
+
+/* One cell of the grid from its exploration: the verdict, how many schedules, what broke. */
+static void grid_cell_of(const struct matrix *m, const struct cell *c, struct grid_cell *gc)
+{
+    const struct explore_result *x = &c->ex;
+    gc->line2[0] = '\0';
+    if (!c->explored) {
+        gc->verdict = GRID_NOT_RUN;
+        snprintf(gc->line1, sizeof gc->line1, "–");
+        if (c->snapshot && !m->snapshot_supported)
+            snprintf(gc->line2, sizeof gc->line2, "%s", db_snapshot_missing());
+        return;
+    }
+    gc->verdict = x->anomalous ? GRID_ANOMALY : GRID_CORRECT;
+    if (x->anomalous)
+        snprintf(gc->line1, sizeof gc->line1, "✗ in %ld of %ld", x->anomalous, x->schedules);
+    else
+        snprintf(gc->line1, sizeof gc->line1, "✓ none of %ld", x->schedules);
+    for (size_t i = 0; i < x->n_names; i++)
+        if (x->broke[i])
+            text_appendf(gc->line2, sizeof gc->line2, "%s%s", gc->line2[0] ? ", " : "", x->names[i]);
+    long with_error;
+    const struct error_id *dominant = explore_dominant_error(x, &with_error);
+    if (dominant)
+        text_appendf(gc->line2, sizeof gc->line2, "%s%s in %ld", gc->line2[0] ? " · " : "", dominant->code, with_error);
+    if (!x->complete)
+        text_appendf(gc->line2, sizeof gc->line2, " (cut)");
+}
+
+/* matrix --html: the grid coloured by verdict as SVG, and the table. */
+static int write_html(const struct matrix *m, char *err, size_t errlen)
+{
+    static struct grid g;          /* one command per process */
+    static struct grid_cell cells[CLI_LIST_MAX * CLI_ISOLATIONS];
+    memset(&g, 0, sizeof g);
+    g.cells = cells;
+    for (size_t s = 0; s < m->set.n && s < sizeof g.rows / sizeof g.rows[0]; s++)
+        g.rows[g.n_rows++] = m->set.name[s];
+    for (size_t i = 0; i < m->n_cells; i++) {
+        const struct cell *c = &m->cells[i];
+        if (c->strategy >= g.n_rows)
+            continue;
+        struct grid_cell *gc = &cells[g.n_cells++];
+        gc->row = c->strategy;
+        gc->col = grid_column(&g, c);
+        grid_cell_of(m, c, gc);
+    }
+    const struct run_report *first = report_of(m, m->cells[0].lockstep);
+    const struct run_report *loaded = report_of(m, m->cells[0].contended);
+    struct table t;
+    fill_table(&t, m, loaded);
+    char title[256], sub[1400], params[1024];
+    snprintf(title, sizeof title, "racesim matrix · %s", first->scenario.name);
+    summary_params(first, params, sizeof params);
+    snprintf(sub, sizeof sub, "%d buyers, every interleaving of their statements · %s · seed %llu · %s",
+             LOCKSTEP_USERS, params, (unsigned long long)m->o->seed, first->engine);
+    int rc = t.failed ? 2 : html_matrix_write_file(m->o->html, m->o->force, title, sub, &g, &t, err, errlen);
+    if (t.failed)
+        snprintf(err, errlen, "--html=%s: out of memory", m->o->html);
+    table_free(&t);
+    return rc;
+}
+
 int matrix_main(const struct options *o, char *err, size_t errlen)
 {
     struct matrix *m = calloc(1, sizeof *m);
@@ -434,12 +518,16 @@ int matrix_main(const struct options *o, char *err, size_t errlen)
     int rc = strategy_set_load(o, &m->set, err, errlen);
     if (rc == 0)
         rc = output_check("--out", o->out, o->force, err, errlen);
+    if (rc == 0 && o->html)
+        rc = output_check("--html", o->html, o->force, err, errlen);
     if (rc == 0)
         rc = prepare(m, err, errlen);
     if (rc == 0)
         rc = batch_execute_then(&m->b, o, explore_cells, m, err, errlen);
     if (rc == 0)
         rc = write_report(m, err, errlen);
+    if (rc == 0 && o->html)
+        rc = write_html(m, err, errlen);
     batch_free(&m->b);
     for (size_t i = 0; i < m->n_cells; i++)
         explore_result_free(&m->cells[i].ex);

@@ -8,6 +8,7 @@
 
 #include "batch.h"
 #include "chart.h"
+#include "html_chart.h"
 #include "config.h"
 #include "meta.h"
 #include "output.h"
@@ -123,27 +124,33 @@ static void cell(const struct sweep *w, const struct point *pt, const double v[3
         text_appendf(buf, n, " ✗");
 }
 
-static int print_metric(FILE *f, const struct sweep *w, enum metric m, bool md)
+/* The table of one metric: a row per strategy, a column per buyer count. */
+static void fill_metric(struct table *t, const struct sweep *w, enum metric m)
 {
     const struct options *o = w->o;
-    struct table t;
-    table_init(&t, o->n_users + 1);
-    table_column(&t, 0, "strategy", TABLE_LEFT);
+    table_init(t, o->n_users + 1);
+    table_column(t, 0, "strategy", TABLE_LEFT);
     for (size_t u = 0; u < o->n_users; u++) {
         char h[48];
         snprintf(h, sizeof h, "%d buyer%s", o->users_list[u], o->users_list[u] == 1 ? "" : "s");
-        table_column(&t, u + 1, h, TABLE_RIGHT);
+        table_column(t, u + 1, h, TABLE_RIGHT);
     }
     for (size_t s = 0; s < w->set.n; s++) {
-        size_t row = table_row(&t);
-        table_set(&t, row, 0, "%s", w->set.name[s]);
+        size_t row = table_row(t);
+        table_set(t, row, 0, "%s", w->set.name[s]);
         for (size_t u = 0; u < o->n_users; u++) {
             const struct point *pt = &w->points[s * o->n_users + u];
             char buf[96];
             cell(w, pt, m == M_P99 ? pt->p99 : m == M_LOST ? pt->lost : pt->good, m == M_P99, buf, sizeof buf);
-            table_set(&t, row, u + 1, "%s", buf);
+            table_set(t, row, u + 1, "%s", buf);
         }
     }
+}
+
+static int print_metric(FILE *f, const struct sweep *w, enum metric m, bool md)
+{
+    struct table t;
+    fill_metric(&t, w, m);
     int rc = md ? table_print_md(f, &t) : table_print(f, &t, WIDTH);
     table_free(&t);
     return rc;
@@ -289,22 +296,10 @@ static int write_report(const struct sweep *w, char *err, size_t errlen)
     return output_close(&out, rc == 0, err, errlen);
 }
 
-static int draw(const struct sweep *w, char *err, size_t errlen)
+/* The chart's three panels: goodput, lost sales and p99 per strategy across buyer counts. */
+static void fill_chart(struct chart *c, const struct sweep *w)
 {
     const struct options *o = w->o;
-    char csv[PATH_MAX + 8];
-    chart_csv_path(o->chart, csv, sizeof csv);
-    struct output out;
-    if (output_open(&out, "--chart", csv, w->o->force, err, errlen))
-        return 2;
-    write_csv(out.f, w);
-    if (output_close(&out, true, err, errlen))
-        return 2;
-    struct chart *c = calloc(1, sizeof *c);
-    if (!c) {
-        snprintf(err, errlen, "out of memory");
-        return 2;
-    }
     const struct run_report *r0 = &w->b.runs[0]->report;
     c->n_panels = 3;
     char seeds[512];
@@ -339,6 +334,25 @@ static int draw(const struct sweep *w, char *err, size_t errlen)
             cs->n++;
         }
     }
+}
+
+static int draw(const struct sweep *w, char *err, size_t errlen)
+{
+    const struct options *o = w->o;
+    char csv[PATH_MAX + 8];
+    chart_csv_path(o->chart, csv, sizeof csv);
+    struct output out;
+    if (output_open(&out, "--chart", csv, w->o->force, err, errlen))
+        return 2;
+    write_csv(out.f, w);
+    if (output_close(&out, true, err, errlen))
+        return 2;
+    struct chart *c = calloc(1, sizeof *c);
+    if (!c) {
+        snprintf(err, errlen, "out of memory");
+        return 2;
+    }
+    fill_chart(c, w);
     enum chart_status st = chart_draw(c, o->chart, o->force, err, errlen);
     free(c);
     if (st == CHART_NO_GNUPLOT) {
@@ -346,6 +360,39 @@ static int draw(const struct sweep *w, char *err, size_t errlen)
         return 0;
     }
     return st == CHART_DRAWN ? 0 : 2;
+}
+
+/* sweep --html: the chart as SVG and the three tables as one web page. */
+static int write_html(const struct sweep *w, char *err, size_t errlen)
+{
+    const struct options *o = w->o;
+    struct chart *c = calloc(1, sizeof *c);
+    if (!c) {
+        snprintf(err, errlen, "out of memory");
+        return 2;
+    }
+    fill_chart(c, w);
+    static const char *const captions[3] = {"goodput (ok/s)", "lost sales", "p99"};
+    static const enum metric metrics[3] = {M_GOODPUT, M_LOST, M_P99};
+    struct table t[3];
+    bool failed = false;
+    for (int i = 0; i < 3; i++) {
+        fill_metric(&t[i], w, metrics[i]);
+        failed |= t[i].failed;
+    }
+    const struct run_report *r0 = &w->b.runs[0]->report;
+    char title[256], sub[640], seeds[512];
+    seeds_named(o, seeds, sizeof seeds);
+    snprintf(title, sizeof title, "racesim sweep · %s", r0->scenario.name);
+    snprintf(sub, sizeof sub, "%s · %.300s · %s%s", o->repeat > 1 ? "median of the runs" : "one run per point",
+             seeds, r0->engine, o->lockstep ? " · lockstep" : "");
+    int rc = failed ? 2 : html_sweep_write_file(o->html, o->force, title, sub, c, t, captions, 3, err, errlen);
+    if (failed)
+        snprintf(err, errlen, "--html=%s: out of memory", o->html);
+    for (int i = 0; i < 3; i++)
+        table_free(&t[i]);
+    free(c);
+    return rc;
 }
 
 /* Every run, prepared: for each buyer count, each repeat, each strategy (so that slow drift of
@@ -386,6 +433,8 @@ int sweep_main(const struct options *o, char *err, size_t errlen)
         rc = output_check("--out", o->out, o->force, err, errlen);
     if (rc == 0 && o->chart)
         rc = chart_check_paths(o->chart, o->out, o->force, err, errlen);
+    if (rc == 0 && o->html)
+        rc = output_check("--html", o->html, o->force, err, errlen);
     if (rc == 0)
         rc = prepare(&w, err, errlen);
     if (rc == 0)
@@ -396,6 +445,8 @@ int sweep_main(const struct options *o, char *err, size_t errlen)
     }
     if (rc == 0 && o->chart)
         rc = draw(&w, err, errlen);
+    if (rc == 0 && o->html)
+        rc = write_html(&w, err, errlen);
     free(w.points);
     batch_free(&w.b);
     strategy_set_free(&w.set);

@@ -77,9 +77,11 @@ static const struct option_row rows[] = {
     {"max-schedules", "=N", EXPLORE, "stop after N schedules, and say the search was cut"},
     {"trace", "[=FILE]", RUN,
      "every step of every buyer as a timeline (to FILE: JSON lines with --format=json)"},
-    {"html", "=FILE", RUN | EXPLORE,
+    {"html", "=FILE", RUN | EXPLORE | COMPARE | SWEEP | MATRIX,
      "the race as one self-contained web page: a lane per buyer, the row's value after each "
-     "step, step-through playback (explore: the shortest schedule that breaks an invariant)"},
+     "step, step-through playback (explore: the shortest schedule that breaks an invariant; "
+     "compare, sweep, matrix: the tables, compare's answer and the chart; matrix's grid coloured "
+     "by verdict)"},
     {"dsn", "=URL", RUNS,
      "mysql://user@host:port/db or mysql://user@localhost/db?socket=PATH (also RACESIM_DSN; "
      "mariadb:// and the other engines' schemes too); the password from RACESIM_PASSWORD, else "

@@ -22,6 +22,11 @@ static const char *palette[] = {"#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E6
                                 "#56B4E9", "#000000", "#8C564B", "#999999", "#F0E442"};
 #define PALETTE_N (sizeof palette / sizeof palette[0])
 
+const char *chart_colour(int colour)
+{
+    return palette[(size_t)(colour < 0 ? 0 : colour) % PALETTE_N];
+}
+
 void chart_csv_path(const char *path, char *out, size_t outlen)
 {
     const char *dot = strrchr(path, '.');

@@ -38,6 +38,9 @@ struct chart {
     size_t n_series;
 };
 
+/* The colour a series of this colour number is drawn in ("#0072B2"): the same in gnuplot and SVG. */
+const char *chart_colour(int colour);
+
 enum chart_status { CHART_DRAWN = 0, CHART_NO_GNUPLOT = 1, CHART_FAILED = 2 };
 
 /* Draws c into path (.svg or .png) with the gnuplot found in PATH: gnuplot writes into a private

@@ -9,23 +9,9 @@
 
 #include "config.h"
 #include "html_assets.h"
-#include "output.h"
+#include "html_parts.h"
 #include "report.h"
 #include "summary.h"
-
-/* Writes s with &, <, > and " escaped for HTML text and attribute values. */
-static void put_escaped(FILE *f, const char *s)
-{
-    for (; *s; s++) {
-        switch (*s) {
-        case '&': fputs("&amp;", f); break;
-        case '<': fputs("&lt;", f); break;
-        case '>': fputs("&gt;", f); break;
-        case '"': fputs("&quot;", f); break;
-        default: fputc(*s, f);
-        }
-    }
-}
 
 /* Writes JSON text inside a <script> element: "</" becomes "<\/" (the same string to JSON), so
  * no value can end the element. */
@@ -79,15 +65,10 @@ static cJSON *page_data(const struct run_report *r)
 
 static void write_head(FILE *f, const struct run_report *r, bool correct)
 {
-    fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-          "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
-          "style-src 'unsafe-inline'; script-src 'unsafe-inline'\">\n"
-          "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>", f);
-    put_escaped(f, r->scenario.name);
-    fputs(" / ", f);
-    put_escaped(f, r->strategy_name);
-    fprintf(f, " · %s · racesim</title>\n<style>\n%s</style>\n</head>\n", correct ? "correct" : "ANOMALY",
-            html_page_css);
+    char title[512];
+    snprintf(title, sizeof title, "%s / %s · %s · racesim", r->scenario.name, r->strategy_name,
+             correct ? "correct" : "ANOMALY");
+    html_head(f, title, NULL);
 }
 
 /* The title line, the verdict and why, in words. */
@@ -95,23 +76,23 @@ static void write_header(FILE *f, const struct run_report *r, const char *verdic
 {
     const struct run_settings *o = &r->settings;
     fputs("<header>\n<h1><span id=\"scenario\">", f);
-    put_escaped(f, r->scenario.name);
+    html_escape(f, r->scenario.name);
     fputs("</span> / <span id=\"strategy\">", f);
-    put_escaped(f, r->strategy_name);
+    html_escape(f, r->strategy_name);
     fprintf(f, "</span></h1>\n<p class=\"sub\">%d buyer%s · %s · seed %llu · ", o->users,
             o->users == 1 ? "" : "s", o->lockstep ? "one statement at a time (lockstep)" : "free-running",
             (unsigned long long)o->seed);
     char params[512];
     summary_params(r, params, sizeof params);
-    put_escaped(f, params);
+    html_escape(f, params);
     fputs(" · ", f);
-    put_escaped(f, r->engine);
+    html_escape(f, r->engine);
     fputs("</p>\n<p class=\"desc\">", f);
     size_t len = strcspn(r->script.description, "\n");
     char first[512];
     snprintf(first, sizeof first, "%.*s", (int)(len < sizeof first ? len : sizeof first - 1),
              r->script.description);
-    put_escaped(f, first);
+    html_escape(f, first);
     fprintf(f, "</p>\n<div id=\"verdict\" class=\"verdict %s\">", verdict);
     if (strcmp(verdict, "correct") == 0) {
         fputs("✓ correct — every invariant holds", f);
@@ -120,19 +101,19 @@ static void write_header(FILE *f, const struct run_report *r, const char *verdic
         for (size_t i = 0, k = 0; i < r->n_invariants; i++)
             if (!r->invariants[i].holds) {
                 fprintf(f, "%s ", k++ ? "," : "");
-                put_escaped(f, r->invariants[i].name);
+                html_escape(f, r->invariants[i].name);
                 fprintf(f, " by %lld", (long long)r->invariants[i].value);
             }
     } else {
         fputs("not checked — ", f);
-        put_escaped(f, r->not_checked);
+        html_escape(f, r->not_checked);
     }
     fputs("</div>\n</header>\n", f);
     char why[768];
     report_explanation(r, why, sizeof why);
     if (why[0]) {
         fputs("<p id=\"why\"><b>why:</b> ", f);
-        put_escaped(f, why);
+        html_escape(f, why);
         fputs("</p>\n", f);
     }
 }
@@ -146,9 +127,9 @@ static void write_invariants(FILE *f, const struct run_report *r)
         bool checked = !r->not_checked[0];
         fprintf(f, "<tr class=\"%s\"><td class=\"mark\">%s</td><td class=\"name\">",
                 !checked ? "unchecked" : ir->holds ? "holds" : "broken", !checked ? "?" : ir->holds ? "✓" : "✗");
-        put_escaped(f, ir->name);
+        html_escape(f, ir->name);
         fprintf(f, "</td><td class=\"value\">%lld</td><td class=\"what\">", (long long)ir->value);
-        put_escaped(f, ir->description);
+        html_escape(f, ir->description);
         fputs("</td></tr>\n", f);
     }
     fputs("</table></div>\n", f);
@@ -166,7 +147,6 @@ int report_write_html(FILE *f, const struct run_report *r)
         if (!r->invariants[i].holds)
             verdict = "anomaly";
     write_head(f, r, strcmp(verdict, "correct") == 0);
-    fputs("<body>\n", f);
     write_header(f, r, verdict);
     fputs("<main>\n<section id=\"timeline\" aria-label=\"what each buyer did, step by step\">"
           "<p class=\"noscript\">The timeline is drawn by the page's script.</p></section>\n"
@@ -187,14 +167,13 @@ int report_write_html(FILE *f, const struct run_report *r)
     return ferror(f) ? -1 : 0;
 }
 
+static int write_run_page(FILE *f, const void *r)
+{
+    return report_write_html(f, r);
+}
+
 int report_write_html_file(const struct run_report *r, const char *path, bool force, char *err,
                            size_t errlen)
 {
-    struct output out;
-    if (output_open(&out, "--html", path, force, err, errlen))
-        return 2;
-    int rc = report_write_html(out.f, r);
-    if (rc && output_close(&out, false, err, errlen) == 0)
-        snprintf(err, errlen, "--html=%s: cannot write the page (out of memory or disk full)", path);
-    return rc ? 2 : output_close(&out, true, err, errlen);
+    return html_write_file(path, force, write_run_page, r, err, errlen);
 }

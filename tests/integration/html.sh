@@ -9,21 +9,7 @@
 RACESIM=$1
 source "$(dirname "$0")/lib.sh"
 
-CHROMIUM=$(command -v chromium || command -v chromium-browser || true)
-check "chromium is installed (apt-get install chromium; .ci/run installs it)" [ -n "$CHROMIUM" ]
-[ -n "$CHROMIUM" ] || { finish; exit 1; }
-
-# browser ARGS...: headless chromium with a profile of the test's own; no sandbox as root.
-browser() {
-    timeout 120 "$CHROMIUM" --headless --no-sandbox --disable-gpu --hide-scrollbars \
-        --user-data-dir="$TMP/chromium" --no-first-run --disable-extensions "$@" 2>>"$TMP/chromium.log"
-}
-
-# png_size FILE: "WIDTHxHEIGHT" from the PNG header.
-png_size() {
-    python3 -c 'import struct, sys; d = open(sys.argv[1], "rb").read(24)
-print("%dx%d" % struct.unpack(">II", d[16:24]) if d[:8] == b"\x89PNG\r\n\x1a\n" else "not a png")' "$1"
-}
+source "$(dirname "$0")/browser.sh"
 
 # values FILE.dom: the watched row's values, in step order.
 values() {
