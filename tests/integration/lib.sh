@@ -10,13 +10,15 @@ export XDG_CACHE_HOME=${XDG_CACHE_HOME:-${HOME:-/root}/.cache}
 export HOME=$TMP/home
 passed=0
 failed=0
-# RACESIM_TEST_ENGINE=postgres runs the test on a private PostgreSQL: run_json (and tests that
-# call racesim themselves, through ENGINE_ARGS) add --engine=postgres. Unset: MariaDB.
+# RACESIM_TEST_ENGINE=postgres (or sqlite) runs the test on a private PostgreSQL (or SQLite
+# file): run_json (and tests that call racesim themselves, through ENGINE_ARGS) add
+# --engine=ENGINE. Unset: MariaDB. TEST_ENGINE names the engine either way.
 ENGINE_ARGS=()
-case ${RACESIM_TEST_ENGINE:-} in
-    ''|mariadb) ;;
-    postgres) ENGINE_ARGS=(--engine=postgres) ;;
-    *) echo "lib.sh: RACESIM_TEST_ENGINE=$RACESIM_TEST_ENGINE: not mariadb or postgres" >&2; exit 2 ;;
+TEST_ENGINE=${RACESIM_TEST_ENGINE:-mariadb}
+case $TEST_ENGINE in
+    mariadb) ;;
+    postgres|sqlite) ENGINE_ARGS=(--engine="$TEST_ENGINE") ;;
+    *) echo "lib.sh: RACESIM_TEST_ENGINE=$TEST_ENGINE: not mariadb, postgres or sqlite" >&2; exit 2 ;;
 esac
 
 # check DESCRIPTION COMMAND...: runs the command; counts and prints ok/FAIL.

@@ -3,7 +3,8 @@
 # forced race (--lockstep, or a --think-time window) naive oversells across connections and the
 # conditional UPDATE (atomic, checked with changes()) never does; a deferred read-then-write
 # transaction fails with busy (lock_timeout, lost sales) where BEGIN IMMEDIATE queues in the busy
-# handler (seen as blocked by --lockstep); the safe strategies hold at 200 buyers; strategies
+# handler (seen as blocked by --lockstep); checkout's naive oversells where atomic and immediate
+# never do; the safe strategies hold at 200 buyers; strategies
 # with no SQLite meaning are refused with exit 2; bad files (a missing directory, a read-only
 # file, a file that is not SQLite, a file with foreign tables, a file another run holds) exit 3
 # with one line and are left untouched.
@@ -107,6 +108,35 @@ for sc in "seats atomic" "seats immediate" "transfer atomic" "transfer immediate
 done
 run_json "$TMP/seats-naive.json" "${sq[@]}" --scenario=seats --strategy=naive --users=2 --seats=1 --lockstep
 check "seats naive, lockstep: a seat booked twice" [ "$(inv "$TMP/seats-naive.json" double_booked)" = 1 ]
+
+# --- checkout (carts, the order id by last_insert_rowid()): lockstep on the last unit, then
+# 50 carts in a 20 ms window; naive oversells, atomic and immediate never, no cart partial
+run_json "$TMP/co-naive-ls.json" "${sq[@]}" --scenario=checkout --strategy=naive --users=2 --products=1 \
+    --stock=1 --qty=1 --lockstep
+check "checkout naive, lockstep: exit 1 (got $rc: $(head -c 300 "$stderr_file"))" [ "$rc" = 1 ]
+check "checkout naive, lockstep: oversell = 1 (got $(inv "$TMP/co-naive-ls.json" oversell))" \
+    [ "$(inv "$TMP/co-naive-ls.json" oversell)" = 1 ]
+for s in atomic immediate; do
+    run_json "$TMP/co-$s-ls.json" "${sq[@]}" --scenario=checkout --strategy=$s --users=2 --products=1 \
+        --stock=1 --qty=1 --lockstep
+    holds "checkout $s, lockstep" "$TMP/co-$s-ls.json"
+    check "checkout $s, lockstep: one sale, one out_of_stock" \
+        [ "$(outcome "$TMP/co-$s-ls.json" ok)/$(outcome "$TMP/co-$s-ls.json" out_of_stock)" = 1/1 ]
+done
+corace=(--scenario=checkout --users=50 --products=3 --stock=5 --think-time=20 --seed=4)
+run_json "$TMP/co-naive.json" "${sq[@]}" "${corace[@]}" --strategy=naive
+check "checkout naive, 20 ms window: oversells (got $(inv "$TMP/co-naive.json" oversell))" \
+    [ "$rc" = 1 ] && [ "$(inv "$TMP/co-naive.json" oversell)" -gt 0 ]
+check "checkout naive: every order has all its lines (last_insert_rowid read once)" \
+    [ "$(inv "$TMP/co-naive.json" partial_order)" = 0 ]
+for s in atomic immediate; do
+    run_json "$TMP/co-$s.json" "${sq[@]}" "${corace[@]}" --strategy=$s
+    holds "checkout $s, 20 ms window" "$TMP/co-$s.json"
+    check "checkout $s: some carts sold, some turned away" \
+        [ "$(outcome "$TMP/co-$s.json" ok)" -gt 0 ] && [ "$(outcome "$TMP/co-$s.json" out_of_stock)" -gt 0 ]
+done
+run_json "$TMP/co-fu.json" "${sq[@]}" --scenario=checkout --strategy=for-update-sorted --users=2
+check "checkout for-update-sorted on SQLite: exit 2 (got $rc)" [ "$rc" = 2 ]
 
 # --- no SQLite meaning: refused before anything runs, and racesim list says so
 run_json "$TMP/fu.json" "${sq[@]}" --scenario=stock --strategy=for-update --users=2

@@ -1,0 +1,2 @@
+-- locked-in: SELECT ... FOR UPDATE has no meaning on SQLite (no row locks).
+-- @unsupported no row locks on SQLite: use immediate (BEGIN IMMEDIATE)
