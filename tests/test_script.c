@@ -264,6 +264,111 @@ out:
     }
 }
 
+/* ---- compound statements: -- @delimiter, $$ bodies, a strategy's own -- @setup ---------- */
+
+/* Splits text with sqltext_read; expects n statements, each the matching want[] text. */
+static void split_is(const char *what, const char *text, size_t n, const char *const *want)
+{
+    char path[PATH_MAX], err[ERRLEN] = "";
+    struct sql_file f;
+    fixture_write(text, path);
+    if (sqltext_read(path, &f, err, sizeof err)) {
+        check(0, "%s: splits -- got: %s", what, err);
+        return;
+    }
+    size_t got = 0;
+    for (size_t i = 0; i < f.n_items; i++) {
+        if (f.items[i].kind != ITEM_STATEMENT)
+            continue;
+        check(got < n && strcmp(f.items[i].text, want[got]) == 0, "%s: statement %zu is '%s' (got '%s')",
+              what, got + 1, got < n ? show(want[got]) : "(none)", show(f.items[i].text));
+        got++;
+    }
+    check(got == n, "%s: %zu statements (got %zu)", what, n, got);
+    sqltext_free(&f);
+}
+
+static void split_error(const char *what, const char *text, int line, const char *want)
+{
+    char path[PATH_MAX], err[ERRLEN] = "";
+    struct sql_file f;
+    fixture_write(text, path);
+    int rc = sqltext_read(path, &f, err, sizeof err);
+    check(rc == -1 && error_at(err, path, line, want), "%s: error at line %d mentioning '%s' -- got: %s",
+          what, line, want, rc ? err : "(split)");
+    if (rc == 0)
+        sqltext_free(&f);
+}
+
+static void test_compound(void)
+{
+    static const char *const procedure[] = {
+        "CREATE PROCEDURE p(IN q INT)\nBEGIN\n  UPDATE t SET a = 'x;y' WHERE b = q;   \n"
+        "  IF ROW_COUNT() = 0 THEN\n    SIGNAL SQLSTATE '45000';\n  END IF;\nEND",
+        "SELECT 1", "SELECT 2"};
+    split_is("-- @delimiter //: BEGIN...END with inner ';', a string with ';', a comment dropped",
+             "-- @delimiter //\n"
+             "CREATE PROCEDURE p(IN q INT)\n"
+             "BEGIN\n"
+             "  UPDATE t SET a = 'x;y' WHERE b = q;   -- a comment; with ';'\n"
+             "  IF ROW_COUNT() = 0 THEN\n"
+             "-- a whole comment line // with the delimiter\n"
+             "    SIGNAL SQLSTATE '45000';\n"
+             "  END IF;\n"
+             "END //\n"
+             "-- @delimiter ;\n"
+             "SELECT 1; SELECT 2;\n",
+             3, procedure);
+    static const char *const two[] = {"SELECT 1; SELECT 2", "SELECT 3"};
+    split_is("-- @delimiter ;; (two characters): a single ';' no longer ends",
+             "-- @delimiter ;;\nSELECT 1; SELECT 2;;\nSELECT 3;;\n", 2, two);
+    static const char *const dollar[] = {
+        "CREATE FUNCTION f(a BIGINT) RETURNS INT LANGUAGE plpgsql AS $$\nBEGIN\n"
+        "  UPDATE t SET s = s - a; -- stays: inside the body\n  RETURN 1;\nEND;\n$$",
+        "DO $body$ BEGIN PERFORM 'it''s $$; fine'; END $body$", "SELECT a$b, '$$' FROM t"};
+    split_is("$$ and $tag$ bodies hold ';', comments and other tags; a$b is a name",
+             "CREATE FUNCTION f(a BIGINT) RETURNS INT LANGUAGE plpgsql AS $$\n"
+             "BEGIN\n"
+             "  UPDATE t SET s = s - a; -- stays: inside the body\n"
+             "  RETURN 1;\n"
+             "END;\n"
+             "$$;\n"
+             "DO $body$ BEGIN PERFORM 'it''s $$; fine'; END $body$;\n"
+             "SELECT a$b, '$$' FROM t;\n",
+             3, dollar);
+    split_error("an unclosed $$ body", "SELECT 1;\nCREATE FUNCTION f() AS $$\nBEGIN; END;\n", 2,
+                "unterminated string ($$)");
+    split_error("a statement left open by -- @delimiter //", "-- @delimiter //\nSELECT 1;\n", 2,
+                "not terminated by '//'");
+    split_error("-- @delimiter with nothing", "-- @delimiter\nSELECT 1;\n", 1, "@delimiter X");
+    split_error("-- @delimiter $$ (a PostgreSQL body quote)", "-- @delimiter $$\nSELECT 1;\n", 1,
+                "@delimiter X");
+    split_error("-- @delimiter with a quote", "-- @delimiter '\nSELECT 1;\n", 1, "@delimiter X");
+
+    /* :names inside a $$ body are the function's own text, not racesim parameters */
+    struct statement st;
+    struct names vars = {0};
+    char msg[256];
+    check(statement_compile("SELECT f(:qty, $$ :notme ? $$)", 1, &vars, &st, msg, sizeof msg) == 0
+          && st.n_vars == 1 && strcmp(st.sql, "SELECT f(?, $$ :notme ? $$)") == 0,
+          "a $$ body keeps its ':name' and '?' (got %s)", st.sql ? st.sql : msg);
+    statement_free(&st);
+    names_free(&vars);
+
+    /* a strategy's -- @setup section: not part of the purchase; nothing but statements after it */
+    struct script s;
+    if (parse_ok("a strategy with a -- @setup section",
+                 "-- buys\nCALL buy(:qty);\n-- @on 1644 sold_out\n\n-- @setup\n-- @delimiter //\n"
+                 "CREATE PROCEDURE buy(IN q INT) BEGIN SELECT q; SELECT q; END //\n", &s)) {
+        check(s.n_steps == 1 && strcmp(s.steps[0].stmt.text, "CALL buy(:qty)") == 0,
+              "the purchase is the CALL alone (%zu steps)", s.n_steps);
+        script_free(&s);
+    }
+    parse_error("a directive after -- @setup", "SELECT 1;\n-- @setup\nCREATE TABLE x (a INT);\n-- @window\n",
+                4, "a strategy's setup comes last");
+    parse_error("two -- @setup", "SELECT 1;\n-- @setup\n-- @setup\n", 3, "a second '-- @setup'");
+}
+
 /* ---- :name parameters ----------------------------------------------------------------- */
 
 static void test_params(void)
@@ -772,6 +877,7 @@ int main(void)
     test_real_files();
     test_real_details();
     test_split();
+    test_compound();
     test_params();
     test_kinds();
     test_require();

@@ -132,7 +132,8 @@ static int load_files(const struct options *o, struct run_report *r, char *err, 
             return 2;
         }
     }
-    if (script_parse(path, &r->script, err, errlen))
+    if (script_parse(path, &r->script, err, errlen)
+        || scenario_add_setup(&r->scenario, path, err, errlen))
         return 2;
     if (r->script.unsupported[0]) {
         snprintf(err, errlen, "--strategy=%s: no meaning on %s: %s (see racesim list)",
@@ -337,7 +338,8 @@ static int prepare_database(const struct options *o, struct run_session *s, stru
     server_facts_of(&pf, &r->server_facts);
     char key[sizeof s->seeded_for];
     summary_params(r, key, sizeof key);
-    text_appendf(key, sizeof key, " %s", r->scenario.path);
+    text_appendf(key, sizeof key, " %s %s", r->scenario.path,
+                 r->scenario.strategy_setup_path ? r->scenario.strategy_setup_path : "");
     if (r->fast_reset && strcmp(key, s->seeded_for) == 0 && reset_restore(s->admin, err, errlen) == 0)
         return 0;
     s->seeded_for[0] = '\0';

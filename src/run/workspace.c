@@ -121,10 +121,13 @@ static int register_new(db_conn *c, struct db_error *e)
 }
 
 /* Fills values for the :names of st from the run's single-value parameters. */
-/* The file statement st came from: an engine's setup.sql for its setup, else the scenario's. */
+/* The file statement st came from: the strategy's for the setup its `-- @setup` added, an
+ * engine's setup.sql for the rest of the setup, else the scenario's. */
 static const char *file_of(const struct scenario *sc, const struct statement *st)
 {
     bool in_setup = sc->n_setup && st >= sc->setup && st < sc->setup + sc->n_setup;
+    if (in_setup && sc->strategy_setup_path && st >= sc->setup + sc->strategy_setup_from)
+        return sc->strategy_setup_path;
     return in_setup && sc->setup_path ? sc->setup_path : sc->path;
 }
 

@@ -414,6 +414,45 @@ int scenario_override_setup(struct scenario *sc, const char *path, char *err, si
     return rc;
 }
 
+int scenario_add_setup(struct scenario *sc, const char *path, char *err, size_t errlen)
+{
+    struct sql_file f;
+    if (sqltext_read(path, &f, err, errlen))
+        return -1;
+    size_t i = 0;
+    while (i < f.n_items && !(f.items[i].kind == ITEM_DIRECTIVE && strcmp(f.items[i].text, "setup") == 0))
+        i++;
+    struct parser p = {.sc = sc, .path = path, .err = err, .errlen = errlen,
+                       .section = SECTION_SETUP};
+    size_t from = sc->n_setup;
+    int rc = 0;
+    for (i++; rc == 0 && i < f.n_items; i++) {
+        const struct sql_item *it = &f.items[i];
+        p.line = it->line;
+        if (it->kind == ITEM_DIRECTIVE)
+            rc = fail(&p, "'-- @%s' after '-- @setup': a strategy's setup comes last", it->text);
+        else if (it->kind == ITEM_STATEMENT)
+            rc = statement(&p, it->text);
+    }
+    for (size_t k = from; rc == 0 && k < sc->n_setup; k++)
+        for (size_t v = 0; rc == 0 && v < sc->setup[k].n_vars; v++) {
+            const char *name = sc->vars.v[sc->setup[k].vars[v]];
+            p.line = sc->setup[k].line;
+            if (scenario_param(sc, name) < 0 && strcmp(name, "users") != 0
+                && strcmp(name, "rounds") != 0)
+                rc = fail(&p, ":%s is not a parameter of the scenario", name);
+        }
+    if (rc == 0 && sc->n_setup > from) {
+        free(sc->strategy_setup_path);
+        sc->strategy_setup_path = strdup(path);
+        sc->strategy_setup_from = from;
+        if (!sc->strategy_setup_path)
+            rc = fail(&p, "out of memory");
+    }
+    sqltext_free(&f);
+    return rc;
+}
+
 void scenario_free(struct scenario *sc)
 {
     for (size_t i = 0; i < sc->n_setup; i++)
@@ -431,5 +470,6 @@ void scenario_free(struct scenario *sc)
     free(sc->description);
     free(sc->path);
     free(sc->setup_path);
+    free(sc->strategy_setup_path);
     memset(sc, 0, sizeof *sc);
 }

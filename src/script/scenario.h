@@ -54,6 +54,9 @@ struct scenario {
     char units[64];              /* the parameter that counts units bought, "" if none */
     struct statement *setup;     /* run in order on a fresh database */
     size_t n_setup;
+    char *strategy_setup_path;   /* the strategy file whose `-- @setup` section added
+                                    setup[strategy_setup_from..], or NULL */
+    size_t strategy_setup_from;
     struct invariant invariants[SCENARIO_INVARIANTS_MAX];
     size_t n_invariants;
     struct statement recorded;   /* returns the purchases the database recorded */
@@ -78,6 +81,12 @@ int scenario_parse(const char *path, const char *name, struct scenario *sc, char
  * the parameters sc declares. Returns 0, or -1 with "path:line: what is wrong" in err (sc is
  * then unchanged but for parameter names the file used). */
 int scenario_override_setup(struct scenario *sc, const char *path, char *err, size_t errlen);
+
+/* Appends to sc's setup the statements after the `-- @setup` line of the strategy file at
+ * path (a stored procedure the strategy calls), to run after the scenario's own; a file
+ * without one adds nothing. Returns 0, or -1 with "path:line: what is wrong" in err (a
+ * directive after `-- @setup`, an unknown :name); sc may then hold part of them. */
+int scenario_add_setup(struct scenario *sc, const char *path, char *err, size_t errlen);
 
 /* Frees what scenario_parse allocated. Safe on a zeroed struct. */
 void scenario_free(struct scenario *sc);

@@ -420,7 +420,7 @@ static int directive(struct parser *p, const char *text)
         return add_step(p, STEP_WINDOW) ? 0 : -1;
     }
     return fail(p, "unknown directive '@%s' (require, on, retry, isolation, window, each, end, "
-                "unsupported)",
+                "unsupported, setup, delimiter)",
                 tok[0]);
 }
 
@@ -508,10 +508,22 @@ int script_parse(const char *path, struct script *s, char *err, size_t errlen)
     for (int i = 0; i < OUTCOME_BUILTIN_COUNT; i++)
         s->outcomes[s->n_outcomes++] = outcome_builtin_name(i);
     int rc = (s->path = strdup(path)) ? 0 : fail(&p, "out of memory");
-    int in_header = 1;
+    int in_header = 1, setup_at = 0;
     for (size_t i = 0; rc == 0 && i < f.n_items; i++) {
         const struct sql_item *it = &f.items[i];
         p.line = it->line;
+        if (it->kind == ITEM_DIRECTIVE && strcmp(it->text, "setup") == 0) {
+            if (setup_at)
+                rc = fail(&p, "a second '-- @setup' (the first is on line %d)", setup_at);
+            setup_at = it->line;
+            continue;
+        }
+        if (setup_at) {        /* the strategy's own setup: scenario_add_setup reads it */
+            if (it->kind == ITEM_DIRECTIVE)
+                rc = fail(&p, "'-- @%s' after '-- @setup': a strategy's setup comes last, after "
+                          "its purchase", it->text);
+            continue;
+        }
         if (it->kind == ITEM_COMMENT) {
             if (in_header && *it->text && append_description(s, it->text))
                 rc = fail(&p, "out of memory");

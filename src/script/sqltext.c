@@ -80,14 +80,48 @@ static char *read_all(const char *path, char *err, size_t errlen)
     return data;
 }
 
+#define DELIMITER_MAX 8
+#define DOLLAR_TAG_MAX 64
+
 /* State carried across lines while splitting. */
 struct splitter {
     struct sql_file *f;
     struct buf stmt;
     int stmt_line;     /* 0 while the statement buffer holds only white space */
-    char quote;        /* the open quote character, or 0 */
+    char quote;        /* the open quote character ('$' inside a $tag$ body), or 0 */
     int quote_line;
+    char tag[DOLLAR_TAG_MAX + 2];          /* the open "$tag$" when quote is '$' */
+    char delimiter[DELIMITER_MAX + 1];     /* what ends a statement: ";" unless -- @delimiter */
 };
+
+static int is_ident_char(char c)
+{
+    return isalnum((unsigned char)c) || c == '_' || c == '$';
+}
+
+size_t sql_dollar_tag_len(const char *text, const char *p)
+{
+    if (p[0] != '$' || (p > text && is_ident_char(p[-1])))
+        return 0;
+    size_t n = 1;
+    if (isalpha((unsigned char)p[1]) || p[1] == '_')
+        while (n <= DOLLAR_TAG_MAX && (isalnum((unsigned char)p[n]) || p[n] == '_'))
+            n++;
+    return p[n] == '$' ? n + 1 : 0;
+}
+
+/* `-- @delimiter X`: X (1 to 8 characters, no space, quote or '-') ends statements from the
+ * next line on; `-- @delimiter ;` goes back. */
+static int set_delimiter(struct splitter *s, const char *arg, int lineno, char *err, size_t errlen)
+{
+    size_t n = strlen(arg);
+    if (n == 0 || n > DELIMITER_MAX || strpbrk(arg, " \t'\"`-#$"))
+        return errorf(err, errlen, "%s:%d: expected '-- @delimiter X' (1 to %d characters, no "
+                      "space, quote, '-', '#' or '$'; '-- @delimiter ;' goes back)",
+                      s->f->path, lineno, DELIMITER_MAX);
+    memcpy(s->delimiter, arg, n + 1);
+    return 0;
+}
 
 static int end_statement(struct splitter *s)
 {
@@ -117,6 +151,9 @@ static int split_line(struct splitter *s, char *line, int lineno, char *err, siz
         int directive = trim(t + 2)[0] == '@';
         if (s->stmt_line == 0) {
             char *body = trim(t + 2);
+            char *d = directive ? trim(body + 1) : NULL;
+            if (d && strncmp(d, "delimiter", 9) == 0 && (!d[9] || isspace((unsigned char)d[9])))
+                return set_delimiter(s, trim(d + 9), lineno, err, errlen);
             if (directive)
                 return add_item(s->f, ITEM_DIRECTIVE, lineno, trim(body + 1));
             return add_item(s->f, ITEM_COMMENT, lineno, body);
@@ -126,9 +163,19 @@ static int split_line(struct splitter *s, char *line, int lineno, char *err, siz
                         s->f->path, lineno, s->stmt_line);
         return 0;
     }
+    size_t delimiter_len = strlen(s->delimiter);
     for (char *p = line; *p; p++) {
         char c = *p;
-        if (s->quote) {
+        if (s->quote == '$') {
+            size_t n = strlen(s->tag);
+            if (strncmp(p, s->tag, n) == 0) {
+                s->quote = 0;
+                for (size_t k = 0; k + 1 < n; k++)
+                    if (buf_put(&s->stmt, *p++))
+                        return -1;
+                c = *p;
+            }
+        } else if (s->quote) {
             if (c == '\\' && s->quote != '`' && p[1]) {
                 if (buf_put(&s->stmt, c) || buf_put(&s->stmt, *++p))
                     return -1;
@@ -139,11 +186,22 @@ static int split_line(struct splitter *s, char *line, int lineno, char *err, siz
         } else if (c == '\'' || c == '"' || c == '`') {
             s->quote = c;
             s->quote_line = lineno;
+        } else if (c == '$' && sql_dollar_tag_len(line, p)) {
+            size_t n = sql_dollar_tag_len(line, p);
+            memcpy(s->tag, p, n);
+            s->tag[n] = '\0';
+            s->quote = '$';
+            s->quote_line = lineno;
+            for (size_t k = 0; k + 1 < n; k++)
+                if (buf_put(&s->stmt, *p++))
+                    return -1;
+            c = *p;
         } else if (is_comment_start(p) || c == '#') {
             break;
-        } else if (c == ';') {
+        } else if (strncmp(p, s->delimiter, delimiter_len) == 0) {
             if (end_statement(s))
                 return -1;
+            p += delimiter_len - 1;
             continue;
         }
         if (s->stmt_line == 0 && !isspace((unsigned char)c))
@@ -161,7 +219,7 @@ int sqltext_read(const char *path, struct sql_file *f, char *err, size_t errlen)
     if (!data)
         return -1;
     f->path = strdup(path);
-    struct splitter s = {.f = f};
+    struct splitter s = {.f = f, .delimiter = ";"};
     int rc = f->path ? 0 : -1;
     int lineno = 0;
     for (char *line = data; rc == 0 && line && *line;) {
@@ -175,9 +233,11 @@ int sqltext_read(const char *path, struct sql_file *f, char *err, size_t errlen)
         line = nl ? nl + 1 : NULL;
     }
     if (rc == 0 && s.quote)
-        rc = errorf(err, errlen, "%s:%d: unterminated string (%c)", path, s.quote_line, s.quote);
+        rc = errorf(err, errlen, "%s:%d: unterminated string (%s)", path, s.quote_line,
+                    s.quote == '$' ? s.tag : (char[]){s.quote, '\0'});
     if (rc == 0 && s.stmt_line)
-        rc = errorf(err, errlen, "%s:%d: statement not terminated by ';'", path, s.stmt_line);
+        rc = errorf(err, errlen, "%s:%d: statement not terminated by '%s'", path, s.stmt_line,
+                    s.delimiter);
     if (rc != 0 && !*err)
         errorf(err, errlen, "%s: out of memory", path);
     free(s.stmt.p);
@@ -330,14 +390,27 @@ int statement_compile(const char *text, int line, struct names *vars, struct sta
     struct buf out = {0};
     char quote = 0;
     int rc = st->text ? 0 : -1;
+    const char *tag_end = NULL;     /* inside a $tag$ body: the closing tag */
+    size_t tag_len = 0;
     for (const char *p = text; rc == 0 && *p; p++) {
-        if (quote) {
+        if (tag_end) {
+            if (strncmp(p, tag_end, tag_len) == 0) {
+                for (size_t k = 0; rc == 0 && k + 1 < tag_len; k++)
+                    rc = buf_put(&out, *p++);
+                tag_end = NULL;
+            }
+        } else if (quote) {
             if (*p == '\\' && quote != '`' && p[1])
                 rc = buf_put(&out, *p++);
             else if (*p == quote)
                 quote = 0;
         } else if (*p == '\'' || *p == '"' || *p == '`') {
             quote = *p;
+        } else if (*p == '$' && sql_dollar_tag_len(text, p)) {
+            tag_end = p;
+            tag_len = sql_dollar_tag_len(text, p);
+            for (size_t k = 0; rc == 0 && k + 1 < tag_len; k++)
+                rc = buf_put(&out, *p++);
         } else if (*p == '?') {
             statement_free(st);
             free(out.p);

@@ -21,9 +21,16 @@ struct sql_file {
     size_t n_items;
 };
 
-/* Reads and splits path. Statements end at ';' outside quotes. Returns 0, or -1 with
+/* Reads and splits path. Statements end at ';' outside quotes ('...', "...", `...`, and
+ * PostgreSQL's dollar-quoted $$...$$ / $tag$...$tag$ bodies), or at the X of a
+ * `-- @delimiter X` line (the mysql client's DELIMITER; `-- @delimiter ;` goes back), so a
+ * CREATE PROCEDURE ... BEGIN ...; ... END can be one statement. Returns 0, or -1 with
  * "path:line: what is wrong" (or "path: strerror") in err. On success free with sqltext_free. */
 int sqltext_read(const char *path, struct sql_file *f, char *err, size_t errlen);
+
+/* Returns the length of the dollar-quote tag ("$$" or "$name$") that starts at p inside text,
+ * or 0 when p does not start one (a '$' right after a letter, digit, '_' or '$' never does). */
+size_t sql_dollar_tag_len(const char *text, const char *p);
 
 /* Frees what sqltext_read allocated. Safe on a zeroed struct. */
 void sqltext_free(struct sql_file *f);

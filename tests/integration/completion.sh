@@ -26,7 +26,7 @@ replies() {
     [ "$(complete_words "$@" | sort | tr '\n' ' ')" = "$(tr ' ' '\n' <<<"$want" | sort | tr '\n' ' ')" ]
 }
 mkdir -p "$TMP/empty" && cd "$TMP/empty"   # no files around: the strategy and file replies are the names alone
-stock="atomic for-update naive naive-write-back optimistic optimistic-sells serializable"
+stock="atomic for-update naive naive-write-back optimistic optimistic-sells procedure serializable"
 check "bash: racesim --strat<TAB> → --strategy=" replies "--strategy=" --strat
 check "bash: racesim --strategy=<TAB> (= a word break) → stock's strategies" replies "$stock" --strategy = ""
 check "bash: racesim --strategy=<TAB> (one word) → --strategy=NAME" \

@@ -1,0 +1,2 @@
+-- procedure: SQLite has no stored procedures (the library runs in the client's process).
+-- @unsupported no stored procedures on SQLite: use atomic (one conditional UPDATE)

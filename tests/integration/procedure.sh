@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# procedure.sh — stock/procedure (issue 14): one round trip per purchase, a stored procedure
+# (PostgreSQL: a PL/pgSQL function) the strategy's own -- @setup creates. At 60 buyers every
+# invariant holds, the stock sells out, each purchase is one attempt and sold out is what the
+# server returned (MariaDB: the procedure's SIGNAL, error 1644; PostgreSQL: the function's 0).
+# Under a forced race (--lockstep, 2 buyers, 1 unit) one sells and one is turned away. A setup
+# the server refuses names the strategy's line; a directive after -- @setup is exit 2.
+# RACESIM_TEST_ENGINE=postgres runs it on a private PostgreSQL.
+RACESIM=$1
+source "$(dirname "$0")/lib.sh"
+target=()
+if [ "$TEST_ENGINE" = mariadb ]; then
+    own_server || { echo "FAIL - no server"; exit 1; }
+    target=(--dsn="$DSN")
+fi
+
+run_json "$TMP/p.json" "${target[@]}" --strategy=procedure --users=60 --qty=1..30 --seed=1
+engine_holds "procedure, 60 buyers" "$TMP/p.json" "$TEST_ENGINE"
+check "procedure: some sold, some turned away ($(outcome "$TMP/p.json" ok) ok, $(outcome "$TMP/p.json" out_of_stock) out_of_stock)" \
+    jqe '.counts.outcomes.ok.purchases > 0 and .counts.outcomes.out_of_stock.purchases > 0' "$TMP/p.json"
+check "procedure: sold out (left $(jq .lost_sales.units_left "$TMP/p.json") units, fewer than the smallest refused ask)" \
+    jqe '.lost_sales.purchases == 0 and .lost_sales.units_left < 30' "$TMP/p.json"
+check "procedure: one attempt per purchase, no retry" \
+    jqe '.counts.attempts == 60 and .counts.retries == 0' "$TMP/p.json"
+check "procedure: the units sold are what the stock lost (ok units = 600 - left)" \
+    jqe '.counts.outcomes.ok.units == 600 - .lost_sales.units_left' "$TMP/p.json"
+
+run_json "$TMP/race.json" "${target[@]}" --strategy=procedure --users=2 --stock=1 --qty=1 --lockstep --seed=1
+engine_holds "procedure, lockstep, 1 unit" "$TMP/race.json" "$TEST_ENGINE"
+check "procedure, lockstep: one sale, one out_of_stock" \
+    [ "$(outcome "$TMP/race.json" ok)/$(outcome "$TMP/race.json" out_of_stock)" = 1/1 ]
+
+if [ "$TEST_ENGINE" = mariadb ]; then
+    # a body the server refuses: the strategy's file and line, exit 2
+    cat >"$TMP/broken.sql" <<'SQL'
+CALL broken(:qty);
+
+-- @setup
+-- @delimiter //
+CREATE OR REPLACE PROCEDURE broken(IN q INT)
+BEGIN
+  SELEC q;
+END //
+SQL
+    out=$("$RACESIM" "${target[@]}" --strategy="$TMP/broken.sql" --users=1 --quiet 2>&1 >/dev/null)
+    code=$?
+    check "a procedure the server refuses: exit 2 naming broken.sql:5 ($out)" \
+        [ "$code" = 2 ] && [[ $out == *broken.sql:5:* ]] && [ "$(grep -c . <<<"$out")" = 1 ]
+fi
+printf -- 'SELECT 1;\n-- @setup\nCREATE TABLE x (a INT);\n-- @window\n' >"$TMP/late.sql"
+out=$("$RACESIM" ${ENGINE_ARGS[@]+"${ENGINE_ARGS[@]}"} "${target[@]}" --strategy="$TMP/late.sql" --users=1 2>&1 >/dev/null)
+code=$?
+check "a directive after -- @setup: exit 2 with the line ($out)" \
+    [ "$code" = 2 ] && [[ $out == *late.sql:4:* ]]
+finish
