@@ -528,6 +528,7 @@ void report_csv_header(FILE *f, const struct run_report *r)
         fprintf(f, ",%s", r->scenario.invariants[i].name);
     for (size_t i = 0; i < r->n_invariants; i++)
         fprintf(f, ",%s", r->invariants[i].name);
+    report_load_csv_header(f, r);
     fputc('\n', f);
 }
 
@@ -547,6 +548,7 @@ void report_csv_row(FILE *f, const struct run_report *r)
         fputc(',', f);         /* not checked: no value */
     for (size_t i = 0; i < r->n_invariants; i++)
         fprintf(f, ",%lld", (long long)r->invariants[i].value);
+    report_load_csv_row(f, r);
     fputc('\n', f);
 }
 

@@ -31,6 +31,28 @@ static double p99_ms(const struct hist *h)
     return (double)hist_percentile(h, 99) / 1e3;
 }
 
+static double p50_ms(const struct hist *h)
+{
+    return (double)hist_percentile(h, 50) / 1e3;
+}
+
+void report_load_csv_header(FILE *f, const struct run_report *r)
+{
+    if (r->settings.rate > 0)
+        fputs(",rate_asked,rate_achieved,backlog_end,intended_p50_ms,intended_p99_ms,"
+              "service_p50_ms,service_p99_ms", f);
+}
+
+void report_load_csv_row(FILE *f, const struct run_report *r)
+{
+    const struct engine_result *e = &r->result;
+    if (r->settings.rate > 0)
+        fprintf(f, ",%.6g,%.1f,%llu,%.3f,%.3f,%.3f,%.3f", r->settings.rate, report_load_achieved(r),
+                (unsigned long long)e->backlog_end, p50_ms(&e->intended_latency),
+                p99_ms(&e->intended_latency), p50_ms(&e->purchase_latency),
+                p99_ms(&e->purchase_latency));
+}
+
 void report_load_text(FILE *f, const struct run_report *r)
 {
     const struct run_settings *s = &r->settings;
@@ -93,7 +115,9 @@ cJSON *report_load_json(const struct run_report *r)
         cJSON_AddStringToObject(o, "arrivals", s->poisson ? "poisson" : "constant");
         cJSON_AddNumberToObject(o, "rate_achieved", report_load_achieved(r));
         cJSON_AddNumberToObject(o, "backlog_end", (double)e->backlog_end);
+        cJSON_AddNumberToObject(o, "intended_p50_ms", p50_ms(&e->intended_latency));
         cJSON_AddNumberToObject(o, "intended_p99_ms", p99_ms(&e->intended_latency));
+        cJSON_AddNumberToObject(o, "service_p50_ms", p50_ms(&e->purchase_latency));
         cJSON_AddNumberToObject(o, "service_p99_ms", p99_ms(&e->purchase_latency));
     }
     if (s->duration_us > 0)

@@ -22,6 +22,12 @@ void report_load_work(const struct run_report *r, char *out, size_t n);
 /* Writes the load lines of the text report (nothing when report_load_used is false). */
 void report_load_text(FILE *f, const struct run_report *r);
 
+/* With --rate, the CSV's load columns after the others: the header's names (",rate_asked,
+ * rate_achieved,backlog_end,intended_p50_ms,intended_p99_ms,service_p50_ms,service_p99_ms") and
+ * a run's values; nothing without --rate. Never fail. */
+void report_load_csv_header(FILE *f, const struct run_report *r);
+void report_load_csv_row(FILE *f, const struct run_report *r);
+
 /* The "load" object of the JSON report: the rate asked and achieved, the backlog at the end,
  * the time and warmup, the intervals. NULL when report_load_used is false or out of memory. */
 cJSON *report_load_json(const struct run_report *r);

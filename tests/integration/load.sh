@@ -70,6 +70,23 @@ run_json "$TMP/calm.json" --strategy=atomic --users=1 --rounds=4 --rate=4 --thin
 check "no stall: intended max ($(jq .latency.intended.max_ms "$TMP/calm.json") ms) below 250 ms" \
     jqe '.latency.intended.max_ms < 250' "$TMP/calm.json"
 
+# The CSV carries the load figures with --rate (the same stall), and no such column without it.
+"$RACESIM" --strategy=atomic --users=1 --rounds=20 --rate=100 --think-time=50 $BIG --seed=3 \
+    --format=csv --quiet >"$TMP/stall.csv" 2>/dev/null
+col() {   # FILE NAME: the value of column NAME in the CSV's one row
+    awk -F, -v n="$2" 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == n) c = i } NR == 2 && c { print $c }' "$1"
+}
+check "CSV with --rate: rate asked 100, achieved, backlog 0 at the end ($(head -1 "$TMP/stall.csv"))" \
+    [ "$(col "$TMP/stall.csv" rate_asked)" = 100 ] && [ -n "$(col "$TMP/stall.csv" rate_achieved)" ] \
+    && [ "$(col "$TMP/stall.csv" backlog_end)" = 0 ]
+check "CSV with --rate: corrected p99 ($(col "$TMP/stall.csv" intended_p99_ms)) >= 760 ms > service p99 ($(col "$TMP/stall.csv" service_p99_ms)), p50s there" \
+    awk -v i="$(col "$TMP/stall.csv" intended_p99_ms)" -v s="$(col "$TMP/stall.csv" service_p99_ms)" \
+        -v i5="$(col "$TMP/stall.csv" intended_p50_ms)" -v s5="$(col "$TMP/stall.csv" service_p50_ms)" \
+        'BEGIN { exit !(i >= 760 && i > s && i5 > s5 && s5 >= 50) }'
+"$RACESIM" --strategy=atomic --users=1 --rounds=2 $BIG --seed=3 --format=csv --quiet >"$TMP/closed.csv" 2>/dev/null
+check "CSV without --rate: no load columns" \
+    [ -s "$TMP/closed.csv" ] && ! grep -q rate_asked "$TMP/closed.csv"
+
 # Intervals: printed on stderr also when it is a file, one a line, and kept in the JSON;
 # --warmup: the first second's 50 arrivals are left out of the figures.
 "$RACESIM" --strategy=atomic --users=4 --rate=50 --time=1s --warmup=1s --report-interval=0.5 \
