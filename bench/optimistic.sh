@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# bench/optimistic.sh — issue 14's goal for optimistic concurrency that sells: optimistic-sells
+# against for-update at 500 buyers, stock 5000, qty 1..30, selling out, REPEAT rounds with the
+# strategies alternating in each round on one MariaDB the bench starts (unix socket): medians
+# and the ratio of the medians (goal ≤ 2×). Then a sweep of optimistic (bounded: lost sales),
+# optimistic-sells and for-update across buyer counts (stock 10 per buyer, qty 1..30, seed 1).
+# Writes results/bench-optimistic.json and results/bench-optimistic.md.
+# Usage: bench/optimistic.sh [REPEAT]   (default 5)
+set -eu
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+scripts/ensure-built
+repeat=${1:-5}
+bin=build/src/racesim
+tmp=$(mktemp -d)
+sock=$tmp/sock
+server_pid=
+cleanup() {
+    [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
+    rm -rf "$tmp"
+}
+trap cleanup EXIT
+mariadb-install-db --no-defaults --datadir="$tmp/data" --auth-root-authentication-method=normal \
+    --skip-test-db --user="$(id -un)" >/dev/null 2>&1
+mariadbd --no-defaults --datadir="$tmp/data" --socket="$sock" --skip-networking \
+    --innodb-flush-log-at-trx-commit=2 --max-connections=600 --user="$(id -un)" \
+    --log-error="$tmp/err.log" --pid-file="$tmp/pid" >/dev/null 2>&1 &
+server_pid=$!
+for _ in $(seq 1 600); do
+    mariadb --no-defaults --socket="$sock" -uroot -e 'SELECT 1' >/dev/null 2>&1 && break
+    sleep 0.1
+done
+dsn="mysql://root@localhost/racesim?socket=$sock"
+
+run() {   # STRATEGY USERS STOCK SEED: one run's figures as a JSON line
+    "$bin" --dsn="$dsn" --strategy="$1" --users="$2" --stock="$3" --qty=1..30 --seed="$4" \
+        --quiet --format=json >"$tmp/r.json" 2>"$tmp/r.err" || true
+    jq -c '{strategy: .run.strategy, users: .run.users, seed: .run.seed, verdict,
+            wall_s: .time.wall_s, sold: (.counts.outcomes.ok.units // 0),
+            units_left: .lost_sales.units_left, lost_sales: .lost_sales.purchases,
+            retries: .counts.retries, attempts: .counts.attempts}' "$tmp/r.json" \
+        || { echo "bench: $1 at $2 buyers failed: $(head -c 300 "$tmp/r.err")" >&2; exit 1; }
+}
+
+: >"$tmp/sells.jsonl"
+for i in $(seq 1 "$repeat"); do
+    for s in for-update optimistic-sells; do
+        run "$s" 500 5000 "$i" >>"$tmp/sells.jsonl"
+    done
+    echo "bench: round $i done" >&2
+done
+: >"$tmp/sweep.jsonl"
+for u in 8 64 200 500; do
+    for s in optimistic optimistic-sells for-update; do
+        run "$s" "$u" $((10 * u)) 1 >>"$tmp/sweep.jsonl"
+    done
+done
+echo "bench: sweep done" >&2
+
+mkdir -p results
+jq -n --slurpfile sells "$tmp/sells.jsonl" --slurpfile sweep "$tmp/sweep.jsonl" \
+   --arg date "$(date -u +%Y-%m-%d)" --arg host "$(nproc) cores, load $(cut -d' ' -f1 /proc/loadavg) at the end" \
+   --arg cmd "bench/optimistic.sh $repeat" \
+   --arg server "$("$bin" --version) / $(mariadbd --version 2>/dev/null | awk '{print $3}')" '
+  def median: sort | if length % 2 == 1 then .[length / 2 | floor] else (.[length / 2 - 1] + .[length / 2]) / 2 end;
+  ($sells | group_by(.strategy) | map({strategy: .[0].strategy, runs: length,
+      verdicts: (map(.verdict) | unique), wall_s: (map(.wall_s) | median),
+      wall_s_all: map(.wall_s), sold: (map(.sold) | median), lost_sales: (map(.lost_sales) | max),
+      retries: (map(.retries) | median)})) as $sum
+  | ($sum | map(select(.strategy == "for-update"))[0].wall_s) as $fu
+  | {command: $cmd, date: $date, machine: $host, software: $server,
+     summary: ($sum | map(. + {vs_for_update: (if $fu > 0 then .wall_s / $fu else null end)})),
+     per_round: ([range(0; $sells | length / 2)] | map(. as $k | $sells[2 * $k + 1].wall_s / $sells[2 * $k].wall_s)),
+     runs: $sells, sweep: $sweep}' >results/bench-optimistic.json
+
+{
+    echo "# bench/optimistic.sh — $(jq -r '.date + ", " + .machine + ", " + .software' results/bench-optimistic.json)"
+    echo
+    echo "500 buyers, stock 5000, qty 1..30, selling out; medians of $repeat rounds, the two alternating"
+    echo "on one server (\`$(jq -r .command results/bench-optimistic.json)\`)."
+    echo
+    echo "| strategy | wall (s), median | × for-update | units sold | lost sales (most) | retries |"
+    echo "|---|---|---|---|---|---|"
+    jq -r '.summary[] | "| \(.strategy) | \(.wall_s * 1000 | round / 1000) | \(.vs_for_update * 100 | round / 100) | \(.sold) | \(.lost_sales) | \(.retries) |"' results/bench-optimistic.json
+    echo
+    echo "Round by round, optimistic-sells / for-update: $(jq -r '.per_round | map(. * 100 | round / 100 | tostring + "×") | join(", ")' results/bench-optimistic.json)."
+    echo
+    echo "Across buyer counts (stock 10 per buyer, qty 1..30, seed 1):"
+    echo
+    echo "| buyers | strategy | wall (s) | units sold | units left | lost sales | retries |"
+    echo "|---|---|---|---|---|---|---|"
+    jq -r '.sweep[] | "| \(.users) | \(.strategy) | \(.wall_s * 1000 | round / 1000) | \(.sold) | \(.units_left) | \(.lost_sales) | \(.retries) |"' results/bench-optimistic.json
+} >results/bench-optimistic.md
+cat results/bench-optimistic.md
+"$top/scripts/docs-tables"    # the tables README.md and docs/ show come from results/
