@@ -349,8 +349,8 @@ static void test_compound(void)
     struct statement st;
     struct names vars = {0};
     char msg[256];
-    check(statement_compile("SELECT f(:qty, $$ :notme ? $$)", 1, &vars, &st, msg, sizeof msg) == 0
-          && st.n_vars == 1 && strcmp(st.sql, "SELECT f(?, $$ :notme ? $$)") == 0,
+    int rc = statement_compile("SELECT f(:qty, $$ :notme ? $$)", 1, &vars, &st, msg, sizeof msg);
+    check(rc == 0 && st.n_vars == 1 && strcmp(st.sql, "SELECT f(?, $$ :notme ? $$)") == 0,
           "a $$ body keeps its ':name' and '?' (got %s)", st.sql ? st.sql : msg);
     statement_free(&st);
     names_free(&vars);
