@@ -1,13 +1,13 @@
 -- procedure: one round trip per purchase. A stored procedure checks and writes on the
 -- server (a conditional UPDATE, then the order, in one transaction); the client only CALLs
 -- it. Sold out is the procedure's own SIGNAL (SQLSTATE 45000, error 1644), mapped by @on.
-CALL buy(:user, :product, :qty);
+CALL racesim_buy(:user, :product, :qty);
 -- @on 1644 out_of_stock
 -- @window
 
 -- @setup
 -- @delimiter //
-CREATE OR REPLACE PROCEDURE buy(IN p_user INT, IN p_product INT, IN p_qty INT)
+CREATE OR REPLACE PROCEDURE racesim_buy(IN p_user INT, IN p_product INT, IN p_qty INT)
 MODIFIES SQL DATA
 BEGIN
   DECLARE EXIT HANDLER FOR SQLEXCEPTION BEGIN ROLLBACK; RESIGNAL; END;
