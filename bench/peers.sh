@@ -45,14 +45,14 @@ wall() {
 
 # the classic workload, ROUNDS alternating samples per strategy: PEER LABEL NODE_ENGINE SOCKET DSN
 classic_samples() {
-    local r s p x
+    local peer=$1 label=$2 engine=$3 socket=$4 dsn=$5 r s p x
     for r in $(seq "$rounds"); do
         for s in for-update atomic; do
-            node_run() { wall node "$node_dir/classic.js" "$3" "$4" nodepeer "$s" 500 5000; }
-            race_run() { wall "$bin" --dsn="$5" --strategy="$s" --users=500 --stock=5000 --qty=1..30 \
+            node_run() { wall node "$node_dir/classic.js" "$engine" "$socket" nodepeer "$s" 500 5000; }
+            race_run() { wall "$bin" --dsn="$dsn" --strategy="$s" --users=500 --stock=5000 --qty=1..30 \
                              --seed="$r" --quiet --format=json; }
             if [ $((r % 2)) = 1 ]; then p=$(node_run); x=$(race_run); else x=$(race_run); p=$(node_run); fi
-            sample "$1" "classic $s ($2)" 500 "$r" "$p" "$x" s
+            sample "$peer" "classic $s ($label)" 500 "$r" "$p" "$x" s
         done
     done
 }
