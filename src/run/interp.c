@@ -269,11 +269,6 @@ enum interp_status interp_prepare(struct interp *it, const struct script *s, db_
         st = set_isolation(conn, s->isolation[0] ? s->isolation : isolation, err, errlen);
     if (st == INTERP_OK)
         st = prepare_steps(it, known, p, err, errlen);
-    struct db_error e;
-    if (st == INTERP_OK && !(it->rollback = db_prepare(conn, "ROLLBACK", &e))) {
-        snprintf(err, errlen, "cannot prepare ROLLBACK: %s", e.text);
-        st = INTERP_DB_ERROR;
-    }
     size_t nc = 1;
     for (size_t i = 0; st == INTERP_OK && i < s->n_steps; i++)
         if (it->stmts[i] && db_stmt_columns(it->stmts[i]) > nc)
@@ -359,11 +354,12 @@ static int map_error(const struct step *st, const struct db_error *e)
     return cls;
 }
 
+/* Ends the open transaction as text, not prepared: preparing ROLLBACK on every connection cost
+ * each buyer a round trip at start for a statement most purchases never run. */
 static void rollback(struct interp *it)
 {
-    struct db_result r;
     struct db_error e;
-    if (db_stmt_execute(it->rollback, NULL, NULL, NULL, NULL, &r, &e) != 0
+    if (db_execute(it->conn, "ROLLBACK", &e) != 0
         && e.outcome == OUTCOME_CONNECTION_LOST)
         it->broken = true;
 }

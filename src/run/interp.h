@@ -73,7 +73,6 @@ struct interp {
     struct each_plan *each;    /* per step; used by STEP_EACH steps */
     struct expansion **expand; /* per step; NULL unless the statement has IN (:list.field) */
     int **col_vars;            /* per step: for each result column, its var index or -1 */
-    db_stmt *rollback;
     int64_t *param_buf, *col_buf;
     bool *param_null_buf, *col_null_buf;
     bool broken;               /* the connection was lost: reconnect before the next attempt */

@@ -324,9 +324,53 @@ static bool is_multiple_commands(const struct db_error *e)
     return strcmp(e->code, "42601") == 0 && strstr(e->text, "multiple commands");
 }
 
-static int describe(db_stmt *s, struct db_error *err)
+/* Parse and Describe of statement name in ONE round trip (libpq's pipeline mode) where libpq has
+ * it: sets *prep and *desc to their results (NULL when the connection broke first). Returns -1,
+ * having sent nothing, when the pipeline cannot be used: then the caller takes two round trips. */
+static int prepare_described(PGconn *pg, const char *name, const char *text, int n,
+                             const Oid *types, PGresult **prep, PGresult **desc)
 {
-    PGresult *d = PQdescribePrepared(s->conn->pg, s->name);
+    *prep = *desc = NULL;
+#ifdef LIBPQ_HAS_PIPELINING
+    if (!PQenterPipelineMode(pg))
+        return -1;
+    if (PQsendPrepare(pg, name, text, n, types) && PQsendDescribePrepared(pg, name)
+        && PQpipelineSync(pg)) {
+        int got = 0, ends = 0;         /* prepare, NULL, describe, NULL, then the sync */
+        for (int i = 0; i < 16 && ends < 3; i++) {
+            PGresult *r = PQgetResult(pg);
+            if (!r) {
+                if (PQstatus(pg) == CONNECTION_BAD)
+                    break;
+                ends++;
+                continue;
+            }
+            if (PQresultStatus(r) == PGRES_PIPELINE_SYNC) {
+                PQclear(r);
+                break;
+            }
+            if (got == 0)
+                *prep = r;
+            else if (got == 1)
+                *desc = r;
+            else
+                PQclear(r);
+            got++;
+        }
+    }
+    PQexitPipelineMode(pg);
+    return 0;
+#else
+    (void)pg; (void)name; (void)text; (void)n; (void)types;
+    return -1;
+#endif
+}
+
+/* Reads the statement's columns from its Describe result d (NULL: asks the server for it). */
+static int describe(db_stmt *s, PGresult *d, struct db_error *err)
+{
+    if (!d)
+        d = PQdescribePrepared(s->conn->pg, s->name);
     if (PQresultStatus(d) != PGRES_COMMAND_OK) {
         result_error(s->conn->pg, d, err);
         PQclear(d);
@@ -374,13 +418,16 @@ db_stmt *pg_prepare(db_conn *c, const char *sql, struct db_error *err)
     s->sql = text;
     s->n_params = (size_t)n;
     snprintf(s->name, sizeof s->name, "racesim_%u", ++c->seq);
-    unsigned types[256];
+    Oid types[256];
     for (int i = 0; i < n && i < 256; i++)
         types[i] = INT8OID;        /* racesim's values are all integers */
-    PGresult *r = PQprepare(c->pg, s->name, text, n, n <= 256 ? types : NULL);
+    PGresult *r, *d;
+    if (prepare_described(c->pg, s->name, text, n, n <= 256 ? types : NULL, &r, &d) != 0)
+        r = PQprepare(c->pg, s->name, text, n, n <= 256 ? types : NULL);
     if (PQresultStatus(r) != PGRES_COMMAND_OK) {
         result_error(c->pg, r, err);
         PQclear(r);
+        PQclear(d);
         if (n > 0 || !is_multiple_commands(err)) {
             stmt_free(s);
             return NULL;
@@ -389,7 +436,7 @@ db_stmt *pg_prepare(db_conn *c, const char *sql, struct db_error *err)
         pg_error_set(err, NULL, "", false);
     } else {
         PQclear(r);
-        if (describe(s, err) || alloc_params(s, err)) {
+        if (describe(s, d, err) || alloc_params(s, err)) {
             stmt_free(s);
             return NULL;
         }
