@@ -55,12 +55,13 @@ check "a bad nested run: refused, saying where ($(head -1 "$TMP/why"))" grep -q 
 # --out=-: stdout
 "$RACESIM" --strategy=atomic "${small[@]}" --quiet --format=json --out=- >"$TMP/dash.json" 2>"$TMP/err"
 rc=$?
-check "--out=- writes to stdout: exit $rc, valid JSON there, no file named -" \
-    [ "$rc" = 0 -a ! -e ./- ] && valid_json "$TMP/dash.json"
+check "--out=- writes to stdout: exit $rc, no file named -" [ "$rc" = 0 -a ! -e ./- ]
+check "... valid JSON there" valid_json "$TMP/dash.json"
 "$RACESIM" compare --strategies=atomic "${small[@]}" --quiet --format=md --out=- >"$TMP/dash.md" 2>"$TMP/err"
 check "compare --format=md --out=-: the table on stdout" grep -q '^| strategy ' "$TMP/dash.md"
 "$RACESIM" --strategy=atomic "${small[@]}" --quiet --format=md >"$TMP/run.md" 2>"$TMP/err"
 rc=$?
-check "run --format=md: exit $rc, Markdown tables of outcomes, figures and invariants, the verdict" \
-    [ "$rc" = 0 -a "$(grep -c '^|---' "$TMP/run.md")" = 3 ] && grep -q '^\*\*verdict: correct\*\*' "$TMP/run.md"
+check "run --format=md: exit $rc, Markdown tables of outcomes, figures and invariants" \
+    [ "$rc" = 0 -a "$(grep -c '^|---' "$TMP/run.md")" = 3 ]
+check "... and the verdict" grep -q '^\*\*verdict: correct\*\*' "$TMP/run.md"
 finish
