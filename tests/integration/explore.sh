@@ -16,6 +16,7 @@ for s in $("$RACESIM" list --scenario="$scenario" | awk '/^  strategies:/ { f = 
         [ "$users" = 3 ] && bound=(--max-schedules=60)
         "$RACESIM" explore --scenario="$scenario" --strategy="$s" --users="$users" "${bound[@]}" \
             --seed=1 --dsn="$DSN" --format=json --quiet >"$TMP/x.json" 2>"$TMP/x.err"
+        schema_later "$TMP/x.json"
         rc=$?
         what="$scenario/$s, $users buyers: $(jq -r '"\(.anomalous) of \(.schedules) schedules broke an invariant"' "$TMP/x.json" 2>/dev/null) $(head -c 200 "$TMP/x.err")"
         if [ "$unsafe" = 1 ]; then

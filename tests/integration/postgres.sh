@@ -120,6 +120,7 @@ check "an invariant in setup.sql: exit 2 with the reason ($(head -c 200 "$TMP/se
     [ "$rc" = 2 -a -n "$(grep "setup.sql:3: an engine's setup.sql holds only" "$TMP/setup2.err")" ]
 RACESIM_STRATEGIES=$TMP/strategies "$RACESIM" run --scenario=stock --strategy=atomic --users=2 \
     --format=json --quiet >"$TMP/maria.json" 2>"$TMP/maria.err"
+schema_later "$TMP/maria.json"
 check "MariaDB ignores the postgres folder (exit $?: $(head -c 200 "$TMP/maria.err"))" all_hold "$TMP/maria.json"
 
 # matrix on PostgreSQL: REPEATABLE READ is snapshot isolation there, so a read-then-write-back
@@ -130,6 +131,7 @@ wbtx=$(cd "$(dirname "$0")/../.." && pwd)/bench/strategies/write-back-tx.sql   #
     --isolations=read-committed,repeatable-read --contended=10 --think-time=20 --seed=1 --quiet \
     --format=json >"$TMP/m.json" 2>"$TMP/m.err"
 rc=$?
+schema_later "$TMP/m.json"
 check "matrix --engine=postgres exits 0 although anomalies show ($rc: $(head -1 "$TMP/m.err"))" [ "$rc" = 0 ]
 # cell STRATEGY ISOLATION MODE FILTER: the filter holds on that cell's explore or contended run
 cell() {

@@ -34,6 +34,7 @@ check "... and returns at step 6, buyer 1's RELEASE_LOCK; then sees no stock" \
          and ([.trace[] | select(.event == "end" and .buyer == 2)][0].outcome == "out_of_stock")' "$TMP/ul.json"
 
 "$RACESIM" explore --strategy="$needle" --dsn="$DSN" --format=json --quiet >"$TMP/n.json" 2>"$TMP/n.err"
+schema_later "$TMP/n.json"
 rc=$?
 check "explore needle: exit 1 (an anomaly)" [ "$rc" = 1 ]
 check "explore needle: exactly one schedule oversells" jqe '.anomalous == 1 and .broken.oversell == 1' "$TMP/n.json"
@@ -51,6 +52,7 @@ check "explore text: drawn as a timeline by step" grep -qE "^ +step │ buyer 1"
 check "explore text: the verdict counts schedules" grep -qE "^verdict: ANOMALY in 1 of [0-9]+ schedules" "$TMP/n.txt"
 
 "$RACESIM" explore --strategy=atomic --dsn="$DSN" --max-schedules=3 --format=json --quiet >"$TMP/m.json"
+schema_later "$TMP/m.json"
 check "--max-schedules=3: 3 run, and said to be cut" jqe '.schedules == 3 and (.complete | not)' "$TMP/m.json"
 
 bad() {

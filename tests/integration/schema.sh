@@ -3,7 +3,7 @@
 # explore, with thresholds, a run cut short) is valid against schemas/result.schema.json; the
 # schema refuses what it must (a seed as a string, no schema_version); numbers are numbers, a
 # seed beyond 2^53 exact; meta says when, how and where; --out=- is stdout.
-# (run_json in lib.sh validates every JSON result the other tests make too.)
+# (run_json and schema_later in lib.sh validate the JSON results the other tests make too.)
 RACESIM=$1
 source "$(dirname "$0")/lib.sh"
 
