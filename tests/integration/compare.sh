@@ -103,10 +103,15 @@ check "sweep JSON: 2 strategies x 2 buyer counts x 2 repeats = 8 runs, 4 points"
 check "sweep JSON: buyer counts sorted, median within min..max" \
     jqe '.users == [1, 5] and all(.points[]; .throughput.min <= .throughput.median and .throughput.median <= .throughput.max and .runs == 2)' "$TMP/s.json"
 check "sweep JSON: repeats use seeds 3 and 4" jqe '[.runs[].run.seed] | unique == [3, 4]' "$TMP/s.json"
+check "sweep JSON: each point has goodput, lost sales, units sold and buyers served, served <= runs' buyers" \
+    jqe 'all(.points[]; .goodput.median >= 0 and .lost_purchases.median >= 0 and .units_sold.median >= 0
+                        and .served.min <= .served.median and .served.max <= .users)' "$TMP/s.json"
 "$RACESIM" sweep --strategies=atomic,naive --users=1,5 --seed=3 --quiet --format=csv \
     --chart="$TMP/sweep.png" >"$TMP/s.csv" 2>"$TMP/err"
 check "sweep CSV: a header and 4 points" [ "$(wc -l <"$TMP/s.csv")" = 5 ]
 check "sweep CSV: the same fields on each line" same_fields "$TMP/s.csv"
+check "sweep CSV: goodput, lost sales, units sold and buyers served columns" \
+    grep -q '^scenario,.*,goodput,.*,lost_purchases,.*,units_sold,.*,served,served_min,served_max$' "$TMP/s.csv"
 check "sweep CSV: the chart's CSV is the same table" cmp -s "$TMP/s.csv" "$TMP/sweep.csv"
 if command -v gnuplot >/dev/null; then
     check "sweep --chart=FILE.png: a PNG" [ "$(head -c 4 "$TMP/sweep.png" | tail -c 3)" = PNG ]
