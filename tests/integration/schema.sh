@@ -45,6 +45,8 @@ check "... and valid" valid_json "$TMP/big.json"
 
 # what the schema refuses
 jq '.run.seed = "3"' "$TMP/run.json" >"$TMP/bad-seed.json"
+check "the committed reference results/compare-stock-500.json is valid too" \
+    valid_json "$(dirname "$0")/../../results/compare-stock-500.json"
 check "the schema refuses a seed as a string" bash -c '! "$0" "$1" >/dev/null' "$VALIDATE" "$TMP/bad-seed.json"
 jq 'del(.schema_version)' "$TMP/compare.json" >"$TMP/bad-version.json"
 check "the schema refuses a result without schema_version" bash -c '! "$0" "$1" >/dev/null' "$VALIDATE" "$TMP/bad-version.json"
