@@ -26,6 +26,7 @@ struct point {
     size_t n;
     double tput[3], p99[3], good[3];    /* median, min, max */
     double lost[3], sold[3];            /* lost sales (purchases) and units sold: median, min, max */
+    double served[3];                   /* buyers served (purchases that succeeded): median, min, max */
     bool unsafe;                        /* an invariant was violated in some repeat */
     char anomalies[256];
 };
@@ -67,7 +68,7 @@ static void aggregate(struct sweep *w)
 {
     for (size_t p = 0; p < w->n_points; p++) {
         struct point *pt = &w->points[p];
-        double t[100], l[100], g[100], lo[100], so[100];
+        double t[100], l[100], g[100], lo[100], so[100], se[100];
         for (size_t k = 0; k < pt->n; k++) {
             const struct run_report *r = &w->b.runs[pt->runs[k]]->report;
             struct run_figures fig;
@@ -77,6 +78,7 @@ static void aggregate(struct sweep *w)
             g[k] = fig.goodput;
             lo[k] = (double)r->lost_purchases;
             so[k] = (double)r->result.outcome_units[OUTCOME_OK];
+            se[k] = (double)r->result.outcomes[OUTCOME_OK];
             if (r->exit_code != 0) {
                 pt->unsafe = true;
                 char an[256];
@@ -93,6 +95,7 @@ static void aggregate(struct sweep *w)
         stats(g, pt->n, pt->good);
         stats(lo, pt->n, pt->lost);
         stats(so, pt->n, pt->sold);
+        stats(se, pt->n, pt->served);
     }
 }
 
@@ -231,14 +234,15 @@ static void write_csv(FILE *f, const struct sweep *w)
 {
     fputs("scenario,strategy,users,runs,verdict,anomalies,throughput,throughput_min,throughput_max,"
           "p99_ms,p99_min_ms,p99_max_ms,goodput,goodput_min,goodput_max,lost_purchases,lost_purchases_min,"
-          "lost_purchases_max,units_sold,units_sold_min,units_sold_max\n", f);
+          "lost_purchases_max,units_sold,units_sold_min,units_sold_max,served,served_min,served_max\n", f);
     for (size_t p = 0; p < w->n_points; p++) {
         const struct point *pt = &w->points[p];
-        fprintf(f, "%s,%s,%d,%zu,%s,%s,%.1f,%.1f,%.1f,%.3f,%.3f,%.3f,%.1f,%.1f,%.1f,%g,%g,%g,%g,%g,%g\n",
+        fprintf(f, "%s,%s,%d,%zu,%s,%s,%.1f,%.1f,%.1f,%.3f,%.3f,%.3f,%.1f,%.1f,%.1f,%g,%g,%g,%g,%g,%g,%g,%g,%g\n",
                 w->o->scenario, w->set.name[pt->strategy], w->o->users_list[pt->users], pt->n,
                 pt->unsafe ? "anomaly" : "correct", pt->anomalies, pt->tput[0], pt->tput[1], pt->tput[2],
                 pt->p99[0], pt->p99[1], pt->p99[2], pt->good[0], pt->good[1], pt->good[2], pt->lost[0],
-                pt->lost[1], pt->lost[2], pt->sold[0], pt->sold[1], pt->sold[2]);
+                pt->lost[1], pt->lost[2], pt->sold[0], pt->sold[1], pt->sold[2], pt->served[0], pt->served[1],
+                pt->served[2]);
     }
 }
 
@@ -272,6 +276,7 @@ static int write_json(FILE *f, const struct sweep *w)
         cJSON_AddItemToObject(x, "p99_ms", stats_json(pt->p99));
         cJSON_AddItemToObject(x, "lost_purchases", stats_json(pt->lost));
         cJSON_AddItemToObject(x, "units_sold", stats_json(pt->sold));
+        cJSON_AddItemToObject(x, "served", stats_json(pt->served));
         cJSON_AddItemToArray(points, x);
     }
     if (o->chart)

@@ -8,6 +8,7 @@ source "$(dirname "$0")/lib.sh"
 
 race=(--users=20 --seed=7 --think-time=20 --stock=5 --qty=1 --quiet)
 "$RACESIM" compare --strategies=naive,atomic,for-update "${race[@]}" --format=json >"$TMP/r.json"
+schema_later "$TMP/r.json"
 check "a forced-race compare ends (exit $?)" [ $? = 0 ]
 check "naive oversold (its oversell invariant > 0)" \
     jqe '.runs[] | select(.run.strategy == "naive") | [.invariants[] | select(.name == "oversell") | .value > 0] | all' "$TMP/r.json"
@@ -37,6 +38,7 @@ INSERT INTO orders (user_id, product_id, qty) VALUES (:user, :product, :qty);
 SQL
 "$RACESIM" compare --strategies="$TMP/half-lost.sql,atomic" --users=10 --stock=100 --qty=1 --seed=7 --quiet \
     --format=json >"$TMP/l.json"
+schema_later "$TMP/l.json"
 check "a compare with a lossy strategy ends (exit $?)" [ $? = 0 ]
 check "half-lost kept every invariant but lost 5 sales with units left: class lossy" \
     jqe '.answer.strategies[] | select(.strategy == "half-lost") | .correct and .class == "lossy" and .lost_purchases == 5 and .served == 5 and .units_left == 95' "$TMP/l.json"

@@ -12,6 +12,7 @@ source "$(dirname "$0")/lib.sh"
 race=(--users=20 --seed=3 --think-time=20 --stock=5 --qty=1)
 B=$TMP/base.json
 "$RACESIM" compare --strategies=atomic,naive "${race[@]}" --quiet --format=json >"$B"
+schema_later "$B"
 check "a compare result to start from" jqe '(.runs | length) == 2' "$B"
 check "... in which naive oversold (the race was forced)" \
     jqe '.runs[] | select(.run.strategy == "naive") | .invariants[] | select(.name == "oversell") | .value > 0' "$B"
@@ -82,10 +83,12 @@ check "JUnit: open and close tags balance" \
     [ "$(grep -o '<testcase ' "$TMP/out" | wc -l)" = "$(grep -o '</testcase>' "$TMP/out" | wc -l)" ]
 
 "$RACESIM" --strategy=atomic "${race[@]}" --quiet --format=json >"$TMP/single.json"
+schema_later "$TMP/single.json"
 checked "$TMP/single.json" --max-regression=99%
 check "a single run's result against a compare baseline: exit 0 ($rc), matched by strategy" \
     [ "$rc" = 0 -a "$(lines '^ok  *atomic/20: throughput')" = 1 ]
 "$RACESIM" sweep --strategies=atomic --users=1,5 --repeat=2 --seed=3 --quiet --format=json >"$TMP/sweep.json"
+schema_later "$TMP/sweep.json"
 "$RACESIM" check "$TMP/sweep.json" --baseline="$TMP/sweep.json" >"$TMP/out" 2>&1
 rc=$?
 check "a sweep against itself: exit 0 ($rc), a line per buyer count" \

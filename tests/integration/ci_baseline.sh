@@ -12,6 +12,7 @@ baseline=$(cd "$(dirname "$0")/../.." && pwd)/results/baseline.json
 check "results/baseline.json is a compare at 50 buyers" \
     jqe '.command == "compare" and .users == 50 and (.runs | length) > 0' "$baseline"
 "$RACESIM" compare --users=50 --seed=1 --quiet --format=json >"$TMP/r.json" 2>"$TMP/err"
+schema_later "$TMP/r.json"
 rc=$?
 check "compare --users=50 ends (exit $rc: $(head -1 "$TMP/err"))" [ "$rc" = 0 ]
 "$RACESIM" check "$TMP/r.json" --baseline="$baseline" --gate=invariants >"$TMP/check.txt" 2>&1

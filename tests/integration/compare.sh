@@ -34,6 +34,7 @@ check "sweep --users=1,0: exit 2" [ $? = 2 ]
 
 # JSON: every run's full report, in the order asked
 "$RACESIM" compare --strategies=atomic,naive,for-update --users=20 --seed=7 --think-time=20 --stock=5 --qty=1 --quiet --format=json >"$TMP/c.json"
+schema_later "$TMP/c.json"
 check "compare exits 0 although naive violates an invariant ($?)" [ $? = 0 ]
 check "JSON: command compare, 3 runs" jqe '.command == "compare" and (.runs | length) == 3' "$TMP/c.json"
 check "JSON: the runs in the order asked" jqe '[.runs[].run.strategy] == ["atomic", "naive", "for-update"]' "$TMP/c.json"
@@ -61,10 +62,17 @@ check "Markdown: a table of 2 rows, 11 columns each" md_table "$TMP/c.md" 2
 if command -v gnuplot >/dev/null; then
     "$RACESIM" compare --strategies=atomic,naive --users=10 --seed=7 --think-time=20 --stock=5 --qty=1 --quiet --format=json \
         --chart="$TMP/chart.svg" >"$TMP/cc.json" 2>"$TMP/err"
+    schema_later "$TMP/cc.json"
     rc=$?
     check "--chart=FILE.svg: exit 0, nothing on stderr ($(head -1 "$TMP/err"))" [ $rc = 0 -a ! -s "$TMP/err" ]
-    check "... an SVG with both strategies, naive crossed out" grep -q '<svg' "$TMP/chart.svg" && grep -q 'naive ✗' "$TMP/chart.svg"
+    check "... an SVG" grep -q '<svg' "$TMP/chart.svg"
+    check "... with both strategies, naive crossed out" grep -q 'naive ✗' "$TMP/chart.svg"
     check "... the answer under the title" grep -q 'atomic: correct, sold out' "$TMP/chart.svg"
+    check "... units sold against the stock, lost sales stacked, naive's oversell named" \
+        [ -n "$(grep '>Units sold of the 5 in stock; lost sales stacked<' "$TMP/chart.svg")" \
+          -a -n "$(grep -E '>[0-9]+, oversold [1-9][0-9]*<' "$TMP/chart.svg")" ]
+    check "... p99 in human units (ms or s), goodput per second" \
+        [ -n "$(grep -E '>[0-9.]+ (ms|s)<' "$TMP/chart.svg")" -a -n "$(grep -E '>[0-9.]+/s<' "$TMP/chart.svg")" ]
     check "... its data beside it (chart.csv, 3 lines)" [ "$(wc -l <"$TMP/chart.csv")" = 3 ]
     "$RACESIM" compare --strategies=atomic --users=5 --quiet --chart="$TMP/chart.svg" >/dev/null 2>"$TMP/err"
     check "an existing chart is kept without --force (exit 2)" [ $? = 2 ]
@@ -80,17 +88,30 @@ check "... the CSV written beside it (nognu.csv)" [ "$(wc -l <"$TMP/nognu.csv" 2
 check "... no chart, and the table printed" [ ! -e "$TMP/nognu.png" -a -s "$TMP/nognu.txt" ]
 
 # sweep: one point per strategy and buyer count; repeats give median, min and max
-"$RACESIM" sweep --strategies=atomic,naive --users=5,1 --repeat=2 --seed=3 --quiet --format=json >"$TMP/s.json"
+"$RACESIM" sweep --strategies=atomic,naive --users=5,1 --repeat=2 --seed=3 --quiet --format=json \
+    --chart="$TMP/sw.svg" >"$TMP/s.json"
+schema_later "$TMP/s.json"
 check "sweep exits 0 ($?)" [ $? = 0 ]
+if command -v gnuplot >/dev/null; then
+    check "sweep chart: the title names every seed (3, 4)" grep -q 'racesim sweep · stock · .* · seeds 3, 4 · ' "$TMP/sw.svg"
+    check "sweep chart: goodput and lost sales panels" \
+        [ -n "$(grep 'Goodput (higher is better)' "$TMP/sw.svg")" -a -n "$(grep 'Lost sales (lower is better)' "$TMP/sw.svg")" ]
+    check "sweep chart: naive marked unsafe" grep -q '>naive ✗ unsafe<' "$TMP/sw.svg"
+fi
 check "sweep JSON: 2 strategies x 2 buyer counts x 2 repeats = 8 runs, 4 points" \
     jqe '.command == "sweep" and (.runs | length) == 8 and (.points | length) == 4' "$TMP/s.json"
 check "sweep JSON: buyer counts sorted, median within min..max" \
     jqe '.users == [1, 5] and all(.points[]; .throughput.min <= .throughput.median and .throughput.median <= .throughput.max and .runs == 2)' "$TMP/s.json"
 check "sweep JSON: repeats use seeds 3 and 4" jqe '[.runs[].run.seed] | unique == [3, 4]' "$TMP/s.json"
+check "sweep JSON: each point has goodput, lost sales, units sold and buyers served, served <= runs' buyers" \
+    jqe 'all(.points[]; .goodput.median >= 0 and .lost_purchases.median >= 0 and .units_sold.median >= 0
+                        and .served.min <= .served.median and .served.max <= .users)' "$TMP/s.json"
 "$RACESIM" sweep --strategies=atomic,naive --users=1,5 --seed=3 --quiet --format=csv \
     --chart="$TMP/sweep.png" >"$TMP/s.csv" 2>"$TMP/err"
-check "sweep CSV: a header and 4 points, the same fields on each line" \
-    [ "$(wc -l <"$TMP/s.csv")" = 5 ] && same_fields "$TMP/s.csv"
+check "sweep CSV: a header and 4 points" [ "$(wc -l <"$TMP/s.csv")" = 5 ]
+check "sweep CSV: the same fields on each line" same_fields "$TMP/s.csv"
+check "sweep CSV: goodput, lost sales, units sold and buyers served columns" \
+    grep -q '^scenario,.*,goodput,.*,lost_purchases,.*,units_sold,.*,served,served_min,served_max$' "$TMP/s.csv"
 check "sweep CSV: the chart's CSV is the same table" cmp -s "$TMP/s.csv" "$TMP/sweep.csv"
 if command -v gnuplot >/dev/null; then
     check "sweep --chart=FILE.png: a PNG" [ "$(head -c 4 "$TMP/sweep.png" | tail -c 3)" = PNG ]

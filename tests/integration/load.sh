@@ -53,7 +53,7 @@ check "--rate with --rounds: invariants hold" all_hold "$TMP/count.json"
 run_json "$TMP/poisson.json" --strategy=atomic --users=4 --rate=100 --arrivals=poisson --time=2s \
     $BIG --seed=7
 n=$(jq '.counts.purchases + .load.backlog_end' "$TMP/poisson.json")
-check "poisson: arrivals near 200 ($n)" [ "$n" -ge 140 ] && [ "$n" -le 260 ]
+check "poisson: arrivals near 200 ($n)" [ "$n" -ge 140 -a "$n" -le 260 ]
 check "poisson: said in the report" jqe '.load.arrivals == "poisson"' "$TMP/poisson.json"
 
 # Coordinated omission: one buyer that holds every purchase 50 ms (--think-time at @window)
@@ -95,7 +95,7 @@ rc=$?
 valid_json "$TMP/iv.json" >/dev/null && echo "$TMP/iv.json" >>"$TMP/.schema-valid" \
     || echo "iv.json" >>"$TMP/.schema-invalid"
 lines=$(grep -c '^racesim: \[.*purchases/s .* ok/s .* retries/s .* errors/s .* p99 .* backlog' "$TMP/iv.err")
-check "intervals on a piped stderr ($lines lines, exit $rc)" [ "$rc" = 0 ] && [ "$lines" -ge 3 ]
+check "intervals on a piped stderr ($lines lines, exit $rc)" [ "$rc" = 0 -a "$lines" -ge 3 ]
 check "intervals in the JSON, warmup ones marked" \
     jqe '(.load.intervals | length) >= 3 and .load.intervals[0].warmup == true
          and (.load.intervals | last | .warmup) == false' "$TMP/iv.json"

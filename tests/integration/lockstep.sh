@@ -32,6 +32,7 @@ fi
 timeout 120 "$RACESIM" --strategy="$strategy" --users=50 --lockstep --seed=3 ${ENGINE_ARGS[@]+"${ENGINE_ARGS[@]}"} --quiet --format=json \
     >"$TMP/50.json" 2>"$TMP/50.err"
 rc=$?
+schema_later "$TMP/50.json"
 check "$strategy --lockstep 50 buyers ends (exit $rc, not a timeout)" [ "$rc" = 0 -o "$rc" = 1 ]
 if [ -s "$TMP/50.json" ]; then
     check "$strategy --lockstep 50 buyers: all 50 purchases made" [ "$(jq .counts.purchases "$TMP/50.json")" = 50 ]

@@ -23,6 +23,7 @@ SQL
 args=(--strategies="naive-write-back,serializable,$TMP/write-back-tx.sql" --contended=10 --think-time=20 --seed=1 --quiet)
 
 "$RACESIM" matrix "${args[@]}" --format=json >"$TMP/m.json" 2>"$TMP/err"
+schema_later "$TMP/m.json"
 rc=$?
 check "matrix exits 0 although anomalies show ($rc: $(head -1 "$TMP/err"))" [ "$rc" = 0 ]
 # cell STRATEGY ISOLATION MODE FILTER: the filter holds on that cell's lockstep or contended run

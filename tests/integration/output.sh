@@ -5,6 +5,7 @@ RACESIM=$1
 source "$(dirname "$0")/lib.sh"
 
 "$RACESIM" --strategy=atomic --users=30 --seed=42 --quiet --format=json --out="$TMP/r.json"
+schema_later "$TMP/r.json"
 check "--out writes the file and exits 0" [ $? = 0 -a -s "$TMP/r.json" ]
 check "the JSON parses and has the seed" [ "$(jq -r .run.seed "$TMP/r.json")" = 42 ]
 check "the JSON has every parameter" [ "$(jq -r .run.params.qty "$TMP/r.json")" = 1..30 ]
@@ -20,10 +21,12 @@ check "the message says --force" grep -q -- "--force" "$TMP/err"
 check "--force overwrites" [ $? = 0 ]
 
 "$RACESIM" --strategy=for-update --users=30 --seed=42 --quiet --format=json --out="$TMP/s.json"
+schema_later "$TMP/s.json"
 asked() { jq '[.counts.outcomes[].units] | add' "$1"; }
 check "same seed, other strategy: the same units asked for ($(asked "$TMP/r.json") = $(asked "$TMP/s.json"))" \
     [ "$(asked "$TMP/r.json")" = "$(asked "$TMP/s.json")" ]
 "$RACESIM" --strategy=for-update --users=30 --seed=43 --quiet --format=json --out="$TMP/t.json"
+schema_later "$TMP/t.json"
 check "another seed draws another workload" [ "$(asked "$TMP/r.json")" != "$(asked "$TMP/t.json")" ]
 
 "$RACESIM" --strategy=atomic --users=10 --seed=1 --format=csv >"$TMP/r.csv"

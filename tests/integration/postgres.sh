@@ -94,7 +94,7 @@ printf -- '-- mysql-only: backquoted names.\nSELECT `stock` FROM products WHERE 
 "$RACESIM" run "${pg[@]}" --scenario=stock --strategy="$TMP/backquote.sql" --users=2 >/dev/null 2>"$TMP/bq.err"
 rc=$?
 check "backquotes: exit 2 with the line ($(head -c 200 "$TMP/bq.err"))" \
-    [ "$rc" = 2 ] && grep -q "backquote.sql:2: .*syntax error" "$TMP/bq.err"
+    [ "$rc" = 2 -a -n "$(grep "backquote.sql:2: .*syntax error" "$TMP/bq.err")" ]
 
 # `@on CODE` takes a SQLSTATE on PostgreSQL
 printf -- '-- on: a SQLSTATE.\n-- @retry serialization up to 3 times\nSTART TRANSACTION;\nUPDATE products SET stock = stock - :qty WHERE id = :product AND stock >= :qty;\n-- @on 40001 serialization\n-- @require affected = 1 else out_of_stock\nINSERT INTO orders (user_id, product_id, qty) VALUES (:user, :product, :qty);\nCOMMIT;\n' >"$TMP/on.sql"
@@ -117,9 +117,10 @@ RACESIM_STRATEGIES=$TMP/strategies "$RACESIM" run "${pg[@]}" --scenario=stock --
     --users=2 >/dev/null 2>"$TMP/setup2.err"
 rc=$?
 check "an invariant in setup.sql: exit 2 with the reason ($(head -c 200 "$TMP/setup2.err"))" \
-    [ "$rc" = 2 ] && grep -q "setup.sql:3: an engine's setup.sql holds only" "$TMP/setup2.err"
+    [ "$rc" = 2 -a -n "$(grep "setup.sql:3: an engine's setup.sql holds only" "$TMP/setup2.err")" ]
 RACESIM_STRATEGIES=$TMP/strategies "$RACESIM" run --scenario=stock --strategy=atomic --users=2 \
     --format=json --quiet >"$TMP/maria.json" 2>"$TMP/maria.err"
+schema_later "$TMP/maria.json"
 check "MariaDB ignores the postgres folder (exit $?: $(head -c 200 "$TMP/maria.err"))" all_hold "$TMP/maria.json"
 
 # matrix on PostgreSQL: REPEATABLE READ is snapshot isolation there, so a read-then-write-back
@@ -130,6 +131,7 @@ wbtx=$(cd "$(dirname "$0")/../.." && pwd)/bench/strategies/write-back-tx.sql   #
     --isolations=read-committed,repeatable-read --contended=10 --think-time=20 --seed=1 --quiet \
     --format=json >"$TMP/m.json" 2>"$TMP/m.err"
 rc=$?
+schema_later "$TMP/m.json"
 check "matrix --engine=postgres exits 0 although anomalies show ($rc: $(head -1 "$TMP/m.err"))" [ "$rc" = 0 ]
 # cell STRATEGY ISOLATION MODE FILTER: the filter holds on that cell's explore or contended run
 cell() {

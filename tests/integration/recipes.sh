@@ -43,8 +43,8 @@ rc=$?
 cat "$TMP/job/result.log"
 check "the recipe's commands ran: the gate exit 0 (got $rc)" [ "$rc" = 0 ]
 check "baseline.json and result.json: 3 strategies x 5 repeats (1000 purchases each), valid against the schema" \
-    [ "$(jq '.runs | length' "$TMP/job/baseline.json")" = 15 -a "$(jq '.runs | length' "$TMP/job/result.json")" = 15 ] \
-    && valid_json "$TMP/job/baseline.json" "$TMP/job/result.json"
+    [ "$(jq '.runs | length' "$TMP/job/baseline.json")" = 15 -a "$(jq '.runs | length' "$TMP/job/result.json")" = 15 ]
+check "... both valid against the schema" valid_json "$TMP/job/baseline.json" "$TMP/job/result.json"
 check "the gate judged speed on repeats: n=5+5 on each strategy's line" \
     [ "$(grep -c 'throughput .*n=5+5' "$TMP/job/result.log")" = 3 ]
 check "the thresholds were checked for each strategy (2 x 3 lines)" \

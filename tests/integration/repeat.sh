@@ -35,11 +35,12 @@ check "Markdown: the repeats as a Markdown table too" grep -q '^| strategy | run
 check "CSV: a row per run (1 + 4 lines)" [ "$(wc -l <"$TMP/c.csv")" = 5 ]
 
 run_json "$TMP/r.json" run --strategy=atomic --users=10 --seed=9 --repeat=3
-check "run --repeat=3: exit 0 ($rc), 3 runs with seeds 9..11" \
-    [ "$rc" = 0 ] && jqe '.command == "run" and [.runs[].run.seed] == [9, 10, 11] and .exit_code == 0' "$TMP/r.json"
+check "run --repeat=3: exit 0 ($rc)" [ "$rc" = 0 ]
+check "... 3 runs with seeds 9..11" \
+    jqe '.command == "run" and [.runs[].run.seed] == [9, 10, 11] and .exit_code == 0' "$TMP/r.json"
 run_json "$TMP/n.json" run --strategy=naive "${race[@]}" --seed=9 --repeat=2
-check "run --repeat=2 of a strategy that oversells: exit 1 ($rc), as a single run" \
-    [ "$rc" = 1 ] && jqe '.exit_code == 1' "$TMP/n.json"
+check "run --repeat=2 of a strategy that oversells: exit 1 ($rc), as a single run" [ "$rc" = 1 ]
+check "... and its JSON says exit_code 1" jqe '.exit_code == 1' "$TMP/n.json"
 
 "$RACESIM" check "$TMP/c.json" --baseline="$TMP/c.json" >"$TMP/check.txt" 2>&1
 rc=$?

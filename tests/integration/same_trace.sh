@@ -23,6 +23,7 @@ for s in $(strategies); do
     for i in $(seq 1 20); do
         NO_COLOR=1 "$RACESIM" --scenario="$sc" --strategy="$s" --users=2 --seed=7 --lockstep \
             --trace="$TMP/t.jsonl" --format=json --dsn="$DSN" --quiet >"$TMP/r.json" 2>"$TMP/err"
+        [ "$i" = 1 ] && schema_later "$TMP/r.json"
         NO_COLOR=1 "$RACESIM" --scenario="$sc" --strategy="$s" --users=2 --seed=7 --lockstep \
             --trace --dsn="$DSN" --quiet 2>>"$TMP/err" | sed -n '1,/^$/p;/^why:/,/^$/p' >"$TMP/t.txt"
         jq -c 'del(.t_ms, .waited_ms, .start_us, .end_us)' "$TMP/t.jsonl" >"$TMP/t.json"

@@ -14,6 +14,7 @@ check "3000 for-update buyers on the private server: exit 0 (got $rc: $(head -c 
 # A soft open-file limit below the buyers' connections is raised (the hard one allows it).
 (ulimit -Sn 1024 && "$RACESIM" --strategy=atomic --users=1500 --quiet --format=json) >"$TMP/soft.json" 2>"$TMP/soft.err"
 rc=$?
+schema_later "$TMP/soft.json"
 check "1500 buyers under a soft limit of 1024 open files: racesim raises it (exit $rc: $(head -c 200 "$TMP/soft.err"))" \
     eval '[ "$rc" = 0 ] && all_hold "$TMP/soft.json"'
 # A hard limit below them: refused up front, with the fix.

@@ -13,7 +13,8 @@ base=(--users=2 --stock=1 --qty=1 --seed=1 --dsn="$DSN")
 run_json "$TMP/a.json" --strategy=naive "${base[@]}" --schedule=1,2,1,2,1,2
 check "naive --schedule=1,2,1,2,1,2: oversell (exit 1)" [ "$rc" = 1 -a "$(inv "$TMP/a.json" oversell)" = 1 ]
 run_json "$TMP/b.json" --strategy=naive "${base[@]}" --schedule=1,1,1,2
-check "naive --schedule=1,1,1,2: no oversell (exit 0)" [ "$rc" = 0 ] && all_hold "$TMP/b.json"
+check "naive --schedule=1,1,1,2: exit 0" [ "$rc" = 0 ]
+check "naive --schedule=1,1,1,2: every invariant holds (no oversell)" all_hold "$TMP/b.json"
 check "... buyer 2 read the stock after buyer 1 took it: out_of_stock" \
     [ "$(jq .counts.outcomes.out_of_stock.purchases "$TMP/b.json")" = 1 ]
 
@@ -33,6 +34,7 @@ check "... and returns at step 6, buyer 1's RELEASE_LOCK; then sees no stock" \
          and ([.trace[] | select(.event == "end" and .buyer == 2)][0].outcome == "out_of_stock")' "$TMP/ul.json"
 
 "$RACESIM" explore --strategy="$needle" --dsn="$DSN" --format=json --quiet >"$TMP/n.json" 2>"$TMP/n.err"
+schema_later "$TMP/n.json"
 rc=$?
 check "explore needle: exit 1 (an anomaly)" [ "$rc" = 1 ]
 check "explore needle: exactly one schedule oversells" jqe '.anomalous == 1 and .broken.oversell == 1' "$TMP/n.json"
@@ -50,6 +52,7 @@ check "explore text: drawn as a timeline by step" grep -qE "^ +step │ buyer 1"
 check "explore text: the verdict counts schedules" grep -qE "^verdict: ANOMALY in 1 of [0-9]+ schedules" "$TMP/n.txt"
 
 "$RACESIM" explore --strategy=atomic --dsn="$DSN" --max-schedules=3 --format=json --quiet >"$TMP/m.json"
+schema_later "$TMP/m.json"
 check "--max-schedules=3: 3 run, and said to be cut" jqe '.schedules == 3 and (.complete | not)' "$TMP/m.json"
 
 bad() {
@@ -70,12 +73,14 @@ bad "explore --users=1" explore --strategy=naive --users=1
 bad "explore --schedule" explore --strategy=naive --schedule=1,2
 "$RACESIM" --strategy=naive "${base[@]}" --schedule=1,1,1,1,2 --quiet >"$TMP/f.out" 2>"$TMP/f.err"
 code=$?
-check "a schedule naming a finished buyer: exit 2, said so (got $code)" \
-    [ "$code" = 2 ] && grep -q "^racesim: --schedule: step 4 names buyer 1, who has finished$" "$TMP/f.err"
+check "a schedule naming a finished buyer: exit 2 (got $code)" [ "$code" = 2 ]
+check "... said so, in one line" \
+    bash -c '[ "$(wc -l <"$1")" = 1 ] && grep -q "$2" "$1"' _ "$TMP/f.err" "^racesim: --schedule: step 4 names buyer 1, who has finished$"
 "$RACESIM" --strategy=for-update "${base[@]}" --schedule=1,1,2,2,2 --quiet >"$TMP/f.out" 2>"$TMP/f.err"
 code=$?
-check "a schedule naming a blocked buyer: exit 2, said so (got $code)" \
-    [ "$code" = 2 ] && grep -q "^racesim: --schedule: step 5 names buyer 2, who is waiting for buyer 1's lock$" "$TMP/f.err"
+check "a schedule naming a blocked buyer: exit 2 (got $code)" [ "$code" = 2 ]
+check "... said so, in one line" \
+    bash -c '[ "$(wc -l <"$1")" = 1 ] && grep -q "$2" "$1"' _ "$TMP/f.err" "^racesim: --schedule: step 5 names buyer 2, who is waiting for buyer 1's lock$"
 # the lock output is a server-wide setting: on for the run, off again after (it was off here)
 check "innodb_status_output_locks is off again after the runs (got $(shared_sql 'SELECT @@GLOBAL.innodb_status_output_locks'))" \
     [ "$(shared_sql 'SELECT @@GLOBAL.innodb_status_output_locks')" = 0 ]

@@ -3,7 +3,7 @@
 # explore, with thresholds, a run cut short) is valid against schemas/result.schema.json; the
 # schema refuses what it must (a seed as a string, no schema_version); numbers are numbers, a
 # seed beyond 2^53 exact; meta says when, how and where; --out=- is stdout.
-# (run_json in lib.sh validates every JSON result the other tests make too.)
+# (run_json and schema_later in lib.sh validate the JSON results the other tests make too.)
 RACESIM=$1
 source "$(dirname "$0")/lib.sh"
 
@@ -45,6 +45,8 @@ check "... and valid" valid_json "$TMP/big.json"
 
 # what the schema refuses
 jq '.run.seed = "3"' "$TMP/run.json" >"$TMP/bad-seed.json"
+check "the committed reference results/compare-stock-500.json is valid too" \
+    valid_json "$(dirname "$0")/../../results/compare-stock-500.json"
 check "the schema refuses a seed as a string" bash -c '! "$0" "$1" >/dev/null' "$VALIDATE" "$TMP/bad-seed.json"
 jq 'del(.schema_version)' "$TMP/compare.json" >"$TMP/bad-version.json"
 check "the schema refuses a result without schema_version" bash -c '! "$0" "$1" >/dev/null' "$VALIDATE" "$TMP/bad-version.json"
@@ -55,12 +57,13 @@ check "a bad nested run: refused, saying where ($(head -1 "$TMP/why"))" grep -q 
 # --out=-: stdout
 "$RACESIM" --strategy=atomic "${small[@]}" --quiet --format=json --out=- >"$TMP/dash.json" 2>"$TMP/err"
 rc=$?
-check "--out=- writes to stdout: exit $rc, valid JSON there, no file named -" \
-    [ "$rc" = 0 -a ! -e ./- ] && valid_json "$TMP/dash.json"
+check "--out=- writes to stdout: exit $rc, no file named -" [ "$rc" = 0 -a ! -e ./- ]
+check "... valid JSON there" valid_json "$TMP/dash.json"
 "$RACESIM" compare --strategies=atomic "${small[@]}" --quiet --format=md --out=- >"$TMP/dash.md" 2>"$TMP/err"
 check "compare --format=md --out=-: the table on stdout" grep -q '^| strategy ' "$TMP/dash.md"
 "$RACESIM" --strategy=atomic "${small[@]}" --quiet --format=md >"$TMP/run.md" 2>"$TMP/err"
 rc=$?
-check "run --format=md: exit $rc, Markdown tables of outcomes, figures and invariants, the verdict" \
-    [ "$rc" = 0 -a "$(grep -c '^|---' "$TMP/run.md")" = 3 ] && grep -q '^\*\*verdict: correct\*\*' "$TMP/run.md"
+check "run --format=md: exit $rc, Markdown tables of outcomes, figures and invariants" \
+    [ "$rc" = 0 -a "$(grep -c '^|---' "$TMP/run.md")" = 3 ]
+check "... and the verdict" grep -q '^\*\*verdict: correct\*\*' "$TMP/run.md"
 finish

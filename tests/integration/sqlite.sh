@@ -22,7 +22,7 @@ holds() {
 # one_line WHAT: racesim's stderr is one "racesim: ..." line
 one_line() {
     check "$1: one line on stderr (got: $(head -c 300 "$stderr_file"))" \
-        [ "$(wc -l < "$stderr_file")" = 1 ] && grep -q '^racesim: ' "$stderr_file"
+        [ "$(wc -l < "$stderr_file")" = 1 -a -n "$(grep '^racesim: ' "$stderr_file")" ]
 }
 
 # --- the anomaly and its absence under lockstep: both buyers read the last unit first
@@ -72,7 +72,7 @@ check "stock atomic, race window: exactly the 5 units sold" [ "$(outcome "$TMP/a
 run_json "$TMP/deferred-race.json" "${sq[@]}" "${race[@]}" --strategy=deferred
 holds "stock deferred, race window" "$TMP/deferred-race.json"
 check "stock deferred, race window: racing buyers fail with busy ($(outcome "$TMP/deferred-race.json" lock_timeout)) and sales are lost ($(outcome "$TMP/deferred-race.json" ok) of 5 sold)" \
-    [ "$(outcome "$TMP/deferred-race.json" lock_timeout)" -ge 1 ] && [ "$(outcome "$TMP/deferred-race.json" ok)" -lt 5 ]
+    [ "$(outcome "$TMP/deferred-race.json" lock_timeout)" -ge 1 -a "$(outcome "$TMP/deferred-race.json" ok)" -lt 5 ]
 run_json "$TMP/immediate-race.json" "${sq[@]}" "${race[@]}" --strategy=immediate
 holds "stock immediate, race window" "$TMP/immediate-race.json"
 check "stock immediate, race window: buyers queue: 5 sold, no busy" \
@@ -126,14 +126,14 @@ done
 corace=(--scenario=checkout --users=50 --products=3 --stock=5 --think-time=20 --seed=4)
 run_json "$TMP/co-naive.json" "${sq[@]}" "${corace[@]}" --strategy=naive
 check "checkout naive, 20 ms window: oversells (got $(inv "$TMP/co-naive.json" oversell))" \
-    [ "$rc" = 1 ] && [ "$(inv "$TMP/co-naive.json" oversell)" -gt 0 ]
+    [ "$rc" = 1 -a "$(inv "$TMP/co-naive.json" oversell)" -gt 0 ]
 check "checkout naive: every order has all its lines (last_insert_rowid read once)" \
     [ "$(inv "$TMP/co-naive.json" partial_order)" = 0 ]
 for s in atomic immediate; do
     run_json "$TMP/co-$s.json" "${sq[@]}" "${corace[@]}" --strategy=$s
     holds "checkout $s, 20 ms window" "$TMP/co-$s.json"
     check "checkout $s: some carts sold, some turned away" \
-        [ "$(outcome "$TMP/co-$s.json" ok)" -gt 0 ] && [ "$(outcome "$TMP/co-$s.json" out_of_stock)" -gt 0 ]
+        [ "$(outcome "$TMP/co-$s.json" ok)" -gt 0 -a "$(outcome "$TMP/co-$s.json" out_of_stock)" -gt 0 ]
 done
 run_json "$TMP/co-fu.json" "${sq[@]}" --scenario=checkout --strategy=for-update-sorted --users=2
 check "checkout for-update-sorted on SQLite: exit 2 (got $rc)" [ "$rc" = 2 ]
@@ -173,7 +173,7 @@ untouched() {     # WHAT FILE SUM: exit 3, one line, same bytes, no journal file
     one_line "$1"
     check "$1: the file is untouched" [ "$(md5sum < "$2")" = "$3" ]
     check "$1: no journal, WAL or shm file made" \
-        [ ! -e "$2-wal" ] && [ ! -e "$2-shm" ] && [ ! -e "$2-journal" ]
+        [ ! -e "$2-wal" -a ! -e "$2-shm" -a ! -e "$2-journal" ]
 }
 run_json "$TMP/missing.json" --dsn="sqlite://$TMP/no/such/dir/x.db" --scenario=stock --strategy=naive --users=2
 check "a path in a missing directory: exit 3 (got $rc)" [ "$rc" = 3 ]
