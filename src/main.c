@@ -19,9 +19,19 @@
 #include "run.h"
 #include "sweep.h"
 
+/* say_error: the one line racesim prints for an error. A server's message may span lines
+ * (MariaDB quotes a statement "near '...'" with its newlines): breaks become spaces. */
+static void say_error(const char *msg)
+{
+    fputs("racesim: ", stderr);
+    for (const char *c = msg; *c; c++)
+        fputc(*c == '\n' || *c == '\r' ? ' ' : *c, stderr);
+    fputc('\n', stderr);
+}
+
 static int usage_error(const char *msg)
 {
-    fprintf(stderr, "racesim: %s\n", msg);
+    say_error(msg);
     return 2;
 }
 
@@ -49,7 +59,7 @@ static int several_runs(const struct options *o)
     if (rc == PLAN_DRY_RUN)
         rc = 0;
     if (rc >= 2 && err[0])
-        fprintf(stderr, "racesim: %s\n", err);
+        say_error(err);
     db_library_end();
     return rc;
 }
@@ -105,7 +115,7 @@ int main(int argc, char **argv)
     if (o.command == COMMAND_CHECK) {
         int rc = baseline_check(&o, err, sizeof err);
         if (rc == 2)
-            fprintf(stderr, "racesim: %s\n", err);
+            say_error(err);
         return rc;
     }
     if (o.command == COMMAND_COMPARE || o.command == COMMAND_SWEEP || o.command == COMMAND_MATRIX
@@ -135,7 +145,7 @@ int main(int argc, char **argv)
         snprintf(err, sizeof err, "%s", why);
     interrupt_yield();         /* a signal during the run: its exit code, not this error */
     if (rc >= 2 && err[0])
-        fprintf(stderr, "racesim: %s\n", err);
+        say_error(err);
     run_free(&r);
     db_library_end();
     return rc;

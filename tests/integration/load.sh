@@ -76,16 +76,17 @@ check "no stall: intended max ($(jq .latency.intended.max_ms "$TMP/calm.json") m
 col() {   # FILE NAME: the value of column NAME in the CSV's one row
     awk -F, -v n="$2" 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == n) c = i } NR == 2 && c { print $c }' "$1"
 }
-check "CSV with --rate: rate asked 100, achieved, backlog 0 at the end ($(head -1 "$TMP/stall.csv"))" \
-    [ "$(col "$TMP/stall.csv" rate_asked)" = 100 ] && [ -n "$(col "$TMP/stall.csv" rate_achieved)" ] \
-    && [ "$(col "$TMP/stall.csv" backlog_end)" = 0 ]
+check "CSV with --rate: rate asked 100 ($(head -1 "$TMP/stall.csv"))" [ "$(col "$TMP/stall.csv" rate_asked)" = 100 ]
+check "CSV with --rate: rate achieved given" [ -n "$(col "$TMP/stall.csv" rate_achieved)" ]
+check "CSV with --rate: a backlog when the last arrival was due ($(col "$TMP/stall.csv" backlog_end))" \
+    [ "$(col "$TMP/stall.csv" backlog_end)" -gt 0 ]
 check "CSV with --rate: corrected p99 ($(col "$TMP/stall.csv" intended_p99_ms)) >= 760 ms > service p99 ($(col "$TMP/stall.csv" service_p99_ms)), p50s there" \
     awk -v i="$(col "$TMP/stall.csv" intended_p99_ms)" -v s="$(col "$TMP/stall.csv" service_p99_ms)" \
         -v i5="$(col "$TMP/stall.csv" intended_p50_ms)" -v s5="$(col "$TMP/stall.csv" service_p50_ms)" \
         'BEGIN { exit !(i >= 760 && i > s && i5 > s5 && s5 >= 50) }'
 "$RACESIM" --strategy=atomic --users=1 --rounds=2 $BIG --seed=3 --format=csv --quiet >"$TMP/closed.csv" 2>/dev/null
-check "CSV without --rate: no load columns" \
-    [ -s "$TMP/closed.csv" ] && ! grep -q rate_asked "$TMP/closed.csv"
+check "CSV without --rate: written" [ -s "$TMP/closed.csv" ]
+check "CSV without --rate: no load columns" bash -c '! grep -q rate_asked "$1"' _ "$TMP/closed.csv"
 
 # Intervals: printed on stderr also when it is a file, one a line, and kept in the JSON;
 # --warmup: the first second's 50 arrivals are left out of the figures.

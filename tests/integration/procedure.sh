@@ -44,12 +44,13 @@ END //
 SQL
     out=$("$RACESIM" "${target[@]}" --strategy="$TMP/broken.sql" --users=1 --quiet 2>&1 >/dev/null)
     code=$?
-    check "a procedure the server refuses: exit 2 naming broken.sql:5 ($out)" \
-        [ "$code" = 2 ] && [[ $out == *broken.sql:5:* ]] && [ "$(grep -c . <<<"$out")" = 1 ]
+    check "a procedure the server refuses: exit 2" [ "$code" = 2 ]
+    check "a procedure the server refuses: one line naming broken.sql:5 ($out)" \
+        bash -c '[[ $1 == *broken.sql:5:* ]] && [ "$(grep -c . <<<"$1")" = 1 ]' _ "$out"
 fi
 printf -- 'SELECT 1;\n-- @setup\nCREATE TABLE x (a INT);\n-- @window\n' >"$TMP/late.sql"
 out=$("$RACESIM" ${ENGINE_ARGS[@]+"${ENGINE_ARGS[@]}"} "${target[@]}" --strategy="$TMP/late.sql" --users=1 2>&1 >/dev/null)
 code=$?
-check "a directive after -- @setup: exit 2 with the line ($out)" \
-    [ "$code" = 2 ] && [[ $out == *late.sql:4:* ]]
+check "a directive after -- @setup: exit 2" [ "$code" = 2 ]
+check "a directive after -- @setup: the line named ($out)" bash -c '[[ $1 == *late.sql:4:* ]]' _ "$out"
 finish
