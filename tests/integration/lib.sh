@@ -50,9 +50,9 @@ valid_json() {
 }
 
 # run_json OUT ARGS...: runs racesim with --format=json (and ENGINE_ARGS) into OUT; sets $rc and $stderr_file. When
-# racesim wrote a JSON result, it is checked against schemas/result.schema.json, quietly (run_json
-# may run inside $(...)): finish counts the results checked as one check, and each invalid one as
-# a failure.
+# racesim wrote a JSON result, a copy is kept to be checked against schemas/result.schema.json
+# (run_json may run inside $(...), and OUT may be written again): finish checks them all in one
+# validator process, counts the results checked as one check, and each invalid one as a failure.
 run_json() {
     local out=$1
     shift
@@ -60,17 +60,35 @@ run_json() {
     "$RACESIM" "$@" ${ENGINE_ARGS[@]+"${ENGINE_ARGS[@]}"} --format=json --quiet >"$out" 2>"$stderr_file"
     rc=$?
     if [ -s "$out" ] && [ "$(head -c 1 "$out")" = "{" ]; then
-        if "$VALIDATE" "$out" >"$out.schema" 2>&1; then
-            echo "$out" >>"$TMP/.schema-valid"
-        else
-            echo "$(basename "$out"): $(head -1 "$out.schema")" >>"$TMP/.schema-invalid"
-        fi
+        mkdir -p "$TMP/.schema-pending"
+        cp "$out" "$(mktemp "$TMP/.schema-pending/XXXXXX-$(basename "$out")")"
     fi
+}
+
+# Validates the copies run_json kept, in one process (a python start per result cost more than
+# most runs): each is added to .schema-valid or, with its first problem, to .schema-invalid.
+validate_pending() {
+    local dir=$TMP/.schema-pending f problems vrc
+    [ -d "$dir" ] || return 0
+    problems=$("$VALIDATE" "$dir"/* 2>&1)
+    vrc=$?
+    for f in "$dir"/*; do
+        local mine
+        mine=$(grep -F -m 1 "$f: " <<<"$problems")
+        mine=${mine#"$f: "}
+        if [ "$vrc" = 0 ] || { [ "$vrc" = 1 ] && [ -z "$mine" ]; }; then
+            echo "$f" >>"$TMP/.schema-valid"
+        else
+            echo "$(basename "$f" | cut -d- -f2-): ${mine:-$(head -1 <<<"$problems")}" >>"$TMP/.schema-invalid"
+        fi
+    done
+    rm -rf "$dir"
 }
 
 # The schema checks run_json made: one check for the valid ones, a failure for each invalid one.
 schema_checks() {
     local line
+    validate_pending
     if [ -s "$TMP/.schema-invalid" ]; then
         while IFS= read -r line; do
             failed=$((failed + 1))
