@@ -117,14 +117,17 @@ void answer_headline(const struct answer *a, const struct answer_figures *fig, c
         return;
     }
     const struct answer_figures *b = &fig[a->best];
+    ending(b, end, sizeof end);
     if (b->turns) {        /* statements waited for their turns: no speed to rank them by */
         char list[2048];
         names(a, fig, ANSWER_COMPLETE, list, sizeof list);
-        snprintf(buf, n, "kept every invariant and lost no sale: %s; lockstep: one statement at a time, "
-                 "in turn, so no fastest", list);
+        if (strchr(list, ','))
+            snprintf(buf, n, "%s: correct, no sale lost", list);
+        else
+            snprintf(buf, n, "%s: correct, %s", b->name, end);
+        text_appendf(buf, n, "; lockstep: one statement at a time, in turn, so no fastest");
         return;
     }
-    ending(b, end, sizeof end);
     snprintf(buf, n, "%s: correct, %s, ", b->name, end);
     if (a->runner_up >= 0) {
         const struct answer_figures *r = &fig[a->runner_up];

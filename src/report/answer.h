@@ -57,7 +57,8 @@ uint64_t answer_unsold(const struct answer_figures *f);
 
 /* The answer's first line without a lead: "atomic: correct, sold out, 1.28× for-update's goodput
  * (2802 vs 2194 ok/s), p99 0.68× (93.7ms vs 137ms)", or why there is no pick; for lockstep runs
- * (turns) the strategies that kept every invariant and lost no sale, and no speed. */
+ * (turns) those that kept every invariant and lost no sale ("atomic: correct, sold out; lockstep:
+ * ..."), and no speed. */
 void answer_headline(const struct answer *a, const struct answer_figures *fig, char *buf, size_t n);
 
 /* The answer as the closing lines of compare's text (md: Markdown with hard breaks), wrapped at
