@@ -210,10 +210,13 @@ static void test_lists(void)
         "-- @param product = 1..products\n"
         "-- @param qty = 1..5\n"
         "-- @param cart = 1..3 lines of product, qty\n"
+        "-- @units cart.qty\n"
         "-- @setup\nSELECT 1;\n";
     if (!check(scenario_from(text, &sc, path, err) == 0, "list scenario parses %s", err))
         return;
     check(sc.params[3].kind == PARAM_LIST && sc.params[3].n_fields == 2, "cart is a list of 2 fields");
+    int field = -9;
+    check(scenario_units(&sc, &field) == 3 && field == 1, "@units cart.qty: the list cart, its field 1 (qty)");
     if (check(params_resolve(&sc, 4, 1, NULL, 0, &p, err, ERRLEN) == 0, "list resolves %s", err)) {
         struct rng r;
         rng_seed(&r, 9, 1);
@@ -246,6 +249,11 @@ static void test_lists(void)
     check(params_resolve(&sc, 4, 1, &bad, 1, &p, err, ERRLEN) == -1 && strstr(err, "at most"),
           "--cart=0..20 is refused (%s)", err);
     scenario_free(&sc);
+    scenario_error("@units of a list's unknown field",
+                   "-- @param qty = 1..5\n-- @param cart = 1..3 lines of qty\n-- @units cart.nope\n"
+                   "-- @setup\nSELECT 1;\n", 3, "LIST.FIELD: a field of a list parameter");
+    scenario_error("@units FIELD of a non-list", "-- @param qty = 1..5\n-- @units qty.qty\n-- @setup\nSELECT 1;\n", 2,
+                   "@units must name a parameter");
     scenario_error("a list of an undeclared field",
                    "-- @param cart = 1..3 lines of product\n-- @setup\nSELECT 1;\n", 1,
                    "declared above as ranges");

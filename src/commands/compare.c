@@ -43,8 +43,12 @@ static void fill_table(struct table *t, const struct batch *b)
         size_t row = table_row(t);
         table_set(t, row, C_STRATEGY, "%s", r->strategy_name);
         table_set(t, row, C_CORRECT, "%s %s", r->exit_code == 0 ? "yes" : "NO ", marks);
-        table_set(t, row, C_GOOD, fig.goodput >= 10 ? "%.0f" : "%.2g", fig.goodput);
-        table_set(t, row, C_P99, "%s", summary_ms(fig.p99_ms, p, sizeof p));
+        bool turns = r->settings.lockstep;  /* statements waited for their turns: no speed */
+        if (turns)
+            table_set(t, row, C_GOOD, "—");
+        else
+            table_set(t, row, C_GOOD, fig.goodput >= 10 ? "%.0f" : "%.2g", fig.goodput);
+        table_set(t, row, C_P99, "%s", turns ? "—" : summary_ms(fig.p99_ms, p, sizeof p));
         table_set(t, row, C_SOLD, "%llu", (unsigned long long)e->outcome_units[OUTCOME_OK]);
         if (r->remaining < 0)
             table_set(t, row, C_LOST, "-");
@@ -52,8 +56,11 @@ static void fill_table(struct table *t, const struct batch *b)
             table_set(t, row, C_LOST, "%llu", (unsigned long long)r->lost_purchases);
         table_set(t, row, C_OK, "%llu", (unsigned long long)e->outcomes[OUTCOME_OK]);
         table_set(t, row, C_RETRIES, "%llu", (unsigned long long)e->retries);
-        table_set(t, row, C_P50, "%s", summary_ms(fig.p50_ms, a, sizeof a));
-        table_set(t, row, C_TPUT, "%.0f", fig.throughput);
+        table_set(t, row, C_P50, "%s", turns ? "—" : summary_ms(fig.p50_ms, a, sizeof a));
+        if (turns)
+            table_set(t, row, C_TPUT, "—");
+        else
+            table_set(t, row, C_TPUT, "%.0f", fig.throughput);
     }
     /* the failures column gets what the others leave of the width */
     int used = 0;
@@ -116,6 +123,10 @@ static void legend(FILE *f, const struct options *o, const struct batch *b, bool
                 "ok/s = purchases that succeeded per second; sold = units they bought; lost = purchases "
                 "turned away by an error or a retry give-up while units were left (lost sales); failed = "
                 "turned away by a business rule or an error; purch/s counts every purchase, refusals too", md);
+    if (r0->settings.lockstep)
+        legend_line(f, "lockstep   ", "lockstep: ",
+                    "ok/s, p99, p50 and purch/s are —: one statement at a time, in turn, so no latency "
+                    "or throughput", md);
     snprintf(text, sizeof text, "one seed (%llu) for all: every strategy was asked for the same purchases%s",
              (unsigned long long)o->seed, o->repeat > 1 ? "; the table shows the first repeat" : "");
     legend_line(f, "note       ", "note: ", text, md);

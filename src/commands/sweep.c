@@ -187,14 +187,23 @@ static int write_text(FILE *f, const struct sweep *w, bool md)
     else
         summary_header(f, r0);
     const char *spread = o->repeat > 1 ? ", median (min–max)" : "";
-    fprintf(f, "\n%sgoodput, purchases that succeeded per second%s%s\n\n", md ? "### " : "", spread,
-            md ? "" : ":");
-    int rc = print_metric(f, w, M_GOODPUT, md);
+    bool turns = r0->settings.lockstep;   /* statements waited for their turns: no speed to tell */
+    int rc = 0;
+    if (turns)
+        fputs("\ngoodput and p99 latency: —; lockstep: one statement at a time, in turn, so no latency "
+              "or throughput\n", f);
+    else {
+        fprintf(f, "\n%sgoodput, purchases that succeeded per second%s%s\n\n", md ? "### " : "", spread,
+                md ? "" : ":");
+        rc |= print_metric(f, w, M_GOODPUT, md);
+    }
     fprintf(f, "\n%slost sales: purchases turned away by errors while units were left%s%s\n\n",
             md ? "### " : "", spread, md ? "" : ":");
     rc |= print_metric(f, w, M_LOST, md);
-    fprintf(f, "\n%sp99 purchase latency%s%s\n\n", md ? "### " : "", spread, md ? "" : ":");
-    rc |= print_metric(f, w, M_P99, md);
+    if (!turns) {
+        fprintf(f, "\n%sp99 purchase latency%s%s\n\n", md ? "### " : "", spread, md ? "" : ":");
+        rc |= print_metric(f, w, M_P99, md);
+    }
     char line[2048] = "";
     for (size_t st = 0; st < w->set.n; st++) {
         char at[512] = "", anomalies[256] = "";

@@ -24,6 +24,7 @@ void answer_figures_of(const struct run_report *r, struct answer_figures *fig)
     fig->units_left = r->remaining;
     fig->lost_purchases = r->lost_purchases;
     fig->lost_units = r->lost_units;
+    fig->turns = r->settings.lockstep;
 }
 
 uint64_t answer_unsold(const struct answer_figures *f)
@@ -101,6 +102,8 @@ static void ending(const struct answer_figures *f, char *buf, size_t n)
         snprintf(buf, n, "lost sales not measured (the scenario has no @remaining)");
 }
 
+static void names(const struct answer *a, const struct answer_figures *fig, int c, char *buf, size_t n);
+
 void answer_headline(const struct answer *a, const struct answer_figures *fig, char *buf, size_t n)
 {
     char x[32], y[32], p[24], q[24], end[160];
@@ -115,6 +118,16 @@ void answer_headline(const struct answer *a, const struct answer_figures *fig, c
     }
     const struct answer_figures *b = &fig[a->best];
     ending(b, end, sizeof end);
+    if (b->turns) {        /* statements waited for their turns: no speed to rank them by */
+        char list[2048];
+        names(a, fig, ANSWER_COMPLETE, list, sizeof list);
+        if (strchr(list, ','))
+            snprintf(buf, n, "%s: correct, no sale lost", list);
+        else
+            snprintf(buf, n, "%s: correct, %s", b->name, end);
+        text_appendf(buf, n, "; lockstep: one statement at a time, in turn, so no fastest");
+        return;
+    }
     snprintf(buf, n, "%s: correct, %s, ", b->name, end);
     if (a->runner_up >= 0) {
         const struct answer_figures *r = &fig[a->runner_up];

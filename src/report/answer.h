@@ -26,6 +26,7 @@ struct answer_figures {
     int64_t units_left;        /* units unsold at the end; -1 when the scenario does not say */
     uint64_t lost_purchases;   /* turned away by an error or a retry give-up while units were left */
     uint64_t lost_units;       /* the units those purchases asked for */
+    bool turns;                /* a lockstep run: statements took turns, so goodput and p99 mean nothing */
 };
 
 enum answer_class {
@@ -55,7 +56,9 @@ void answer_decide(const struct answer_figures *fig, size_t n, struct answer *a)
 uint64_t answer_unsold(const struct answer_figures *f);
 
 /* The answer's first line without a lead: "atomic: correct, sold out, 1.28× for-update's goodput
- * (2802 vs 2194 ok/s), p99 0.68× (93.7ms vs 137ms)", or why there is no pick. */
+ * (2802 vs 2194 ok/s), p99 0.68× (93.7ms vs 137ms)", or why there is no pick; for lockstep runs
+ * (turns) those that kept every invariant and lost no sale ("atomic: correct, sold out; lockstep:
+ * ..."), and no speed. */
 void answer_headline(const struct answer *a, const struct answer_figures *fig, char *buf, size_t n);
 
 /* The answer as the closing lines of compare's text (md: Markdown with hard breaks), wrapped at

@@ -330,6 +330,23 @@ static bool reconnect(struct buyer *b, struct slot *sl)
 
 /* One purchase of buyer b; intended_us: when the schedule meant it to start (0: closed loop,
  * now). Counted in b->r, or in b->warm when meant to start inside the warmup. */
+/* The units the purchase just made asked for: the @units parameter's draw, or the sum of a list's
+ * field over the purchase's lines (a cart's qty); 1 when the scenario counts no units. */
+static uint64_t purchase_units(const struct buyer *b)
+{
+    const struct engine_config *cfg = b->e->cfg;
+    int up = cfg->units_param;
+    if (up < 0)
+        return 1;
+    if (cfg->units_field < 0)
+        return (uint64_t)b->draw[up];
+    const struct list_value *l = &b->lists[cfg->params->v[up].list];
+    uint64_t sum = 0;
+    for (int i = 0; i < l->n; i++)
+        sum += (uint64_t)l->item[i][cfg->units_field];
+    return sum;
+}
+
 static void purchase(struct buyer *b, int round, int64_t intended_us)
 {
     const struct script *s = b->e->cfg->script;
@@ -393,9 +410,8 @@ static void purchase(struct buyer *b, int round, int64_t intended_us)
         interval_tally_add(b->tally, at.outcome, (uint64_t)(tries - 1),
                            (uint64_t)(t1 - (intended_us ? intended_us : t0)));
     slot_release(b, sl);
-    int up = b->e->cfg->units_param;
     r->outcomes[at.outcome]++;
-    r->outcome_units[at.outcome] += up >= 0 ? (uint64_t)b->draw[up] : 1;
+    r->outcome_units[at.outcome] += purchase_units(b);
     r->attempts += (uint64_t)tries;
     r->attempts_per_purchase[tries < ENGINE_ATTEMPT_BUCKETS ? tries - 1 : ENGINE_ATTEMPT_BUCKETS - 1]++;
     r->purchases++;

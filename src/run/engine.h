@@ -24,7 +24,8 @@ struct engine_config {
     int64_t think_time_us;     /* sleep at @window */
     uint64_t seed;
     const char *isolation;     /* session isolation unless the script sets its own; "" none */
-    int units_param;           /* index of the parameter that counts units, or -1 */
+    int units_param;           /* index of the parameter that counts units, or -1 (1 a purchase) */
+    int units_field;           /* units_param a list: its lines' field summed; -1 the value itself */
     bool progress;             /* draw a progress line on stderr */
     int observe_pid;           /* a process whose CPU to measure beside ours (the server), -1 none */
     bool lockstep;             /* buyers advance one statement at a time, together */

@@ -361,6 +361,8 @@ static long peak_rss_kb(void)
 static int run_buyers(const struct options *o, struct run_session *s, struct run_report *r,
                       char *err, size_t errlen)
 {
+    int units_field;
+    int units_param = scenario_units(&r->scenario, &units_field);
     struct engine_config cfg = {
         .script = &r->script,
         .params = &r->params,
@@ -371,7 +373,8 @@ static int run_buyers(const struct options *o, struct run_session *s, struct run
         .think_time_us = o->think_time_us,
         .seed = o->seed,
         .isolation = o->isolation,
-        .units_param = r->scenario.units[0] ? scenario_param(&r->scenario, r->scenario.units) : -1,
+        .units_param = units_param,
+        .units_field = units_field,
         .progress = !o->quiet && isatty(STDERR_FILENO) && !o->interval_us && !o->duration_us,
         .observe_pid = r->private_server ? (int)s->server_pid : -1,
         .lockstep = o->lockstep,

@@ -42,6 +42,28 @@ int scenario_param(const struct scenario *sc, const char *name)
     return -1;
 }
 
+int scenario_units(const struct scenario *sc, int *field)
+{
+    char name[sizeof sc->units];
+    snprintf(name, sizeof name, "%s", sc->units);
+    char *dot = strchr(name, '.');
+    *field = -1;
+    if (dot)
+        *dot++ = '\0';
+    int i = name[0] ? scenario_param(sc, name) : -1;
+    if (i < 0 || !dot)
+        return i;
+    const struct param_decl *d = &sc->params[i];
+    if (d->kind != PARAM_LIST)
+        return -1;
+    for (int k = 0; k < d->n_fields; k++)
+        if (strcmp(d->fields[k], dot) == 0) {
+            *field = k;
+            return i;
+        }
+    return -1;
+}
+
 /* Copies a "quoted description" at the end of text into out and cuts it off text. */
 static int take_description(struct parser *p, char *text, char *out, size_t outlen)
 {
@@ -232,9 +254,11 @@ static int directive(struct parser *p, const char *text)
         return directive_param(p, rest);
     if (strcmp(word, "units") == 0) {
         rest = text_trim(rest);
-        if (scenario_param(p->sc, rest) < 0)
-            return fail(p, "@units must name a parameter declared above");
         snprintf(p->sc->units, sizeof p->sc->units, "%s", rest);
+        int field;
+        if (scenario_units(p->sc, &field) < 0)
+            return fail(p, "@units must name a parameter declared above, or LIST.FIELD: a field of a "
+                        "list parameter (cart.qty), its lines summed");
         return 0;
     }
     if (strcmp(word, "setup") == 0) {

@@ -51,7 +51,8 @@ struct scenario {
     char *description;
     struct param_decl params[SCENARIO_PARAMS_MAX];
     size_t n_params;
-    char units[64];              /* the parameter that counts units bought, "" if none */
+    char units[64];              /* what counts the units a purchase buys: a parameter ("qty"),
+                                    or a list's field summed over its lines ("cart.qty"); "" none */
     struct statement *setup;     /* run in order on a fresh database */
     size_t n_setup;
     char *strategy_setup_path;   /* the strategy file whose `-- @setup` section added
@@ -93,5 +94,10 @@ void scenario_free(struct scenario *sc);
 
 /* Returns the index of parameter name, or -1. */
 int scenario_param(const struct scenario *sc, const char *name);
+
+/* The parameter sc->units names: its index, with *field -1; for "LIST.FIELD" the list's index
+ * with *field the field's position among its fields. Returns -1 when units is "" or names no
+ * parameter (or no field of a list parameter). */
+int scenario_units(const struct scenario *sc, int *field);
 
 #endif

@@ -6,6 +6,7 @@
 -- @param product = 1..products by skew min 1 max products "a cart line's product"
 -- @param qty = 1..5 min 1 max 2147483647 "a cart line's units"
 -- @param cart = 1..3 lines of product, qty "cart lines per purchase (distinct products)"
+-- @units cart.qty
 
 -- @setup
 CREATE TABLE products (

@@ -20,11 +20,10 @@ sets_up() {
 
 check "stock --products=1001: 1001 products of 20 units" \
     sets_up products 20020 --strategy=atomic --products=1001 --users=2
-# checkout counts a purchase (a cart) as one unit, so carts of one line of one unit keep the sum
-# exact: a 2-line cart of 1-unit lines once took 2 units as "1" and made 1499 on a CI run.
+# checkout counts the units of a cart's lines (@units cart.qty), so carts of 1..3 lines add up
 check "checkout --products=1500: 1500 products of 1 unit" \
     sets_up checkout 1500 --scenario=checkout --strategy=atomic --products=1500 --stock=1 \
-        --cart=1 --qty=1 --users=2
+        --cart=1..3 --qty=1 --users=2
 check "transfer --accounts=1500: 1500 accounts of 100" \
     sets_up transfer 150000 --scenario=transfer --strategy=atomic --accounts=1500 --users=2
 check "seats --seats=2001 (what --users=4001 gives): 2001 seats" \

@@ -119,4 +119,23 @@ fi
 "$RACESIM" sweep --strategies=atomic,for-update,naive-write-back --users=1,2,3,4,5,6,7,8 --repeat=2 \
     --seed=3 --quiet >"$TMP/s.txt"
 check "sweep text: fits 100 columns with 8 buyer counts ($(width "$TMP/s.txt"))" [ "$(width "$TMP/s.txt")" -le 100 ]
+
+# --lockstep: statements take turns, so no speed is shown, and one line says why (as run's report)
+"$RACESIM" compare --strategies=atomic,naive --users=2 --stock=1 --qty=1 --lockstep --seed=3 \
+    >"$TMP/ls.txt" 2>&1
+check "compare --lockstep: ok/s, p99, p50 and purch/s are — in every row" \
+    [ "$(grep -cE '^(atomic|naive) .*  —  *—  .*  —  *—$' "$TMP/ls.txt")" = 2 ]
+check "compare --lockstep: a line says why" grep -q '^lockstep .*in turn, so no latency or' "$TMP/ls.txt"
+check "compare --lockstep: the answer ranks no speed" \
+    [ -z "$(grep -E 'goodput|ok/s\)|p99 [0-9]' "$TMP/ls.txt" | grep -v '^columns')" ]
+"$RACESIM" compare --strategies=atomic,naive --users=2 --stock=1 --qty=1 --lockstep --seed=3 \
+    --format=md >"$TMP/ls.md" 2>&1
+check "compare --lockstep --format=md: — for the speeds, a line says why" \
+    [ "$(grep -cE '^\| (atomic|naive) .*\| *— *\| *— *\|.*\| *— *\| *— *\|$' "$TMP/ls.md")" = 2 ] \
+    && grep -q '^lockstep: .*in turn' "$TMP/ls.md"
+"$RACESIM" sweep --strategies=atomic,naive --users=1,2 --stock=1 --qty=1 --lockstep --seed=3 >"$TMP/lss.txt" 2>&1
+check "sweep --lockstep: no goodput or p99 table, one line says why" \
+    [ -z "$(grep -E '^(goodput,|p99 purchase)' "$TMP/lss.txt")" ] \
+    && grep -q '^goodput and p99 latency: —; lockstep: .*in turn' "$TMP/lss.txt"
+check "sweep --lockstep: the lost sales table is still there" grep -q '^lost sales' "$TMP/lss.txt"
 finish

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # lockstep.sh STRATEGY — with --lockstep the race is decided by the strategy, not by luck: over
-# 20 runs of 2 buyers the unsafe strategies show their anomaly every time and the safe ones
-# never; with 50 buyers lockstep ends (no harness deadlock) with the same verdict.
+# 20 runs of 2 buyers (5 under a sanitizer: lib.sh rounds) the unsafe strategies show their
+# anomaly every time and the safe ones never; with 50 buyers lockstep ends (no harness deadlock)
+# with the same verdict.
 RACESIM=$1
 strategy=$2
 source "$(dirname "$0")/lib.sh"
@@ -12,9 +13,10 @@ case $strategy in
     *) expect=""; stock=1 ;;
 esac
 
+runs=$(rounds 20 5)
 anomalies=0
 clean=0
-for seed in $(seq 1 20); do
+for seed in $(seq 1 "$runs"); do
     run_json "$TMP/r.json" --strategy="$strategy" --users=2 --stock="$stock" --qty=1 --lockstep --seed="$seed"
     if [ -n "$expect" ] && [ "$rc" = 1 ] && [ "$(inv "$TMP/r.json" "$expect")" -gt 0 ]; then
         anomalies=$((anomalies + 1))
@@ -24,12 +26,14 @@ for seed in $(seq 1 20); do
     fi
 done
 if [ -n "$expect" ]; then
-    check "$strategy --lockstep 2 buyers: $expect in 20 of 20 runs (got $anomalies)" [ "$anomalies" = 20 ]
+    check "$strategy --lockstep 2 buyers: $expect in $runs of $runs runs (got $anomalies)" [ "$anomalies" = "$runs" ]
 else
-    check "$strategy --lockstep 2 buyers: no anomaly in 20 of 20 runs (got $clean)" [ "$clean" = 20 ]
+    check "$strategy --lockstep 2 buyers: no anomaly in $runs of $runs runs (got $clean)" [ "$clean" = "$runs" ]
 fi
 
-timeout 120 "$RACESIM" --strategy="$strategy" --users=50 --lockstep --seed=3 ${ENGINE_ARGS[@]+"${ENGINE_ARGS[@]}"} --quiet --format=json \
+# the watchdog only tells a harness deadlock from an end: 120 s, 600 under a sanitizer (ASan's
+# 50 buyers of optimistic once took longer than 120 s on a machine loaded far past its 2 cores)
+timeout "$(rounds 120 600)" "$RACESIM" --strategy="$strategy" --users=50 --lockstep --seed=3 ${ENGINE_ARGS[@]+"${ENGINE_ARGS[@]}"} --quiet --format=json \
     >"$TMP/50.json" 2>"$TMP/50.err"
 rc=$?
 schema_later "$TMP/50.json"

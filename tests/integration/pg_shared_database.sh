@@ -39,6 +39,8 @@ run_json "$TMP/b.json" --strategy=atomic --users=10 --dsn="$DSN"
 check "run B on the same database is refused with exit 3 (got $rc: $(head -c 200 "$stderr_file"))" [ "$rc" = 3 ]
 check "B's one line says the database is in use by another racesim run" \
     grep -q 'database "racesim" is in use by another racesim run' "$stderr_file"
+check "B's line names the holder: A's pid and host, the server pid holding the lock" \
+    grep -qE "\(racesim pid $a on host $(hostname | tr -c 'A-Za-z0-9._\n-' '?') since [0-9-]+ [0-9:]+, server pid [0-9]+ of postgres@" "$stderr_file"
 check "B gave no verdict" [ ! -s "$TMP/b.json" ]
 kill -CONT $a
 wait $a

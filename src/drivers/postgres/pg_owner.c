@@ -12,11 +12,34 @@
 #include "driver_util.h"
 #include "workspace.h"
 
+/* Fills holder with who holds the advisory lock racesim:database, asked on the keeper k: the
+ * name its racesim gave its keeper session (racesim pid and host), since when, the server pid
+ * and user@client; "another connection" when the server does not say. */
+static void describe_holder(db_conn *k, const char *database, char *holder, size_t holderlen)
+{
+    char sql[1024];
+    struct db_error e;
+    struct first_value who;
+    /* a bigint advisory key is classid (high 32 bits) and objid (low), objsubid 1 */
+    snprintf(sql, sizeof sql, "SELECT a.application_name || ' since ' || "
+             "to_char(a.backend_start, 'YYYY-MM-DD HH24:MI:SS') || ', server pid ' || a.pid || "
+             "' of ' || a.usename || '@' || COALESCE(host(a.client_addr), 'local') "
+             "FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
+             "WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1 "
+             "AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database()) "
+             "AND ((l.classid::bigint << 32) | l.objid::bigint) = hashtext('racesim:%s')::bigint "
+             "LIMIT 1", database);
+    if (driver_query_first(k, sql, &who, &e) || !who.found)
+        snprintf(holder, holderlen, "another connection");
+    else
+        snprintf(holder, holderlen, "%s", who.text);
+}
+
 int pg_owner_acquire(db_conn *c, const char *database, int wait_s, char *err, size_t errlen)
 {
     char sql[256];
     struct db_error e;
-    struct first_value got, who;
+    struct first_value got;
     /* database is an identifier ([A-Za-z0-9_]): safe to quote */
     snprintf(sql, sizeof sql, "SELECT pg_try_advisory_lock(hashtext('racesim:%s'))", database);
     /* on the keeper: c itself reconnects to racesim's database later, which would end its
@@ -31,17 +54,23 @@ int pg_owner_acquire(db_conn *c, const char *database, int wait_s, char *err, si
             snprintf(err, errlen, "cannot lock database \"%s\" for this run: %s", database, e.text);
             return -1;
         }
-        if (got.found && strcmp(got.text, "t") == 0)
+        if (got.found && strcmp(got.text, "t") == 0) {
+            /* the keeper names this run, so that a refused one can say who holds the lock (the
+             * owner table is in racesim's database, out of reach of the maintenance one) */
+            char host[64];
+            driver_host_name(host, sizeof host);
+            snprintf(sql, sizeof sql, "SET application_name = 'racesim pid %ld on host %s'",
+                     (long)getpid(), host);
+            pg_execute(k, sql, &e);     /* only a name for messages: a failure changes nothing */
             return 0;
+        }
         nanosleep(&(struct timespec){.tv_nsec = 100000000}, NULL);
     }
-    snprintf(sql, sizeof sql, "SELECT 'racesim pid ' || pid || ' on host ' || host || ' since ' || "
-             "started || ', server pid ' || connection_id FROM " OWNER_TABLE " WHERE id = 1");
-    if (driver_query_first(c, sql, &who, &e))
-        who.found = false;          /* another database, or no such table yet */
+    char holder[512];
+    describe_holder(k, database, holder, sizeof holder);
     snprintf(err, errlen, "database \"%s\" is in use by another racesim run (%s; advisory lock "
              "racesim:%s); waited %d s: let it finish, or give this run another --database",
-             database, who.found ? who.text : "another connection", database, wait_s);
+             database, holder, database, wait_s);
     return 1;
 }
 
