@@ -130,12 +130,12 @@ check "compare --lockstep: the answer ranks no speed" \
     [ -z "$(grep -E 'goodput|ok/s\)|p99 [0-9]' "$TMP/ls.txt" | grep -v '^columns')" ]
 "$RACESIM" compare --strategies=atomic,naive --users=2 --stock=1 --qty=1 --lockstep --seed=3 \
     --format=md >"$TMP/ls.md" 2>&1
-check "compare --lockstep --format=md: — for the speeds, a line says why" \
-    [ "$(grep -cE '^\| (atomic|naive) .*\| *— *\| *— *\|.*\| *— *\| *— *\|$' "$TMP/ls.md")" = 2 ] \
-    && grep -q '^lockstep: .*in turn' "$TMP/ls.md"
+check "compare --lockstep --format=md: — for the speeds" \
+    [ "$(grep -cE '^\| (atomic|naive) .*\| *— *\| *— *\|.*\| *— *\| *— *\|$' "$TMP/ls.md")" = 2 ]
+check "compare --lockstep --format=md: a line says why" grep -q '^lockstep: .*in turn' "$TMP/ls.md"
 "$RACESIM" sweep --strategies=atomic,naive --users=1,2 --stock=1 --qty=1 --lockstep --seed=3 >"$TMP/lss.txt" 2>&1
-check "sweep --lockstep: no goodput or p99 table, one line says why" \
-    [ -z "$(grep -E '^(goodput,|p99 purchase)' "$TMP/lss.txt")" ] \
-    && grep -q '^goodput and p99 latency: —; lockstep: .*in turn' "$TMP/lss.txt"
+check "sweep --lockstep: no goodput or p99 table" [ -z "$(grep -E '^(goodput,|p99 purchase)' "$TMP/lss.txt")" ]
+check "sweep --lockstep: one line says why" \
+    grep -q '^goodput and p99 latency: —; lockstep: .*in turn' "$TMP/lss.txt"
 check "sweep --lockstep: the lost sales table is still there" grep -q '^lost sales' "$TMP/lss.txt"
 finish
