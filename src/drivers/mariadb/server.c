@@ -503,15 +503,19 @@ static enum server_status wait_ready(struct server *s, const char *dir, char *er
                 dir, READY_TIMEOUT_MS / 1000, line);
 }
 
-/* Creates the run directory and publishes it (and the socket path) in s. */
+/* Creates the run directory and publishes it (and the socket path) in s. server_lock is held
+ * from before the mkdtemp to the publication, so a signal's server_kill in between waits and
+ * then removes the directory (it never sees a directory that exists but is not in s). */
 static enum server_status publish_run_dir(struct server *s, char *dir, size_t n,
                                           char *err, size_t errlen)
 {
     int lock_fd;
-    enum server_status r = make_run_dir(dir, n, &lock_fd, err, errlen);
-    if (r != SERVER_OK)
-        return r;
     pthread_mutex_lock(&server_lock);
+    enum server_status r = make_run_dir(dir, n, &lock_fd, err, errlen);
+    if (r != SERVER_OK) {
+        pthread_mutex_unlock(&server_lock);
+        return r;
+    }
     s->dir_lock = lock_fd;
     s->has_dir_lock = true;
     fs_fmt(s->dir, sizeof s->dir, "%s", dir);

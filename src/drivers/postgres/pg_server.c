@@ -431,15 +431,16 @@ static enum pg_server_status publish_run_dir(struct pg_server *s, const struct r
         return fail(PG_SERVER_FAILED, err, errlen, "%s is too long a path for a unix socket "
                     "under it", base);
     rundir_sweep(base, release_shared_memory);
+    pthread_mutex_lock(&pg_lock);   /* to the publication: a signal's stop sees the directory */
     int r = rundir_create(base, dir, n, &lock_fd);
     if (r != 0) {
         int saved = errno;
+        pthread_mutex_unlock(&pg_lock);
         fail(PG_SERVER_FAILED, err, errlen, r == -1 ? "cannot create a directory in %s: %s"
              : "cannot lock a directory in %s: %s", base, strerror(saved));
         dir[0] = '\0';
         return PG_SERVER_FAILED;
     }
-    pthread_mutex_lock(&pg_lock);
     s->dir_lock = lock_fd;
     s->has_dir_lock = true;
     fs_fmt(s->dir, sizeof s->dir, "%s", dir);
