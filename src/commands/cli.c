@@ -601,7 +601,8 @@ static int finish(struct options *o, char *err, size_t errlen)
         return fail(err, errlen, "--strategy is required (e.g. --strategy=for-update; "
                                  "'racesim list' shows them)");
     }
-    if (o->schedule_text && schedule_parse(o->schedule_text, o->users, o->schedule,
+    if (o->schedule_text && !schedule_names_roles(o->schedule_text)   /* roles: by run_prepare */
+        && schedule_parse(o->schedule_text, o->users, o->schedule,
                                            &o->schedule_len, err, errlen))
         return 2;
     if (o->command == COMMAND_EXPLORE) {
