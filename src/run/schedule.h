@@ -30,6 +30,7 @@ struct schedule_log {
     unsigned runnable[SCHEDULE_MAX];   /* bit b-1: buyer b was at its next step, free to go */
     int n;
     bool overflow;                     /* more steps than SCHEDULE_MAX: the log was cut */
+    int waits;                         /* statements seen blocked on a lock */
 };
 
 #endif

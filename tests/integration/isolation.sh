@@ -2,8 +2,9 @@
 # isolation.sh — the isolation-anomaly tests (strategies/isolation/): each anomaly shows at
 # READ UNCOMMITTED under a forced schedule (by role names) and is prevented at SERIALIZABLE in
 # that schedule; an @expect miss names the anomaly with the value the read returned and the
-# schedule; explore finds G1a and its witness; bad input (an unknown role in a schedule, @expect
-# after a statement that returns no rows) exits 2 with one line.
+# schedule; explore finds G1a and its witness; `racesim isolation` prints the table (text, JSON
+# valid by the schema) with how each ✓ was kept; bad input (an unknown role in a schedule,
+# @expect after a statement that returns no rows, an unknown test) exits 2 with one line.
 RACESIM=$1
 source "$(dirname "$0")/lib.sh"
 own_server || { echo "FAIL - no server"; exit 1; }
@@ -53,6 +54,22 @@ rc=$?
 check "explore g1a at READ UNCOMMITTED: exit 1, G1a in some schedules, not all" \
     jqe '.broken.G1a > 0 and .broken.G1a < .schedules and .complete' "$TMP/x.json"
 check "... the witness's why names the read's value" jqe '.witness.why | test("^G1a: buyer 2 \\(T2\\) read value = 101")' "$TMP/x.json"
+
+# racesim isolation: the table for two tests at two levels, text and JSON (valid by the schema)
+"$RACESIM" isolation --strategies=g1a,p4 --isolations=read-uncommitted,serializable --dsn="$DSN" \
+    --quiet >"$TMP/iso.txt" 2>"$TMP/iso.err"
+check "isolation: exit 0, the table" [ $? = 0 ] && grep -q "^isolation  *G1a  *P4" "$TMP/iso.txt"
+check "... read uncommitted: G1a and P4 occur" grep -q "^read uncommitted  *—  *—" "$TMP/iso.txt"
+check "... serializable: both prevented, P4 by a deadlock abort" \
+    grep -q "^serializable  *✓  *✓" "$TMP/iso.txt" && grep -q "serializable .* P4 .*deadlock (1213)" "$TMP/iso.txt"
+"$RACESIM" isolation --strategies=g1a,p4 --isolations=read-uncommitted,serializable --dsn="$DSN" \
+    --quiet --format=json >"$TMP/iso.json" 2>"$TMP/iso.err"
+check "isolation --format=json: valid by the schema" valid_json "$TMP/iso.json"
+check "... G1a occurs at READ UNCOMMITTED with a witness; prevented at SERIALIZABLE by a wait" \
+    jqe '(.levels[0].cells[0] | .anomaly == "G1a" and .verdict == "occurs" and (.witness | length > 0))
+         and (.levels[1].cells[0] | .verdict == "prevented" and .waited > 0 and (.how | test("lock wait")))' "$TMP/iso.json"
+"$RACESIM" isolation --strategies=g9 --dsn="$DSN" >"$TMP/o" 2>"$TMP/e"
+check "isolation --strategies=g9: exit 2, one line" [ $? = 2 -a "$(wc -l <"$TMP/e")" = 1 ] && grep -q "strategies=g9" "$TMP/e"
 
 # bad input: exit 2, one line
 "$RACESIM" run --strategy=g1a "${base[@]}" --schedule=T1,T3 >"$TMP/o" 2>"$TMP/e"
