@@ -44,6 +44,7 @@ struct isolation_table {
     struct explore_result cells[LEVELS_MAX][CLI_LIST_MAX];   /* [level][test in set order] */
     char server[512], version[128];
     bool snapshot_supported;
+    char refused[256];                   /* why the engine refused a level ("" : none refused) */
     double seconds;
 };
 
@@ -119,11 +120,15 @@ static int prepare(struct isolation_table *t, struct options *ro, struct run_rep
     return 0;
 }
 
-/* One run of the first test in round-robin order: which server this is, and its version. */
+/* One run of the first test in round-robin order, at the first level the engine offers: which
+ * server this is, and its version. */
 static int probe_server(struct isolation_table *t, struct run_session *s, struct options *ro,
                         struct run_report *r, char *err, size_t errlen)
 {
-    explore_options(t, t->order[0], &t->levels[0], ro);
+    size_t k = 0;
+    while (k + 1 < t->n_levels && !t->levels[k].run)
+        k++;
+    explore_options(t, t->order[0], &t->levels[k], ro);
     int rc = run_prepare(ro, r, err, errlen);
     r->fast_reset = true;
     if (rc == 0)
@@ -136,15 +141,31 @@ static int probe_server(struct isolation_table *t, struct run_session *s, struct
     return rc;
 }
 
+/* Which levels the engine offers: each is set on the session's own connection (last the first
+ * level, which it keeps); one refused is left out, and the first refusal kept to say why. */
+static void offered_levels(struct isolation_table *t, struct run_session *s)
+{
+    db_conn *admin = run_session_admin(s);
+    t->snapshot_supported = db_snapshot_supported(admin);
+    for (size_t k = t->n_levels; k-- > 0;) {
+        struct level *l = &t->levels[k];
+        char why[256];
+        if (l->snapshot)
+            l->run = t->snapshot_supported;
+        else if (db_set_isolation(admin, l->isolation, why, sizeof why) != 0) {
+            l->run = false;
+            snprintf(t->refused, sizeof t->refused, "%s", why);
+        }
+    }
+}
+
 static int explore_all(struct isolation_table *t, struct run_session *s, struct options *ro,
                        char *err, size_t errlen)
 {
-    t->snapshot_supported = db_snapshot_supported(run_session_admin(s));
     bool progress = !t->o->quiet && isatty(STDERR_FILENO);
     int rc = 0;
     for (size_t k = 0; rc == 0 && k < t->n_levels; k++) {
         struct level *l = &t->levels[k];
-        l->run = !l->snapshot || t->snapshot_supported;
         for (size_t i = 0; rc == 0 && l->run && i < t->set.n; i++) {
             size_t st = t->order[i];
             explore_options(t, st, l, ro);
@@ -176,7 +197,7 @@ static const char *verdict_word(const struct explore_result *x)
     return x->anomalous ? "occurs" : x->complete ? "prevented" : "cut";
 }
 
-/* How a ✓ was kept: "deadlock (1213) in 6 of 30, waits in 24 of 30" or "snapshot reads". */
+/* How a ✓ was kept: "deadlock (CODE) aborted one in 6 of 30 schedules; a lock wait in 24 of 30". */
 static void how_prevented(const struct explore_result *x, char *buf, size_t n)
 {
     buf[0] = '\0';
@@ -201,12 +222,14 @@ static void fill_table(struct table *tb, const struct isolation_table *t)
         table_column(tb, i + 1, anomaly_of(t->set.name[t->order[i]]), TABLE_LEFT);
     for (size_t k = 0; k < t->n_levels; k++) {
         const struct level *l = &t->levels[k];
+        if (!l->run)                      /* the note under the table says why */
+            continue;
         char label[48];
         level_label(l, label, sizeof label);
         size_t row = table_row(tb);
         table_set(tb, row, 0, "%s", label);
         for (size_t i = 0; i < t->set.n; i++)
-            table_set(tb, row, i + 1, "%s", l->run ? verdict(&t->cells[k][t->order[i]]) : "n/a");
+            table_set(tb, row, i + 1, "%s", verdict(&t->cells[k][t->order[i]]));
     }
 }
 
@@ -227,6 +250,8 @@ static int write_text(FILE *f, const struct isolation_table *t, bool md)
     if (!t->snapshot_supported)
         fprintf(f, "This server has no snapshot variant (%s): that row was not run.%s\n",
                 db_snapshot_missing(), br);
+    if (t->refused[0])
+        fprintf(f, "Levels the engine refused were not run: %s.%s\n", t->refused, br);
     fprintf(f, "\n%show each ✓ was kept (and what it cost):%s\n", md ? "" : "", br);
     for (size_t k = 0; k < t->n_levels; k++) {
         const struct level *l = &t->levels[k];
@@ -290,6 +315,8 @@ static int write_json(FILE *f, const struct isolation_table *t)
     cJSON_AddStringToObject(j, "version", t->version);
     cJSON_AddNumberToObject(j, "seconds", t->seconds);
     cJSON_AddBoolToObject(j, "snapshot_supported", t->snapshot_supported);
+    if (t->refused[0])
+        cJSON_AddStringToObject(j, "refused", t->refused);
     cJSON *levels = cJSON_AddArrayToObject(j, "levels");
     for (size_t k = 0; k < t->n_levels; k++) {
         const struct level *l = &t->levels[k];
@@ -344,6 +371,8 @@ int isolation_main(const struct options *o, char *err, size_t errlen)
     int64_t t0 = clock_now_us();
     if (rc == 0)
         rc = run_session_open(ro, 2, &s, err, errlen);
+    if (rc == 0)
+        offered_levels(t, s);
     if (rc == 0)
         rc = probe_server(t, s, ro, r, err, errlen);
     if (rc == 0)
