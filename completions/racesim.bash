@@ -25,7 +25,7 @@ _racesim_section() {
 
 _racesim() {
     local exe=${COMP_WORDS[0]} cur=${COMP_WORDS[COMP_CWORD]} i w
-    local commands="run compare sweep matrix explore check list help"
+    local commands="run compare sweep matrix explore isolation check list help"
     local cmd=run scenario=stock
     for ((i = 1; i < ${#COMP_WORDS[@]}; i++)); do
         w=${COMP_WORDS[i]}
@@ -35,6 +35,7 @@ _racesim() {
         [[ $w == --scenario=* ]] && scenario=${w#--scenario=}
         [[ $w == --scenario && ${COMP_WORDS[i + 1]} == = ]] && scenario=${COMP_WORDS[i + 2]}
     done
+    [[ $cmd == isolation ]] && scenario=isolation    # its tests: strategies/isolation/
     COMPREPLY=()
 
     # --name=VALUE: one word (= not a word break) or three (--name, =, VALUE)
@@ -54,7 +55,8 @@ _racesim() {
         --strategies) words="all $(_racesim_section "$exe" "$scenario" strategies:)"; list=1 ;;
         --isolation) words="read-uncommitted read-committed repeatable-read serializable" ;;
         --isolations) words="all read-uncommitted read-committed repeatable-read serializable"; list=1 ;;
-        --format) [[ $cmd == check ]] && words="text junit" || words="text json csv md" ;;
+        --format) [[ $cmd == check ]] && words="text junit" || words="text json csv md"
+            [[ $cmd == isolation ]] && words="text json md" ;;
         --engine) words="mariadb postgres" ;;
         --gate) words="invariants all" ;;
         --out | --chart | --baseline | --trace) files=1 ;;

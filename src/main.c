@@ -1,4 +1,5 @@
-/* main.c — parse the command line, then run, compare, sweep, matrix, explore, check or list. */
+/* main.c — parse the command line, then run, compare, sweep, matrix, explore, isolation, check or
+ * list. */
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
@@ -11,6 +12,7 @@
 #include "dsn.h"
 #include "interrupt.h"
 #include "explore.h"
+#include "isolation.h"
 #include "list.h"
 #include "matrix.h"
 #include "meta.h"
@@ -54,6 +56,7 @@ static int several_runs(const struct options *o)
     int rc = o->command == COMMAND_COMPARE || o->command == COMMAND_RUN ? compare_main(o, err, sizeof err)
              : o->command == COMMAND_SWEEP ? sweep_main(o, err, sizeof err)
              : o->command == COMMAND_EXPLORE ? explore_main(o, err, sizeof err)
+             : o->command == COMMAND_ISOLATION ? isolation_main(o, err, sizeof err)
              : matrix_main(o, err, sizeof err);
     interrupt_yield();         /* a signal during the runs: its exit code, not this error */
     if (rc == PLAN_DRY_RUN)
@@ -119,7 +122,8 @@ int main(int argc, char **argv)
         return rc;
     }
     if (o.command == COMMAND_COMPARE || o.command == COMMAND_SWEEP || o.command == COMMAND_MATRIX
-        || o.command == COMMAND_EXPLORE || (o.command == COMMAND_RUN && o.repeat > 1))
+        || o.command == COMMAND_EXPLORE || o.command == COMMAND_ISOLATION
+        || (o.command == COMMAND_RUN && o.repeat > 1))
         return several_runs(&o);
     if (report_check_out(&o, err, sizeof err))
         return usage_error(err);

@@ -13,7 +13,7 @@
 
 static const enum command commands[] = {COMMAND_RUN, COMMAND_COMPARE, COMMAND_SWEEP,
                                         COMMAND_MATRIX, COMMAND_EXPLORE, COMMAND_CHECK,
-                                        COMMAND_LIST};
+                                        COMMAND_LIST, COMMAND_ISOLATION};
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
 
 static struct options o;

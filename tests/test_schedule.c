@@ -81,8 +81,31 @@ static void lock_waits(void)
     check(none.n == 0, "no LOCK WAIT: nobody waits (got %d)", none.n);
 }
 
+/* --schedule by role names: role k is buyer k; an unknown role is refused with the roles. */
+static void roles(void)
+{
+    static const char names[3][32] = {"T1", "T2", "writer"};
+    int steps[SCHEDULE_MAX], n;
+    char err[256] = "", out[512] = "";
+    int rc = schedule_parse_roles("T1,T2,(writer,T1)*2", 3, names, 3, steps, &n, err, sizeof err);
+    if (rc == 0)
+        schedule_format(steps, n, out, sizeof out);
+    check(rc == 0 && strcmp(out, "1,2,3,1,3,1") == 0, "--schedule=T1,T2,(writer,T1)*2 is 1,2,3,1,3,1 "
+          "(got %s)", rc ? err : out);
+    rc = schedule_parse_roles("T1,T3", 2, names, 2, steps, &n, err, sizeof err);
+    check(rc == -1 && strstr(err, "no role 'T3'") && strstr(err, "(T1, T2)"),
+          "--schedule=T1,T3 with roles T1, T2: refused naming the roles (got %s)", err);
+    rc = schedule_parse_roles("T1,writer", 2, names, 3, steps, &n, err, sizeof err);
+    check(rc == -1 && strstr(err, "no role 'writer'"), "a role beyond --users is refused (got %s)", err);
+    rc = schedule_parse_roles("T1", 2, names, 0, steps, &n, err, sizeof err);
+    check(rc == -1 && strstr(err, "has no @role"), "a name without roles is refused (got %s)", err);
+    check(schedule_names_roles("T1,2") && !schedule_names_roles("(1,2)*3"),
+          "a letter marks a schedule by roles");
+}
+
 int main(void)
 {
+    roles();
     good("1,2,2,1", 2, "1,2,2,1");
     good("2", 2, "2");
     good("1*3,2", 2, "1,1,1,2");

@@ -871,9 +871,61 @@ static void test_each(void)
     parse_error("@end with words", "-- @each a in x\nSELECT 1;\n-- @end now\n", 3, "takes no arguments");
 }
 
+/* @expect after a read (a column, value, rows) and @role sections. */
+static void test_expect_roles(void)
+{
+    struct script s;
+    if (parse_ok("@expect",
+                 "BEGIN;\nSELECT value, id FROM t WHERE id = 1;\n-- @expect value = 10 else G1a\n"
+                 "-- @expect rows != 0 else G1a\n-- @expect id >= 2 else G_single\nCOMMIT;\n", &s)) {
+        const struct step *x = &s.steps[2];
+        check(x->kind == STEP_EXPECT && strcmp(x->expect.column, "value") == 0
+              && x->expect.op == CMP_EQ && x->expect.value == 10 && x->expect.label == 0,
+              "@expect value = 10 else G1a: column value, =, 10, label 0");
+        check(s.steps[3].kind == STEP_EXPECT && s.steps[3].expect.column[0] == '\0'
+              && s.steps[3].expect.op == CMP_NE, "@expect rows != 0: the row count (no column)");
+        check(s.n_expect_labels == 2 && strcmp(s.expect_labels[0], "G1a") == 0
+              && strcmp(s.expect_labels[1], "G_single") == 0 && s.steps[4].expect.label == 1,
+              "two labels, G1a named once (got %zu)", s.n_expect_labels);
+        check(s.n_roles == 0 && s.steps[1].role == 0 && script_role_of(&s, 3) == 0,
+              "without @role every step is every buyer's (role 0)");
+    }
+    script_free(&s);
+    if (parse_ok("@role",
+                 "-- two roles\n-- @role T1\nBEGIN;\nUPDATE t SET v = 1;\nCOMMIT;\n"
+                 "-- @role T2\nSELECT v FROM t;\n-- @expect v = 0 else G1a\n", &s)) {
+        check(s.n_roles == 2 && strcmp(s.roles[0], "T1") == 0 && strcmp(s.roles[1], "T2") == 0,
+              "@role T1, @role T2: two roles in order");
+        check(s.steps[0].role == 1 && s.steps[2].role == 1 && s.steps[3].role == 2
+              && s.steps[4].role == 2, "each step belongs to the section it is in");
+        check(script_role_of(&s, 1) == 1 && script_role_of(&s, 2) == 2 && script_role_of(&s, 3) == 1,
+              "buyer b plays role ((b - 1) mod 2) + 1");
+    }
+    script_free(&s);
+    parse_error("@expect after an UPDATE", "UPDATE t SET v = 1;\n-- @expect v = 1 else G1a\n", 2,
+                "@expect must follow a SELECT");
+    parse_error("@expect first", "-- @expect v = 1 else G1a\nSELECT 1;\n", 1, "must follow a SELECT");
+    parse_error("@expect without else", "SELECT v FROM t;\n-- @expect v = 1\n", 2,
+                "@expect COLUMN OP INTEGER else ANOMALY");
+    parse_error("@expect bad op", "SELECT v FROM t;\n-- @expect v == 1 else G1a\n", 2,
+                "'==' is not a comparison");
+    parse_error("@expect not a number", "SELECT v FROM t;\n-- @expect v = x else G1a\n", 2,
+                "'x' is not an integer");
+    parse_error("@expect bad label", "SELECT v FROM t;\n-- @expect v = 1 else G-1\n", 2,
+                "not an anomaly name");
+    parse_error("statement before @role", "SELECT 1;\n-- @role T1\nSELECT 2;\n", 2,
+                "before the first @role");
+    parse_error("@role twice", "-- @role T1\nSELECT 1;\n-- @role T1\nSELECT 2;\n", 3,
+                "already defined");
+    parse_error("@role bad name", "-- @role T 1\nSELECT 1;\n", 1, "@role NAME");
+    parse_error("transaction across roles", "-- @role T1\nBEGIN;\n-- @role T2\nCOMMIT;\n", 2,
+                "never committed (role T1 ends)");
+}
+
 int main(void)
 {
     fixture_init("script");
+    test_expect_roles();
     test_real_files();
     test_real_details();
     test_split();

@@ -189,11 +189,13 @@ static int format_option(struct options *o, const char *v, char *err, size_t err
     /* which formats each command writes: run, compare/sweep/matrix, check */
     bool multi = o->command == COMMAND_COMPARE || o->command == COMMAND_SWEEP
                  || o->command == COMMAND_MATRIX;
-    const char *allowed = o->command == COMMAND_CHECK ? "text or junit" : "text, json, csv or md";
+    const char *allowed = o->command == COMMAND_CHECK ? "text or junit"
+                          : o->command == COMMAND_ISOLATION ? "text, json or md" : "text, json, csv or md";
     for (int i = 0; i < 5; i++)
         if (strcmp(v, names[i]) == 0) {
             o->format = (enum format)i;
             bool ok = o->command == COMMAND_CHECK ? (i == FORMAT_TEXT || i == FORMAT_JUNIT)
+                      : o->command == COMMAND_ISOLATION ? (i != FORMAT_CSV && i != FORMAT_JUNIT)
                       : multi || o->command == COMMAND_RUN ? i != FORMAT_JUNIT : i <= FORMAT_CSV;
             if (ok)
                 return 0;
@@ -493,14 +495,14 @@ static int command_word(struct options *o, const char *w, char *err, size_t errl
     const char *near = usage_command_near(w);
     if (near)
         return fail(err, errlen, "unknown command '%s': did you mean %s?", w, near);
-    return fail(err, errlen, "unknown command '%s' (run, compare, sweep, matrix, explore, check, "
-                "list; see racesim --help)", w);
+    return fail(err, errlen, "unknown command '%s' (run, compare, sweep, matrix, explore, "
+                "isolation, check, list; see racesim --help)", w);
 }
 
 const char *cli_command_name(enum command c)
 {
     static const char *names[] = {"run", "list", "help", "version", "compare", "sweep", "matrix", "check",
-                                  "explore"};
+                                  "explore", "isolation"};
     return (size_t)c < sizeof names / sizeof names[0] ? names[c] : "?";
 }
 
@@ -601,7 +603,8 @@ static int finish(struct options *o, char *err, size_t errlen)
         return fail(err, errlen, "--strategy is required (e.g. --strategy=for-update; "
                                  "'racesim list' shows them)");
     }
-    if (o->schedule_text && schedule_parse(o->schedule_text, o->users, o->schedule,
+    if (o->schedule_text && !schedule_names_roles(o->schedule_text)   /* roles: by run_prepare */
+        && schedule_parse(o->schedule_text, o->users, o->schedule,
                                            &o->schedule_len, err, errlen))
         return 2;
     if (o->command == COMMAND_EXPLORE) {
@@ -629,8 +632,10 @@ static int finish(struct options *o, char *err, size_t errlen)
         o->users_list[0] = o->users;
         o->n_users = 1;
     }
-    if (o->command == COMMAND_MATRIX && o->n_isolations == 0)
+    if ((o->command == COMMAND_MATRIX || o->command == COMMAND_ISOLATION) && o->n_isolations == 0)
         isolations_option(o, "all", err, errlen);
+    if (o->command == COMMAND_ISOLATION)
+        o->scenario = "isolation";       /* its tests: strategies/isolation/ */
     if (o->html) {
         size_t n = strlen(o->html);
         if (!(n > 5 && strcmp(o->html + n - 5, ".html") == 0) && !(n > 4 && strcmp(o->html + n - 4, ".htm") == 0))

@@ -120,6 +120,8 @@ static void note_run(struct explore_result *x, const struct run_report *r,
         if (k < EXPLORE_NAMES_MAX)
             x->error_schedules[k]++;
     }
+    if (log->waits)
+        x->waited++;
     if (r->exit_code) {
         x->anomalous++;
         if (!x->witness_len || log->n < x->witness_len) {

@@ -23,6 +23,7 @@ struct explore_result {
     bool complete;                   /* every interleaving was tried (not cut by max-schedules) */
     long anomalous;                  /* schedules that broke an invariant */
     long diverged;                   /* replays that did not follow their prefix (not counted) */
+    long waited;                     /* schedules where a statement was seen blocked on a lock */
     char names[EXPLORE_NAMES_MAX][64];   /* the scenario's invariants... */
     long broke[EXPLORE_NAMES_MAX];       /* ...and in how many schedules each was broken */
     size_t n_names;

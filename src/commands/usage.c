@@ -12,8 +12,10 @@
 #define CHECK (1u << COMMAND_CHECK)
 #define EXPLORE (1u << COMMAND_EXPLORE)
 #define LIST (1u << COMMAND_LIST)
+#define ISOLATION (1u << COMMAND_ISOLATION)
+#define CONNECTS (RUNS | ISOLATION)                     /* the commands that reach a server */
 #define RUNS (RUN | COMPARE | SWEEP | MATRIX | EXPLORE)   /* the commands that run strategies */
-#define ALL (RUNS | CHECK | LIST)
+#define ALL (RUNS | CHECK | LIST | ISOLATION)
 #define NAME_COLUMN 23                                    /* where an option's text starts */
 
 /* One option as one command shows it. An option whose meaning differs between commands has a
@@ -32,6 +34,8 @@ static const struct option_row rows[] = {
      "a strategy of the scenario (see 'racesim list'), or a path to a .sql file"},
     {"strategies", "=LIST", COMPARE | SWEEP | MATRIX,
      "names or .sql files, comma-separated, or all (default: all)"},
+    {"strategies", "=LIST", ISOLATION,
+     "the tests of strategies/isolation/ (g0, g1a, ... g2) or .sql files (default: all)"},
     {"users", "=N", RUN | COMPARE, "concurrent buyers, 1..100000 (default: 100)"},
     {"users", "=1,8,64", SWEEP, "the buyer counts, comma-separated (default: 1,8,64,500)"},
     {"users", "=N", EXPLORE, "buyers: 2 (default), 3 or 4; up to 32 with --max-schedules"},
@@ -58,6 +62,9 @@ static const struct option_row rows[] = {
      "session isolation: read-uncommitted, read-committed, repeatable-read, serializable (a "
      "strategy's own @isolation wins)"},
     {"isolations", "=LIST", MATRIX, "levels to try, or all (default: all four)"},
+    {"isolations", "=LIST", ISOLATION,
+     "levels to try, or all (default: all four; repeatable-read also in the engine's snapshot "
+     "variant where the server has it)"},
     {"contended", "=N", MATRIX,
      "buyers of the contended run beside the 2-buyer lockstep race, whose parameters are the "
      "scenario's smallest (default: 50; 0: none)"},
@@ -82,23 +89,23 @@ static const struct option_row rows[] = {
      "step, step-through playback (explore: the shortest schedule that breaks an invariant; "
      "compare, sweep, matrix: the tables, compare's answer and the chart; matrix's grid coloured "
      "by verdict)"},
-    {"dsn", "=URL", RUNS,
+    {"dsn", "=URL", CONNECTS,
      "mysql://user@host:port/db or mysql://user@localhost/db?socket=PATH (also RACESIM_DSN; "
      "mariadb:// and the other engines' schemes too); the password from RACESIM_PASSWORD, else "
      "an option file, else the client library's variable (never in the DSN; docs/connecting.md)"},
-    {"ssl-mode", "=MODE", RUNS,
+    {"ssl-mode", "=MODE", CONNECTS,
      "with --dsn: DISABLED, PREFERRED, REQUIRED, VERIFY_CA or VERIFY_IDENTITY (also ?ssl-mode= "
      "in the DSN)"},
-    {"ssl-ca", "=FILE", RUNS, "with --dsn: the CA to check the server's certificate against"},
-    {"ssl-cert", "=FILE", RUNS, "with --dsn: a client certificate (with --ssl-key)"},
-    {"ssl-key", "=FILE", RUNS, "with --dsn: the client certificate's key"},
-    {"connect-timeout", "=S", RUNS, "with --dsn: seconds to wait for a connection (default: 10)"},
-    {"defaults-file", "=FILE", RUNS,
+    {"ssl-ca", "=FILE", CONNECTS, "with --dsn: the CA to check the server's certificate against"},
+    {"ssl-cert", "=FILE", CONNECTS, "with --dsn: a client certificate (with --ssl-key)"},
+    {"ssl-key", "=FILE", CONNECTS, "with --dsn: the client certificate's key"},
+    {"connect-timeout", "=S", CONNECTS, "with --dsn: seconds to wait for a connection (default: 10)"},
+    {"defaults-file", "=FILE", CONNECTS,
      "with --dsn: read [client] and [racesim] of FILE only, not ~/.my.cnf and /etc"},
-    {"no-defaults", "", RUNS, "with --dsn: read no option file"},
-    {"engine", "=NAME", RUNS,
+    {"no-defaults", "", CONNECTS, "with --dsn: read no option file"},
+    {"engine", "=NAME", CONNECTS,
      "the engine (its driver): mariadb (default); with --dsn, its scheme says"},
-    {"database", "=NAME", RUNS, "the database racesim creates and works in (default: racesim)"},
+    {"database", "=NAME", CONNECTS, "the database racesim creates and works in (default: racesim)"},
     {"baseline", "=FILE", CHECK, "the reference result (JSON)"},
     {"max-regression", "=P", CHECK,
      "allowed loss: throughput down to (1-P)x, p99 up to 1/(1-P)x (default: 10%); with repeats "
@@ -114,15 +121,16 @@ static const struct option_row rows[] = {
     {"format", "=FMT", RUN | COMPARE | SWEEP | MATRIX,
      "text, json, csv or md (Markdown) (default: text)"},
     {"format", "=FMT", EXPLORE, "text, json or csv (default: text)"},
+    {"format", "=FMT", ISOLATION, "text, json or md (Markdown) (default: text)"},
     {"format", "=FMT", CHECK, "text or junit (JUnit XML: one test case per strategy and check)"},
     {"chart", "=FILE", COMPARE | SWEEP,
      "throughput and p99 drawn by gnuplot (FILE.svg or .png); the data goes to FILE.csv beside "
      "it, also when gnuplot is missing"},
-    {"out", "=FILE", RUNS | CHECK,
+    {"out", "=FILE", CONNECTS | CHECK,
      "write the report to FILE (refuses to overwrite without --force); -: stdout"},
-    {"force", "", RUNS | CHECK, "overwrite --out"},
-    {"quiet", "", RUNS | CHECK, "no progress line on stderr"},
-    {"dry-run", "", RUNS,
+    {"force", "", CONNECTS | CHECK, "overwrite --out"},
+    {"quiet", "", CONNECTS | CHECK, "no progress line on stderr"},
+    {"dry-run", "", CONNECTS,
      "check everything (options, scenario, strategy files, parameters, --out) and print what "
      "would run, one line a run; no server is started"},
     {"PARAM", "=VALUE", RUNS,
@@ -168,6 +176,11 @@ static const struct command_text commands[] = {
      "shortest that breaks an invariant is drawn with the --schedule that replays it.\n",
      "exit: 0 no interleaving breaks an invariant, 1 one does, 2 bad usage or\n"
      "      strategy file, 3 database unreachable.\n"},
+    {COMMAND_ISOLATION, "isolation", "isolation [--engine=NAME | --dsn=URL] [options]",
+     "The isolation-anomaly table (Hermitage's G0 ... G2): each test of\n"
+     "strategies/isolation/ explored at each isolation level on one server; which\n"
+     "anomaly each level prevents, and how (a lock wait, an abort).\n",
+     "exit: 0 when the table is complete, 2 bad usage or test file, 3 no database.\n"},
     {COMMAND_CHECK, "check", "check RESULT.json --baseline=BASE.json [options]",
      "Checks a result (of run, compare, sweep or matrix) against a baseline, runs\n"
      "matched by strategy and buyers (and isolation, lockstep): the gate for CI.\n",
@@ -311,6 +324,7 @@ void usage_overview(FILE *out)
           "  sweep      compare at several buyer counts (--users=1,8,64,500)\n"
           "  matrix     strategies by isolation levels: a forced race and a contended run\n"
           "  explore    every interleaving of 2-4 buyers: the shortest that breaks\n"
+          "  isolation  the isolation-anomaly table (G0 ... G2) of a server, by level\n"
           "  check      a result against a baseline: the gate for CI\n"
           "  list       scenarios, their parameters and strategies\n"
           "\n"

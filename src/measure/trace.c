@@ -182,6 +182,14 @@ static void describe_require(const struct trace_event *ev, const struct script *
 {
     const struct step *st = &s->steps[ev->step];
     char a[64], b[64];
+    if (st->kind == STEP_EXPECT) {              /* @expect COLUMN OP N else ANOMALY */
+        const struct expectation *x = &st->expect;
+        snprintf(buf, n, "expect %s %s %lld: read %lld %s", x->column[0] ? x->column : "rows",
+                 op_text[x->op], (long long)x->value, (long long)ev->a, ev->holds ? "✓" : "✗");
+        if (!ev->holds)
+            text_appendf(buf, n, " → %s", s->expect_labels[x->label]);
+        return;
+    }
     if (st->a.kind == OPERAND_FOUND && st->op == CMP_NE && st->b.kind == OPERAND_INT && st->b.value == 0) {
         snprintf(buf, n, ev->holds ? "row found ✓" : "no row ✗");   /* @require found else ... */
         if (!ev->holds)

@@ -63,9 +63,23 @@ static void violated(const struct run_report *r, char *out, size_t n)
                 (long long)r->invariants[i].value);
 }
 
+/* An anomaly a read showed (an @expect that did not hold): its line says who read what. */
+static bool explain_expect(const struct run_report *r, char *out, size_t n)
+{
+    for (size_t i = 0; i < r->n_invariants; i++)
+        for (size_t k = 0; !r->invariants[i].holds && k < r->script.n_expect_labels; k++)
+            if (strcmp(r->invariants[i].name, r->script.expect_labels[k]) == 0) {
+                text_appendf(out, n, "%s: %s", r->invariants[i].name, r->invariants[i].description);
+                return true;
+            }
+    return false;
+}
+
 /* Anomaly: the first value that two or more successful buyers read alike. */
 static void explain_anomaly(const struct run_report *r, char *out, size_t n)
 {
+    if (explain_expect(r, out, n))
+        return;
     const struct trace *t = &r->result.trace;
     bool *ok = attempts_ok(t);
     for (size_t i = 0; ok && i < t->n; i++) {

@@ -54,6 +54,12 @@ struct engine_result {
     uint64_t warmup_purchases;       /* --warmup: purchases left out of every figure... */
     uint64_t warmup_ok;              /* ...and those that succeeded (the database has them) */
     struct interval_log intervals;   /* --report-interval (free with interval_log_free) */
+    uint64_t expect_missed[SCRIPT_EXPECTS_MAX];  /* attempts where an @expect naming anomaly
+                                                    label k did not hold; for the first: */
+    int64_t expect_actual[SCRIPT_EXPECTS_MAX];   /* what the read returned, */
+    bool expect_null[SCRIPT_EXPECTS_MAX];        /* NULL or no row, */
+    int expect_step[SCRIPT_EXPECTS_MAX];         /* the @expect step, */
+    int expect_buyer[SCRIPT_EXPECTS_MAX];        /* and the buyer who read it */
 };
 
 /* The settings of a run, copied from the options it ran with. */
@@ -117,7 +123,9 @@ struct run_report {
     bool private_server;
     struct server_facts server_facts;   /* the server's version, variables, warnings */
     struct engine_result result;
-    struct invariant_result invariants[SCENARIO_INVARIANTS_MAX + 1];
+    int *role_schedule;        /* --schedule by role names (T1,T2,...), resolved; NULL if not */
+    int role_schedule_len;
+    struct invariant_result invariants[SCENARIO_INVARIANTS_MAX + 1 + SCRIPT_EXPECTS_MAX];
     size_t n_invariants;
     int64_t recorded;          /* purchases the database recorded (-1: the scenario has no query) */
     int64_t remaining;         /* units left unsold after the run (-1: the scenario has no query) */

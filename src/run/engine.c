@@ -328,6 +328,21 @@ static bool reconnect(struct buyer *b, struct slot *sl)
     return false;
 }
 
+/* Counts the @expect misses of attempt at by buyer; keeps what the first miss of each read. */
+static void note_expects(struct engine_result *r, const struct attempt *at, int buyer)
+{
+    for (int k = 0; k < SCRIPT_EXPECTS_MAX; k++) {
+        if (!(at->expect_missed & (1u << k)))
+            continue;
+        if (r->expect_missed[k]++ == 0) {
+            r->expect_actual[k] = at->expect_actual[k];
+            r->expect_null[k] = at->expect_null[k];
+            r->expect_step[k] = at->expect_step[k];
+            r->expect_buyer[k] = buyer;
+        }
+    }
+}
+
 /* One purchase of buyer b; intended_us: when the schedule meant it to start (0: closed loop,
  * now). Counted in b->r, or in b->warm when meant to start inside the warmup. */
 /* The units the purchase just made asked for: the @units parameter's draw, or the sum of a list's
@@ -369,6 +384,7 @@ static void purchase(struct buyer *b, int round, int64_t intended_us)
         bind_vars(b, round);
         b->watch.attempt = tries + 1;
         b->watch.interp = &sl->interp;
+        sl->interp.role = script_role_of(s, b->id);
         int64_t ta = clock_now_us();
         if (sl->conn)
             interp_run(&sl->interp, &b->vars, &hooks, &at);
@@ -377,6 +393,7 @@ static void purchase(struct buyer *b, int round, int64_t intended_us)
         hist_record(&r->attempt_latency, (uint64_t)(clock_now_us() - ta));
         tries++;
         r->attempt_outcomes[at.outcome]++;
+        note_expects(r, &at, b->id);
         if (at.error.code[0]) {
             struct error_id id = db_error_id(&at.error);
             count_error(r, &id, at.error.text);
@@ -582,6 +599,15 @@ static void merge(struct engine_result *into, const struct engine_result *from)
     into->purchases += from->purchases;
     into->attempts += from->attempts;
     into->retries += from->retries;
+    for (int k = 0; k < SCRIPT_EXPECTS_MAX; k++) {
+        if (from->expect_missed[k] && !into->expect_missed[k]) {
+            into->expect_actual[k] = from->expect_actual[k];
+            into->expect_null[k] = from->expect_null[k];
+            into->expect_step[k] = from->expect_step[k];
+            into->expect_buyer[k] = from->expect_buyer[k];
+        }
+        into->expect_missed[k] += from->expect_missed[k];
+    }
     merge_errors(into, from);
 }
 

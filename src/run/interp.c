@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "expand.h"
 #include "spelling.h"
@@ -185,12 +186,50 @@ static enum interp_status plan_expansion(struct interp *it, size_t i, const stru
     return INTERP_OK;
 }
 
-static enum interp_status prepare_steps(struct interp *it, bool *known, const struct params *p,
-                                        char *err, size_t errlen)
+/* The result column @expect step i checks, into it->expect_col[i]: its name, or `value` for the
+ * read's only column, or -1 for rows. Fails when the read before it returns no columns. */
+static enum interp_status plan_expect(struct interp *it, size_t i, char *err, size_t errlen)
+{
+    const struct script *s = it->script;
+    const struct step *st = &s->steps[i];
+    size_t k = i;
+    while (k > 0 && s->steps[k - 1].kind == STEP_EXPECT)
+        k--;
+    db_stmt *read = k > 0 ? it->stmts[k - 1] : NULL;
+    size_t n = read ? db_stmt_columns(read) : 0;
+    if (n == 0) {
+        snprintf(err, errlen, "%s:%d: @expect follows a statement that returns no rows", s->path,
+                 st->line);
+        return INTERP_BAD_SCRIPT;
+    }
+    it->expect_col[i] = -1;
+    if (!st->expect.column[0])
+        return INTERP_OK;
+    for (size_t c = 0; c < n; c++)
+        if (strcasecmp(db_stmt_column_name(read, c), st->expect.column) == 0)
+            it->expect_col[i] = (int)c;
+    if (it->expect_col[i] < 0 && n == 1 && strcmp(st->expect.column, "value") == 0)
+        it->expect_col[i] = 0;
+    if (it->expect_col[i] >= 0)
+        return INTERP_OK;
+    snprintf(err, errlen, "%s:%d: @expect %s: the read before it has no such column%s", s->path,
+             st->line, st->expect.column, n > 1 ? " (value stands for a read of one column)" : "");
+    return INTERP_BAD_SCRIPT;
+}
+
+static enum interp_status prepare_steps(struct interp *it, bool *known, const bool *bound,
+                                        const struct params *p, char *err, size_t errlen)
 {
     const struct script *s = it->script;
     for (size_t i = 0; i < s->n_steps; i++) {
         const struct step *st = &s->steps[i];
+        if (i > 0 && st->role != s->steps[i - 1].role)   /* a role sees only its own reads */
+            memcpy(known, bound, s->vars.n * sizeof *known);
+        if (st->kind == STEP_EXPECT) {
+            enum interp_status xs = plan_expect(it, i, err, errlen);
+            if (xs != INTERP_OK)
+                return xs;
+        }
         if (st->kind == STEP_EACH) {
             enum interp_status es = plan_each(it, i, p, known, err, errlen);
             if (es != INTERP_OK)
@@ -255,11 +294,12 @@ enum interp_status interp_prepare(struct interp *it, const struct script *s, db_
     it->each = calloc(s->n_steps, sizeof *it->each);
     it->expand = calloc(s->n_steps, sizeof *it->expand);
     it->col_vars = calloc(s->n_steps, sizeof *it->col_vars);
+    it->expect_col = calloc(s->n_steps, sizeof *it->expect_col);
     it->param_buf = calloc(np, sizeof *it->param_buf);
     it->param_null_buf = calloc(np, sizeof *it->param_null_buf);
     bool *known = calloc(s->vars.n + 1, sizeof *known);
     enum interp_status st = INTERP_OK;
-    if (!it->stmts || !it->each || !it->expand || !it->col_vars || !it->param_buf || !it->param_null_buf || !known) {
+    if (!it->stmts || !it->each || !it->expand || !it->col_vars || !it->expect_col || !it->param_buf || !it->param_null_buf || !known) {
         snprintf(err, errlen, "out of memory");
         st = INTERP_DB_ERROR;
     }
@@ -268,7 +308,7 @@ enum interp_status interp_prepare(struct interp *it, const struct script *s, db_
     if (st == INTERP_OK)
         st = set_isolation(conn, s->isolation[0] ? s->isolation : isolation, err, errlen);
     if (st == INTERP_OK)
-        st = prepare_steps(it, known, p, err, errlen);
+        st = prepare_steps(it, known, bound, p, err, errlen);
     size_t nc = 1;
     for (size_t i = 0; st == INTERP_OK && i < s->n_steps; i++)
         if (it->stmts[i] && db_stmt_columns(it->stmts[i]) > nc)
@@ -293,6 +333,7 @@ void interp_release(struct interp *it)
         for (size_t i = 0; i < it->script->n_steps; i++)
             free(it->col_vars[i]);
     free(it->col_vars);
+    free(it->expect_col);
     for (size_t i = 0; it->expand && it->script && i < it->script->n_steps; i++)
         if (it->expand[i]) {
             free(it->expand[i]->field);
@@ -325,16 +366,9 @@ static int64_t operand_value(const struct operand *o, const struct vars *v,
     return 0;
 }
 
-/* SQL semantics: a comparison with NULL is not true. Stores the compared values. */
-static bool require_holds(const struct step *st, const struct vars *v, const struct db_result *last,
-                          int64_t *av, int64_t *bv, bool *null)
+static bool compare(enum compare_op op, int64_t a, int64_t b)
 {
-    *null = false;
-    int64_t a = *av = operand_value(&st->a, v, last, null);
-    int64_t b = *bv = operand_value(&st->b, v, last, null);
-    if (*null)
-        return false;
-    switch (st->op) {
+    switch (op) {
     case CMP_GE: return a >= b;
     case CMP_GT: return a > b;
     case CMP_LE: return a <= b;
@@ -343,6 +377,16 @@ static bool require_holds(const struct step *st, const struct vars *v, const str
     case CMP_NE: return a != b;
     }
     return false;
+}
+
+/* SQL semantics: a comparison with NULL is not true. Stores the compared values. */
+static bool require_holds(const struct step *st, const struct vars *v, const struct db_result *last,
+                          int64_t *av, int64_t *bv, bool *null)
+{
+    *null = false;
+    int64_t a = *av = operand_value(&st->a, v, last, null);
+    int64_t b = *bv = operand_value(&st->b, v, last, null);
+    return !*null && compare(st->op, a, b);
 }
 
 static int map_error(const struct step *st, const struct db_error *e)
@@ -373,6 +417,31 @@ static void emit(const struct interp_hooks *hooks, const struct step_event *ev)
 {
     if (hooks && hooks->after)
         hooks->after(hooks->ctx, ev);
+}
+
+/* Checks @expect step i against the read just before it (its first row in col_buf); a miss is
+ * noted in out (the first per label) and the attempt goes on. */
+static void check_expect(struct interp *it, size_t i, const struct db_result *last,
+                         struct attempt *out, const struct interp_hooks *hooks)
+{
+    const struct expectation *x = &it->script->steps[i].expect;
+    int c = it->expect_col[i];
+    struct step_event ev = {.step = (int)i, .kind = EVENT_EXPECT, .outcome = -1, .b = x->value};
+    if (c < 0)
+        ev.a = last->affected;
+    else if (!last->found || it->col_null_buf[c])
+        ev.null = true;
+    else
+        ev.a = it->col_buf[c];
+    ev.holds = !ev.null && compare(x->op, ev.a, x->value);
+    uint32_t bit = 1u << x->label;
+    if (!ev.holds && !(out->expect_missed & bit)) {
+        out->expect_missed |= bit;
+        out->expect_actual[x->label] = ev.a;
+        out->expect_null[x->label] = ev.null;
+        out->expect_step[x->label] = (int)i;
+    }
+    emit(hooks, &ev);
 }
 
 /* Ends the attempt at step i with outcome: rolls back an open transaction, tells the hooks. */
@@ -505,8 +574,11 @@ void interp_run(struct interp *it, struct vars *v, const struct interp_hooks *ho
     out->outcome = OUTCOME_OK;
     out->step = -1;
     out->error = (struct db_error){.outcome = OUTCOME_OK};
+    out->expect_missed = 0;
     for (size_t i = 0; i < s->n_steps; i++) {
         const struct step *st = &s->steps[i];
+        if (it->role && st->role != it->role)
+            continue;
         if (st->kind == STEP_EACH) {
             if (loop_start(it, i, v, &loop))
                 loop_bind(it, i, v, &loop);
@@ -526,6 +598,8 @@ void interp_run(struct interp *it, struct vars *v, const struct interp_hooks *ho
         if (st->kind == STEP_SQL) {
             if (run_sql(it, i, v, &in_txn, &last, out, hooks))
                 return;
+        } else if (st->kind == STEP_EXPECT) {
+            check_expect(it, i, &last, out, hooks);
         } else if (st->kind == STEP_REQUIRE) {
             struct step_event ev = {.step = (int)i, .kind = EVENT_REQUIRE, .outcome = -1};
             ev.holds = require_holds(st, v, &last, &ev.a, &ev.b, &ev.null);

@@ -13,7 +13,7 @@
  * the driver sets it up, db_set_isolation). */
 #define INTERP_SNAPSHOT "+SNAPSHOT"
 
-enum event_kind { EVENT_SQL, EVENT_SQL_ERROR, EVENT_REQUIRE, EVENT_WINDOW };
+enum event_kind { EVENT_SQL, EVENT_SQL_ERROR, EVENT_REQUIRE, EVENT_WINDOW, EVENT_EXPECT };
 
 /* What one step did, for traces and lockstep. Pointers are valid during the call only. */
 struct step_event {
@@ -27,8 +27,9 @@ struct step_event {
     const bool *param_nulls;
     size_t n_params;                /* ...one per :name, or more where IN (:list.field) expands */
     const struct db_error *error;   /* EVENT_SQL_ERROR */
-    int64_t a, b;                   /* EVENT_REQUIRE: the values compared */
-    bool holds, null;               /* EVENT_REQUIRE: the verdict; a side was NULL */
+    int64_t a, b;                   /* EVENT_REQUIRE, EVENT_EXPECT: the values compared */
+    bool holds, null;               /* EVENT_REQUIRE, EVENT_EXPECT: the verdict; a side was NULL
+                                       (EVENT_EXPECT: the read returned NULL or no row) */
     int outcome;                    /* the attempt's outcome when this step ended it, else -1 */
     bool rolled_back;               /* racesim issued ROLLBACK after this step */
 };
@@ -75,6 +76,8 @@ struct interp {
     int **col_vars;            /* per step: for each result column, its var index or -1 */
     int64_t *param_buf, *col_buf;
     bool *param_null_buf, *col_null_buf;
+    int *expect_col;           /* per step: an @expect's column index, -1 for rows */
+    int role;                  /* the @role this connection plays now (script_role_of); 0: all */
     bool broken;               /* the connection was lost: reconnect before the next attempt */
 };
 
@@ -83,6 +86,11 @@ struct attempt {
     int outcome;               /* OUTCOME_OK, a built-in failure, or a business outcome */
     int step;                  /* the step that ended it (-1 when ok) */
     struct db_error error;     /* the server error behind the outcome; code "" if none */
+    uint32_t expect_missed;    /* bit k: an @expect naming label k did not hold (the attempt
+                                  went on) ... */
+    int64_t expect_actual[SCRIPT_EXPECTS_MAX];   /* ... what its read returned ... */
+    bool expect_null[SCRIPT_EXPECTS_MAX];        /* ... (NULL or no row) ... */
+    int expect_step[SCRIPT_EXPECTS_MAX];         /* ... and the @expect step (its first miss) */
 };
 
 enum interp_status { INTERP_OK = 0, INTERP_BAD_SCRIPT = -2, INTERP_DB_ERROR = -1 };
@@ -90,9 +98,9 @@ enum interp_status { INTERP_OK = 0, INTERP_BAD_SCRIPT = -2, INTERP_DB_ERROR = -1
 /* Prepares every statement of s on conn, sets the session isolation (the script's own
  * @isolation, else isolation if non-empty), and checks that each :name the script uses is
  * either marked in bound[] (supplied by the caller before each attempt), a column of an
- * earlier SELECT, or an :item.field of an enclosing @each over one of p's list parameters.
+ * earlier SELECT (of its own @role section), or an :item.field of an enclosing @each over one of p's list parameters.
  * Returns INTERP_OK; INTERP_BAD_SCRIPT with "file:line: ..." in err when the
- * server refuses a statement or a name is unknown; INTERP_DB_ERROR with the error in err when
+ * server refuses a statement, a name is unknown, or an @expect names no column of its read; INTERP_DB_ERROR with the error in err when
  * the connection fails. On failure it->conn is untouched and nothing is left allocated. */
 enum interp_status interp_prepare(struct interp *it, const struct script *s, db_conn *conn,
                                   const char *isolation, const bool *bound,

@@ -253,6 +253,8 @@ static void mark_blocked(struct lockstep *ls, int b, int blocker)
     if (!s->blocked_round) {       /* resumed and waiting again: still the first wait */
         s->blocked_round = ls->round;
         s->blocked_at_us = clock_now_us();
+        if (ls->log)
+            ls->log->waits++;
     }
     s->blocker = blocker;
     set_state(ls, b, BLOCKED);

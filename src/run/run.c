@@ -16,6 +16,7 @@
 #include "interrupt.h"
 #include "owner.h"
 #include "reset.h"
+#include "schedule.h"
 #include "server.h"
 #include "spelling.h"
 #include "summary.h"
@@ -381,8 +382,8 @@ static int run_buyers(const struct options *o, struct run_session *s, struct run
         .block_timeout_us = o->block_timeout_us,
         .trace = o->trace || o->html,          /* the page is drawn from the trace */
         .timeout_us = o->timeout_us,
-        .schedule = o->schedule_len ? o->schedule : NULL,
-        .schedule_len = o->schedule_len,
+        .schedule = r->role_schedule_len ? r->role_schedule : o->schedule_len ? o->schedule : NULL,
+        .schedule_len = r->role_schedule_len ? r->role_schedule_len : o->schedule_len,
         .schedule_log = r->schedule_log,
         .rate = o->rate,
         .poisson = o->poisson,
@@ -576,6 +577,14 @@ int run_prepare(const struct options *o, struct run_report *r, char *err, size_t
     r->recorded = -1;
     r->remaining = -1;
     int rc = load_files(o, r, err, errlen);
+    if (rc == 0 && o->schedule_text && !o->schedule_len && schedule_names_roles(o->schedule_text)) {
+        r->role_schedule = malloc(SCHEDULE_MAX * sizeof *r->role_schedule);
+        if (!r->role_schedule)
+            return fail(err, errlen, 2, "out of memory");
+        if (schedule_parse_roles(o->schedule_text, o->users, r->script.roles, r->script.n_roles,
+                                 r->role_schedule, &r->role_schedule_len, err, errlen))
+            return 2;
+    }
     return rc ? rc : resolve_params(o, r, err, errlen);
 }
 
@@ -618,6 +627,46 @@ void run_session_close(struct run_session *s)
     server_stop(&s->server);
 }
 
+/* Each anomaly an @expect names becomes a verdict line: holds when no read missed, else the first
+ * read that did (who read it, where, what it returned) and the schedule that ran. */
+static void check_expectations(const struct options *o, struct run_report *r)
+{
+    const struct script *sc = &r->script;
+    const struct engine_result *er = &r->result;
+    for (size_t k = 0; k < sc->n_expect_labels; k++) {
+        struct invariant_result *ir = &r->invariants[r->n_invariants++];
+        snprintf(ir->name, sizeof ir->name, "%s", sc->expect_labels[k]);
+        ir->value = (int64_t)er->expect_missed[k];
+        ir->holds = ir->value == 0;
+        if (ir->holds) {
+            snprintf(ir->description, sizeof ir->description, "every read checked for %s returned "
+                     "what its @expect says", sc->expect_labels[k]);
+            continue;
+        }
+        const struct step *st = &sc->steps[er->expect_step[k]];
+        const struct expectation *x = &st->expect;
+        static const char *const ops[] = {">=", ">", "<=", "<", "=", "!="};
+        char actual[32], who[48] = "", sched[96] = "";
+        if (er->expect_null[k])
+            snprintf(actual, sizeof actual, "NULL");
+        else
+            snprintf(actual, sizeof actual, "%lld", (long long)er->expect_actual[k]);
+        if (sc->n_roles)
+            snprintf(who, sizeof who, " (%s)", sc->roles[script_role_of(sc, er->expect_buyer[k]) - 1]);
+        const int *given = r->role_schedule_len ? r->role_schedule : o->schedule;
+        int n_given = r->role_schedule_len ? r->role_schedule_len : o->schedule_len;
+        if (r->schedule_log && r->schedule_log->n > n_given)   /* explore: the order it took */
+            schedule_format(r->schedule_log->chosen, r->schedule_log->n, sched, sizeof sched);
+        else if (n_given)
+            schedule_format(given, n_given, sched, sizeof sched);
+        ir->description[0] = '\0';
+        text_appendf(ir->description, sizeof ir->description, "buyer %d%s read %s = %s at line %d, "
+                 "expected %s %s %lld%s%s", er->expect_buyer[k], who, x->column[0] ? x->column : "rows",
+                 actual, st->line, x->column[0] ? x->column : "rows", ops[x->op],
+                 (long long)x->value, sched[0] ? "; schedule " : "", sched);
+    }
+}
+
 int run_in_session(struct run_session *s, const struct options *o, struct run_report *r,
                    char *err, size_t errlen)
 {
@@ -631,6 +680,7 @@ int run_in_session(struct run_session *s, const struct options *o, struct run_re
     if (rc)
         return rc;
     add_notes(o, r);
+    check_expectations(o, r);
     r->exit_code = 0;
     for (size_t i = 0; i < r->n_invariants; i++)
         if (!r->invariants[i].holds)
@@ -658,6 +708,9 @@ void run_free(struct run_report *r)
     params_free(&r->params);
     script_free(&r->script);
     scenario_free(&r->scenario);
+    free(r->role_schedule);
+    r->role_schedule = NULL;
+    r->role_schedule_len = 0;
 }
 
 db_conn *run_session_admin(struct run_session *s)

@@ -10,6 +10,8 @@
 struct parser {
     const char *text, *p;
     int users;
+    const char (*roles)[32];   /* role names: role k is buyer k (NULL: numbers only) */
+    size_t n_roles;
     int *steps, n;
     char *err;
     size_t errlen;
@@ -49,11 +51,33 @@ static int add(struct parser *ps, int buyer)
 
 static int list(struct parser *ps, int depth);
 
+/* A role name at ps->p (T1, writer): the buyer who plays it. Returns 0, or -1 with the roles. */
+static int role(struct parser *ps, long *out)
+{
+    size_t len = 0;
+    while (isalnum((unsigned char)ps->p[len]) || ps->p[len] == '_')
+        len++;
+    for (size_t k = 0; k < ps->n_roles; k++)
+        if (strlen(ps->roles[k]) == len && strncmp(ps->roles[k], ps->p, len) == 0
+            && (int)k < ps->users) {
+            ps->p += len;
+            *out = (long)k + 1;
+            return 0;
+        }
+    if (!ps->n_roles)
+        return fail(ps, "'%.*s': the strategy has no @role; give buyer numbers", (int)len, ps->p);
+    char names[160] = "";
+    for (size_t k = 0; k < ps->n_roles && (int)k < ps->users; k++)
+        snprintf(names + strlen(names), sizeof names - strlen(names), "%s%s", k ? ", " : "",
+                 ps->roles[k]);
+    return fail(ps, "no role '%.*s' among the buyers' roles (%s)", (int)len, ps->p, names);
+}
+
 /* item: N, N*K, (list), (list)*K */
 static int item(struct parser *ps, int depth)
 {
     int from = ps->n;
-    long v;
+    long v = 0;
     if (*ps->p == '(') {
         if (depth > 8)
             return fail(ps, "parentheses nested too deep");
@@ -63,6 +87,9 @@ static int item(struct parser *ps, int depth)
         if (*ps->p != ')')
             return fail(ps, "expected ')' at '%s'", *ps->p ? ps->p : "the end");
         ps->p++;
+    } else if (ps->roles && isalpha((unsigned char)*ps->p)) {
+        if (role(ps, &v) || add(ps, (int)v))
+            return -1;
     } else {
         if (number(ps, 1, ps->users, "buyer", &v) || add(ps, (int)v))
             return -1;
@@ -94,8 +121,22 @@ static int list(struct parser *ps, int depth)
 
 int schedule_parse(const char *text, int users, int *steps, int *n, char *err, size_t errlen)
 {
-    struct parser ps = {.text = text, .p = text, .users = users, .steps = steps, .err = err,
-                        .errlen = errlen};
+    return schedule_parse_roles(text, users, NULL, 0, steps, n, err, errlen);
+}
+
+bool schedule_names_roles(const char *text)
+{
+    for (; *text; text++)
+        if (isalpha((unsigned char)*text))
+            return true;
+    return false;
+}
+
+int schedule_parse_roles(const char *text, int users, const char (*roles)[32], size_t n_roles,
+                         int *steps, int *n, char *err, size_t errlen)
+{
+    struct parser ps = {.text = text, .p = text, .users = users, .roles = roles,
+                        .n_roles = n_roles, .steps = steps, .err = err, .errlen = errlen};
     *n = 0;
     if (!*text)
         return fail(&ps, "give buyer numbers, e.g. --schedule=1,2,2,1");

@@ -89,7 +89,8 @@ void watch_after(void *ctx, const struct step_event *ev)
         return;
     if (ls.blocked)
         record_wait(w, ev->step, &ls);
-    static const enum trace_kind kinds[] = {TRACE_SQL, TRACE_ERROR, TRACE_REQUIRE, TRACE_WINDOW};
+    static const enum trace_kind kinds[] = {TRACE_SQL, TRACE_ERROR, TRACE_REQUIRE, TRACE_WINDOW,
+                                            TRACE_REQUIRE};   /* an @expect is drawn as a check */
     struct trace_event te;
     base_event(w, &te, ev->step, kinds[ev->kind]);
     te.took_us = gated ? clock_now_us() - w->step_started_us : 0;

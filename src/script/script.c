@@ -113,6 +113,7 @@ static struct step *add_step(struct parser *p, enum step_kind kind)
     memset(st, 0, sizeof *st);
     st->kind = kind;
     st->line = p->line;
+    st->role = (int)p->s->n_roles;
     return st;
 }
 
@@ -190,6 +191,78 @@ static int directive_require(struct parser *p, char **tok, int n)
     if (st->outcome == OUTCOME_OK)
         return fail(p, "@require ... else needs a failure outcome, not 'ok'");
     return st->outcome < 0 ? -1 : 0;
+}
+
+/* The index of anomaly label name among s's @expect labels, adding it if new; -1 when full. */
+static int expect_label(struct script *s, const char *name)
+{
+    for (size_t i = 0; i < s->n_expect_labels; i++)
+        if (strcmp(s->expect_labels[i], name) == 0)
+            return (int)i;
+    if (s->n_expect_labels == SCRIPT_EXPECTS_MAX)
+        return -1;
+    snprintf(s->expect_labels[s->n_expect_labels], sizeof s->expect_labels[0], "%s", name);
+    return (int)s->n_expect_labels++;
+}
+
+/* @expect COLUMN OP INT else LABEL — COLUMN: a column of the SELECT before it, `value` (its only
+ * column) or `rows` (how many rows it returned) */
+static int directive_expect(struct parser *p, char **tok, int n)
+{
+    struct script *s = p->s;
+    if (n != 6 || strcmp(tok[4], "else") != 0)
+        return fail(p, "expected '@expect COLUMN OP INTEGER else ANOMALY' (COLUMN: a column, "
+                       "value or rows)");
+    size_t k = s->n_steps;
+    while (k > 0 && s->steps[k - 1].kind == STEP_EXPECT)
+        k--;
+    if (k == 0 || s->steps[k - 1].kind != STEP_SQL || s->steps[k - 1].stmt.kind != SQL_SELECT)
+        return fail(p, "@expect must follow a SELECT: it checks what that read returned");
+    struct expectation x = {0};
+    if (!name_is_valid(tok[1]))
+        return fail(p, "'%s' is not a column name (or value, rows)", tok[1]);
+    if (strcmp(tok[1], "rows") != 0)
+        snprintf(x.column, sizeof x.column, "%s", tok[1]);
+    if (parse_op(tok[2], &x.op))
+        return fail(p, "'%s' is not a comparison (>= > <= < = !=)", tok[2]);
+    if (parse_int(tok[3], &x.value))
+        return fail(p, "'%s' is not an integer", tok[3]);
+    if (!name_is_valid(tok[5]) || strlen(tok[5]) >= sizeof s->expect_labels[0])
+        return fail(p, "'%s' is not an anomaly name (letters, digits, _; e.g. G1a)", tok[5]);
+    x.label = expect_label(s, tok[5]);
+    if (x.label < 0)
+        return fail(p, "too many anomaly names in one file (at most %d)", SCRIPT_EXPECTS_MAX);
+    struct step *st = add_step(p, STEP_EXPECT);
+    if (!st)
+        return -1;
+    st->expect = x;
+    return 0;
+}
+
+/* @role NAME — the statements after it, up to the next @role, are what the buyers playing NAME
+ * run. */
+static int directive_role(struct parser *p, char **tok, int n)
+{
+    struct script *s = p->s;
+    if (n != 2 || !name_is_valid(tok[1]) || strlen(tok[1]) >= sizeof s->roles[0])
+        return fail(p, "expected '@role NAME' (letters, digits, _; e.g. T1)");
+    if (s->n_roles == 0 && s->n_steps > 0)
+        return fail(p, "a statement before the first @role: with roles, every statement "
+                       "belongs to one (line %d)", s->steps[0].line);
+    if (p->each_open)
+        return fail(p, "@role inside @each (line %d)", s->steps[p->each_open - 1].line);
+    for (size_t i = 0; i < s->n_roles; i++)
+        if (strcmp(s->roles[i], tok[1]) == 0)
+            return fail(p, "role '%s' is already defined: one section per role", tok[1]);
+    if (s->n_roles == SCRIPT_ROLES_MAX)
+        return fail(p, "too many roles (at most %d)", SCRIPT_ROLES_MAX);
+    snprintf(s->roles[s->n_roles++], sizeof s->roles[0], "%s", tok[1]);
+    return 0;
+}
+
+int script_role_of(const struct script *s, int buyer)
+{
+    return s->n_roles ? (buyer - 1) % (int)s->n_roles + 1 : 0;
 }
 
 /* @on ERROR OUTCOME — ERROR: deadlock, lock_timeout, snapshot_conflict, duplicate_key, or a number */
@@ -403,6 +476,10 @@ static int directive(struct parser *p, const char *text)
         return directive_isolation(p, text + strlen("isolation"));
     if (strcmp(tok[0], "each") == 0)
         return directive_each(p, tok, n);
+    if (strcmp(tok[0], "expect") == 0)
+        return directive_expect(p, tok, n);
+    if (strcmp(tok[0], "role") == 0)
+        return directive_role(p, tok, n);
     if (strcmp(tok[0], "end") == 0)
         return directive_end(p, n);
     if (strcmp(tok[0], "unsupported") == 0) {
@@ -420,7 +497,7 @@ static int directive(struct parser *p, const char *text)
         return add_step(p, STEP_WINDOW) ? 0 : -1;
     }
     return fail(p, "unknown directive '@%s' (require, on, retry, isolation, window, each, end, "
-                "unsupported, setup, delimiter)",
+                "expect, role, unsupported, setup, delimiter)",
                 tok[0]);
 }
 
@@ -473,10 +550,17 @@ static int check_transactions(struct parser *p)
 {
     int open_line = 0;
     int sql = 0;
+    int role = 0;
     for (size_t i = 0; i < p->s->n_steps; i++) {
         const struct step *st = &p->s->steps[i];
         if (st->kind != STEP_SQL)
             continue;
+        if (st->role != role && open_line) {
+            p->line = open_line;
+            return fail(p, "the transaction opened here is never committed (role %s ends)",
+                        p->s->roles[role - 1]);
+        }
+        role = st->role;
         sql++;
         p->line = st->line;
         if (st->stmt.kind == SQL_BEGIN) {

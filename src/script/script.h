@@ -9,7 +9,7 @@
 #include "outcome.h"
 #include "sqltext.h"
 
-enum step_kind { STEP_SQL, STEP_REQUIRE, STEP_WINDOW, STEP_EACH, STEP_END };
+enum step_kind { STEP_SQL, STEP_REQUIRE, STEP_WINDOW, STEP_EACH, STEP_END, STEP_EXPECT };
 enum operand_kind { OPERAND_INT, OPERAND_VAR, OPERAND_AFFECTED, OPERAND_FOUND };
 enum compare_op { CMP_GE, CMP_GT, CMP_LE, CMP_LT, CMP_EQ, CMP_NE };
 
@@ -28,6 +28,17 @@ struct on_error {
 };
 
 #define STEP_ON_MAX 8
+#define SCRIPT_EXPECTS_MAX 8     /* distinct @expect labels in one file */
+#define SCRIPT_ROLES_MAX 8       /* @role sections in one file */
+
+/* `@expect COLUMN OP INT else LABEL` (or `rows OP INT`): what the read just before it must have
+ * returned; a mismatch is the anomaly LABEL, the attempt goes on. */
+struct expectation {
+    char column[64];    /* a result column, "value" (the only column), or "" for rows */
+    enum compare_op op;
+    int64_t value;
+    int label;          /* index into script.expect_labels */
+};
 
 struct step {
     enum step_kind kind;
@@ -42,6 +53,8 @@ struct step {
     char list[64];                      /* STEP_EACH: the list parameter it walks */
     char sorted_by[64];                 /* STEP_EACH: the field it is sorted by, "" none */
     size_t other;                       /* STEP_EACH: its STEP_END; STEP_END: its STEP_EACH */
+    struct expectation expect;          /* STEP_EXPECT */
+    int role;                           /* the @role section it is in (1-based); 0 without roles */
 };
 
 /* How a backoff is drawn between MIN and MAX before retry k (k = 0, 1, ...). */
@@ -74,6 +87,11 @@ struct script {
     size_t n_outcomes;
     struct retry_policy retry;
     char isolation[24];         /* "REPEATABLE READ" etc., "" when the file sets none */
+    char expect_labels[SCRIPT_EXPECTS_MAX][32];  /* the anomalies @expect lines name */
+    size_t n_expect_labels;
+    char roles[SCRIPT_ROLES_MAX][32];   /* @role names in file order; buyer b plays role
+                                           ((b - 1) mod n_roles) + 1 */
+    size_t n_roles;
     char unsupported[200];      /* @unsupported: why the strategy has no meaning on the engine
                                    whose folder holds this file (it has no SQL then); "" */
 };
@@ -87,6 +105,9 @@ void script_free(struct script *s);
 
 /* Returns the outcome index of name in s, or -1. */
 int script_outcome(const struct script *s, const char *name);
+
+/* The role (1-based) buyer (1-based) plays in s: ((buyer - 1) mod roles) + 1; 0 without roles. */
+int script_role_of(const struct script *s, int buyer);
 
 /* Parses an isolation level ("serializable", "read-committed", "READ COMMITTED", ...) into its
  * SQL spelling in out (>= 24 bytes). Returns 0, or -1 if it is not one. */

@@ -37,10 +37,10 @@ check "bash: --scenario=seats --strategy=n<TAB> → the seats strategies" \
 check "bash: --strategy=<TAB> offers .sql files too" \
     bash -c "touch '$TMP/mine.sql' '$TMP/notes.txt'; cd '$TMP'; source '$SRC/completions/racesim.bash';
              COMP_WORDS=('$RACESIM' --strategy = m); COMP_CWORD=3; _racesim; [ \"\${COMPREPLY[*]}\" = mine.sql ]"
-check "bash: racesim <TAB> → the commands" replies "run compare sweep matrix explore check list help" ""
+check "bash: racesim <TAB> → the commands" replies "run compare sweep matrix explore isolation check list help" ""
 check "bash: racesim co<TAB> → compare" replies "compare" co
-check "bash: racesim help <TAB> → the commands" replies "run compare sweep matrix explore check list" help ""
-check "bash: racesim --scenario=<TAB> → the scenarios" replies "checkout coupon seats stock transfer" --scenario = ""
+check "bash: racesim help <TAB> → the commands" replies "run compare sweep matrix explore isolation check list" help ""
+check "bash: racesim --scenario=<TAB> → the scenarios" replies "checkout coupon isolation seats stock transfer" --scenario = ""
 check "bash: compare --strat<TAB> → --strategies= (compare's option, not run's)" replies "--strategies=" compare --strat
 check "bash: compare --strategies=atomic,n<TAB> → the list so far and the next name" \
     replies "atomic,naive atomic,naive-write-back" compare --strategies = atomic,n

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# bench/isolation.sh — racesim isolation on each ENGINE given (default: mariadb): the whole
+# isolation-anomaly table (every test of strategies/isolation/ explored at every level the
+# engine offers, on one private server started for it), timed as racesim's whole-process wall
+# time, server start included; writes results/isolation-ENGINE.md (the table in Markdown and
+# the time) and runs scripts/docs-tables, which copies each into docs/isolation.md.
+# Usage: bench/isolation.sh [ENGINE...]   (mariadb, postgres, sqlite)
+set -eu
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+scripts/ensure-built
+bin=$top/build/src/racesim
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+[ $# -gt 0 ] || set -- mariadb
+for engine in "$@"; do
+    start=$(date +%s.%N)
+    "$bin" isolation --engine="$engine" --quiet --format=md >"$tmp/table.md"
+    end=$(date +%s.%N)
+    wall=$(printf '%.1f' "$(echo "$end - $start" | bc -l)")
+    levels=$(($(grep -c '^| ' "$tmp/table.md") - 1))      # the table's rows, less its header
+    {
+        echo "# racesim isolation on $engine"
+        echo
+        cat "$tmp/table.md"
+        echo
+        echo "Measured by bench/isolation.sh on $(nproc) cores: the whole table, $levels levels," \
+             "in $wall s of wall time (racesim isolation --engine=$engine, the private server's" \
+             "start included)."
+    } >"results/isolation-$engine.md"
+    echo "bench/isolation.sh: $engine: $levels levels, $wall s"
+done
+scripts/docs-tables
