@@ -8,11 +8,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "conn_param.h"
 #include "driver.h"
 #include "dsn.h"
 #include "script.h"
+#include "server.h"
 #include "usage.h"
 
 #define USERS_MAX 100000
@@ -52,6 +54,32 @@ static int int_option(const char *name, const char *v, long long lo, long long h
     if (parse_long(v, lo, hi, &x))
         return fail(err, errlen, "--%s=%s: must be a whole number from %lld to %lld", name, v, lo, hi);
     *out = (int)x;
+    return 0;
+}
+
+/* The most cluster nodes this machine runs: SERVER_NODES_MAX, 4 per core, 256 MB each. */
+static int cluster_nodes_max(int *cores, long long *mem_mb)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN), pages = sysconf(_SC_AVPHYS_PAGES);
+    long page = sysconf(_SC_PAGESIZE);
+    *cores = n > 0 ? (int)n : 1;
+    *mem_mb = pages > 0 && page > 0 ? (long long)pages * page / (1024 * 1024) : 1024;
+    long long most = SERVER_NODES_MAX;
+    most = 4LL * *cores < most ? 4LL * *cores : most;
+    return (int)(*mem_mb / 256 < most ? *mem_mb / 256 : most);
+}
+
+static int cluster_option(struct options *o, const char *v, char *err, size_t errlen)
+{
+    int cores;
+    long long mem_mb;
+    int most = cluster_nodes_max(&cores, &mem_mb);
+    if (int_option("cluster", v, 2, 1000, &o->cluster, err, errlen))
+        return 2;
+    if (o->cluster > most)
+        return fail(err, errlen, "--cluster=%s: this machine runs at most %d nodes (%d cores, "
+                    "%lld MB free; at most %d)", v, most < 2 ? 0 : most, cores, mem_mb,
+                    SERVER_NODES_MAX);
     return 0;
 }
 
@@ -339,6 +367,8 @@ static int apply(struct options *o, const char *name, const char *v, char *err, 
         return int_option(name, v, 1, 1000000, &o->rounds, err, errlen);
     if (strcmp(name, "pool") == 0)
         return int_option(name, v, 1, 10000, &o->pool, err, errlen);
+    if (strcmp(name, "cluster") == 0)
+        return cluster_option(o, v, err, errlen);
     if (strcmp(name, "strategy") == 0) {
         if (!*v)
             return fail(err, errlen, "--strategy: give a strategy name or a .sql file");
@@ -594,6 +624,11 @@ static int finish(struct options *o, char *err, size_t errlen)
         return 2;
     if (o->lockstep && o->pool)
         return fail(err, errlen, "--lockstep needs a connection per buyer: drop --pool");
+    if (o->cluster && o->dsn)
+        return fail(err, errlen, "--cluster starts a private cluster: drop --dsn (or --cluster)");
+    if (o->cluster && !db_driver_current()->cluster)
+        return fail(err, errlen, "--cluster: the %s engine has no private cluster",
+                    db_driver_current()->name);
     if ((o->command == COMMAND_RUN || o->command == COMMAND_EXPLORE) && !o->strategy) {
         for (size_t i = 0; i < o->n_overrides; i++)     /* --strat=x: a typo, not a parameter */
             if (usage_option_near(o->command, o->overrides[i].name))

@@ -34,6 +34,7 @@ struct options {
     int users;                   /* buyers */
     int rounds;                  /* purchases per buyer */
     int pool;                    /* 0: a connection per buyer */
+    int cluster;                 /* --cluster=N: a private cluster of N nodes (0: one server) */
     int64_t think_time_us;
     uint64_t seed;
     bool seed_given;

@@ -38,6 +38,8 @@ static const struct option_row rows[] = {
     {"rounds", "=K", RUN | COMPARE | SWEEP | EXPLORE, "purchases per buyer (default: 1)"},
     {"pool", "=N", RUN | COMPARE | SWEEP,
      "share N connections among the buyers (default: one per buyer)"},
+    {"cluster", "=N", RUN | COMPARE | SWEEP,
+     "start a private cluster of N nodes (2 up to what the machine allows) instead of one server"},
     {"think-time", "=MS", RUN | COMPARE | SWEEP | MATRIX,
      "sleep at the strategy's @window, the race window (default: 0)"},
     {"timeout", "=DURATION", RUN | COMPARE | SWEEP | MATRIX,

@@ -232,7 +232,8 @@ static int open_target(const struct options *o, int connections, struct run_sess
         return 0;
     }
     snprintf(s->target.database, sizeof s->target.database, "%s", o->database);
-    struct server_options so = {.max_connections = (unsigned)connections + 20};
+    struct server_options so = {.max_connections = (unsigned)connections + 20,
+                                .nodes = (unsigned)o->cluster};
     char msg[768];
     enum server_status st = server_start(&s->server, &so, msg, sizeof msg);
     if (st != SERVER_OK)
@@ -242,8 +243,14 @@ static int open_target(const struct options *o, int connections, struct run_sess
     s->server_pid = started.pid;
     snprintf(s->target.socket, sizeof s->target.socket, "%s", started.socket);
     snprintf(s->target.user, sizeof s->target.user, "%s", started.user[0] ? started.user : "root");
-    snprintf(s->description, sizeof s->description,
-             "private, %.300s on a %s (removed after the run)", started.binary, db_target_word());
+    if (started.nodes)
+        snprintf(s->description, sizeof s->description,
+                 "private cluster of %u nodes, %.300s on %ss (removed after the run)",
+                 started.nodes, started.binary, db_target_word());
+    else
+        snprintf(s->description, sizeof s->description,
+                 "private, %.300s on a %s (removed after the run)", started.binary,
+                 db_target_word());
     s->private_server = true;
     return 0;
 }
