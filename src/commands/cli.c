@@ -369,6 +369,8 @@ static int apply(struct options *o, const char *name, const char *v, char *err, 
         return int_option(name, v, 1, 10000, &o->pool, err, errlen);
     if (strcmp(name, "cluster") == 0)
         return cluster_option(o, v, err, errlen);
+    if (strcmp(name, "spread") == 0)
+        return int_option(name, v, 1, SERVER_NODES_MAX, &o->spread, err, errlen);
     if (strcmp(name, "strategy") == 0) {
         if (!*v)
             return fail(err, errlen, "--strategy: give a strategy name or a .sql file");
@@ -624,6 +626,9 @@ static int finish(struct options *o, char *err, size_t errlen)
         return 2;
     if (o->lockstep && o->pool)
         return fail(err, errlen, "--lockstep needs a connection per buyer: drop --pool");
+    if (o->spread && o->cluster && o->spread > o->cluster)
+        return fail(err, errlen, "--spread=%d: more nodes than --cluster=%d starts", o->spread,
+                    o->cluster);
     if (o->cluster && o->dsn)
         return fail(err, errlen, "--cluster starts a private cluster: drop --dsn (or --cluster)");
     if (o->cluster && !db_driver_current()->cluster)

@@ -40,6 +40,8 @@ static const struct option_row rows[] = {
      "share N connections among the buyers (default: one per buyer)"},
     {"cluster", "=N", RUN | COMPARE | SWEEP,
      "start a private cluster of N nodes (2 up to what the machine allows) instead of one server"},
+    {"spread", "=K", RUN | COMPARE | SWEEP,
+     "with --cluster: the buyers' connections go round-robin over nodes 1..K (default: all)"},
     {"think-time", "=MS", RUN | COMPARE | SWEEP | MATRIX,
      "sleep at the strategy's @window, the race window (default: 0)"},
     {"timeout", "=DURATION", RUN | COMPARE | SWEEP | MATRIX,

@@ -25,17 +25,19 @@ bad() {
     local code=$?
     check "$what: exit 2 (got $code)" [ "$code" = 2 ]
     check "$what: one line on stderr" [ "$(wc -l <"$TMP/err")" = 1 ]
-    check "$what: it says racesim: --cluster" grep -q "^racesim: .*--cluster" "$TMP/err"
+    check "$what: it says racesim: --cluster or --spread" grep -qE "^racesim: .*--(cluster|spread)" "$TMP/err"
 }
 bad "--cluster=1" --cluster=1 --strategy=atomic --users=2
 bad "--cluster=9" --cluster=9 --strategy=atomic --users=2
 bad "--cluster with --dsn" --cluster=3 --dsn=mysql://u@127.0.0.1:1/db --strategy=atomic --users=2
 bad "--cluster on sqlite" --cluster=3 --engine=sqlite --strategy=atomic --users=2
+bad "--spread=4 on 3 nodes" --cluster=3 --spread=4 --strategy=atomic --users=2
+bad "--spread without --cluster" --spread=1 --strategy=atomic --users=2
 
 # the safe strategies on 3 nodes
 for s in for-update atomic; do
     start=$(date +%s%N)
-    TMPDIR=$TMP run_json "$TMP/$s.json" --cluster=3 --strategy=$s --users=20 --stock=30
+    TMPDIR=$TMP run_json "$TMP/$s.json" --cluster=3 --strategy=$s --users=30 --stock=40
     took=$(( ($(date +%s%N) - start) / 1000000 ))
     echo "# $s on a 3-node cluster: the whole run took $took ms"
     engine_holds "$s on 3 nodes" "$TMP/$s.json" mariadb
@@ -43,12 +45,25 @@ for s in for-update atomic; do
         jqe '.server.description | test("cluster of 3 nodes")' "$TMP/$s.json"
     check "$s: wsrep_on=ON on the cluster" \
         jqe '.server.variables.wsrep_on == "ON"' "$TMP/$s.json"
+    check "$s: the buyers went round-robin: 10 purchases on each of the 3 nodes" \
+        jqe '[.nodes[].purchases] == [10, 10, 10]' "$TMP/$s.json"
+    check "$s: the nodes' successes add up to the run's" \
+        jqe '([.nodes[].ok] | add) == .counts.outcomes.ok.purchases' "$TMP/$s.json"
+    check "$s: the nodes' lost sales add up to the run's" \
+        jqe '([.nodes[].lost_purchases] | add) == .lost_sales.purchases' "$TMP/$s.json"
     nothing_left "$s"
 done
 
-# naive: its anomaly under --lockstep on the cluster, and its absence with one buyer
-TMPDIR=$TMP run_json "$TMP/naive.json" --cluster=3 --strategy=naive --users=2 --stock=1 --qty=1 --lockstep
-check "naive, 2 buyers in lockstep on 3 nodes: exit 1 (got $rc)" [ "$rc" = 1 ]
+# --spread=1: every buyer on node 1
+TMPDIR=$TMP run_json "$TMP/spread1.json" --cluster=3 --spread=1 --strategy=atomic --users=12 --stock=40
+engine_holds "atomic, --spread=1" "$TMP/spread1.json" mariadb
+check "--spread=1: all 12 purchases on node 1, none on 2 and 3" \
+    jqe '[.nodes[].purchases] == [12, 0, 0]' "$TMP/spread1.json"
+
+# naive: its anomaly under --lockstep on node 1 of the cluster (across nodes, when a write is
+# applied on the other node decides the outcome: not forced yet), and its absence with one buyer
+TMPDIR=$TMP run_json "$TMP/naive.json" --cluster=3 --spread=1 --strategy=naive --users=2 --stock=1 --qty=1 --lockstep
+check "naive, 2 buyers in lockstep on node 1 of 3: exit 1 (got $rc)" [ "$rc" = 1 ]
 check "naive, 2 buyers in lockstep: oversell 1" [ "$(inv "$TMP/naive.json" oversell)" = 1 ]
 TMPDIR=$TMP run_json "$TMP/naive1.json" --cluster=3 --strategy=naive --users=1 --stock=1 --qty=1 --lockstep
 check "naive, 1 buyer on 3 nodes: exit 0 (got $rc)" [ "$rc" = 0 ]
