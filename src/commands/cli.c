@@ -57,28 +57,23 @@ static int int_option(const char *name, const char *v, long long lo, long long h
     return 0;
 }
 
-/* The most cluster nodes this machine runs: SERVER_NODES_MAX, 4 per core, 256 MB each. */
-static int cluster_nodes_max(int *cores, long long *mem_mb)
+/* The most cluster nodes this machine runs: SERVER_NODES_MAX, and 4 per core. */
+static int cluster_nodes_max(int *cores)
 {
-    long n = sysconf(_SC_NPROCESSORS_ONLN), pages = sysconf(_SC_AVPHYS_PAGES);
-    long page = sysconf(_SC_PAGESIZE);
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
     *cores = n > 0 ? (int)n : 1;
-    *mem_mb = pages > 0 && page > 0 ? (long long)pages * page / (1024 * 1024) : 1024;
-    long long most = SERVER_NODES_MAX;
-    most = 4LL * *cores < most ? 4LL * *cores : most;
-    return (int)(*mem_mb / 256 < most ? *mem_mb / 256 : most);
+    return 4 * *cores < SERVER_NODES_MAX ? 4 * *cores : SERVER_NODES_MAX;
 }
 
 static int cluster_option(struct options *o, const char *v, char *err, size_t errlen)
 {
     int cores;
-    long long mem_mb;
-    int most = cluster_nodes_max(&cores, &mem_mb);
+    int most = cluster_nodes_max(&cores);
     if (int_option("cluster", v, 2, 1000, &o->cluster, err, errlen))
         return 2;
     if (o->cluster > most)
-        return fail(err, errlen, "--cluster=%s: this machine runs at most %d nodes (%d cores, "
-                    "%lld MB free; at most %d)", v, most < 2 ? 0 : most, cores, mem_mb,
+        return fail(err, errlen, "--cluster=%s: this machine runs at most %d nodes (%d core%s; "
+                    "4 per core, at most %d)", v, most, cores, cores == 1 ? "" : "s",
                     SERVER_NODES_MAX);
     return 0;
 }

@@ -85,9 +85,34 @@ sleep 1
 kill -INT "$pid"
 wait "$pid"
 code=$?
-check "SIGINT: exit 130 (got $code)" [ "$code" = 130 ]
+check "SIGINT: exit 130 (got $code: $(head -c 300 "$TMP/err"))" [ "$code" = 130 ]
 alive=""
 for n in $nodes; do kill -0 "$n" 2>/dev/null && alive="$alive $n"; done
 check "SIGINT: none of its 3 node processes is left" [ -z "$alive" ]
 nothing_left "SIGINT"
+
+# kill -9 of racesim: every node dies with it (PR_SET_PDEATHSIG); the next run removes the dir
+TMPDIR=$TMP "$RACESIM" --cluster=3 --strategy=for-update --users=6 --think-time=20000 --quiet \
+    >/dev/null 2>&1 &
+pid=$!
+nodes=""
+for i in $(seq 1 300); do
+    nodes=$(pgrep -P "$pid" -f mariadbd || true)
+    [ "$(echo "$nodes" | grep -c .)" = 3 ] && [ -n "$(ls "$TMP"/racesim-*/n1/data/racesim 2>/dev/null)" ] && break
+    sleep 0.1
+done
+check "kill -9: racesim started 3 node processes" [ "$(echo "$nodes" | grep -c .)" = 3 ]
+kill -9 "$pid"
+wait "$pid" 2>/dev/null
+alive=""
+for i in $(seq 1 50); do
+    alive=""
+    for n in $nodes; do kill -0 "$n" 2>/dev/null && alive="$alive $n"; done
+    [ -z "$alive" ] && break
+    sleep 0.1
+done
+check "kill -9: none of its 3 node processes is left" [ -z "$alive" ]
+TMPDIR=$TMP "$RACESIM" --strategy=atomic --users=2 --quiet >/dev/null 2>"$TMP/err"
+check "kill -9: the next run removed the dead run's directory" grep -q "left by a run that died" "$TMP/err"
+nothing_left "kill -9"
 finish
