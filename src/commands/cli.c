@@ -8,11 +8,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "conn_param.h"
 #include "driver.h"
 #include "dsn.h"
 #include "script.h"
+#include "server.h"
 #include "usage.h"
 
 #define USERS_MAX 100000
@@ -52,6 +54,27 @@ static int int_option(const char *name, const char *v, long long lo, long long h
     if (parse_long(v, lo, hi, &x))
         return fail(err, errlen, "--%s=%s: must be a whole number from %lld to %lld", name, v, lo, hi);
     *out = (int)x;
+    return 0;
+}
+
+/* The most cluster nodes this machine runs: SERVER_NODES_MAX, and 4 per core. */
+static int cluster_nodes_max(int *cores)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    *cores = n > 0 ? (int)n : 1;
+    return 4 * *cores < SERVER_NODES_MAX ? 4 * *cores : SERVER_NODES_MAX;
+}
+
+static int cluster_option(struct options *o, const char *v, char *err, size_t errlen)
+{
+    int cores;
+    int most = cluster_nodes_max(&cores);
+    if (int_option("cluster", v, 2, 1000, &o->cluster, err, errlen))
+        return 2;
+    if (o->cluster > most)
+        return fail(err, errlen, "--cluster=%s: this machine runs at most %d nodes (%d core%s; "
+                    "4 per core, at most %d)", v, most, cores, cores == 1 ? "" : "s",
+                    SERVER_NODES_MAX);
     return 0;
 }
 
@@ -341,6 +364,10 @@ static int apply(struct options *o, const char *name, const char *v, char *err, 
         return int_option(name, v, 1, 1000000, &o->rounds, err, errlen);
     if (strcmp(name, "pool") == 0)
         return int_option(name, v, 1, 10000, &o->pool, err, errlen);
+    if (strcmp(name, "cluster") == 0)
+        return cluster_option(o, v, err, errlen);
+    if (strcmp(name, "spread") == 0)
+        return int_option(name, v, 1, SERVER_NODES_MAX, &o->spread, err, errlen);
     if (strcmp(name, "strategy") == 0) {
         if (!*v)
             return fail(err, errlen, "--strategy: give a strategy name or a .sql file");
@@ -596,6 +623,14 @@ static int finish(struct options *o, char *err, size_t errlen)
         return 2;
     if (o->lockstep && o->pool)
         return fail(err, errlen, "--lockstep needs a connection per buyer: drop --pool");
+    if (o->spread && o->cluster && o->spread > o->cluster)
+        return fail(err, errlen, "--spread=%d: more nodes than --cluster=%d starts", o->spread,
+                    o->cluster);
+    if (o->cluster && o->dsn)
+        return fail(err, errlen, "--cluster starts a private cluster: drop --dsn (or --cluster)");
+    if (o->cluster && !db_driver_current()->cluster)
+        return fail(err, errlen, "--cluster: the %s engine has no private cluster",
+                    db_driver_current()->name);
     if ((o->command == COMMAND_RUN || o->command == COMMAND_EXPLORE) && !o->strategy) {
         for (size_t i = 0; i < o->n_overrides; i++)     /* --strat=x: a typo, not a parameter */
             if (usage_option_near(o->command, o->overrides[i].name))

@@ -35,6 +35,8 @@ struct options {
     int users;                   /* buyers */
     int rounds;                  /* purchases per buyer */
     int pool;                    /* 0: a connection per buyer */
+    int cluster;                 /* --cluster=N: a private cluster of N nodes (0: one server) */
+    int spread;                  /* --spread=K: buyers on nodes 1..K (0: all nodes) */
     int64_t think_time_us;
     uint64_t seed;
     bool seed_given;

@@ -99,6 +99,7 @@ struct db_driver {
     int (*read_option_files)(const char *file, struct db_target *t, char **password,
                              bool *socket_set, char *err, size_t errlen);
     const char *target_word;   /* what db_target.socket names, in messages (NULL: "unix socket") */
+    bool cluster;              /* its private server can be a cluster of nodes (--cluster) */
     const char *snapshot_text;      /* REPEATABLE READ+SNAPSHOT in words (matrix's legend) */
     const char *snapshot_missing;   /* why a server lacks it, and which has it */
     const struct db_driver_ops *ops;

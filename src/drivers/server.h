@@ -12,8 +12,11 @@ enum server_status {
     SERVER_FAILED,         /* found, but could not initialise or start: message says why */
 };
 
+#define SERVER_NODES_MAX 8          /* the most nodes a private cluster may have */
+
 struct server_options {
     unsigned max_connections;   /* the server's max_connections (caller passes >= users + 10) */
+    unsigned nodes;             /* 0 or 1: one server; 2..SERVER_NODES_MAX: a private cluster */
 };
 
 struct server {
@@ -27,6 +30,9 @@ struct server {
     bool has_dir_lock;          /* dir_lock is open: */
     int dir_lock;               /* the flock on dir's lock file, held until dir is removed, so a
                                    later run can tell this directory from one a dead run left */
+    unsigned nodes;             /* a private cluster: its nodes (pid, socket: node 1's); else 0 */
+    pid_t node_pid[SERVER_NODES_MAX];          /* 0: not running (stopped or lost) */
+    char node_socket[SERVER_NODES_MAX][108];   /* each node's unix socket */
 };
 
 /* Starts the selected driver's private server (MariaDB: finds mariadbd or mysqld,

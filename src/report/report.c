@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "report_load.h"
+#include "report_nodes.h"
 #include "config.h"
 #include "explain.h"
 #include "html.h"
@@ -271,6 +272,7 @@ static void write_text(FILE *f, const struct run_report *r, bool color)
     text_outcomes(f, r);
     text_time(f, r);
     report_load_text(f, r);
+    report_nodes_text(f, r);
     if (!r->settings.lockstep) {
         fputs("\nlatency\n", f);
         if (r->result.open_loop)
@@ -427,6 +429,9 @@ cJSON *report_json(const struct run_report *r)
     cJSON_AddNumberToObject(lost, "purchases", (double)r->lost_purchases);
     cJSON_AddNumberToObject(lost, "units", (double)r->lost_units);
     cJSON_AddNumberToObject(lost, "units_left", (double)r->remaining);
+    cJSON *nodes = report_nodes_json(r);
+    if (nodes)
+        cJSON_AddItemToObject(o, "nodes", nodes);
     cJSON *notes = cJSON_AddArrayToObject(o, "notes");
     for (size_t i = 0; i < r->n_notes; i++)
         cJSON_AddItemToArray(notes, cJSON_CreateString(r->notes[i]));

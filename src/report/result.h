@@ -26,6 +26,8 @@ struct error_count {
     char text[160];            /* the first message seen with this code */
 };
 
+#define RESULT_NODES_MAX 8    /* the most cluster nodes a result counts apart (SERVER_NODES_MAX) */
+
 struct engine_result {
     struct hist attempt_latency;     /* one attempt: first statement to last reply */
     struct hist purchase_latency;    /* one purchase: all its attempts, retries and backoff */
@@ -35,6 +37,8 @@ struct engine_result {
     uint64_t outcomes[OUTCOME_MAX];          /* final outcome of each purchase */
     uint64_t outcome_units[OUTCOME_MAX];     /* units asked for, by final outcome */
     uint64_t attempt_outcomes[OUTCOME_MAX];  /* outcome of every attempt */
+    uint64_t node_outcomes[RESULT_NODES_MAX][OUTCOME_MAX];      /* a cluster: final outcomes by */
+    uint64_t node_outcome_units[RESULT_NODES_MAX][OUTCOME_MAX]; /* the node the purchase ran on */
     uint64_t purchases, attempts, retries;
     uint64_t attempts_per_purchase[ENGINE_ATTEMPT_BUCKETS];
     struct error_count errors[ENGINE_ERRORS_MAX];
@@ -121,6 +125,8 @@ struct run_report {
     char server[512];          /* which server, in one line */
     char engine[16];           /* the driver that ran it ("mariadb") */
     bool private_server;
+    int nodes;                 /* a cluster: its nodes (per-node counts below); 0: one server */
+    uint64_t node_lost_purchases[RESULT_NODES_MAX];   /* lost sales by node (as lost_purchases) */
     struct server_facts server_facts;   /* the server's version, variables, warnings */
     struct engine_result result;
     int *role_schedule;        /* --schedule by role names (T1,T2,...), resolved; NULL if not */

@@ -36,6 +36,7 @@ struct var_binding {
 struct slot {
     db_conn *conn;
     struct interp interp;
+    int node;                  /* a cluster: the node (0-based) it connects to */
 };
 
 struct pool {
@@ -170,7 +171,8 @@ static enum engine_status slot_open(struct engine *e, struct slot *sl, int64_t b
          t++) {
         if (t)
             sleep_unless_aborted(e, 20000 << t);
-        c = db_connect(e->cfg->target, true, &de);
+        c = db_connect(e->cfg->node_targets ? &e->cfg->node_targets[sl->node] : e->cfg->target,
+                       true, &de);
         if (!c && !db_error_is_lost(&de))
             break;
     }
@@ -426,9 +428,13 @@ static void purchase(struct buyer *b, int round, int64_t intended_us)
     if (b->tally)
         interval_tally_add(b->tally, at.outcome, (uint64_t)(tries - 1),
                            (uint64_t)(t1 - (intended_us ? intended_us : t0)));
+    int node = sl->node < RESULT_NODES_MAX ? sl->node : 0;
     slot_release(b, sl);
     r->outcomes[at.outcome]++;
-    r->outcome_units[at.outcome] += purchase_units(b);
+    uint64_t units = purchase_units(b);
+    r->outcome_units[at.outcome] += units;
+    r->node_outcomes[node][at.outcome]++;
+    r->node_outcome_units[node][at.outcome] += units;
     r->attempts += (uint64_t)tries;
     r->attempts_per_purchase[tries < ENGINE_ATTEMPT_BUCKETS ? tries - 1 : ENGINE_ATTEMPT_BUCKETS - 1]++;
     r->purchases++;
@@ -463,6 +469,7 @@ static void *buyer_main(void *arg)
     if (e->pool.n == 0) {
         char err[400], msg[512];
         int64_t t0 = clock_now_us();
+        b->own.node = e->cfg->spread > 0 ? (b->id - 1) % e->cfg->spread : 0;
         enum engine_status st = slot_open(e, &b->own, 0, err, sizeof err);
         b->connect_us = clock_now_us() - t0;
         if (st != ENGINE_OK) {
@@ -506,6 +513,7 @@ static enum engine_status pool_open(struct engine *e, char *err, size_t errlen)
     pthread_cond_init(&p->freed, NULL);
     p->n = n;
     for (int i = 0; i < n; i++) {
+        p->slots[i].node = e->cfg->spread > 0 ? i % e->cfg->spread : 0;
         enum engine_status st = slot_open(e, &p->slots[i], 0, err, errlen);
         if (st != ENGINE_OK)
             return st;
@@ -593,6 +601,10 @@ static void merge(struct engine_result *into, const struct engine_result *from)
         into->outcomes[i] += from->outcomes[i];
         into->outcome_units[i] += from->outcome_units[i];
         into->attempt_outcomes[i] += from->attempt_outcomes[i];
+        for (int n = 0; n < RESULT_NODES_MAX; n++) {
+            into->node_outcomes[n][i] += from->node_outcomes[n][i];
+            into->node_outcome_units[n][i] += from->node_outcome_units[n][i];
+        }
     }
     for (int i = 0; i < ENGINE_ATTEMPT_BUCKETS; i++)
         into->attempts_per_purchase[i] += from->attempts_per_purchase[i];

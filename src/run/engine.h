@@ -18,6 +18,8 @@ struct engine_config {
     const struct script *script;
     const struct params *params;
     const struct db_target *target;
+    const struct db_target *node_targets;   /* a cluster: one per node (NULL: target only) */
+    int spread;                /* with node_targets: connections go round-robin over nodes 1..spread */
     int users;
     int rounds;                /* purchases per buyer */
     int pool;                  /* 0: one connection per buyer; else N shared connections */

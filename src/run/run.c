@@ -32,6 +32,8 @@ struct run_session {
     struct db_target target;
     char description[512];     /* which server, in one line */
     bool private_server;
+    unsigned nodes;            /* a private cluster: its nodes, node_targets[0..nodes) */
+    struct db_target node_targets[SERVER_NODES_MAX];
     struct preflight preflight;
     char seeded_for[1200];     /* reset: the scenario and parameters of the seed copies ("": none) */
 };
@@ -234,7 +236,11 @@ static int open_target(const struct options *o, int connections, struct run_sess
         return 0;
     }
     snprintf(s->target.database, sizeof s->target.database, "%s", o->database);
-    struct server_options so = {.max_connections = (unsigned)connections + 20};
+    if (o->spread && !o->cluster)
+        return fail(err, errlen, 2, "--spread spreads buyers over the nodes of --cluster=N: "
+                    "add --cluster");
+    struct server_options so = {.max_connections = (unsigned)connections + 20,
+                                .nodes = (unsigned)o->cluster};
     char msg[768];
     enum server_status st = server_start(&s->server, &so, msg, sizeof msg);
     if (st != SERVER_OK)
@@ -244,9 +250,21 @@ static int open_target(const struct options *o, int connections, struct run_sess
     s->server_pid = started.pid;
     snprintf(s->target.socket, sizeof s->target.socket, "%s", started.socket);
     snprintf(s->target.user, sizeof s->target.user, "%s", started.user[0] ? started.user : "root");
-    snprintf(s->description, sizeof s->description,
-             "private, %.300s on a %s (removed after the run)", started.binary, db_target_word());
+    if (started.nodes)
+        snprintf(s->description, sizeof s->description,
+                 "private cluster of %u nodes, %.300s on %ss (removed after the run)",
+                 started.nodes, started.binary, db_target_word());
+    else
+        snprintf(s->description, sizeof s->description,
+                 "private, %.300s on a %s (removed after the run)", started.binary,
+                 db_target_word());
     s->private_server = true;
+    s->nodes = started.nodes;
+    for (unsigned i = 0; i < started.nodes; i++) {
+        s->node_targets[i] = s->target;
+        snprintf(s->node_targets[i].socket, sizeof s->node_targets[i].socket, "%s",
+                 started.node_socket[i]);
+    }
     return 0;
 }
 
@@ -285,6 +303,8 @@ static int open_admin(struct run_session *s, char *err, size_t errlen)
         return 3;
     }
     s->target.io_timeout_s = io_timeout_s(&s->preflight);   /* the buyers' connections */
+    for (unsigned i = 0; i < s->nodes; i++)
+        s->node_targets[i].io_timeout_s = s->target.io_timeout_s;
     /* the private server holds nothing else; on the user's, say when a strategy could write
      * elsewhere, refuse a user without the rights racesim needs (a server that hides the grants
      * is not a reason to stop) */
@@ -333,6 +353,7 @@ static int prepare_database(const struct options *o, struct run_session *s, stru
     snprintf(r->server, sizeof r->server, "%s", s->description);
     snprintf(r->engine, sizeof r->engine, "%s", db_engine_name());
     r->private_server = s->private_server;
+    r->nodes = (int)s->nodes;
     if (preflight_check(&pf, o->pool ? o->pool : o->users, o->pool > 0,
                         interp_statements_max(&r->script, &r->params), err, errlen))
         return 2;
@@ -368,6 +389,8 @@ static int run_buyers(const struct options *o, struct run_session *s, struct run
         .script = &r->script,
         .params = &r->params,
         .target = &s->target,
+        .node_targets = s->nodes ? s->node_targets : NULL,
+        .spread = s->nodes ? (o->spread ? o->spread : (int)s->nodes) : 0,
         .users = o->users,
         .rounds = o->rounds,
         .pool = o->pool,
@@ -430,6 +453,8 @@ static void count_lost_sales(struct run_report *r)
         if (i < OUTCOME_BUILTIN_COUNT || given_up) {
             r->lost_purchases += r->result.outcomes[i];
             r->lost_units += r->result.outcome_units[i];
+            for (int n = 0; n < r->nodes && n < RESULT_NODES_MAX; n++)
+                r->node_lost_purchases[n] += r->result.node_outcomes[n][i];
         }
     }
 }
@@ -598,6 +623,7 @@ int run_session_open(const struct options *o, int connections, struct run_sessio
     memset(&s->target, 0, sizeof s->target);
     s->admin = NULL;
     s->private_server = false;
+    s->nodes = 0;
     s->description[0] = '\0';
     *out = NULL;
     if (!signals_caught) {

@@ -58,6 +58,7 @@ const struct db_driver mariadb_driver = {
                 "mysql://user@localhost/database?socket=/path/to/socket",
     .dsn_socket_key = "socket",
     .read_option_files = mariadb_read_option_files,
+    .cluster = true,
     .snapshot_text = "innodb_snapshot_isolation=ON (a write to a row changed since the snapshot "
                      "fails with 1020)",
     .snapshot_missing = "no innodb_snapshot_isolation here: MariaDB 10.11.8 or later",

@@ -70,6 +70,35 @@ void mariadb_server_kill(struct server *s);
 int mariadb_server_exited(struct server *s);
 void mariadb_server_snapshot(struct server *s, struct server *copy);
 
+/* cluster.c: what makes the private servers a Galera cluster (server.c starts the nodes). */
+struct mariadb_cluster {
+    unsigned nodes;
+    unsigned gcomm_port[SERVER_NODES_MAX];   /* group communication, 127.0.0.1 */
+    unsigned ist_port[SERVER_NODES_MAX];     /* incremental state transfer, 127.0.0.1 */
+    char state_uuid[37];                     /* the saved state every node starts from */
+    char node_uuid[SERVER_NODES_MAX][37];    /* each node's id in the remembered view */
+};
+struct mariadb_cluster_args {
+    char address[64 + 24 * SERVER_NODES_MAX], node_address[64], node_name[48];
+    char provider_options[256];
+    char *argv[12];                          /* NULL-terminated; points into the fields above */
+};
+/* Whether the Galera provider library is installed. */
+bool mariadb_cluster_available(void);
+/* Picks free ports on 127.0.0.1 and the UUIDs for a cluster of nodes. Returns 0, or -1 with err
+ * (no provider: names the package). */
+int mariadb_cluster_plan(struct mariadb_cluster *c, unsigned nodes, char *err, size_t errlen);
+/* Writes node's grastate.dat and gvwstate.dat into its datadir. Returns 0, or -1 with err. */
+int mariadb_cluster_write_state(const struct mariadb_cluster *c, unsigned node,
+                                const char *datadir, char *err, size_t errlen);
+/* Fills a with node's wsrep options for mariadbd. Returns 0, or -1 when they do not fit. */
+int mariadb_cluster_args(const struct mariadb_cluster *c, unsigned node,
+                         struct mariadb_cluster_args *a);
+/* Waits until every node (its unix socket) says wsrep_cluster_size = nodes and Synced, or until
+ * deadline_ms (proc_now_ms). Returns 0, or -1 with err naming the node and what it said. */
+int mariadb_cluster_wait_synced(const char *const *sockets, unsigned nodes, long long deadline_ms,
+                                char *err, size_t errlen);
+
 /* owner.c: GET_LOCK and the owner table (contracts in owner.h). */
 int mariadb_owner_acquire(db_conn *c, const char *database, int wait_s, char *err, size_t errlen);
 int mariadb_owner_record(db_conn *c, char *err, size_t errlen);

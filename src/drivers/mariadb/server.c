@@ -69,6 +69,30 @@ static void terminate(pid_t pid, bool graceful)
     proc_reap(pid);
 }
 
+/* Stops the cluster nodes pids[0..n) together (SIGTERM to all, then SIGKILL to those still
+ * running after STOP_TIMEOUT_MS), reaping each; clears the pids. */
+static void terminate_nodes(pid_t *pids, unsigned n, bool graceful)
+{
+    int st;
+    for (unsigned i = 0; i < n; i++)
+        if (pids[i] > 0 && waitpid(pids[i], &st, WNOHANG) != 0)
+            pids[i] = 0;
+    for (unsigned i = 0; i < n; i++)
+        if (pids[i] > 0)
+            kill(pids[i], graceful && !proc_is_stopped(pids[i]) ? SIGTERM : SIGKILL);
+    long long deadline = proc_now_ms() + STOP_TIMEOUT_MS;
+    for (unsigned i = 0; i < n; i++) {
+        if (pids[i] <= 0)
+            continue;
+        long left = (long)(deadline - proc_now_ms());
+        if (!proc_wait_exit(pids[i], left > 0 ? left : 0, &st)) {
+            kill(pids[i], SIGKILL);
+            proc_reap(pids[i]);
+        }
+        pids[i] = 0;
+    }
+}
+
 /* ---- finding the server ----------------------------------------------------------------- */
 
 static enum server_status find_binary(char *out, size_t n, char *err, size_t errlen)
@@ -355,11 +379,13 @@ static enum server_status copy_data(const char *cached, const char *dir, char *e
 struct server_args {
     char datadir[PATH_MAX + 16], socket[PATH_MAX + 16], pid[PATH_MAX + 16];
     char log[PATH_MAX + 16], tmpdir[PATH_MAX + 16], maxconn[48], maxstmt[48];
-    char *argv[24];
+    char *argv[40];
 };
 
+/* The server's command line for a server in dir; with c, that of cluster node `node`. */
 static int build_args(const struct server *s, const char *dir, unsigned max_conn,
-                      struct server_args *a)
+                      const struct mariadb_cluster *c, unsigned node, struct server_args *a,
+                      struct mariadb_cluster_args *ca)
 {
     if (fs_fmt(a->datadir, sizeof a->datadir, "--datadir=%s/data", dir) != 0 ||
         fs_fmt(a->socket, sizeof a->socket, "--socket=%s/sock", dir) != 0 ||
@@ -391,30 +417,44 @@ static int build_args(const struct server *s, const char *dir, unsigned max_conn
         *v++ = "--loose-mysqlx=OFF";   /* MySQL 8: no X protocol port or /tmp/mysqlx.sock */
     if (geteuid() == 0)
         *v++ = "--user=root";
+    if (c) {
+        if (mariadb_cluster_args(c, node, ca) != 0)
+            return -1;
+        for (char **w = ca->argv; *w; w++)
+            *v++ = *w;
+    }
     *v = NULL;
     return 0;
 }
 
 /* Copies the cached data dir in and forks the server (output in dir/error.log), publishing its
- * pid in s, unless s was stopped meanwhile. Holds the lock throughout, so a concurrent stop
- * waits for the copy (tens of ms) instead of racing cp for the directory. */
-static enum server_status copy_and_spawn(struct server *s, const char *cached, const char *dir,
-                                         unsigned max_conn, char *err, size_t errlen)
+ * pid in *pid, unless s was stopped meanwhile; with c, as cluster node `node` (its Galera state
+ * written into the copy). Holds the lock throughout, so a concurrent stop waits for the copy
+ * (tens of ms) instead of racing cp for the directory. */
+static enum server_status copy_and_spawn(struct server *s, pid_t *pid, const char *cached,
+                                         const char *dir, unsigned max_conn,
+                                         const struct mariadb_cluster *c, unsigned node,
+                                         char *err, size_t errlen)
 {
     struct server_args a;
-    char log[PATH_MAX];
-    if (build_args(s, dir, max_conn, &a) != 0 || fs_fmt(log, sizeof log, "%s/error.log", dir) != 0)
+    struct mariadb_cluster_args ca;
+    char log[PATH_MAX], data[PATH_MAX];
+    if (build_args(s, dir, max_conn, c, node, &a, &ca) != 0 ||
+        fs_fmt(log, sizeof log, "%s/error.log", dir) != 0 ||
+        fs_fmt(data, sizeof data, "%s/data", dir) != 0)
         return fail(SERVER_FAILED, err, errlen, "path too long: %s", dir);
     pthread_mutex_lock(&server_lock);
     enum server_status r = s->dir[0] ? copy_data(cached, dir, err, errlen)
                                      : fail(SERVER_FAILED, err, errlen,
                                             "server stopped while starting");
+    if (r == SERVER_OK && c && mariadb_cluster_write_state(c, node, data, err, errlen) != 0)
+        r = SERVER_FAILED;
     int fd = r == SERVER_OK ? open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600) : -1;
     if (r == SERVER_OK && fd < 0)
         r = fail(SERVER_FAILED, err, errlen, "cannot open %s: %s", log, strerror(errno));
     char **env = r == SERVER_OK ? server_env(NULL) : NULL;
-    if (r == SERVER_OK && (!env || (s->pid = proc_spawn(NULL, s->binary, a.argv, env, fd)) < 0)) {
-        s->pid = 0;
+    if (r == SERVER_OK && (!env || (*pid = proc_spawn(NULL, s->binary, a.argv, env, fd)) < 0)) {
+        *pid = 0;
         r = fail(SERVER_FAILED, err, errlen, "cannot fork: %s", strerror(errno));
     }
     free(env);
@@ -459,29 +499,31 @@ static bool probe_ready(const char *path, int *probe)
     return false;
 }
 
-/* One readiness check under the lock: 1 ready, 0 not yet, -1 failed (err filled). */
-static int check_ready(struct server *s, const char *log, int *probe, char *err, size_t errlen)
+/* One readiness check under the lock of the server *pid on socket: 1 ready, 0 not yet, -1
+ * failed (err filled). */
+static int check_ready(struct server *s, pid_t *pid, const char *socket, const char *log,
+                       int *probe, char *err, size_t errlen)
 {
     char line[512], how[64];
     int st;
-    if (s->pid == 0) {
+    if (*pid == 0 || !s->dir[0]) {
         fail(SERVER_FAILED, err, errlen, "server stopped while starting");
         return -1;
     }
-    pid_t r = waitpid(s->pid, &st, WNOHANG);
-    if (r == 0) {
-        s->ready = probe_ready(s->socket, probe);
-        return s->ready ? 1 : 0;
-    }
-    s->pid = 0;
+    pid_t r = waitpid(*pid, &st, WNOHANG);
+    if (r == 0)
+        return probe_ready(socket, probe) ? 1 : 0;
+    *pid = 0;
     fs_log_last_line(log, line, sizeof line);
     proc_describe_status(r < 0 ? -1 : st, how, sizeof how);
     fail(SERVER_FAILED, err, errlen, "%s exited while starting (%s): %s", s->binary, how, line);
     return -1;
 }
 
-/* Polls every POLL_MS until the server greets a client, exits, or READY_TIMEOUT_MS. */
-static enum server_status wait_ready(struct server *s, const char *dir, char *err, size_t errlen)
+/* Polls every POLL_MS until the server *pid (in dir, on socket) greets a client, exits, or
+ * READY_TIMEOUT_MS. */
+static enum server_status wait_ready(struct server *s, pid_t *pid, const char *socket,
+                                     const char *dir, char *err, size_t errlen)
 {
     char log[PATH_MAX], line[512];
     int probe = -1, r = 0;
@@ -489,7 +531,7 @@ static enum server_status wait_ready(struct server *s, const char *dir, char *er
         return fail(SERVER_FAILED, err, errlen, "path too long: %s", dir);
     for (long long deadline = proc_now_ms() + READY_TIMEOUT_MS; r == 0 && proc_now_ms() < deadline; ) {
         pthread_mutex_lock(&server_lock);
-        r = check_ready(s, log, &probe, err, errlen);
+        r = check_ready(s, pid, socket, log, &probe, err, errlen);
         pthread_mutex_unlock(&server_lock);
         if (r == 0)
             proc_sleep_ms(POLL_MS);
@@ -499,8 +541,57 @@ static enum server_status wait_ready(struct server *s, const char *dir, char *er
     if (r != 0)
         return r > 0 ? SERVER_OK : SERVER_FAILED;
     fs_log_last_line(log, line, sizeof line);
-    return fail(SERVER_FAILED, err, errlen, "server not ready on %s/sock after %d s: %s",
-                dir, READY_TIMEOUT_MS / 1000, line);
+    return fail(SERVER_FAILED, err, errlen, "server not ready on %s after %d s: %s",
+                socket, READY_TIMEOUT_MS / 1000, line);
+}
+
+/* Starts cluster node `node` of c in dir/nK and waits for its greeting: its pid and socket
+ * published in s. */
+static enum server_status start_node(struct server *s, const struct mariadb_cluster *c,
+                                     unsigned node, const char *cached, const char *dir,
+                                     unsigned max_conn, char *err, size_t errlen)
+{
+    char node_dir[PATH_MAX];
+    if (fs_fmt(node_dir, sizeof node_dir, "%s/n%u", dir, node + 1) != 0 ||
+        fs_fmt(s->node_socket[node], sizeof s->node_socket[node], "%s/sock", node_dir) != 0)
+        return fail(SERVER_FAILED, err, errlen, "path too long: %s", dir);
+    if (mkdir(node_dir, 0700) != 0)
+        return fail(SERVER_FAILED, err, errlen, "cannot create %s: %s", node_dir, strerror(errno));
+    return copy_and_spawn(s, &s->node_pid[node], cached, node_dir, max_conn, c, node, err, errlen);
+}
+
+/* Starts a private Galera cluster of o->nodes nodes in dir (node K in dir/nK), all at once,
+ * and waits until each greets a client and all say Synced in one primary component. */
+static enum server_status start_cluster(struct server *s, const char *cached, const char *dir,
+                                        const struct server_options *o, char *err, size_t errlen)
+{
+    struct mariadb_cluster c;
+    if (mariadb_cluster_plan(&c, o->nodes, err, errlen) != 0)
+        return SERVER_FAILED;
+    pthread_mutex_lock(&server_lock);
+    s->nodes = o->nodes;
+    pthread_mutex_unlock(&server_lock);
+    enum server_status r = SERVER_OK;
+    for (unsigned i = 0; i < c.nodes && r == SERVER_OK; i++)
+        r = start_node(s, &c, i, cached, dir, o->max_connections, err, errlen);
+    for (unsigned i = 0; i < c.nodes && r == SERVER_OK; i++) {
+        char node_dir[PATH_MAX];
+        fs_fmt(node_dir, sizeof node_dir, "%s/n%u", dir, i + 1);
+        r = wait_ready(s, &s->node_pid[i], s->node_socket[i], node_dir, err, errlen);
+    }
+    const char *sockets[SERVER_NODES_MAX];
+    for (unsigned i = 0; i < c.nodes; i++)
+        sockets[i] = s->node_socket[i];
+    if (r == SERVER_OK &&
+        mariadb_cluster_wait_synced(sockets, c.nodes, proc_now_ms() + READY_TIMEOUT_MS,
+                                    err, errlen) != 0)
+        r = SERVER_FAILED;
+    pthread_mutex_lock(&server_lock);
+    s->pid = s->node_pid[0];
+    fs_fmt(s->socket, sizeof s->socket, "%s", s->node_socket[0]);
+    s->ready = r == SERVER_OK;
+    pthread_mutex_unlock(&server_lock);
+    return r;
 }
 
 /* Creates the run directory and publishes it (and the socket path) in s. server_lock is held
@@ -544,10 +635,18 @@ enum server_status mariadb_server_start(struct server *s, const struct server_op
         r = read_version(s, err, errlen);
     if (r == SERVER_OK)
         r = ensure_cache(s, cached, sizeof cached, err, errlen);
-    if (r == SERVER_OK)
-        r = copy_and_spawn(s, cached, dir, o ? o->max_connections : 0, err, errlen);
-    if (r == SERVER_OK)
-        r = wait_ready(s, dir, err, errlen);
+    if (r == SERVER_OK && o && o->nodes >= 2)
+        r = start_cluster(s, cached, dir, o, err, errlen);
+    else {
+        if (r == SERVER_OK)
+            r = copy_and_spawn(s, &s->pid, cached, dir, o ? o->max_connections : 0, NULL, 0,
+                               err, errlen);
+        if (r == SERVER_OK)
+            r = wait_ready(s, &s->pid, s->socket, dir, err, errlen);
+        pthread_mutex_lock(&server_lock);
+        s->ready = r == SERVER_OK;
+        pthread_mutex_unlock(&server_lock);
+    }
     if (r != SERVER_OK)
         mariadb_server_stop(s);
     return r;
@@ -566,7 +665,9 @@ void mariadb_server_snapshot(struct server *s, struct server *copy)
 static void stop(struct server *s, bool graceful)
 {
     pthread_mutex_lock(&server_lock);
-    if (s->pid > 0)
+    if (s->nodes)   /* a throwaway cluster: a graceful leave of each node only costs seconds */
+        terminate_nodes(s->node_pid, s->nodes, false);
+    else if (s->pid > 0)
         terminate(s->pid, graceful && s->ready);
     s->pid = 0;
     s->ready = false;
@@ -596,7 +697,12 @@ int mariadb_server_exited(struct server *s)
 {
     pthread_mutex_lock(&server_lock);
     int st = 0, r = 0;
-    if (s->pid > 0 && waitpid(s->pid, &st, WNOHANG) == s->pid) {
+    for (unsigned i = 0; i < s->nodes && !r; i++)
+        if (s->node_pid[i] > 0 && waitpid(s->node_pid[i], &st, WNOHANG) == s->node_pid[i]) {
+            s->node_pid[i] = 0;
+            r = st ? st : -1;
+        }
+    if (!s->nodes && s->pid > 0 && waitpid(s->pid, &st, WNOHANG) == s->pid) {
         s->pid = 0;
         s->ready = false;
         r = st ? st : -1;
