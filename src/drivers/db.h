@@ -178,4 +178,15 @@ int db_foreign_keys(db_conn *c, bool on, struct db_error *err);
 /* Raises the session's limits that setup's row generators may hit (recursion depth). Never fails. */
 void db_setup_session(db_conn *c);
 
+/* A cluster node's audit. db_node_sync: c's later reads wait until its node has applied every
+ * write the cluster committed before them. db_table_checksum: *sum, a checksum of table's rows
+ * (equal rows give equal sums on every node). db_abort_counters: the node's running counts of
+ * transactions aborted by a replicated write (brute-force aborts) and of its own that failed
+ * certification at commit. Each returns 0, or -1 with err (also when the engine has no
+ * clusters). */
+int db_node_sync(db_conn *c, struct db_error *err);
+int db_table_checksum(db_conn *c, const char *table, uint64_t *sum, struct db_error *err);
+int db_abort_counters(db_conn *c, uint64_t *bf_aborts, uint64_t *cert_failures,
+                      struct db_error *err);
+
 #endif

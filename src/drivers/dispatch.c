@@ -167,6 +167,30 @@ int db_create_marker(db_conn *c, const char *table, struct db_error *err)
 int db_foreign_keys(db_conn *c, bool on, struct db_error *err) { return OPS->foreign_keys(c, on, err); }
 void db_setup_session(db_conn *c) { OPS->setup_session(c); }
 
+/* Fails err for an op this engine lacks. */
+static int no_cluster(struct db_error *err)
+{
+    OPS->error_make(err, OUTCOME_ERROR, "this engine has no cluster");
+    return -1;
+}
+
+int db_node_sync(db_conn *c, struct db_error *err)
+{
+    return OPS->node_sync ? OPS->node_sync(c, err) : no_cluster(err);
+}
+
+int db_table_checksum(db_conn *c, const char *table, uint64_t *sum, struct db_error *err)
+{
+    return OPS->table_checksum ? OPS->table_checksum(c, table, sum, err) : no_cluster(err);
+}
+
+int db_abort_counters(db_conn *c, uint64_t *bf_aborts, uint64_t *cert_failures,
+                      struct db_error *err)
+{
+    return OPS->abort_counters ? OPS->abort_counters(c, bf_aborts, cert_failures, err)
+                               : no_cluster(err);
+}
+
 static int on_first(void *ctx, size_t n, char **row)
 {
     struct first_value *f = ctx;

@@ -81,6 +81,12 @@ struct db_driver_ops {
     int (*owner_record)(db_conn *c, char *err, size_t errlen);
     int (*reset_save)(db_conn *c, char *err, size_t errlen);
     int (*reset_restore)(db_conn *c, char *err, size_t errlen);
+
+    /* a cluster node's audit (NULL: the engine has no --cluster; contracts in db.h) */
+    int (*node_sync)(db_conn *c, struct db_error *err);
+    int (*table_checksum)(db_conn *c, const char *table, uint64_t *sum, struct db_error *err);
+    int (*abort_counters)(db_conn *c, uint64_t *bf_aborts, uint64_t *cert_failures,
+                          struct db_error *err);
 };
 
 struct db_driver {

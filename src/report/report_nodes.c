@@ -18,14 +18,34 @@ static void node_counts(const struct run_report *r, int n, unsigned long long *p
     }
 }
 
+/* Node n's audit in a few words: "invariants hold", or the ones that do not with their value. */
+static void node_verdict(const struct run_report *r, int n, char *out, size_t len)
+{
+    size_t used = (size_t)snprintf(out, len, " · invariants");
+    bool all_hold = true;
+    for (size_t i = 0; i < r->scenario.n_invariants && i < SCENARIO_INVARIANTS_MAX; i++) {
+        int64_t v = r->node_invariants[n][i];
+        if (v == 0 || used >= len)
+            continue;
+        used += (size_t)snprintf(out + used, len - used, "%s %s %lld", all_hold ? ":" : ",",
+                                 r->scenario.invariants[i].name, (long long)v);
+        all_hold = false;
+    }
+    if (all_hold)
+        snprintf(out, len, " · invariants hold");
+}
+
 void report_nodes_text(FILE *f, const struct run_report *r)
 {
     for (int n = 0; n < r->nodes && n < RESULT_NODES_MAX; n++) {
         unsigned long long purchases, ok, errors;
+        char verdict[256] = "";
         node_counts(r, n, &purchases, &ok, &errors);
-        fprintf(f, "%s %d: %llu purchases · %llu ok · %llu errors · %llu lost sales\n",
+        if (r->nodes_audited)
+            node_verdict(r, n, verdict, sizeof verdict);
+        fprintf(f, "%s %d: %llu purchases · %llu ok · %llu errors · %llu lost sales%s\n",
                 n == 0 ? "node      " : "          ", n + 1, purchases, ok, errors,
-                (unsigned long long)r->node_lost_purchases[n]);
+                (unsigned long long)r->node_lost_purchases[n], verdict);
     }
 }
 
@@ -45,6 +65,10 @@ cJSON *report_nodes_json(const struct run_report *r)
         cJSON_AddNumberToObject(x, "ok", (double)ok);
         cJSON_AddNumberToObject(x, "errors", (double)errors);
         cJSON_AddNumberToObject(x, "lost_purchases", (double)r->node_lost_purchases[n]);
+        cJSON *inv = r->nodes_audited ? cJSON_AddObjectToObject(x, "invariants") : NULL;
+        for (size_t i = 0; inv && i < r->scenario.n_invariants && i < SCENARIO_INVARIANTS_MAX; i++)
+            cJSON_AddNumberToObject(inv, r->scenario.invariants[i].name,
+                                    (double)r->node_invariants[n][i]);
         cJSON_AddItemToArray(a, x);
     }
     return a;

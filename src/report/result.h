@@ -127,11 +127,13 @@ struct run_report {
     bool private_server;
     int nodes;                 /* a cluster: its nodes (per-node counts below); 0: one server */
     uint64_t node_lost_purchases[RESULT_NODES_MAX];   /* lost sales by node (as lost_purchases) */
+    bool nodes_audited;        /* the scenario's invariants ran on every node (below) */
+    int64_t node_invariants[RESULT_NODES_MAX][SCENARIO_INVARIANTS_MAX];   /* their values, by node */
     struct server_facts server_facts;   /* the server's version, variables, warnings */
     struct engine_result result;
     int *role_schedule;        /* --schedule by role names (T1,T2,...), resolved; NULL if not */
     int role_schedule_len;
-    struct invariant_result invariants[SCENARIO_INVARIANTS_MAX + 1 + SCRIPT_EXPECTS_MAX];
+    struct invariant_result invariants[SCENARIO_INVARIANTS_MAX + 2 + SCRIPT_EXPECTS_MAX];
     size_t n_invariants;
     int64_t recorded;          /* purchases the database recorded (-1: the scenario has no query) */
     int64_t remaining;         /* units left unsold after the run (-1: the scenario has no query) */

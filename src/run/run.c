@@ -22,6 +22,7 @@
 #include "summary.h"
 #include "text.h"
 #include "usage.h"
+#include "node_audit.h"
 #include "workspace.h"
 
 /* A server (private or the user's) and racesim's own connection to it, for one or more runs. */
@@ -701,6 +702,8 @@ int run_in_session(struct run_session *s, const struct options *o, struct run_re
         rc = run_buyers(o, s, r, err, errlen);
     if (rc == 0)
         rc = audit(s, o, r, err, errlen);
+    if (rc == 0 && s->nodes)
+        rc = node_audit(s->node_targets, (int)s->nodes, r, err, errlen);
     if (rc && r->partial)
         add_notes(o, r);
     if (rc)

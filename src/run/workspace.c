@@ -212,3 +212,24 @@ enum workspace_status workspace_setup(db_conn *c, const struct scenario *sc,
     }
     return WORKSPACE_OK;
 }
+
+int workspace_digest(db_conn *c, uint64_t *digest, char *err, size_t errlen)
+{
+    struct table_list owned = {0};
+    struct db_error e;
+    *digest = 14695981039346656037ull;              /* FNV-1a over the tables' checksums */
+    if (db_query(c, "SELECT table_name FROM " WORKSPACE_MARKER " ORDER BY table_name", on_table,
+                 &owned, &e) < 0)
+        goto failed;
+    for (size_t i = 0; i < owned.n; i++) {
+        uint64_t sum;
+        if (db_table_checksum(c, owned.names[i], &sum, &e))
+            goto failed;
+        for (int b = 0; b < 8; b++)
+            *digest = (*digest ^ ((sum >> (8 * b)) & 0xff)) * 1099511628211ull;
+    }
+    return 0;
+failed:
+    snprintf(err, errlen, "cannot checksum the tables: %s", e.text);
+    return -1;
+}

@@ -31,4 +31,8 @@ enum workspace_status workspace_scalar(db_conn *c, const struct scenario *sc,
                                        const struct statement *st, const struct params *p,
                                        int64_t *out, char *err, size_t errlen);
 
+/* *digest: one number for the rows of every table racesim made in c's database (equal tables
+ * give equal digests on every node of a cluster). Returns 0, or -1 with a reason in err. */
+int workspace_digest(db_conn *c, uint64_t *digest, char *err, size_t errlen);
+
 #endif

@@ -51,6 +51,10 @@ for s in for-update atomic; do
         jqe '([.nodes[].ok] | add) == .counts.outcomes.ok.purchases' "$TMP/$s.json"
     check "$s: the nodes' lost sales add up to the run's" \
         jqe '([.nodes[].lost_purchases] | add) == .lost_sales.purchases' "$TMP/$s.json"
+    check "$s: nodes_agree is checked and holds (every node's tables have node 1's checksums)" \
+        jqe '[.invariants[] | select(.name == "nodes_agree") | .holds] == [true]' "$TMP/$s.json"
+    check "$s: every node ran the scenario's 3 invariants, and each holds there (0)" \
+        jqe '[.nodes[].invariants | length] == [3, 3, 3] and ([.nodes[].invariants[]] | all(. == 0))' "$TMP/$s.json"
     nothing_left "$s"
 done
 
@@ -65,6 +69,10 @@ check "--spread=1: all 12 purchases on node 1, none on 2 and 3" \
 TMPDIR=$TMP run_json "$TMP/naive.json" --cluster=3 --spread=1 --strategy=naive --users=2 --stock=1 --qty=1 --lockstep
 check "naive, 2 buyers in lockstep on node 1 of 3: exit 1 (got $rc)" [ "$rc" = 1 ]
 check "naive, 2 buyers in lockstep: oversell 1" [ "$(inv "$TMP/naive.json" oversell)" = 1 ]
+check "naive: every node sees the oversell of 1 (the audit on each node, after it applied all)" \
+    jqe '[.nodes[].invariants.oversell] == [1, 1, 1]' "$TMP/naive.json"
+check "naive: the nodes agree all the same (replication copies the oversold rows)" \
+    [ "$(inv "$TMP/naive.json" nodes_agree)" = 0 ]
 TMPDIR=$TMP run_json "$TMP/naive1.json" --cluster=3 --strategy=naive --users=1 --stock=1 --qty=1 --lockstep
 check "naive, 1 buyer on 3 nodes: exit 0 (got $rc)" [ "$rc" = 0 ]
 check "naive, 1 buyer: oversell 0" [ "$(inv "$TMP/naive1.json" oversell)" = 0 ]

@@ -48,6 +48,9 @@ static const struct db_driver_ops ops = {
     .owner_record = mariadb_owner_record,
     .reset_save = mariadb_reset_save,
     .reset_restore = mariadb_reset_restore,
+    .node_sync = mariadb_node_sync,
+    .table_checksum = mariadb_table_checksum,
+    .abort_counters = mariadb_abort_counters,
 };
 
 const struct db_driver mariadb_driver = {

@@ -119,4 +119,10 @@ int mariadb_create_marker(db_conn *c, const char *table, struct db_error *err);
 int mariadb_foreign_keys(db_conn *c, bool on, struct db_error *err);
 void mariadb_setup_session(db_conn *c);
 
+/* cluster_audit.c: a Galera node's audit (contracts in driver.h). */
+int mariadb_node_sync(db_conn *c, struct db_error *err);
+int mariadb_table_checksum(db_conn *c, const char *table, uint64_t *sum, struct db_error *err);
+int mariadb_abort_counters(db_conn *c, uint64_t *bf_aborts, uint64_t *cert_failures,
+                           struct db_error *err);
+
 #endif
