@@ -1,4 +1,4 @@
-/* report_nodes.c — a cluster run in a report: purchases, errors and lost sales per node. */
+/* report_nodes.c — a cluster run in a report: purchases, errors, lost sales, aborts and audit per node. */
 #include "report_nodes.h"
 
 #include "outcome.h"
@@ -46,6 +46,13 @@ void report_nodes_text(FILE *f, const struct run_report *r)
         fprintf(f, "%s %d: %llu purchases · %llu ok · %llu errors · %llu lost sales%s\n",
                 n == 0 ? "node      " : "          ", n + 1, purchases, ok, errors,
                 (unsigned long long)r->node_lost_purchases[n], verdict);
+        if (r->nodes_counted)
+            fprintf(f, "             deadlocks %llu at a statement, %llu at COMMIT · aborts %llu "
+                    "brute-force, %llu certification\n",
+                    (unsigned long long)r->result.node_deadlocks_at_statement[n],
+                    (unsigned long long)r->result.node_deadlocks_at_commit[n],
+                    (unsigned long long)r->node_bf_aborts[n],
+                    (unsigned long long)r->node_cert_failures[n]);
     }
 }
 
@@ -65,6 +72,14 @@ cJSON *report_nodes_json(const struct run_report *r)
         cJSON_AddNumberToObject(x, "ok", (double)ok);
         cJSON_AddNumberToObject(x, "errors", (double)errors);
         cJSON_AddNumberToObject(x, "lost_purchases", (double)r->node_lost_purchases[n]);
+        cJSON_AddNumberToObject(x, "deadlocks_at_statement",
+                                (double)r->result.node_deadlocks_at_statement[n]);
+        cJSON_AddNumberToObject(x, "deadlocks_at_commit",
+                                (double)r->result.node_deadlocks_at_commit[n]);
+        if (r->nodes_counted) {
+            cJSON_AddNumberToObject(x, "bf_aborts", (double)r->node_bf_aborts[n]);
+            cJSON_AddNumberToObject(x, "cert_failures", (double)r->node_cert_failures[n]);
+        }
         cJSON *inv = r->nodes_audited ? cJSON_AddObjectToObject(x, "invariants") : NULL;
         for (size_t i = 0; inv && i < r->scenario.n_invariants && i < SCENARIO_INVARIANTS_MAX; i++)
             cJSON_AddNumberToObject(inv, r->scenario.invariants[i].name,

@@ -39,6 +39,8 @@ struct engine_result {
     uint64_t attempt_outcomes[OUTCOME_MAX];  /* outcome of every attempt */
     uint64_t node_outcomes[RESULT_NODES_MAX][OUTCOME_MAX];      /* a cluster: final outcomes by */
     uint64_t node_outcome_units[RESULT_NODES_MAX][OUTCOME_MAX]; /* the node the purchase ran on */
+    uint64_t node_deadlocks_at_statement[RESULT_NODES_MAX];   /* deadlock attempts by node: those a */
+    uint64_t node_deadlocks_at_commit[RESULT_NODES_MAX];      /* statement got, and those COMMIT got */
     uint64_t purchases, attempts, retries;
     uint64_t attempts_per_purchase[ENGINE_ATTEMPT_BUCKETS];
     struct error_count errors[ENGINE_ERRORS_MAX];
@@ -127,6 +129,9 @@ struct run_report {
     bool private_server;
     int nodes;                 /* a cluster: its nodes (per-node counts below); 0: one server */
     uint64_t node_lost_purchases[RESULT_NODES_MAX];   /* lost sales by node (as lost_purchases) */
+    bool nodes_counted;        /* the nodes' abort counters were read before and after the run: */
+    uint64_t node_bf_aborts[RESULT_NODES_MAX];       /* brute-force aborts during the run, by node */
+    uint64_t node_cert_failures[RESULT_NODES_MAX];   /* certification failures during the run */
     bool nodes_audited;        /* the scenario's invariants ran on every node (below) */
     int64_t node_invariants[RESULT_NODES_MAX][SCENARIO_INVARIANTS_MAX];   /* their values, by node */
     struct server_facts server_facts;   /* the server's version, variables, warnings */

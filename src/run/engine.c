@@ -395,6 +395,13 @@ static void purchase(struct buyer *b, int round, int64_t intended_us)
         hist_record(&r->attempt_latency, (uint64_t)(clock_now_us() - ta));
         tries++;
         r->attempt_outcomes[at.outcome]++;
+        if (at.outcome == OUTCOME_DEADLOCK && at.step >= 0) {
+            int n = sl->node < RESULT_NODES_MAX ? sl->node : 0;
+            if (s->steps[at.step].stmt.kind == SQL_COMMIT)
+                r->node_deadlocks_at_commit[n]++;
+            else
+                r->node_deadlocks_at_statement[n]++;
+        }
         note_expects(r, &at, b->id);
         if (at.error.code[0]) {
             struct error_id id = db_error_id(&at.error);
@@ -605,6 +612,10 @@ static void merge(struct engine_result *into, const struct engine_result *from)
             into->node_outcomes[n][i] += from->node_outcomes[n][i];
             into->node_outcome_units[n][i] += from->node_outcome_units[n][i];
         }
+    }
+    for (int n = 0; n < RESULT_NODES_MAX; n++) {
+        into->node_deadlocks_at_statement[n] += from->node_deadlocks_at_statement[n];
+        into->node_deadlocks_at_commit[n] += from->node_deadlocks_at_commit[n];
     }
     for (int i = 0; i < ENGINE_ATTEMPT_BUCKETS; i++)
         into->attempts_per_purchase[i] += from->attempts_per_purchase[i];

@@ -58,3 +58,34 @@ int node_audit(const struct db_target *targets, int nodes, struct run_report *r,
     ir->holds = ir->value == 0;
     return 0;
 }
+
+int node_counters_read(const struct db_target *targets, int nodes, uint64_t *bf_aborts,
+                       uint64_t *cert_failures, char *err, size_t errlen)
+{
+    for (int n = 0; n < nodes && n < RESULT_NODES_MAX; n++) {
+        struct db_error e;
+        db_conn *c = db_connect(&targets[n], false, &e);
+        if (!c || db_abort_counters(c, &bf_aborts[n], &cert_failures[n], &e)) {
+            snprintf(err, errlen, "cannot read the abort counters of node %d: %s", n + 1, e.text);
+            db_close(c);
+            return 3;
+        }
+        db_close(c);
+    }
+    return 0;
+}
+
+int node_counters_delta(const struct db_target *targets, int nodes, const uint64_t *before_bf,
+                        const uint64_t *before_cert, struct run_report *r, char *err,
+                        size_t errlen)
+{
+    uint64_t bf[RESULT_NODES_MAX] = {0}, cert[RESULT_NODES_MAX] = {0};
+    if (node_counters_read(targets, nodes, bf, cert, err, errlen))
+        return 3;
+    for (int n = 0; n < nodes && n < RESULT_NODES_MAX; n++) {
+        r->node_bf_aborts[n] = bf[n] >= before_bf[n] ? bf[n] - before_bf[n] : 0;
+        r->node_cert_failures[n] = cert[n] >= before_cert[n] ? cert[n] - before_cert[n] : 0;
+    }
+    r->nodes_counted = true;
+    return 0;
+}

@@ -18,4 +18,15 @@ int node_digests_disagree(const uint64_t *digests, int n);
 int node_audit(const struct db_target *targets, int nodes, struct run_report *r, char *err,
                size_t errlen);
 
+/* Reads each node's running counts of brute-force aborts and certification failures into
+ * bf_aborts[n] and cert_failures[n]. Returns 0, or 3 with err (a node cannot be reached). */
+int node_counters_read(const struct db_target *targets, int nodes, uint64_t *bf_aborts,
+                       uint64_t *cert_failures, char *err, size_t errlen);
+
+/* After the run: r->node_bf_aborts and r->node_cert_failures become what each node's counters
+ * rose by since `before_*` (r->nodes_counted). Returns 0, or 3 with err. */
+int node_counters_delta(const struct db_target *targets, int nodes, const uint64_t *before_bf,
+                        const uint64_t *before_cert, struct run_report *r, char *err,
+                        size_t errlen);
+
 #endif

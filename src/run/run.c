@@ -697,13 +697,19 @@ static void check_expectations(const struct options *o, struct run_report *r)
 int run_in_session(struct run_session *s, const struct options *o, struct run_report *r,
                    char *err, size_t errlen)
 {
+    uint64_t bf_before[RESULT_NODES_MAX] = {0}, cert_before[RESULT_NODES_MAX] = {0};
     int rc = prepare_database(o, s, r, err, errlen);
+    if (rc == 0 && s->nodes)
+        rc = node_counters_read(s->node_targets, (int)s->nodes, bf_before, cert_before, err, errlen);
     if (rc == 0)
         rc = run_buyers(o, s, r, err, errlen);
     if (rc == 0)
         rc = audit(s, o, r, err, errlen);
     if (rc == 0 && s->nodes)
         rc = node_audit(s->node_targets, (int)s->nodes, r, err, errlen);
+    if (rc == 0 && s->nodes)
+        rc = node_counters_delta(s->node_targets, (int)s->nodes, bf_before, cert_before, r, err,
+                                 errlen);
     if (rc && r->partial)
         add_notes(o, r);
     if (rc)

@@ -58,6 +58,18 @@ for s in for-update atomic; do
     nothing_left "$s"
 done
 
+# classification: for-update with contention across the nodes (30 buyers of 1 unit each on 3
+# nodes, 100 units: no buyer is refused for stock, so every failure is the cluster's)
+TMPDIR=$TMP run_json "$TMP/abort.json" --cluster=3 --strategy=for-update --users=30 --stock=100 --qty=1
+engine_holds "for-update, contention on 3 nodes" "$TMP/abort.json" mariadb
+check "classification: every node reports its deadlocks (at a statement, at COMMIT) and its brute-force aborts and certification failures as numbers" \
+    jqe '[.nodes[] | (.deadlocks_at_statement, .deadlocks_at_commit, .bf_aborts, .cert_failures) | type] | length == 12 and all(. == "number")' "$TMP/abort.json"
+check "classification: the nodes' deadlocks at a statement and at COMMIT add up to the run's deadlock attempts" \
+    jqe '([.nodes[] | .deadlocks_at_statement + .deadlocks_at_commit] | add) == .counts.outcomes.deadlock.attempts' "$TMP/abort.json"
+check "classification: when there were deadlocks, the nodes counted brute-force aborts or certification failures" \
+    jqe '.counts.outcomes.deadlock.attempts == 0 or ([.nodes[] | .bf_aborts + .cert_failures] | add) > 0' "$TMP/abort.json"
+echo "# for-update, 30 buyers on 3 nodes: $(jq -c '[.nodes[] | {s: .deadlocks_at_statement, c: .deadlocks_at_commit, bf: .bf_aborts, cert: .cert_failures}]' "$TMP/abort.json")"
+
 # --spread=1: every buyer on node 1
 TMPDIR=$TMP run_json "$TMP/spread1.json" --cluster=3 --spread=1 --strategy=atomic --users=12 --stock=40
 engine_holds "atomic, --spread=1" "$TMP/spread1.json" mariadb
