@@ -133,10 +133,11 @@ static void text_time(FILE *f, const struct run_report *r)
 {
     const struct engine_result *e = &r->result;
     if (r->lost_purchases)
-        fprintf(f, "lost sales %llu purchase%s (%llu units) turned away by errors or give-ups while "
-                "%lld units were left\n", (unsigned long long)r->lost_purchases,
+        fprintf(f, "lost sales %llu purchase%s (%llu unit%s) turned away by errors or give-ups "
+                "while %lld unit%s left\n", (unsigned long long)r->lost_purchases,
                 r->lost_purchases == 1 ? "" : "s", (unsigned long long)r->lost_units,
-                (long long)r->remaining);
+                r->lost_units == 1 ? "" : "s", (long long)r->remaining,
+                r->remaining == 1 ? " was" : "s were");
     if (r->settings.lockstep) {   /* each statement waited for its turn: no speed to tell */
         fprintf(f, "time       wall %.3f s · lockstep: one statement at a time, in turn, so no "
                 "latency or throughput\n", (double)e->wall_us / 1e6);
