@@ -13,24 +13,11 @@ scripts/ensure-built
 repeat=${1:-5}
 bin=build/src/racesim
 tmp=$(mktemp -d)
-sock=$tmp/sock
-server_pid=
-cleanup() {
-    [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
-    rm -rf "$tmp"
-}
-trap cleanup EXIT
-mariadb-install-db --no-defaults --datadir="$tmp/data" --auth-root-authentication-method=normal \
-    --skip-test-db --user="$(id -un)" >/dev/null 2>&1
-mariadbd --no-defaults --datadir="$tmp/data" --socket="$sock" --skip-networking \
-    --innodb-flush-log-at-trx-commit=2 --max-connections=600 --user="$(id -un)" \
-    --log-error="$tmp/err.log" --pid-file="$tmp/pid" >/dev/null 2>&1 &
-server_pid=$!
-for _ in $(seq 1 600); do
-    mariadb --no-defaults --socket="$sock" -uroot -e 'SELECT 1' >/dev/null 2>&1 && break
-    sleep 0.1
-done
-dsn="mysql://root@localhost/racesim?socket=$sock"
+# one server for every run: a throwaway mariadbd on a unix socket of this bench's own
+source scripts/mariadb-throwaway.sh
+trap 'mariadb_throwaway_stop; rm -rf "$tmp"' EXIT
+mariadb_throwaway_start --max-connections=600 || exit 1
+dsn="mysql://root@localhost/racesim?socket=$MDT_SOCK"
 
 run() {   # STRATEGY USERS STOCK SEED: one run's figures as a JSON line
     "$bin" --dsn="$dsn" --strategy="$1" --users="$2" --stock="$3" --qty=1..30 --seed="$4" \
