@@ -77,6 +77,9 @@ struct search {
     int prefix_len;
 };
 
+/* How many times a prefix is run before its replay counts as diverged. */
+#define REPLAY_TRIES 3
+
 /* Runs ro with schedule prefix; fills log and the report's verdict. Returns 0, 2/3, or -1 when
  * the run could not follow the prefix (a schedule failure: it went another way this time). */
 static int run_one(struct run_session *s, struct options *ro, const int *prefix, int len,
@@ -185,6 +188,13 @@ int explore_in_session(struct run_session *s, const struct options *o, struct ex
         if (o->max_schedules && x->schedules >= o->max_schedules)
             break;
         int one = run_one(s, ro, sr->prefix, sr->prefix_len, r, log, err, errlen);
+        /* A replay that went another way (a lock wait the server showed late on a busy
+         * machine) is run again from the same prefix before it counts as diverged. */
+        for (int again = 0; one < 0 && again < REPLAY_TRIES - 1; again++) {
+            run_free(r);
+            x->replayed_again++;
+            one = run_one(s, ro, sr->prefix, sr->prefix_len, r, log, err, errlen);
+        }
         if (one > 0) {
             rc = one;
             run_free(r);

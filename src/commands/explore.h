@@ -22,7 +22,8 @@ struct explore_result {
     long schedules;                  /* schedules run */
     bool complete;                   /* every interleaving was tried (not cut by max-schedules) */
     long anomalous;                  /* schedules that broke an invariant */
-    long diverged;                   /* replays that did not follow their prefix (not counted) */
+    long diverged;                   /* replays that did not follow their prefix in REPLAY_TRIES runs (not counted) */
+    long replayed_again;             /* runs repeated because a replay went another way */
     long waited;                     /* schedules where a statement was seen blocked on a lock */
     char names[EXPLORE_NAMES_MAX][64];   /* the scenario's invariants... */
     long broke[EXPLORE_NAMES_MAX];       /* ...and in how many schedules each was broken */
