@@ -13,6 +13,23 @@ int node_digests_disagree(const uint64_t *digests, int n)
     return differ;
 }
 
+void node_digests_name(const uint64_t *digests, int n, char *out, size_t len)
+{
+    int differ = node_digests_disagree(digests, n);
+    size_t used = 0;
+    if (len)
+        out[0] = '\0';
+    for (int i = 1; i < n && differ > 0; i++) {
+        if (digests[i] == digests[0])
+            continue;
+        int w = snprintf(out + used, len - used, "%s%d",
+                         used == 0 ? (differ == 1 ? "node " : "nodes ") : ", ", i + 1);
+        if (w < 0 || (size_t)w >= len - used)
+            return;
+        used += (size_t)w;
+    }
+}
+
 /* Node n's invariants and digest, on a fresh connection that waits until the node applied all. */
 static int audit_one(const struct db_target *t, int n, struct run_report *r, uint64_t *digest,
                      char *err, size_t errlen)
@@ -52,8 +69,10 @@ int node_audit(const struct db_target *targets, int nodes, struct run_report *r,
     r->nodes_audited = true;
     struct invariant_result *ir = &r->invariants[r->n_invariants++];
     snprintf(ir->name, sizeof ir->name, "nodes_agree");
+    char which[64];
+    node_digests_name(digests, nodes, which, sizeof which);
     snprintf(ir->description, sizeof ir->description, "of %d nodes, those whose tables differ "
-             "from node 1's", nodes);
+             "from node 1's%s%s", nodes, which[0] ? ": " : "", which);
     ir->value = node_digests_disagree(digests, nodes);
     ir->holds = ir->value == 0;
     return 0;

@@ -11,6 +11,10 @@
 /* How many of the n nodes' digests differ from node 1's (digests[0]); 0 when n < 2. */
 int node_digests_disagree(const uint64_t *digests, int n);
 
+/* Writes into out (len bytes, always terminated; cut short if too small) the nodes whose digests
+ * differ from node 1's, as the report names them: "node 2", "nodes 2, 3", or "" when all agree. */
+void node_digests_name(const uint64_t *digests, int n, char *out, size_t len);
+
 /* On each of the nodes (targets[0..nodes)), once it has applied every committed write: runs the
  * scenario's invariants into r->node_invariants (r->nodes_audited), and appends the invariant
  * nodes_agree (the tables racesim made have the same digest on every node) to r->invariants.

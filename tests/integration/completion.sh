@@ -26,12 +26,12 @@ replies() {
     [ "$(complete_words "$@" | sort | tr '\n' ' ')" = "$(tr ' ' '\n' <<<"$want" | sort | tr '\n' ' ')" ]
 }
 mkdir -p "$TMP/empty" && cd "$TMP/empty"   # no files around: the strategy and file replies are the names alone
-stock="atomic for-update naive naive-write-back optimistic optimistic-sells procedure serializable"
+stock="atomic atomic-retry for-update for-update-retry naive naive-write-back optimistic optimistic-sells procedure serializable"
 check "bash: racesim --strat<TAB> → --strategy=" replies "--strategy=" --strat
 check "bash: racesim --strategy=<TAB> (= a word break) → stock's strategies" replies "$stock" --strategy = ""
 check "bash: racesim --strategy=<TAB> (one word) → --strategy=NAME" \
     replies "$(sed 's/\([a-z-]*\)/--strategy=\1/g' <<<"$stock")" --strategy=
-check "bash: racesim --strategy=at<TAB> → atomic" replies "atomic" --strategy = at
+check "bash: racesim --strategy=at<TAB> → atomic atomic-retry" replies "atomic atomic-retry" --strategy = at
 check "bash: --scenario=seats --strategy=n<TAB> → the seats strategies" \
     replies "naive nowait" --scenario = seats --strategy = n
 check "bash: --strategy=<TAB> offers .sql files too" \

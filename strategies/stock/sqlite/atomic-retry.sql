@@ -1,0 +1,2 @@
+-- atomic-retry: a retry for a cluster's aborts; SQLite has one writer and no other node.
+-- @unsupported no other node aborts a write on SQLite: use atomic

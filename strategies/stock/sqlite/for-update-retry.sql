@@ -1,0 +1,2 @@
+-- for-update-retry: SELECT ... FOR UPDATE has no meaning on SQLite (no row locks, no cluster).
+-- @unsupported no row locks on SQLite: use immediate (BEGIN IMMEDIATE)
