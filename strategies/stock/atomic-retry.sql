@@ -1,5 +1,5 @@
 -- atomic-retry: atomic, retried on every deadlock until done: suits a cluster.
--- On one server atomic never deadlocks; on a multi-primary cluster (--cluster=3) another node's
+-- On one server atomic never deadlocks; on a multi-primary cluster (Galera) another node's
 -- replicated write aborts it with a 1213 (a brute-force abort, or a failed certification at
 -- COMMIT), and plain atomic does not retry: a lost sale while stock is left. Each abort means
 -- some other purchase committed, so retrying until done sells out; the sleeps (5..200 ms, each

@@ -1,5 +1,5 @@
 -- for-update-retry: for-update, retried on every deadlock until done: suits a cluster.
--- On a multi-primary cluster (--cluster=3) a 1213 is mostly not a lock cycle but another
+-- On a multi-primary cluster (Galera) a 1213 is mostly not a lock cycle but another
 -- node's replicated write aborting this one (a brute-force abort, or a failed certification
 -- at COMMIT): plain for-update gives up after 5 tries and turns buyers away while stock is
 -- left. Each abort means some other purchase committed, so retrying until done sells out; the
