@@ -9,7 +9,7 @@
 # Writes results/cluster.csv (every run), results/cluster.json, results/cluster.md (purchases/s,
 # units sold, lost sales), results/cluster-aborts.md (aborts by kind, successes per node) and
 # results/cluster-retry.md (the retry strategies against their plain versions on 3 nodes).
-# Usage: bench/cluster.sh [USERS] [ROUNDS]   (default 200 2: about 10 min on the 2-core machine)
+# Usage: bench/cluster.sh [USERS] [ROUNDS]   (default 200 2: 6 min on the 2-core machine)
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
