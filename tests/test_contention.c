@@ -33,6 +33,11 @@ int main(void)
           "500 conflicts among 500 buyers: about e times the slot, not 2^500 (%lld -> %lld ns)",
           (long long)before, (long long)grown);
     for (int i = 0; i < 100000; i++)
+        contention_attempt(&c, true);
+    check(atomic_load(&c.slot_ns) == 4000000,
+          "a burst of conflicts: the slot stops at MAX / 500, 4 ms (%lld ns)",
+          (long long)atomic_load(&c.slot_ns));
+    for (int i = 0; i < 100000; i++)
         contention_attempt(&c, false);
     check(atomic_load(&c.slot_ns) == 100000, "finishes shrink it to 100 us at the least");
     int64_t wake = contention_wake_us(&c, &rp, 1000, 0.5);

@@ -8,6 +8,7 @@ void contention_init(struct contention *c, const struct retry_policy *rp)
     int64_t s = rp->backoff_min_us * 1000;
     atomic_init(&c->in_progress, 0);
     atomic_init(&c->slot_ns, s > SLOT_FLOOR_NS ? s : SLOT_FLOOR_NS);
+    c->max_ns = rp->backoff_max_us * 1000;
 }
 
 void contention_purchase(struct contention *c, bool starts)
@@ -22,10 +23,10 @@ void contention_attempt(struct contention *c, bool retried)
         n = 1;
     do {
         slot = retried ? old + old / n : old * n / (n + CONTENTION_RETRIES_PER_FINISH);
+        if (retried && slot > c->max_ns / n)
+            slot = old > c->max_ns / n ? old : c->max_ns / n;
         if (slot < SLOT_FLOOR_NS)
             slot = SLOT_FLOOR_NS;
-        if (slot > 3600000000000LL)     /* an hour: no overflow below */
-            slot = 3600000000000LL;
     } while (!atomic_compare_exchange_weak(&c->slot_ns, &old, slot));
 }
 

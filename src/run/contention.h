@@ -16,6 +16,7 @@
 struct contention {
     atomic_int in_progress;
     _Atomic int64_t slot_ns;
+    int64_t max_ns;             /* MAX: the slot grows no further once the window is MAX */
 };
 
 /* Starts the shared figures for retry policy rp: no purchase in progress, the slot at MIN (at
@@ -26,7 +27,9 @@ void contention_init(struct contention *c, const struct retry_policy *rp);
 void contention_purchase(struct contention *c, bool starts);
 
 /* An attempt ended; retried: its outcome is one the @retry retries. Grows the slot by
- * 1/n (n: purchases in progress), or shrinks it by n/(n + CONTENTION_RETRIES_PER_FINISH). */
+ * 1/n (n: purchases in progress), but not beyond MAX / n (a window of MAX: a burst of
+ * conflicts, e.g. while a lock holder is descheduled, leaves no longer memory than that), or
+ * shrinks it by n/(n + CONTENTION_RETRIES_PER_FINISH); never below 100 µs. */
 void contention_attempt(struct contention *c, bool retried);
 
 /* The window a sleep is drawn in now: slot x purchases in progress, within [MIN, MAX]. */

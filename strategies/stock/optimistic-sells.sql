@@ -8,7 +8,7 @@
 -- inside the transaction (read committed: the latest commit), so a sale needs four round trips
 -- after the read it rests on, not five. Measured in docs/benchmarks.md (bench/optimistic.sh).
 -- @isolation read-committed
--- @retry conflict until done, backoff 0ms..2s jitter contention
+-- @retry conflict until done, backoff 0ms..1s jitter contention
 START TRANSACTION;
 SELECT stock, version FROM products WHERE id = :product;
 -- @require found else not_found

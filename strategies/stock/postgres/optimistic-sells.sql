@@ -4,7 +4,7 @@
 -- conflict), as in MariaDB's file; here the version-checked UPDATE waits for a row another
 -- buyer holds (read committed: then re-checks the version, 0 rows: a conflict).
 -- @isolation read-committed
--- @retry conflict until done, backoff 0ms..2s jitter contention
+-- @retry conflict until done, backoff 0ms..1s jitter contention
 START TRANSACTION;
 SELECT stock, version FROM products WHERE id = :product;
 -- @require found else not_found
