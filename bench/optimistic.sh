@@ -11,6 +11,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 scripts/ensure-built
 repeat=${1:-5}
+load_start=$(cut -d' ' -f1 /proc/loadavg)
 bin=build/src/racesim
 tmp=$(mktemp -d)
 # one server for every run: a throwaway mariadbd on a unix socket of this bench's own
@@ -46,7 +47,7 @@ echo "bench: sweep done" >&2
 
 mkdir -p results
 jq -n --slurpfile sells "$tmp/sells.jsonl" --slurpfile sweep "$tmp/sweep.jsonl" \
-   --arg date "$(date -u +%Y-%m-%d)" --arg host "$(nproc) cores, load $(cut -d' ' -f1 /proc/loadavg) at the end" \
+   --arg date "$(date -u +%Y-%m-%d)" --arg host "$(nproc) cores, load $load_start at the start and $(cut -d' ' -f1 /proc/loadavg) at the end" \
    --arg cmd "bench/optimistic.sh $repeat" \
    --arg server "$("$bin" --version) / $(mariadbd --version 2>/dev/null | awk '{print $3}')" '
   def median: sort | if length % 2 == 1 then .[length / 2 | floor] else (.[length / 2 - 1] + .[length / 2]) / 2 end;

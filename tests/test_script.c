@@ -640,6 +640,12 @@ static void test_retry_policies(void)
               "@retry for 5s: a time budget, decorrelated jitter");
         script_free(&s);
     }
+    if (parse_ok("@retry jitter contention", "SELECT 1;\n-- @retry deadlock until done, backoff 0ms..2s jitter contention\n", &s)) {
+        check(s.retry.until_done && s.retry.backoff_min_us == 0 && s.retry.backoff_max_us == 2000000
+                  && s.retry.jitter == JITTER_CONTENTION,
+              "@retry until done, backoff 0ms..2s jitter contention");
+        script_free(&s);
+    }
     if (parse_ok("@retry for, no backoff", "SELECT 1;\n-- @retry deadlock for 500ms\n", &s)) {
         check(s.retry.budget_us == 500000 && s.retry.backoff_max_us == 0 && s.retry.jitter == JITTER_EXPONENTIAL,
               "@retry for 500ms without backoff");

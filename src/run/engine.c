@@ -13,6 +13,7 @@
 
 #include "arrivals.h"
 #include "clock.h"
+#include "contention.h"
 #include "interval.h"
 #include "rendezvous.h"
 #include "interp.h"
@@ -95,6 +96,7 @@ struct engine {
     uint64_t backlog_end;      /* --rate without --time: the backlog when the last arrival was due */
     bool backlog_seen;
     struct interval_log intervals;
+    struct contention contention;   /* `jitter contention`: what the buyers share */
 };
 
 static void sleep_us(int64_t us)
@@ -291,12 +293,18 @@ static void count_error(struct engine_result *r, const struct error_id *id, cons
 }
 
 /* The sleep before retry number `retry` (0-based) of a purchase, by the strategy's jitter;
- * *prev is the previous sleep (decorrelated jitter grows from it). */
-static int64_t backoff_us(struct buyer *b, int retry, int64_t *prev)
+ * *prev is the previous sleep (decorrelated jitter grows from it); *share: the fraction of the
+ * window drawn (`jitter contention`, whose sleep follows the window: contention_sleep). */
+static int64_t backoff_us(struct buyer *b, int retry, int64_t *prev, double *share)
 {
     const struct retry_policy *rp = &b->e->cfg->script->retry;
     if (rp->backoff_max_us <= 0)
         return 0;
+    if (rp->jitter == JITTER_CONTENTION) {
+        int64_t now = clock_now_us();
+        *share = rng_unit(&b->jitter);
+        return *prev = contention_wake_us(&b->e->contention, rp, now, *share) - now;
+    }
     int64_t lo = rp->backoff_min_us, cap = lo << (retry < 20 ? retry : 20);
     if (cap > rp->backoff_max_us || cap <= 0)
         cap = rp->backoff_max_us;
@@ -311,6 +319,19 @@ static int64_t backoff_us(struct buyer *b, int retry, int64_t *prev)
     }
     *prev = sleep;
     return sleep;
+}
+
+/* `jitter contention`: sleeps from now until the wake time of fraction share of the window,
+ * asked again at every slice so that the sleep shortens as purchases finish; less when the
+ * run is aborted. */
+static void contention_sleep(struct engine *e, double share)
+{
+    const struct retry_policy *rp = &e->cfg->script->retry;
+    int64_t from = clock_now_us();
+    for (int64_t left = contention_wake_us(&e->contention, rp, from, share) - from;
+         left > 0 && !atomic_load(&e->abort);
+         left = contention_wake_us(&e->contention, rp, from, share) - clock_now_us())
+        sleep_us(left < SLEEP_SLICE_US ? left : SLEEP_SLICE_US);
 }
 
 /* Reopens a lost connection; false when the server is gone. Bounded: CONNECT_TRIES connects
@@ -378,9 +399,13 @@ static void purchase(struct buyer *b, int round, int64_t intended_us)
     struct attempt at;
     params_draw(b->e->cfg->params, &b->workload, b->id, round, b->draw, b->lists);
     struct slot *sl = slot_acquire(b);
+    bool contended = s->retry.jitter == JITTER_CONTENTION;
+    if (contended)
+        contention_purchase(&b->e->contention, true);
     int64_t t0 = clock_now_us();
     int tries = 0;
     int64_t slept = 0;
+    double share = 0;
     b->watch.purchase = round;
     for (;;) {
         bind_vars(b, round);
@@ -409,19 +434,23 @@ static void purchase(struct buyer *b, int round, int64_t intended_us)
         }
         bool within = s->retry.budget_us ? clock_now_us() - t0 < s->retry.budget_us
                                          : tries <= s->retry.max;
-        bool retry = (s->retry.outcomes & (1u << at.outcome)) && within;
+        bool retried = (s->retry.outcomes & (1u << at.outcome)) != 0, retry = retried && within;
+        if (contended)
+            contention_attempt(&b->e->contention, retried);
         if (sl->interp.broken && !reconnect(b, sl))
             retry = false;
         if (atomic_load(&b->e->abort))
             retry = false;
-        int64_t backoff = retry ? backoff_us(b, tries - 1, &slept) : 0;
+        int64_t backoff = retry ? backoff_us(b, tries - 1, &slept, &share) : 0;
         watch_attempt_end(&b->watch, at.outcome, retry ? tries : 0, backoff);
         if (!retry)
             break;
         r->retries++;
         if (ls)
             lockstep_leave(ls, b->id, backoff > 0, false);   /* the rounds go on while it sleeps */
-        if (!ls)                   /* under lockstep the schedule says when it goes again */
+        if (!ls && contended)      /* under lockstep the schedule says when it goes again */
+            contention_sleep(b->e, share);
+        else if (!ls)
             sleep_unless_aborted(b->e, backoff);
         if (ls)
             lockstep_return(ls, b->id);
@@ -436,6 +465,8 @@ static void purchase(struct buyer *b, int round, int64_t intended_us)
         interval_tally_add(b->tally, at.outcome, (uint64_t)(tries - 1),
                            (uint64_t)(t1 - (intended_us ? intended_us : t0)));
     int node = sl->node < RESULT_NODES_MAX ? sl->node : 0;
+    if (contended)
+        contention_purchase(&b->e->contention, false);
     slot_release(b, sl);
     r->outcomes[at.outcome]++;
     uint64_t units = purchase_units(b);
@@ -896,6 +927,7 @@ enum engine_status engine_run(const struct engine_config *cfg, struct engine_res
     hist_init(&res->connect_latency);
     hist_init(&res->intended_latency);
     e.open = cfg->rate > 0;
+    contention_init(&e.contention, &cfg->script->retry);
     if (e.open)
         arrivals_init(&e.arrivals, cfg->rate, cfg->poisson, cfg->seed,
                       cfg->duration_us > 0 ? 0 : (uint64_t)cfg->users * (uint64_t)cfg->rounds,

@@ -318,7 +318,7 @@ int64_t duration_parse_us(const char *text)
 }
 
 #define RETRY_USAGE "expected '@retry OUTCOME[, OUTCOME] up to N times | for DURATION | until done" \
-                    "[, backoff MIN..MAX [jitter full|decorrelated]]' with N from 1 to 1000"
+                    "[, backoff MIN..MAX [jitter full|decorrelated|contention]]' with N from 1 to 1000"
 
 /* The limit of a @retry at tok[i]: "up to N times", "for DURATION" or "until done". Returns the
  * index after it, or -1 (the message given). */
@@ -375,7 +375,7 @@ static int directive_retry(struct parser *p, char **tok, int n)
         return 0;
     char *dots = i + 2 <= n && strcmp(tok[i], "backoff") == 0 ? strstr(tok[i + 1], "..") : NULL;
     if (!dots || (i + 2 != n && i + 4 != n))
-        return fail(p, "expected 'backoff MIN..MAX [jitter full|decorrelated]' after the retry "
+        return fail(p, "expected 'backoff MIN..MAX [jitter full|decorrelated|contention]' after the retry "
                        "limit");
     *dots = '\0';
     r->backoff_min_us = duration_parse_us(tok[i + 1]);
@@ -383,10 +383,16 @@ static int directive_retry(struct parser *p, char **tok, int n)
     if (r->backoff_min_us < 0 || r->backoff_max_us < r->backoff_min_us)
         return fail(p, "backoff must be MIN..MAX durations with MIN <= MAX (e.g. 1ms..50ms)");
     if (i + 4 == n) {
-        bool full = strcmp(tok[i + 3], "full") == 0, decorrelated = strcmp(tok[i + 3], "decorrelated") == 0;
-        if (strcmp(tok[i + 2], "jitter") != 0 || !(full || decorrelated))
-            return fail(p, "expected 'jitter full' or 'jitter decorrelated' after the backoff");
-        r->jitter = full ? JITTER_FULL : JITTER_DECORRELATED;
+        static const char *const kinds[] = {"full", "decorrelated", "contention"};
+        static const enum retry_jitter kind_of[] = {JITTER_FULL, JITTER_DECORRELATED,
+                                                    JITTER_CONTENTION};
+        int k = 0;
+        while (k < 3 && strcmp(tok[i + 3], kinds[k]) != 0)
+            k++;
+        if (strcmp(tok[i + 2], "jitter") != 0 || k == 3)
+            return fail(p, "expected 'jitter full', 'jitter decorrelated' or 'jitter contention' "
+                           "after the backoff");
+        r->jitter = kind_of[k];
     }
     return 0;
 }

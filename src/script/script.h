@@ -62,6 +62,8 @@ enum retry_jitter {
     JITTER_EXPONENTIAL = 0,     /* uniform in [MIN, min(MAX, MIN * 2^k)] (the default) */
     JITTER_FULL,                /* uniform in [0, min(MAX, MIN * 2^k)] (AWS "full jitter") */
     JITTER_DECORRELATED,        /* uniform in [MIN, 3 x the previous sleep], at most MAX */
+    JITTER_CONTENTION,          /* a share of a window sized to the purchases in progress
+                                   (run/contention.h), within [MIN, MAX] */
 };
 
 #define RETRY_UNBOUNDED 0x7fffffff   /* max for "for DURATION" and "until done" */

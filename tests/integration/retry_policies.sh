@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # retry_policies.sh — @retry beyond a count (issue 14): "until done" sells what a bounded
 # optimistic turns away under the same forced race; "for DURATION" gives up only after its
-# budget; optimistic-sells sells everything it can at 100 buyers.
+# budget; jitter contention under the same race; optimistic-sells sells everything it can at
+# 100 buyers.
 RACESIM=$1
 source "$(dirname "$0")/lib.sh"
 
@@ -30,6 +31,12 @@ run_json "$TMP/done.json" --strategy="$TMP/done.sql" --users=3 --stock=100 --qty
 check "until done: the same race, every buyer served, no lost sale" \
     jqe '.counts.outcomes.ok.purchases == 3 and .lost_sales.purchases == 0 and .counts.retries >= 3' "$TMP/done.json"
 check "until done: invariants hold" all_hold "$TMP/done.json"
+# The same race with a backoff sized to the contention (jitter contention): the shared slot and
+# the purchases in progress are kept under lockstep too, and every buyer is served.
+optimistic "$TMP/contention.sql" "conflict until done, backoff 0ms..1s jitter contention"
+run_json "$TMP/contention.json" --strategy="$TMP/contention.sql" --users=3 --stock=100 --qty=1 --lockstep --seed=1
+check "jitter contention: the same race, every buyer served, no lost sale ($rc)" \
+    jqe '.counts.outcomes.ok.purchases == 3 and .lost_sales.purchases == 0 and .counts.retries >= 3' "$TMP/contention.json"
 
 # A time budget: an outcome that always comes back is retried until 300 ms have passed since
 # the purchase began, and then given up (a lower bound: holds on a busy machine).
