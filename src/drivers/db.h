@@ -132,6 +132,12 @@ int db_query(db_conn *c, const char *sql, db_row_fn row, void *ctx, struct db_er
  * lives until db_close(c). */
 db_stmt *db_prepare(db_conn *c, const char *sql, struct db_error *err);
 
+/* Prepares sqls[0..n-1] on c as db_prepare does each, in as few round trips as the driver can
+ * (PostgreSQL: one): out[i] gets statement i, or NULL with errs[i] filled. Every statement is
+ * tried, also after one that failed. Returns how many were prepared. */
+size_t db_prepare_many(db_conn *c, const char *const *sqls, size_t n, db_stmt **out,
+                       struct db_error *errs);
+
 /* Parameter and result column counts, and the name of result column i. */
 /* Closes s on the server and frees it before its connection closes (one-off statements).
  * NULL is allowed. */

@@ -43,6 +43,17 @@ db_stmt *db_prepare(db_conn *c, const char *sql, struct db_error *err)
     return OPS->prepare(c, sql, err);
 }
 
+size_t db_prepare_many(db_conn *c, const char *const *sqls, size_t n, db_stmt **out,
+                       struct db_error *errs)
+{
+    if (OPS->prepare_many)
+        return OPS->prepare_many(c, sqls, n, out, errs);
+    size_t done = 0;
+    for (size_t i = 0; i < n; i++)
+        done += (out[i] = OPS->prepare(c, sqls[i], &errs[i])) != NULL;
+    return done;
+}
+
 void db_stmt_close(db_stmt *s) { OPS->stmt_close(s); }
 size_t db_stmt_params(const db_stmt *s) { return OPS->stmt_params(s); }
 size_t db_stmt_columns(const db_stmt *s) { return OPS->stmt_columns(s); }

@@ -32,6 +32,10 @@ struct db_driver_ops {
     unsigned long (*connection_id)(db_conn *c);
     int (*query)(db_conn *c, const char *sql, db_row_fn row, void *ctx, struct db_error *err);
     db_stmt *(*prepare)(db_conn *c, const char *sql, struct db_error *err);
+    /* optional (NULL: db_prepare_many calls prepare for each): n statements at once, in as few
+     * round trips as the client allows (contract as in db.h) */
+    size_t (*prepare_many)(db_conn *c, const char *const *sqls, size_t n, db_stmt **out,
+                           struct db_error *errs);
     void (*stmt_close)(db_stmt *s);
     size_t (*stmt_params)(const db_stmt *s);
     size_t (*stmt_columns)(const db_stmt *s);

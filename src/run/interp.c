@@ -217,8 +217,73 @@ static enum interp_status plan_expect(struct interp *it, size_t i, char *err, si
     return INTERP_BAD_SCRIPT;
 }
 
+/* The statements prepared ahead in one batch (db_prepare_many), so that a buyer's connection
+ * takes one round trip for all of them rather than one each. */
+struct batch {
+    int *at;                   /* per step: its place in stmts and errs; -1: not in the batch */
+    db_stmt **stmts;
+    struct db_error *errs;
+};
+
+/* Whether SQL statement st names no :list.field (it is prepared as written, not expanded). */
+static bool plain_statement(const struct script *s, const struct statement *st,
+                            const struct params *p)
+{
+    for (size_t k = 0; p && k < st->n_vars; k++) {
+        char head[64];
+        if (list_param_of(p, s->vars.v[st->vars[k]], head, sizeof head) >= 0)
+            return false;
+    }
+    return true;
+}
+
+/* Prepares every plain SQL step of it's script at once into b. Out of memory, b stays empty
+ * and prepare_steps prepares each in turn. */
+static void batch_prepare(struct interp *it, const struct params *p, struct batch *b)
+{
+    const struct script *s = it->script;
+    size_t n = 0;
+    *b = (struct batch){0};
+    int *at = malloc((s->n_steps + 1) * sizeof *at);
+    const char **sqls = calloc(s->n_steps + 1, sizeof *sqls);
+    for (size_t i = 0; at && sqls && i < s->n_steps; i++) {
+        bool in = s->steps[i].kind == STEP_SQL && plain_statement(s, &s->steps[i].stmt, p);
+        at[i] = in ? (int)n : -1;
+        if (in)
+            sqls[n++] = s->steps[i].stmt.sql;
+    }
+    b->stmts = calloc(n + 1, sizeof *b->stmts);
+    b->errs = calloc(n + 1, sizeof *b->errs);
+    if (at && sqls && b->stmts && b->errs) {
+        db_prepare_many(it->conn, sqls, n, b->stmts, b->errs);
+        b->at = at;
+        at = NULL;
+    }
+    free(at);
+    free(sqls);
+}
+
+static void batch_free(struct batch *b)
+{
+    free(b->at);
+    free(b->stmts);
+    free(b->errs);
+}
+
+/* Step i's statement: from the batch, else prepared now. NULL with e filled when refused. */
+static db_stmt *prepared(struct interp *it, size_t i, const struct batch *b, struct db_error *e)
+{
+    int k = b->at ? b->at[i] : -1;
+    if (k < 0)
+        return db_prepare(it->conn, it->script->steps[i].stmt.sql, e);
+    if (!b->stmts[k])
+        *e = b->errs[k];
+    return b->stmts[k];
+}
+
 static enum interp_status prepare_steps(struct interp *it, bool *known, const bool *bound,
-                                        const struct params *p, char *err, size_t errlen)
+                                        const struct params *p, const struct batch *b,
+                                        char *err, size_t errlen)
 {
     const struct script *s = it->script;
     for (size_t i = 0; i < s->n_steps; i++) {
@@ -246,7 +311,7 @@ static enum interp_status prepare_steps(struct interp *it, bool *known, const bo
             continue;
         struct db_error e;
         /* an expanding statement is checked (and its columns read) in its 1-line variant */
-        it->stmts[i] = it->expand[i] ? prepare_variant(it, i, 1, &e) : db_prepare(it->conn, st->stmt.sql, &e);
+        it->stmts[i] = it->expand[i] ? prepare_variant(it, i, 1, &e) : prepared(it, i, b, &e);
         if (!it->stmts[i]) {
             snprintf(err, errlen, "%s:%d: the server refused this statement: %s", s->path,
                      st->line, e.text);
@@ -307,8 +372,12 @@ enum interp_status interp_prepare(struct interp *it, const struct script *s, db_
         memcpy(known, bound, s->vars.n * sizeof *known);
     if (st == INTERP_OK)
         st = set_isolation(conn, s->isolation[0] ? s->isolation : isolation, err, errlen);
-    if (st == INTERP_OK)
-        st = prepare_steps(it, known, bound, p, err, errlen);
+    if (st == INTERP_OK) {
+        struct batch b;
+        batch_prepare(it, p, &b);
+        st = prepare_steps(it, known, bound, p, &b, err, errlen);
+        batch_free(&b);
+    }
     size_t nc = 1;
     for (size_t i = 0; st == INTERP_OK && i < s->n_steps; i++)
         if (it->stmts[i] && db_stmt_columns(it->stmts[i]) > nc)

@@ -402,7 +402,9 @@ static int alloc_params(db_stmt *s, struct db_error *err)
     return 0;
 }
 
-db_stmt *pg_prepare(db_conn *c, const char *sql, struct db_error *err)
+/* A new statement for sql on c: its placeholders numbered, its name given; NULL with err when
+ * out of memory. Nothing is sent. */
+static db_stmt *stmt_new(db_conn *c, const char *sql, struct db_error *err)
 {
     db_stmt *s = calloc(1, sizeof *s);
     size_t cap = strlen(sql) * 2 + 16;
@@ -418,17 +420,31 @@ db_stmt *pg_prepare(db_conn *c, const char *sql, struct db_error *err)
     s->sql = text;
     s->n_params = (size_t)n;
     snprintf(s->name, sizeof s->name, "racesim_%u", ++c->seq);
-    Oid types[256];
-    for (int i = 0; i < n && i < 256; i++)
-        types[i] = INT8OID;        /* racesim's values are all integers */
-    PGresult *r, *d;
-    if (prepare_described(c->pg, s->name, text, n, n <= 256 ? types : NULL, &r, &d) != 0)
-        r = PQprepare(c->pg, s->name, text, n, n <= 256 ? types : NULL);
+    return s;
+}
+
+/* The parameter types of s for Parse (racesim's values are all integers), or NULL: the server
+ * infers them (more than types can hold). */
+static const Oid *param_types(const db_stmt *s, Oid types[256])
+{
+    if (s->n_params > 256)
+        return NULL;
+    for (size_t i = 0; i < s->n_params; i++)
+        types[i] = INT8OID;
+    return types;
+}
+
+/* Completes s from its Parse result r and Describe result d (both consumed): on c's list and
+ * returned, or freed and NULL with err. A refused statement of several commands and no
+ * parameters is kept, to run as text. */
+static db_stmt *stmt_finish(db_stmt *s, PGresult *r, PGresult *d, struct db_error *err)
+{
+    db_conn *c = s->conn;
     if (PQresultStatus(r) != PGRES_COMMAND_OK) {
         result_error(c->pg, r, err);
         PQclear(r);
         PQclear(d);
-        if (n > 0 || !is_multiple_commands(err)) {
+        if (s->n_params > 0 || !is_multiple_commands(err)) {
             stmt_free(s);
             return NULL;
         }
@@ -444,6 +460,98 @@ db_stmt *pg_prepare(db_conn *c, const char *sql, struct db_error *err)
     s->next = c->stmts;
     c->stmts = s;
     return s;
+}
+
+db_stmt *pg_prepare(db_conn *c, const char *sql, struct db_error *err)
+{
+    db_stmt *s = stmt_new(c, sql, err);
+    if (!s)
+        return NULL;
+    Oid types[256];
+    const Oid *t = param_types(s, types);
+    int n = (int)s->n_params;
+    PGresult *r, *d;
+    if (prepare_described(c->pg, s->name, s->sql, n, t, &r, &d) != 0)
+        r = PQprepare(c->pg, s->name, s->sql, n, t);
+    return stmt_finish(s, r, d, err);
+}
+
+#define PIPELINE_MAX 64        /* statements per round trip: their replies fit the socket */
+
+/* Parse and Describe of sqls[0..n-1] (n <= PIPELINE_MAX) in one round trip (libpq's pipeline
+ * mode). out[i] gets each leading statement the server took; returns how many. The first one it
+ * refused, and those after it (which the server then skipped), are left to the caller, as is
+ * everything when the pipeline cannot be used (returns 0). */
+static size_t prepare_pipelined(db_conn *c, const char *const *sqls, size_t n, db_stmt **out,
+                                struct db_error *errs)
+{
+    size_t ok = 0;
+#ifdef LIBPQ_HAS_PIPELINING
+    db_stmt *s[PIPELINE_MAX];
+    PGresult *res[2 * PIPELINE_MAX] = {0};   /* Parse, Describe of each in turn */
+    size_t made = 0, got = 0;
+    while (made < n && (s[made] = stmt_new(c, sqls[made], &errs[made])))
+        made++;
+    bool sent = made > 0 && PQenterPipelineMode(c->pg);
+    if (sent) {
+        Oid types[256];
+        for (size_t k = 0; sent && k < made; k++)
+            sent = PQsendPrepare(c->pg, s[k]->name, s[k]->sql, (int)s[k]->n_params,
+                                 param_types(s[k], types))
+                   && PQsendDescribePrepared(c->pg, s[k]->name);
+        sent = sent && PQpipelineSync(c->pg);
+        /* each command's result then NULL; a skipped one's PIPELINE_ABORTED; then the sync */
+        for (size_t i = 0; sent && i < 4 * made + 8; i++) {
+            PGresult *r = PQgetResult(c->pg);
+            if (!r) {
+                if (PQstatus(c->pg) == CONNECTION_BAD)
+                    break;
+                continue;
+            }
+            if (PQresultStatus(r) == PGRES_PIPELINE_SYNC) {
+                PQclear(r);
+                break;
+            }
+            if (got < 2 * made)
+                res[got++] = r;
+            else
+                PQclear(r);
+        }
+        PQexitPipelineMode(c->pg);
+    }
+    for (size_t k = 0; k < made; k++) {
+        PGresult *r = res[2 * k], *d = res[2 * k + 1];
+        bool took = ok == k && r && d && PQresultStatus(r) == PGRES_COMMAND_OK
+                    && PQresultStatus(d) == PGRES_COMMAND_OK;
+        if (took && (out[k] = stmt_finish(s[k], r, d, &errs[k])))
+            ok++;
+        else if (!took) {
+            PQclear(r);
+            PQclear(d);
+            stmt_free(s[k]);
+        }
+    }
+#else
+    (void)c; (void)sqls; (void)n; (void)out; (void)errs;
+#endif
+    return ok;
+}
+
+size_t pg_prepare_many(db_conn *c, const char *const *sqls, size_t n, db_stmt **out,
+                       struct db_error *errs)
+{
+    size_t i = 0, done = 0;
+    while (n - i > 1) {
+        size_t m = n - i < PIPELINE_MAX ? n - i : PIPELINE_MAX;
+        size_t took = prepare_pipelined(c, sqls + i, m, out + i, errs + i);
+        done += took;
+        i += took;
+        if (took < m)
+            break;             /* from the first not taken on: one at a time, as pg_prepare */
+    }
+    for (; i < n; i++)
+        done += (out[i] = pg_prepare(c, sqls[i], &errs[i])) != NULL;
+    return done;
 }
 
 void pg_stmt_close(db_stmt *s)

@@ -75,6 +75,7 @@ static const struct db_driver_ops ops = {
     .connection_id = pg_connection_id,
     .query = pg_query,
     .prepare = pg_prepare,
+    .prepare_many = pg_prepare_many,
     .stmt_close = pg_stmt_close,
     .stmt_params = pg_stmt_params,
     .stmt_columns = pg_stmt_columns,

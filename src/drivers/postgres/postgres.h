@@ -25,6 +25,8 @@ unsigned long pg_connection_id(db_conn *c);
 int pg_execute(db_conn *c, const char *sql, struct db_error *err);
 int pg_query(db_conn *c, const char *sql, db_row_fn row, void *ctx, struct db_error *err);
 db_stmt *pg_prepare(db_conn *c, const char *sql, struct db_error *err);
+size_t pg_prepare_many(db_conn *c, const char *const *sqls, size_t n, db_stmt **out,
+                       struct db_error *errs);
 void pg_stmt_close(db_stmt *s);
 size_t pg_stmt_params(const db_stmt *s);
 size_t pg_stmt_columns(const db_stmt *s);
