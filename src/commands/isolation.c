@@ -251,7 +251,7 @@ static const char *column_verdict(const struct isolation_table *t, size_t k, con
 {
     const struct explore_result *r = c->read != NONE ? &t->cells[k][c->read] : NULL;
     const struct explore_result *w = c->write != NONE ? &t->cells[k][c->write] : NULL;
-    if (r && w && !r->anomalous && w->anomalous)
+    if (r && w && !r->anomalous && r->complete && w->anomalous)
         return words ? "read-only" : "R/O";
     if (r && w && !r->anomalous && r->complete && !w->complete)
         return "cut";
