@@ -4,7 +4,8 @@
 # engine offers, on one private server started for it), timed as racesim's whole-process wall
 # time, server start included; writes results/isolation-ENGINE.md (the table in Markdown and
 # the time) and runs scripts/docs-tables, which copies each into docs/isolation.md.
-# Usage: bench/isolation.sh [ENGINE...]   (mariadb, postgres, sqlite)
+# Usage: bench/isolation.sh [ENGINE...]   (mariadb, postgres, sqlite; galera: a private
+# 3-node MariaDB Galera cluster, --cluster=3, T1 on node 1, T2 on node 2)
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
@@ -14,8 +15,10 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 [ $# -gt 0 ] || set -- mariadb
 for engine in "$@"; do
+    args=(--engine="$engine")
+    [ "$engine" != galera ] || args=(--engine=mariadb --cluster=3)
     start=$(date +%s.%N)
-    "$bin" isolation --engine="$engine" --quiet --format=md >"$tmp/table.md"
+    "$bin" isolation "${args[@]}" --quiet --format=md >"$tmp/table.md"
     end=$(date +%s.%N)
     wall=$(printf '%.1f' "$(echo "$end - $start" | bc -l)")
     levels=$(($(grep -c '^| ' "$tmp/table.md") - 1))      # the table's rows, less its header
@@ -25,7 +28,7 @@ for engine in "$@"; do
         cat "$tmp/table.md"
         echo
         echo "Measured by bench/isolation.sh on $(nproc) cores: the whole table, $levels levels," \
-             "in $wall s of wall time (racesim isolation --engine=$engine, the private server's" \
+             "in $wall s of wall time (racesim isolation ${args[*]}, the private server's" \
              "start included)."
     } >"results/isolation-$engine.md"
     echo "bench/isolation.sh: $engine: $levels levels, $wall s"

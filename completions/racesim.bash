@@ -59,7 +59,7 @@ _racesim() {
             [[ $cmd == isolation ]] && words="text json md" ;;
         --engine) words="mariadb postgres" ;;
         --gate) words="invariants all" ;;
-        --out | --chart | --baseline | --trace) files=1 ;;
+        --out | --chart | --baseline | --trace | --html) files=1 ;;
         esac
         local head=""
         if ((list)) && [[ $val == *,* ]]; then

@@ -125,6 +125,13 @@ static void note_run(struct explore_result *x, const struct run_report *r,
     }
     if (log->waits)
         x->waited++;
+    uint64_t bf = 0, cert = 0;
+    for (int n = 0; n < r->nodes && n < RESULT_NODES_MAX; n++) {
+        bf += r->node_bf_aborts[n];
+        cert += r->node_cert_failures[n];
+    }
+    x->bf_aborted += bf > 0;
+    x->cert_failed += cert > 0;
     if (r->exit_code) {
         x->anomalous++;
         if (!x->witness_len || log->n < x->witness_len) {

@@ -25,6 +25,9 @@ struct explore_result {
     long diverged;                   /* replays that did not follow their prefix in REPLAY_TRIES runs (not counted) */
     long replayed_again;             /* runs repeated because a replay went another way */
     long waited;                     /* schedules where a statement was seen blocked on a lock */
+    long bf_aborted;                 /* a cluster: schedules where a node's write aborted a
+                                        transaction on another (a brute-force abort) */
+    long cert_failed;                /* ...where a COMMIT failed certification */
     char names[EXPLORE_NAMES_MAX][64];   /* the scenario's invariants... */
     long broke[EXPLORE_NAMES_MAX];       /* ...and in how many schedules each was broken */
     size_t n_names;

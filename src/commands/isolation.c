@@ -11,6 +11,7 @@
 #include "clock.h"
 #include "config.h"
 #include "explore.h"
+#include "html_isolation.h"
 #include "interp.h"
 #include "meta.h"
 #include "output.h"
@@ -21,13 +22,27 @@
 #define WIDTH 100
 #define LEVELS_MAX (CLI_ISOLATIONS + 1)     /* the levels and REPEATABLE READ + snapshot */
 
-/* The tests in Hermitage's order, and the anomaly each shows (a file of another name keeps its
- * name and comes after them). */
-static const char *const known[][2] = {
-    {"g0", "G0"}, {"g1a", "G1a"}, {"g1b", "G1b"}, {"g1c", "G1c"}, {"otv", "OTV"},
-    {"pmp", "PMP"}, {"p4", "P4"}, {"g-single", "G-single"}, {"g2-item", "G2-item"}, {"g2", "G2"},
+/* The tests in Hermitage's order, the anomaly each shows, and whether it is an anomaly's form
+ * with a write (whose read-only form is the test before it): a file of another name keeps its
+ * name and comes after them. */
+static const struct known_test {
+    const char *test, *anomaly;
+    bool write_form;
+} known[] = {
+    {"g0", "G0", false}, {"g1a", "G1a", false}, {"g1b", "G1b", false}, {"g1c", "G1c", false},
+    {"otv", "OTV", false}, {"pmp", "PMP", false}, {"pmp-write", "PMP", true},
+    {"p4", "P4", false}, {"g-single", "G-single", false}, {"g-single-write", "G-single", true},
+    {"g2-item", "G2-item", false}, {"g2", "G2", false},
 };
 #define N_KNOWN (sizeof known / sizeof known[0])
+#define NONE ((size_t)-1)
+
+/* A column of the table: one anomaly, its read-only form and its form with a write (indexes
+ * into the set; NONE: not run). An anomaly without a write form has only `read`. */
+struct column {
+    const char *anomaly;
+    size_t read, write;
+};
 
 struct level {
     char isolation[20];          /* the longest, "READ UNCOMMITTED", and its NUL */
@@ -39,37 +54,68 @@ struct isolation_table {
     const struct options *o;
     struct strategy_set set;
     size_t order[CLI_LIST_MAX];          /* the tests in table order: indexes into set */
+    struct column columns[CLI_LIST_MAX];
+    size_t n_columns;
     struct level levels[LEVELS_MAX];
     size_t n_levels;
     struct explore_result cells[LEVELS_MAX][CLI_LIST_MAX];   /* [level][test in set order] */
     char server[512], version[128];
     bool snapshot_supported;
+    int nodes;                           /* a private cluster: its nodes (0: one server) */
     char refused[256];                   /* why the engine refused a level ("" : none refused) */
     double seconds;
 };
 
-static const char *anomaly_of(const char *test)
+static const struct known_test *known_of(const char *test)
 {
     for (size_t i = 0; i < N_KNOWN; i++)
-        if (strcmp(known[i][0], test) == 0)
-            return known[i][1];
-    return test;
+        if (strcmp(known[i].test, test) == 0)
+            return &known[i];
+    return NULL;
 }
 
-/* Puts the tests in Hermitage's order, the others after them by name. */
+static const char *anomaly_of(const char *test)
+{
+    const struct known_test *k = known_of(test);
+    return k ? k->anomaly : test;
+}
+
+/* "PMP" or, for a write form, "PMP (write)". */
+static void test_label(const char *test, char *buf, size_t n)
+{
+    const struct known_test *k = known_of(test);
+    snprintf(buf, n, "%s%s", anomaly_of(test), k && k->write_form ? " (write)" : "");
+}
+
+/* Puts the tests in Hermitage's order, the others after them by name; then the columns: one
+ * per anomaly, its read-only and write forms together. */
 static void order_tests(struct isolation_table *t)
 {
     size_t n = 0;
     bool placed[CLI_LIST_MAX] = {false};
     for (size_t k = 0; k < N_KNOWN; k++)
         for (size_t s = 0; s < t->set.n; s++)
-            if (!placed[s] && strcmp(t->set.name[s], known[k][0]) == 0) {
+            if (!placed[s] && strcmp(t->set.name[s], known[k].test) == 0) {
                 t->order[n++] = s;
                 placed[s] = true;
             }
     for (size_t s = 0; s < t->set.n; s++)
         if (!placed[s])
             t->order[n++] = s;
+    for (size_t i = 0; i < n; i++) {
+        size_t s = t->order[i];
+        const struct known_test *k = known_of(t->set.name[s]);
+        const char *anomaly = anomaly_of(t->set.name[s]);
+        struct column *c = t->n_columns ? &t->columns[t->n_columns - 1] : NULL;
+        if (!c || strcmp(c->anomaly, anomaly) != 0) {
+            c = &t->columns[t->n_columns++];
+            *c = (struct column){.anomaly = anomaly, .read = NONE, .write = NONE};
+        }
+        if (k && k->write_form)
+            c->write = s;
+        else
+            c->read = s;
+    }
 }
 
 static void plan_levels(struct isolation_table *t)
@@ -136,6 +182,7 @@ static int probe_server(struct isolation_table *t, struct run_session *s, struct
     if (rc == 0) {
         snprintf(t->server, sizeof t->server, "%s", r->server);
         snprintf(t->version, sizeof t->version, "%s", r->server_facts.version);
+        t->nodes = r->nodes;
     }
     run_free(r);
     return rc;
@@ -197,6 +244,21 @@ static const char *verdict_word(const struct explore_result *x)
     return x->anomalous ? "occurs" : x->complete ? "prevented" : "cut";
 }
 
+/* A column's cell at level k: the read-only form's verdict, except R/O where it is prevented
+ * but the form with a write is not; an anomaly with one form alone, that form's. */
+static const char *column_verdict(const struct isolation_table *t, size_t k, const struct column *c,
+                                  bool words)
+{
+    const struct explore_result *r = c->read != NONE ? &t->cells[k][c->read] : NULL;
+    const struct explore_result *w = c->write != NONE ? &t->cells[k][c->write] : NULL;
+    if (r && w && !r->anomalous && r->complete && w->anomalous)
+        return words ? "read-only" : "R/O";
+    if (r && w && !r->anomalous && r->complete && !w->complete)
+        return "cut";
+    const struct explore_result *x = r ? r : w;
+    return words ? verdict_word(x) : verdict(x);
+}
+
 /* How a ✓ was kept: "deadlock (CODE) aborted one in 6 of 30 schedules; a lock wait in 24 of 30". */
 static void how_prevented(const struct explore_result *x, char *buf, size_t n)
 {
@@ -208,6 +270,9 @@ static void how_prevented(const struct explore_result *x, char *buf, size_t n)
         text_appendf(buf, n, "%s (%s) aborted one in %ld of %ld schedules", name ? name : "error",
                      e->code, with_error, x->schedules);
     }
+    if (x->bf_aborted || x->cert_failed)
+        text_appendf(buf, n, " (a brute-force abort in %ld, a failed certification in %ld)",
+                     x->bf_aborted, x->cert_failed);
     if (x->waited)
         text_appendf(buf, n, "%sa lock wait in %ld of %ld", buf[0] ? "; " : "", x->waited, x->schedules);
     if (!buf[0])
@@ -216,10 +281,10 @@ static void how_prevented(const struct explore_result *x, char *buf, size_t n)
 
 static void fill_table(struct table *tb, const struct isolation_table *t)
 {
-    table_init(tb, t->set.n + 1);
+    table_init(tb, t->n_columns + 1);
     table_column(tb, 0, "isolation", TABLE_LEFT);
-    for (size_t i = 0; i < t->set.n; i++)
-        table_column(tb, i + 1, anomaly_of(t->set.name[t->order[i]]), TABLE_LEFT);
+    for (size_t i = 0; i < t->n_columns; i++)
+        table_column(tb, i + 1, t->columns[i].anomaly, TABLE_LEFT);
     for (size_t k = 0; k < t->n_levels; k++) {
         const struct level *l = &t->levels[k];
         if (!l->run)                      /* the note under the table says why */
@@ -228,10 +293,55 @@ static void fill_table(struct table *tb, const struct isolation_table *t)
         level_label(l, label, sizeof label);
         size_t row = table_row(tb);
         table_set(tb, row, 0, "%s", label);
-        for (size_t i = 0; i < t->set.n; i++)
-            table_set(tb, row, i + 1, "%s", verdict(&t->cells[k][t->order[i]]));
+        for (size_t i = 0; i < t->n_columns; i++)
+            table_set(tb, row, i + 1, "%s", column_verdict(t, k, &t->columns[i], false));
     }
 }
+
+#define NOTES_MAX 3
+#define HOW_MAX (LEVELS_MAX * CLI_LIST_MAX)
+
+/* The lines under the table besides the legend: a cluster's deadlocks, the levels not run. */
+static size_t notes_of(const struct isolation_table *t, char notes[NOTES_MAX][400])
+{
+    size_t n = 0;
+    if (t->nodes)
+        snprintf(notes[n++], sizeof notes[0], "On a cluster a deadlock abort is mostly no lock "
+                 "cycle: a brute-force abort (another node's write, applied here, aborted the "
+                 "open transaction that held its rows) or a failed certification (the COMMIT "
+                 "lost to another node's write).");
+    if (!t->snapshot_supported)
+        snprintf(notes[n++], sizeof notes[0], "This server has no snapshot variant (%s): that "
+                 "row was not run.", db_snapshot_missing());
+    if (t->refused[0])
+        snprintf(notes[n++], sizeof notes[0], "Levels the engine refused were not run: %.300s.",
+                 t->refused);
+    return n;
+}
+
+/* How each prevented test was kept, level by level. Returns how many lines (at most max). */
+static size_t how_lines(const struct isolation_table *t, struct iso_how *out, size_t max)
+{
+    size_t n = 0;
+    for (size_t k = 0; k < t->n_levels; k++) {
+        const struct level *l = &t->levels[k];
+        for (size_t i = 0; l->run && i < t->set.n && n < max; i++) {
+            const struct explore_result *x = &t->cells[k][t->order[i]];
+            if (x->anomalous || !x->complete)
+                continue;
+            struct iso_how *h = &out[n++];
+            level_label(l, h->level, sizeof h->level);
+            test_label(t->set.name[t->order[i]], h->test, sizeof h->test);
+            how_prevented(x, h->how, sizeof h->how);
+        }
+    }
+    return n;
+}
+
+static const char *const CLUSTER_LINE =
+    "T1 on node 1, T2 on node 2; after each statement every node applies what any committed, "
+    "before the next, as with no replication lag (docs/isolation.md: the cells a lagging node "
+    "changes)";
 
 static int write_text(FILE *f, const struct isolation_table *t, bool md)
 {
@@ -239,34 +349,70 @@ static int write_text(FILE *f, const struct isolation_table *t, bool md)
     fprintf(f, "%sracesim %s isolation%s · %s %s%s\n", md ? "**" : "", RACESIM_VERSION, md ? "**" : "",
             db_engine_name(), t->version, br);
     fprintf(f, "%s%s\n", t->server, br);
-    fprintf(f, "every interleaving of each test's 2 transactions (racesim explore), in %.1f s%s\n\n",
+    fprintf(f, "every interleaving of each test's 2 transactions (racesim explore), in %.1f s%s\n",
             t->seconds, br);
+    if (t->nodes)
+        fprintf(f, "%s%s\n", CLUSTER_LINE, br);
+    fprintf(f, "\n");
     struct table tb;
     fill_table(&tb, t);
     int rc = md ? table_print_md(f, &tb) : table_print(f, &tb, WIDTH);
     table_free(&tb);
     fprintf(f, "\n✓ prevented: no interleaving shows the anomaly; — occurs in some interleavings; "
-            "cut: explore stopped early.%s\n", br);
-    if (!t->snapshot_supported)
-        fprintf(f, "This server has no snapshot variant (%s): that row was not run.%s\n",
-                db_snapshot_missing(), br);
-    if (t->refused[0])
-        fprintf(f, "Levels the engine refused were not run: %s.%s\n", t->refused, br);
-    fprintf(f, "\n%show each ✓ was kept (and what it cost):%s\n", md ? "" : "", br);
-    for (size_t k = 0; k < t->n_levels; k++) {
-        const struct level *l = &t->levels[k];
-        char label[48], how[256];
-        level_label(l, label, sizeof label);
-        for (size_t i = 0; l->run && i < t->set.n; i++) {
-            const struct explore_result *x = &t->cells[k][t->order[i]];
-            if (x->anomalous || !x->complete)
-                continue;
-            how_prevented(x, how, sizeof how);
-            fprintf(f, "%s%-26s %-9s %s%s\n", md ? "- " : "  ", label,
-                    anomaly_of(t->set.name[t->order[i]]), how, br);
-        }
-    }
+            "R/O prevented only without writes (the read-only form is, the form with a write is "
+            "not); cut: explore stopped early.%s\n", br);
+    char notes[NOTES_MAX][400];
+    for (size_t i = 0, n = notes_of(t, notes); i < n; i++)
+        fprintf(f, "%s%s\n", notes[i], br);
+    fprintf(f, "\nhow each ✓ was kept (and what it cost):%s\n", br);
+    static struct iso_how how[HOW_MAX];     /* one command per process */
+    for (size_t i = 0, n = how_lines(t, how, HOW_MAX); i < n; i++)
+        fprintf(f, "%s%-26s %-16s %s%s\n", md ? "- " : "  ", how[i].level, how[i].test,
+                how[i].how, br);
     return rc;
+}
+
+static enum iso_mark mark_of(const char *word)
+{
+    return strcmp(word, "prevented") == 0 ? ISO_PREVENTED : strcmp(word, "occurs") == 0 ? ISO_OCCURS
+           : strcmp(word, "read-only") == 0 ? ISO_READ_ONLY : ISO_CUT;
+}
+
+/* --html: the table coloured by verdict, the legend and notes, how each ✓ was kept. */
+static int write_html(const struct isolation_table *t, char *err, size_t errlen)
+{
+    static struct iso_how how[HOW_MAX];
+    static enum iso_mark marks[LEVELS_MAX * CLI_LIST_MAX];
+    static char labels[LEVELS_MAX][48], notes[NOTES_MAX + 1][400];
+    const char *rows[LEVELS_MAX], *columns[CLI_LIST_MAX], *note_ptr[NOTES_MAX + 1];
+    size_t n_rows = 0;
+    for (size_t c = 0; c < t->n_columns; c++)
+        columns[c] = t->columns[c].anomaly;
+    for (size_t k = 0; k < t->n_levels; k++) {
+        if (!t->levels[k].run)
+            continue;
+        level_label(&t->levels[k], labels[n_rows], sizeof labels[0]);
+        for (size_t c = 0; c < t->n_columns; c++)
+            marks[n_rows * t->n_columns + c] = mark_of(column_verdict(t, k, &t->columns[c], true));
+        rows[n_rows] = labels[n_rows];
+        n_rows++;
+    }
+    size_t n_notes = 0;
+    if (t->nodes)
+        snprintf(notes[n_notes++], sizeof notes[0], "%s.", CLUSTER_LINE);
+    n_notes += notes_of(t, notes + n_notes);
+    for (size_t i = 0; i < n_notes; i++)
+        note_ptr[i] = notes[i];
+    char title[200], sub[800];
+    snprintf(title, sizeof title, "racesim isolation · %s %s", db_engine_name(), t->version);
+    snprintf(sub, sizeof sub, "%s · every interleaving of each test's 2 transactions (racesim "
+             "explore), in %.1f s", t->server, t->seconds);
+    struct iso_page p = {
+        .title = title, .sub = sub, .notes = note_ptr, .n_notes = n_notes,
+        .columns = columns, .n_columns = t->n_columns, .rows = rows, .n_rows = n_rows,
+        .marks = marks, .how = how, .n_how = how_lines(t, how, HOW_MAX),
+    };
+    return html_isolation_write_file(t->o->html, t->o->force, &p, err, errlen);
 }
 
 static cJSON *cell_json(const struct isolation_table *t, size_t s, const struct explore_result *x)
@@ -274,10 +420,16 @@ static cJSON *cell_json(const struct isolation_table *t, size_t s, const struct 
     cJSON *c = cJSON_CreateObject();
     cJSON_AddStringToObject(c, "test", t->set.name[s]);
     cJSON_AddStringToObject(c, "anomaly", anomaly_of(t->set.name[s]));
+    const struct known_test *k = known_of(t->set.name[s]);
+    cJSON_AddStringToObject(c, "form", k && k->write_form ? "write" : "read-only");
     cJSON_AddStringToObject(c, "verdict", verdict_word(x));
     cJSON_AddNumberToObject(c, "schedules", (double)x->schedules);
     cJSON_AddNumberToObject(c, "anomalous", (double)x->anomalous);
     cJSON_AddNumberToObject(c, "waited", (double)x->waited);
+    if (t->nodes) {
+        cJSON_AddNumberToObject(c, "bf_aborted", (double)x->bf_aborted);
+        cJSON_AddNumberToObject(c, "cert_failed", (double)x->cert_failed);
+    }
     cJSON_AddNumberToObject(c, "seconds", x->seconds);
     long with_error;
     const struct error_id *e = explore_dominant_error(x, &with_error);
@@ -314,6 +466,7 @@ static int write_json(FILE *f, const struct isolation_table *t)
     cJSON_AddStringToObject(j, "server", t->server);
     cJSON_AddStringToObject(j, "version", t->version);
     cJSON_AddNumberToObject(j, "seconds", t->seconds);
+    cJSON_AddNumberToObject(j, "nodes", t->nodes);
     cJSON_AddBoolToObject(j, "snapshot_supported", t->snapshot_supported);
     if (t->refused[0])
         cJSON_AddStringToObject(j, "refused", t->refused);
@@ -327,6 +480,10 @@ static int write_json(FILE *f, const struct isolation_table *t)
         cJSON *cells = cJSON_AddArrayToObject(lv, "cells");
         for (size_t i = 0; l->run && i < t->set.n; i++)
             cJSON_AddItemToArray(cells, cell_json(t, t->order[i], &t->cells[k][t->order[i]]));
+        cJSON *row = cJSON_AddObjectToObject(lv, "table");   /* the table's row: anomaly: verdict */
+        for (size_t i = 0; l->run && i < t->n_columns; i++)
+            cJSON_AddStringToObject(row, t->columns[i].anomaly,
+                                    column_verdict(t, k, &t->columns[i], true));
         cJSON_AddItemToArray(levels, lv);
     }
     cJSON_AddNumberToObject(j, "exit_code", 0);
@@ -341,7 +498,8 @@ static int write_report(const struct isolation_table *t, char *err, size_t errle
     if (output_open(&out, "--out", o->out, o->force, err, errlen))
         return 2;
     int rc = o->format == FORMAT_JSON ? write_json(out.f, t) : write_text(out.f, t, o->format == FORMAT_MD);
-    return output_close(&out, rc == 0, err, errlen);
+    rc = output_close(&out, rc == 0, err, errlen);
+    return rc == 0 && o->html ? write_html(t, err, errlen) : rc;
 }
 
 int isolation_main(const struct options *o, char *err, size_t errlen)
@@ -353,6 +511,8 @@ int isolation_main(const struct options *o, char *err, size_t errlen)
     if (rc == 0) {
         t->o = o;
         rc = output_check("--out", o->out, o->force, err, errlen);
+    if (rc == 0 && o->html)
+        rc = output_check("--html", o->html, o->force, err, errlen);
     }
     if (rc == 0)
         rc = strategy_set_load(o, &t->set, err, errlen);

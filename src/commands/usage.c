@@ -42,9 +42,9 @@ static const struct option_row rows[] = {
     {"rounds", "=K", RUN | COMPARE | SWEEP | EXPLORE, "purchases per buyer (default: 1)"},
     {"pool", "=N", RUN | COMPARE | SWEEP,
      "share N connections among the buyers (default: one per buyer)"},
-    {"cluster", "=N", RUN | COMPARE | SWEEP,
+    {"cluster", "=N", RUN | COMPARE | SWEEP | ISOLATION,
      "start a private cluster of N nodes (2 up to what the machine allows) instead of one server"},
-    {"spread", "=K", RUN | COMPARE | SWEEP,
+    {"spread", "=K", RUN | COMPARE | SWEEP | ISOLATION,
      "with --cluster: the buyers' connections go round-robin over nodes 1..K (default: all)"},
     {"think-time", "=MS", RUN | COMPARE | SWEEP | MATRIX,
      "sleep at the strategy's @window, the race window (default: 0)"},
@@ -93,6 +93,9 @@ static const struct option_row rows[] = {
      "step, step-through playback (explore: the shortest schedule that breaks an invariant; "
      "compare, sweep, matrix: the tables, compare's answer and the chart; matrix's grid coloured "
      "by verdict)"},
+    {"html", "=FILE", ISOLATION,
+     "the table as one self-contained web page: each cell coloured by its verdict, the legend, "
+     "how each prevented cell was kept"},
     {"dsn", "=URL", CONNECTS,
      "mysql://user@host:port/db or mysql://user@localhost/db?socket=PATH (also RACESIM_DSN; "
      "mariadb:// and the other engines' schemes too); the password from RACESIM_PASSWORD, else "

@@ -195,4 +195,9 @@ int db_table_checksum(db_conn *c, const char *table, uint64_t *sum, struct db_er
 int db_abort_counters(db_conn *c, uint64_t *bf_aborts, uint64_t *cert_failures,
                       struct db_error *err);
 
+/* *position: how far c's node has got in the cluster's order of writes (the last one it has
+ * committed, its own or applied from another node); a node is caught up with another once its
+ * position is at least the other's. Returns 0, or -1 with err (also without a cluster). */
+int db_node_applied(db_conn *c, uint64_t *position, struct db_error *err);
+
 #endif

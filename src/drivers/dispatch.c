@@ -202,6 +202,11 @@ int db_abort_counters(db_conn *c, uint64_t *bf_aborts, uint64_t *cert_failures,
                                : no_cluster(err);
 }
 
+int db_node_applied(db_conn *c, uint64_t *position, struct db_error *err)
+{
+    return OPS->node_applied ? OPS->node_applied(c, position, err) : no_cluster(err);
+}
+
 static int on_first(void *ctx, size_t n, char **row)
 {
     struct first_value *f = ctx;

@@ -91,6 +91,7 @@ struct db_driver_ops {
     int (*table_checksum)(db_conn *c, const char *table, uint64_t *sum, struct db_error *err);
     int (*abort_counters)(db_conn *c, uint64_t *bf_aborts, uint64_t *cert_failures,
                           struct db_error *err);
+    int (*node_applied)(db_conn *c, uint64_t *position, struct db_error *err);
 };
 
 struct db_driver {

@@ -74,11 +74,7 @@ static int write_page(FILE *f, const void *data)
 {
     const struct matrix_page *p = data;
     html_head(f, p->title, matrix_css);
-    fputs("<header>\n<h1>", f);
-    html_escape(f, p->title);
-    fputs("</h1>\n<p class=\"sub\">", f);
-    html_escape(f, p->sub);
-    fputs("</p>\n</header>\n<main>\n", f);
+    html_header(f, p->title, p->sub);
     write_grid(f, p->g);
     html_table(f, p->t, "table", NULL);
     fputs("</main>\n", f);

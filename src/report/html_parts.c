@@ -28,6 +28,15 @@ void html_head(FILE *f, const char *title, const char *extra_css)
     fprintf(f, "</title>\n<style>\n%s%s</style>\n</head>\n<body>\n", html_page_css, extra_css ? extra_css : "");
 }
 
+void html_header(FILE *f, const char *title, const char *sub)
+{
+    fputs("<header>\n<h1>", f);
+    html_escape(f, title);
+    fputs("</h1>\n<p class=\"sub\">", f);
+    html_escape(f, sub);
+    fputs("</p>\n</header>\n<main>\n", f);
+}
+
 void html_table(FILE *f, const struct table *t, const char *id, const char *const *row_class)
 {
     fprintf(f, "<table id=\"%s\">\n<tr>", id);

@@ -16,6 +16,9 @@ void html_escape(FILE *f, const char *s);
  * run page's stylesheet followed by extra_css, which may be NULL) and opens <body>. */
 void html_head(FILE *f, const char *title, const char *extra_css);
 
+/* Writes the page's <header> (title as <h1>, sub under it, both escaped) and opens <main>. */
+void html_header(FILE *f, const char *title, const char *sub);
+
 /* Writes t as an HTML <table id="id">, row i with class row_class[i] (row_class may be NULL). */
 void html_table(FILE *f, const struct table *t, const char *id, const char *const *row_class);
 

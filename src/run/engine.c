@@ -17,6 +17,7 @@
 #include "interval.h"
 #include "rendezvous.h"
 #include "interp.h"
+#include "catch_up.h"
 #include "lockstep.h"
 #include "watch.h"
 #include "workspace.h"
@@ -78,6 +79,7 @@ struct engine {
     atomic_bool abort;
     struct lockstep *lockstep; /* NULL without --lockstep */
     db_conn *monitor;          /* lockstep: reads the server's lock waits */
+    struct catch_up catch_up;  /* lockstep on a cluster: every node applies each step */
     pthread_t conductor;
     pthread_mutex_t conns_lock;  /* publishing or dropping a slot's connection; cutting them */
     bool cut;                  /* the deadline passed: every connection was cut, open no more */
@@ -515,8 +517,10 @@ static void *buyer_main(void *arg)
             engine_fail(e, st, st == ENGINE_BAD_SCRIPT ? err : msg);
         }
     }
+    /* the monitor reads node 1's lock waits: a connection elsewhere is not looked up there
+     * (another node's ids may be the same numbers) */
     if (e->lockstep && b->own.conn)
-        lockstep_register(e->lockstep, b->id, db_connection_id(b->own.conn));
+        lockstep_register(e->lockstep, b->id, b->own.node == 0 ? db_connection_id(b->own.conn) : 0);
     rendezvous_arrive(&e->meet);          /* connected */
     rendezvous_arrive(&e->meet);          /* start: main set start_us between the two */
     b->watch.start_us = e->start_us;
@@ -913,6 +917,11 @@ static enum engine_status lockstep_open(struct engine *e, char *err, size_t errl
     }
     if (e->cfg->trace && e->cfg->params->sc->has_watch)   /* the watched row, after each step */
         lockstep_watch(e->lockstep, probe_watch, e);
+    if (e->cfg->node_targets && e->cfg->spread > 1) {
+        if (catch_up_open(&e->catch_up, e->cfg->node_targets, e->cfg->spread, err, errlen))
+            return ENGINE_DB_ERROR;
+        lockstep_catch_up(e->lockstep, catch_up_wait, &e->catch_up);
+    }
     return ENGINE_OK;
 }
 
@@ -959,6 +968,7 @@ enum engine_status engine_run(const struct engine_config *cfg, struct engine_res
     pool_close(&e, &e.pool);
     lockstep_free(e.lockstep);
     db_close(e.monitor);
+    catch_up_close(&e.catch_up);
     for (int i = 0; buyers && i < cfg->users; i++)
         buyer_free(&buyers[i]);
     free(buyers);

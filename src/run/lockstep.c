@@ -53,6 +53,8 @@ struct lockstep {
     struct schedule_log *log;  /* NULL: not kept */
     lockstep_probe_fn probe;   /* reads the watched value after each step (NULL: none) */
     void *probe_ctx;
+    lockstep_settle_fn catch_up;   /* a cluster: every node applies each step (NULL: none) */
+    void *catch_up_ctx;
     int64_t *states;           /* [round]: what probe read after that step */
     bool *known;
     int n_states, cap_states;
@@ -102,6 +104,30 @@ void lockstep_watch(struct lockstep *ls, lockstep_probe_fn probe, void *ctx)
 {
     ls->probe = probe;
     ls->probe_ctx = ctx;
+}
+
+void lockstep_catch_up(struct lockstep *ls, lockstep_settle_fn catch_up, void *ctx)
+{
+    ls->catch_up = catch_up;
+    ls->catch_up_ctx = ctx;
+}
+
+static void set_failure(struct lockstep *ls, int status, const char *msg);
+
+/* The step has settled: the cluster catches up, with ls->lock dropped; a failure ends the
+ * catching up and fails the run. */
+static void catch_up(struct lockstep *ls)
+{
+    if (!ls->catch_up)
+        return;
+    char msg[200];
+    pthread_mutex_unlock(&ls->lock);
+    int rc = ls->catch_up(ls->catch_up_ctx, msg, sizeof msg);
+    pthread_mutex_lock(&ls->lock);
+    if (rc) {
+        ls->catch_up = NULL;
+        set_failure(ls, 3, msg);
+    }
 }
 
 int lockstep_states(const struct lockstep *ls, const int64_t **values, const bool **known)
@@ -394,6 +420,7 @@ int lockstep_conduct(struct lockstep *ls)
     pthread_mutex_lock(&ls->lock);
     for (;;) {
         settle(ls);
+        catch_up(ls);
         probe_state(ls);
         bool all_done = true;
         for (int b = 1; b <= ls->n; b++)

@@ -5,6 +5,7 @@
 #define RACESIM_LOCKSTEP_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "db.h"
@@ -60,6 +61,14 @@ typedef int (*lockstep_probe_fn)(void *ctx, db_conn *monitor, int64_t *value);
 /* Before lockstep_conduct: after every step, once no statement runs, the conductor calls probe
  * on its monitor connection and keeps the value for that step (and once before the first). */
 void lockstep_watch(struct lockstep *ls, lockstep_probe_fn probe, void *ctx);
+
+/* Makes the cluster catch up after a step (every node applies what any committed): returns 0,
+ * or -1 with one line in msg (the run then fails, exit 3). */
+typedef int (*lockstep_settle_fn)(void *ctx, char *msg, size_t msglen);
+
+/* Before lockstep_conduct: after every step, once no statement runs (and once before the
+ * first), the conductor calls catch_up before it picks the next buyer. */
+void lockstep_catch_up(struct lockstep *ls, lockstep_settle_fn catch_up, void *ctx);
 
 /* After the conductor: the values probe read, values[r] after step r (values[0]: before the
  * first), known[r] false where it was not read. Returns how many (0: none). */

@@ -22,6 +22,7 @@
 #include "summary.h"
 #include "text.h"
 #include "usage.h"
+#include "catch_up.h"
 #include "node_audit.h"
 #include "workspace.h"
 
@@ -694,11 +695,26 @@ static void check_expectations(const struct options *o, struct run_report *r)
     }
 }
 
+/* A cluster: every node has applied the setup (or reset) made on node 1 before a buyer
+ * connects to it, so no buyer finds a table missing or a row not yet there. Returns 0, or 3. */
+static int nodes_set_up(struct run_session *s, char *err, size_t errlen)
+{
+    struct catch_up c;
+    char msg[256];
+    if (catch_up_open(&c, s->node_targets, (int)s->nodes, err, errlen))
+        return 3;
+    int rc = catch_up_wait(&c, msg, sizeof msg) ? (snprintf(err, errlen, "%s", msg), 3) : 0;
+    catch_up_close(&c);
+    return rc;
+}
+
 int run_in_session(struct run_session *s, const struct options *o, struct run_report *r,
                    char *err, size_t errlen)
 {
     uint64_t bf_before[RESULT_NODES_MAX] = {0}, cert_before[RESULT_NODES_MAX] = {0};
     int rc = prepare_database(o, s, r, err, errlen);
+    if (rc == 0 && s->nodes)
+        rc = nodes_set_up(s, err, errlen);
     if (rc == 0 && s->nodes)
         rc = node_counters_read(s->node_targets, (int)s->nodes, bf_before, cert_before, err, errlen);
     if (rc == 0)

@@ -3,7 +3,8 @@
 # READ UNCOMMITTED under a forced schedule (by role names) and is prevented at SERIALIZABLE in
 # that schedule; an @expect miss names the anomaly with the value the read returned and the
 # schedule; explore finds G1a and its witness; `racesim isolation` prints the table (text, JSON
-# valid by the schema) with how each ✓ was kept; bad input (an unknown role in a schedule,
+# valid by the schema) with how each ✓ was kept; R/O where only PMP's read-only form is
+# prevented; --html's page (the cells, the legend, no URL); bad input (an unknown role in a schedule,
 # @expect after a statement that returns no rows, an unknown test) exits 2 with one line.
 RACESIM=$1
 source "$(dirname "$0")/lib.sh"
@@ -70,6 +71,32 @@ check "isolation --format=json: valid by the schema" valid_json "$TMP/iso.json"
 check "... G1a occurs at READ UNCOMMITTED with a witness; prevented at SERIALIZABLE by a wait" \
     jqe '(.levels[0].cells[0] | .anomaly == "G1a" and .verdict == "occurs" and (.witness | length > 0))
          and (.levels[1].cells[0] | .verdict == "prevented" and .waited > 0 and (.how | test("lock wait")))' "$TMP/iso.json"
+
+# R/O: PMP's read-only form is prevented at REPEATABLE READ, its form with a write is not; the
+# page (--html) shows that table, coloured, with the legend, and reaches for nothing outside it
+"$RACESIM" isolation --strategies=pmp,pmp-write --isolations=read-committed,repeatable-read \
+    --dsn="$DSN" --quiet --format=json --html="$TMP/iso.html" >"$TMP/ro.json" 2>"$TMP/ro.err"
+check "isolation pmp,pmp-write: exit 0" [ $? = 0 ]
+check "... valid by the schema" valid_json "$TMP/ro.json"
+check "... READ COMMITTED: PMP occurs, in both forms" \
+    jqe '.levels[0] | .table.PMP == "occurs" and ([.cells[] | .verdict == "occurs"] | all)' "$TMP/ro.json"
+check "... REPEATABLE READ: R/O (read-only prevented, the write form occurs)" \
+    jqe '.levels[1] | .table.PMP == "read-only"
+         and ([.cells[] | select(.form == "read-only")][0].verdict == "prevented")
+         and ([.cells[] | select(.form == "write")][0].verdict == "occurs")' "$TMP/ro.json"
+check "--html: the page, the table's header cells" grep -q '<th>PMP</th>' "$TMP/iso.html"
+check "... the R/O cell and an occurs cell, coloured by class" \
+    [ "$(grep -c '<td class="mark read-only">R/O</td>' "$TMP/iso.html")" = 1 -a \
+      "$(grep -c '<td class="mark occurs">—</td>' "$TMP/iso.html")" = 1 ]
+check "... the legend names R/O" grep -q 'prevented only without writes' "$TMP/iso.html"
+check "... how the ✓ was kept" grep -q '<td>repeatable read</td><td>PMP</td><td>no wait, no abort' "$TMP/iso.html"
+check "... no http:// or https://, no src=, href= or url(" \
+    [ "$(grep -ciE 'https?://|[[:space:]](src|href)=|url\(' "$TMP/iso.html")" = 0 ]
+check "... a Content-Security-Policy that allows no request" \
+    grep -q "Content-Security-Policy\" content=\"default-src 'none';" "$TMP/iso.html"
+"$RACESIM" isolation --strategies=g1a --dsn="$DSN" --html="$TMP/iso.html" >"$TMP/o" 2>"$TMP/e"
+check "--html to an existing page without --force: exit 2, the page kept" \
+    [ $? = 2 -a "$(grep -c '<th>PMP</th>' "$TMP/iso.html")" = 1 ]
 "$RACESIM" isolation --strategies=g9 --dsn="$DSN" >"$TMP/o" 2>"$TMP/e"
 check "isolation --strategies=g9: exit 2, one line" [ $? = 2 -a "$(wc -l <"$TMP/e")" = 1 ]
 check "isolation --strategies=g9: the line names it" grep -q "strategies=g9" "$TMP/e"

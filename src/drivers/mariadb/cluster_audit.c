@@ -67,3 +67,19 @@ int mariadb_abort_counters(db_conn *c, uint64_t *bf_aborts, uint64_t *cert_failu
     *cert_failures = r.cert_failures;
     return 0;
 }
+
+static int on_position(void *ctx, size_t n, char **row)
+{
+    uint64_t *position = ctx;
+    if (n >= 2 && row[1])
+        *position = strtoull(row[1], NULL, 10);
+    return 0;
+}
+
+int mariadb_node_applied(db_conn *c, uint64_t *position, struct db_error *err)
+{
+    *position = 0;
+    /* the seqno of the last write set this node committed, in the cluster's total order */
+    return mariadb_query(c, "SHOW GLOBAL STATUS LIKE 'wsrep_last_committed'", on_position,
+                         position, err) < 0 ? -1 : 0;
+}

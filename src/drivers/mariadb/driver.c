@@ -51,6 +51,7 @@ static const struct db_driver_ops ops = {
     .node_sync = mariadb_node_sync,
     .table_checksum = mariadb_table_checksum,
     .abort_counters = mariadb_abort_counters,
+    .node_applied = mariadb_node_applied,
 };
 
 const struct db_driver mariadb_driver = {

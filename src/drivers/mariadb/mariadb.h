@@ -122,6 +122,7 @@ void mariadb_setup_session(db_conn *c);
 /* cluster_audit.c: a Galera node's audit (contracts in driver.h). */
 int mariadb_node_sync(db_conn *c, struct db_error *err);
 int mariadb_table_checksum(db_conn *c, const char *table, uint64_t *sum, struct db_error *err);
+int mariadb_node_applied(db_conn *c, uint64_t *position, struct db_error *err);
 int mariadb_abort_counters(db_conn *c, uint64_t *bf_aborts, uint64_t *cert_failures,
                            struct db_error *err);
 
