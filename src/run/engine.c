@@ -921,7 +921,8 @@ static enum engine_status run_buyers(struct engine *e, struct buyer *buyers,
     double self0 = process_cpu_seconds(0), observed0 = process_cpu_seconds(e->cfg->observe_pid);
     wait_buyers(e, buyers, started);
     res->self_cpu_s = process_cpu_seconds(0) - self0;
-    res->observed_cpu_s = observed0 >= 0 ? process_cpu_seconds(e->cfg->observe_pid) - observed0 : -1;
+    double observed1 = observed0 >= 0 ? process_cpu_seconds(e->cfg->observe_pid) : -1;
+    res->observed_cpu_s = observed1 >= 0 ? observed1 - observed0 : -1;   /* -1: it was killed */
     if (conducting) {
         pthread_join(e->conductor, NULL);
         char msg[256];

@@ -538,7 +538,8 @@ static bool private_server_died(struct run_session *s, char *why, size_t n)
 
 /* After a troubled run: a fresh connection with short timeouts (the admin connection may be
  * dead, or stuck on a stalled server; a --dsn server may have come back); after a --fault
- * that killed node 1, to node 2 (the audit runs on a survivor). NULL when the
+ * that killed node 1, to node 2 (the audit runs on a survivor); on a cluster its reads wait
+ * until the node applied every committed write. NULL when the
  * server does not answer, with why. */
 static db_conn *audit_connect(struct run_session *s, const struct run_report *r, char *why,
                               size_t n)
@@ -550,6 +551,10 @@ static db_conn *audit_connect(struct run_session *s, const struct run_report *r,
     t.io_timeout_s = AUDIT_IO_TIMEOUT_S;
     struct db_error e;
     db_conn *c = db_connect(&t, true, &e);
+    if (c && s->nodes && db_node_sync(c, &e)) {   /* a cluster: after every committed write */
+        db_close(c);
+        c = NULL;
+    }
     if (!c)
         snprintf(why, n, "%s", e.text);
     return c;
