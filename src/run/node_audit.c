@@ -64,13 +64,15 @@ int node_audit(const struct db_target *targets, int nodes, int lost, struct run_
     return 0;
 }
 
-/* Node n's abort counters (t its target). Returns 0, or 3 with err. */
+/* Node n's abort counters (t its target), read once the node has applied every write the
+ * cluster committed (so after setup, the buyers find its tables there). Returns 0, or 3 with
+ * err. */
 static int counters_one(const struct db_target *t, int n, uint64_t *bf_aborts,
                         uint64_t *cert_failures, char *err, size_t errlen)
 {
     struct db_error e;
     db_conn *c = db_connect(t, false, &e);
-    int rc = !c || db_abort_counters(c, bf_aborts, cert_failures, &e) ? 3 : 0;
+    int rc = !c || db_node_sync(c, &e) || db_abort_counters(c, bf_aborts, cert_failures, &e) ? 3 : 0;
     if (rc)
         snprintf(err, errlen, "cannot read the abort counters of node %d: %s", n + 1, e.text);
     db_close(c);

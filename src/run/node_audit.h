@@ -20,7 +20,9 @@ int node_audit(const struct db_target *targets, int nodes, int lost, struct run_
                char *err, size_t errlen);
 
 /* Reads each node's running counts of brute-force aborts and certification failures into
- * bf_aborts[n] and cert_failures[n]. Returns 0, or 3 with err (a node cannot be reached). */
+ * bf_aborts[n] and cert_failures[n], once the node has applied every write the cluster
+ * committed before (after setup: its tables are there for the buyers). Returns 0, or 3 with
+ * err (a node cannot be reached). */
 int node_counters_read(const struct db_target *targets, int nodes, uint64_t *bf_aborts,
                        uint64_t *cert_failures, char *err, size_t errlen);
 
