@@ -87,7 +87,7 @@ static const char *sample(enum command c, const char *name)
 {
     static const char *values[][2] = {
         {"scenario", "stock"}, {"strategy", "naive"}, {"strategies", "naive,atomic"},
-        {"users", "2"}, {"rounds", "1"}, {"pool", "2"}, {"cluster", "3"}, {"spread", "1"}, {"think-time", "5"}, {"timeout", "30s"},
+        {"users", "2"}, {"rounds", "1"}, {"pool", "2"}, {"cluster", "3"}, {"spread", "1"}, {"fault", "kill-node:2@50%"}, {"think-time", "5"}, {"timeout", "30s"},
         {"isolation", "serializable"}, {"isolations", "all"}, {"contended", "10"}, {"seed", "7"},
         {"repeat", "2"}, {"schedule", "1,2"}, {"block-timeout", "100"}, {"max-schedules", "10"},
         {"trace", "t.json"}, {"html", "r.html"}, {"dsn", "mysql://u@h/db"}, {"engine", "mariadb"}, {"database", "db"},

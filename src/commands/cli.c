@@ -78,6 +78,48 @@ static int cluster_option(struct options *o, const char *v, char *err, size_t er
     return 0;
 }
 
+/* --fault=kill-node:K@P% (the % may be left out): node K killed at P% of the purchases. */
+static int fault_option(struct options *o, const char *v, char *err, size_t errlen)
+{
+    static const char kind[] = "kill-node:";
+    int node, percent, used = 0;
+    if (strncmp(v, kind, sizeof kind - 1) != 0)
+        return fail(err, errlen, "--fault=%s: unknown fault (the one there is: kill-node:K@P%%, "
+                    "e.g. kill-node:2@50%%)", v);
+    const char *at = v + sizeof kind - 1;
+    if (sscanf(at, "%d@%d%n", &node, &percent, &used) != 2 || !isdigit((unsigned char)at[0])
+        || (at[used] && strcmp(at + used, "%") != 0))
+        return fail(err, errlen, "--fault=%s: expected kill-node:K@P%% (node K, at P%% of the "
+                    "purchases)", v);
+    if (node < 1 || node > SERVER_NODES_MAX)
+        return fail(err, errlen, "--fault=%s: node %d: nodes are numbered from 1", v, node);
+    if (percent < 1 || percent > 99)
+        return fail(err, errlen, "--fault=%s: %d%%: must be from 1%% to 99%% of the purchases", v,
+                    percent);
+    o->fault_node = node;
+    o->fault_percent = percent;
+    return 0;
+}
+
+/* --fault against the rest of the command line (known after parsing). */
+static int fault_conflicts(const struct options *o, char *err, size_t errlen)
+{
+    if (!o->fault_percent)
+        return 0;
+    if (o->cluster && o->cluster < 3)
+        return fail(err, errlen, "--fault=kill-node needs --cluster=3 or more: of 2 nodes the one "
+                    "left is no majority (no primary component)");
+    if (o->cluster && o->fault_node > o->cluster)
+        return fail(err, errlen, "--fault=kill-node:%d: --cluster=%d has nodes 1 to %d",
+                    o->fault_node, o->cluster, o->cluster);
+    if (o->repeat > 1)
+        return fail(err, errlen, "--fault kills a node of one run: drop --repeat");
+    if (o->duration_us || o->lockstep)
+        return fail(err, errlen, "--fault does not go with --%s: it strikes at a share of "
+                    "users x rounds purchases", o->lockstep ? "lockstep" : "time");
+    return 0;
+}
+
 static int set_name(char *out, size_t outlen, const char *name, const char *v, char *err, size_t errlen)
 {
     if (!name_is_valid(v) || strlen(v) >= outlen)
@@ -368,6 +410,8 @@ static int apply(struct options *o, const char *name, const char *v, char *err, 
         return cluster_option(o, v, err, errlen);
     if (strcmp(name, "spread") == 0)
         return int_option(name, v, 1, SERVER_NODES_MAX, &o->spread, err, errlen);
+    if (strcmp(name, "fault") == 0)
+        return fault_option(o, v, err, errlen);
     if (strcmp(name, "strategy") == 0) {
         if (!*v)
             return fail(err, errlen, "--strategy: give a strategy name or a .sql file");
@@ -651,7 +695,7 @@ static int finish(struct options *o, char *err, size_t errlen)
             return fail(err, errlen, "explore: --users=%d has too many interleavings to try them all: "
                         "give --max-schedules=N (or at most 4 buyers)", o->users);
     }
-    if (load_conflicts(o, err, errlen))
+    if (load_conflicts(o, err, errlen) || fault_conflicts(o, err, errlen))
         return 2;
     if (o->command == COMMAND_RUN && o->repeat > 1 && (o->trace || o->schedule_text || o->html))
         return fail(err, errlen, "--repeat=%d: a run with --%s is one run (drop --repeat)", o->repeat,

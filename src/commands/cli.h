@@ -37,6 +37,8 @@ struct options {
     int pool;                    /* 0: a connection per buyer */
     int cluster;                 /* --cluster=N: a private cluster of N nodes (0: one server) */
     int spread;                  /* --spread=K: buyers on nodes 1..K (0: all nodes) */
+    int fault_node;              /* --fault=kill-node:K@P%: node K (1-based) is killed... */
+    int fault_percent;           /* ...when P% of the run's purchases have finished (0: no fault) */
     int64_t think_time_us;
     uint64_t seed;
     bool seed_given;

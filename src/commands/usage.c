@@ -46,6 +46,9 @@ static const struct option_row rows[] = {
      "start a private cluster of N nodes (2 up to what the machine allows) instead of one server"},
     {"spread", "=K", RUN | COMPARE | SWEEP | ISOLATION,
      "with --cluster: the buyers' connections go round-robin over nodes 1..K (default: all)"},
+    {"fault", "=kill-node:K@P%", RUN,
+     "with --cluster=3 or more: SIGKILL node K when P% (1..99) of users x rounds purchases have "
+     "finished, whatever their outcome; its buyers fail over to the other nodes"},
     {"think-time", "=MS", RUN | COMPARE | SWEEP | MATRIX,
      "sleep at the strategy's @window, the race window (default: 0)"},
     {"timeout", "=DURATION", RUN | COMPARE | SWEEP | MATRIX,

@@ -150,6 +150,8 @@ const char *db_stmt_column_name(const db_stmt *s, size_t i);
 struct db_result {
     int64_t affected;          /* rows changed (non-SELECT), rows returned (SELECT) */
     bool found;                /* a row was returned */
+    int64_t insert_id;         /* the id an INSERT gave an AUTO_INCREMENT column (0: none, or the
+                                  engine does not say) */
 };
 
 /* Executes s with params (one int64 per parameter, bound by position; NULL when there are

@@ -147,6 +147,14 @@ enum server_status server_start(struct server *s, const struct server_options *o
 void server_stop(struct server *s) { OPS->server_stop(s); }
 void server_kill(struct server *s) { OPS->server_kill(s); }
 int server_exited(struct server *s) { return OPS->server_exited(s); }
+
+int server_kill_node(struct server *s, unsigned node, char *err, size_t errlen)
+{
+    if (OPS->server_kill_node)
+        return OPS->server_kill_node(s, node, err, errlen);
+    snprintf(err, errlen, "the %s engine has no private cluster", db_engine_name());
+    return -1;
+}
 void server_snapshot(struct server *s, struct server *copy) { OPS->server_snapshot(s, copy); }
 
 int owner_acquire(db_conn *c, const char *database, int wait_s, char *err, size_t errlen)

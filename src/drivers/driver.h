@@ -71,6 +71,7 @@ struct db_driver_ops {
     void (*server_stop)(struct server *s);
     void (*server_kill)(struct server *s);
     int (*server_exited)(struct server *s);
+    int (*server_kill_node)(struct server *s, unsigned node, char *err, size_t errlen);  /* or NULL */
     void (*server_snapshot)(struct server *s, struct server *copy);
 
     /* workspace dialect: what racesim's own bookkeeping needs to say in this engine's SQL */

@@ -64,6 +64,12 @@ void server_kill(struct server *s);
  * temp directory stays for server_stop to remove. Thread-safe like server_stop. */
 int server_exited(struct server *s);
 
+/* Kills node `node` (0-based) of the running private cluster s at once (SIGKILL, no shutdown:
+ * a crash, as a fault to survive) and reaps it; the others go on, and its directory stays for
+ * server_stop to remove. Thread-safe like server_stop. Returns 0, or -1 with a one-line reason
+ * in err (s is no cluster, no such node, the node is not running, or the engine has none). */
+int server_kill_node(struct server *s, unsigned node, char *err, size_t errlen);
+
 /* Copies *s into *copy under the lock server_stop takes, so a thread can read the server's
  * fields while another may stop it. Never fails. */
 void server_snapshot(struct server *s, struct server *copy);

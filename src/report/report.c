@@ -10,6 +10,7 @@
 
 #include "report_load.h"
 #include "report_nodes.h"
+#include "report_fault.h"
 #include "config.h"
 #include "explain.h"
 #include "html.h"
@@ -273,6 +274,7 @@ static void write_text(FILE *f, const struct run_report *r, bool color)
     text_outcomes(f, r);
     text_time(f, r);
     report_load_text(f, r);
+    report_fault_text(f, r);
     report_nodes_text(f, r);
     if (!r->settings.lockstep) {
         fputs("\nlatency\n", f);
@@ -433,6 +435,9 @@ cJSON *report_json(const struct run_report *r)
     cJSON *nodes = report_nodes_json(r);
     if (nodes)
         cJSON_AddItemToObject(o, "nodes", nodes);
+    cJSON *fault = report_fault_json(r);
+    if (fault)
+        cJSON_AddItemToObject(o, "fault", fault);
     cJSON *notes = cJSON_AddArrayToObject(o, "notes");
     for (size_t i = 0; i < r->n_notes; i++)
         cJSON_AddItemToArray(notes, cJSON_CreateString(r->notes[i]));

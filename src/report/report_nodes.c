@@ -39,14 +39,20 @@ void report_nodes_text(FILE *f, const struct run_report *r)
 {
     for (int n = 0; n < r->nodes && n < RESULT_NODES_MAX; n++) {
         unsigned long long purchases, ok, errors;
-        char verdict[256] = "";
+        char verdict[256] = "", doubt[48] = "";
+        bool killed = n + 1 == r->result.fault_node;
         node_counts(r, n, &purchases, &ok, &errors);
         if (r->nodes_audited)
             node_verdict(r, n, verdict, sizeof verdict);
-        fprintf(f, "%s %d: %llu purchases · %llu ok · %llu errors · %llu lost sales%s\n",
-                n == 0 ? "node      " : "          ", n + 1, purchases, ok, errors,
+        if (killed)
+            snprintf(verdict, sizeof verdict, " · killed, not audited");
+        if (r->fault_percent)
+            snprintf(doubt, sizeof doubt, " · %llu in doubt",
+                     (unsigned long long)r->result.node_outcomes[n][OUTCOME_IN_DOUBT]);
+        fprintf(f, "%s %d: %llu purchases · %llu ok · %llu errors%s · %llu lost sales%s\n",
+                n == 0 ? "node      " : "          ", n + 1, purchases, ok, errors, doubt,
                 (unsigned long long)r->node_lost_purchases[n], verdict);
-        if (r->nodes_counted)
+        if (r->nodes_counted && !killed)
             fprintf(f, "             deadlocks %llu at a statement, %llu at COMMIT · aborts %llu "
                     "brute-force, %llu certification\n",
                     (unsigned long long)r->result.node_deadlocks_at_statement[n],
@@ -72,15 +78,19 @@ cJSON *report_nodes_json(const struct run_report *r)
         cJSON_AddNumberToObject(x, "ok", (double)ok);
         cJSON_AddNumberToObject(x, "errors", (double)errors);
         cJSON_AddNumberToObject(x, "lost_purchases", (double)r->node_lost_purchases[n]);
+        cJSON_AddNumberToObject(x, "in_doubt", (double)r->result.node_outcomes[n][OUTCOME_IN_DOUBT]);
+        bool killed = n + 1 == r->result.fault_node;
+        if (killed)
+            cJSON_AddBoolToObject(x, "killed", true);
         cJSON_AddNumberToObject(x, "deadlocks_at_statement",
                                 (double)r->result.node_deadlocks_at_statement[n]);
         cJSON_AddNumberToObject(x, "deadlocks_at_commit",
                                 (double)r->result.node_deadlocks_at_commit[n]);
-        if (r->nodes_counted) {
+        if (r->nodes_counted && !killed) {
             cJSON_AddNumberToObject(x, "bf_aborts", (double)r->node_bf_aborts[n]);
             cJSON_AddNumberToObject(x, "cert_failures", (double)r->node_cert_failures[n]);
         }
-        cJSON *inv = r->nodes_audited ? cJSON_AddObjectToObject(x, "invariants") : NULL;
+        cJSON *inv = r->nodes_audited && !killed ? cJSON_AddObjectToObject(x, "invariants") : NULL;
         for (size_t i = 0; inv && i < r->scenario.n_invariants && i < SCENARIO_INVARIANTS_MAX; i++)
             cJSON_AddNumberToObject(inv, r->scenario.invariants[i].name,
                                     (double)r->node_invariants[n][i]);

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "hist.h"
+#include "ids.h"
 #include "interval.h"
 #include "outcome.h"
 #include "params.h"
@@ -66,6 +67,14 @@ struct engine_result {
     bool expect_null[SCRIPT_EXPECTS_MAX];        /* NULL or no row, */
     int expect_step[SCRIPT_EXPECTS_MAX];         /* the @expect step, */
     int expect_buyer[SCRIPT_EXPECTS_MAX];        /* and the buyer who read it */
+    int fault_node;                  /* --fault: the node killed (1-based; 0: none was)... */
+    uint64_t fault_after;            /* ...when this many purchases had finished... */
+    int64_t fault_at_us;             /* ...this long after the start */
+    uint64_t failovers;              /* connections moved off a killed node to another */
+    bool ids_kept;                   /* the ids below were kept (--fault on a scenario with
+                                        @acknowledged); free them with id_list_free */
+    struct id_list acked_ids;        /* the id each acknowledged purchase inserted */
+    struct id_list doubt_ids;        /* the id each purchase in doubt inserted before COMMIT */
 };
 
 /* The settings of a run, copied from the options it ran with. */
@@ -138,12 +147,16 @@ struct run_report {
     struct engine_result result;
     int *role_schedule;        /* --schedule by role names (T1,T2,...), resolved; NULL if not */
     int role_schedule_len;
-    struct invariant_result invariants[SCENARIO_INVARIANTS_MAX + 2 + SCRIPT_EXPECTS_MAX];
+    struct invariant_result invariants[SCENARIO_INVARIANTS_MAX + 3 + SCRIPT_EXPECTS_MAX];
     size_t n_invariants;
     int64_t recorded;          /* purchases the database recorded (-1: the scenario has no query) */
     int64_t remaining;         /* units left unsold after the run (-1: the scenario has no query) */
     uint64_t lost_purchases;   /* purchases turned away by an error or a retry give-up... */
     uint64_t lost_units;       /* ...and their units, counted only while units remained */
+    int fault_percent;         /* --fault: the share of the purchases it strikes at (0: no fault) */
+    int fault_planned_node;    /* --fault: the node it kills (1-based; result.fault_node once done) */
+    int64_t doubt_present;     /* --fault: purchases in doubt whose row the survivors hold (-1:
+                                  not checked) */
     char notes[RUN_NOTES_MAX][256];
     size_t n_notes;
     long peak_rss_kb;          /* racesim's own peak resident memory */

@@ -99,6 +99,9 @@ struct engine {
     bool backlog_seen;
     struct interval_log intervals;
     struct contention contention;   /* `jitter contention`: what the buyers share */
+    atomic_uint_fast64_t finished_purchases;   /* --fault: counts up to cfg->fault_after */
+    atomic_uint nodes_down;    /* bit n: node n was killed (set before the kill) */
+    int64_t fault_at_us;       /* when it was killed, after the start (0: not yet) */
 };
 
 static void sleep_us(int64_t us)
@@ -336,16 +339,41 @@ static void contention_sleep(struct engine *e, double share)
         sleep_us(left < SLEEP_SLICE_US ? left : SLEEP_SLICE_US);
 }
 
-/* Reopens a lost connection; false when the server is gone. Bounded: CONNECT_TRIES connects
+/* A failover: the live node a connection of a killed node moves to, picked by `pick` among
+ * the live nodes of 1..spread (of all nodes when none of those lives); -1 when none does. */
+static int failover_node(struct engine *e, int pick)
+{
+    unsigned down = atomic_load(&e->nodes_down);
+    for (int pass = 0; pass < 2; pass++) {
+        int within = pass == 0 ? e->cfg->spread : e->cfg->nodes, live = 0;
+        for (int n = 0; n < within; n++)
+            live += !((down >> n) & 1u);
+        for (int n = 0, k = live ? pick % live : -1; k >= 0 && n < within; n++)
+            if (!((down >> n) & 1u) && k-- == 0)
+                return n;
+    }
+    return -1;
+}
+
+/* Reopens a lost connection (on a live node when its own was killed: r counts the failover);
+ * false when the server is gone. Bounded: CONNECT_TRIES connects
  * within RECONNECT_BUDGET_US (about 1.3 s when refused; one connect timeout when stalled),
  * none once the run is aborted or another buyer found the server gone (which ends the run). */
-static bool reconnect(struct buyer *b, struct slot *sl)
+static bool reconnect(struct buyer *b, struct slot *sl, struct engine_result *r)
 {
     struct engine *e = b->e;
     char err[256];
     slot_close(e, sl);
     if (atomic_load(&e->abort) || atomic_load(&e->gone))
         return false;
+    if (e->cfg->node_targets && ((atomic_load(&e->nodes_down) >> sl->node) & 1u)) {
+        int pick = sl == &b->own ? b->id - 1 : (int)(sl - e->pool.slots);
+        int to = failover_node(e, pick);
+        if (to >= 0) {
+            sl->node = to;
+            r->failovers++;
+        }
+    }
     if (slot_open(e, sl, RECONNECT_BUDGET_US, err, sizeof err) == ENGINE_OK)
         return true;
     if (!atomic_exchange(&e->gone, true))
@@ -387,6 +415,37 @@ static uint64_t purchase_units(const struct buyer *b)
     return sum;
 }
 
+/* cfg->keep_ids: the id an acknowledged purchase or one in doubt inserted (into the buyer's own
+ * lists, warmup or not: the database has them all). */
+static void keep_id(struct buyer *b, const struct attempt *at)
+{
+    if (!b->e->cfg->keep_ids || !at->insert_id)
+        return;
+    struct id_list *l = at->outcome == OUTCOME_OK ? &b->r.acked_ids
+                      : at->outcome == OUTCOME_IN_DOUBT ? &b->r.doubt_ids : NULL;
+    if (l && id_list_add(l, at->insert_id))
+        engine_fail(b->e, ENGINE_DB_ERROR, "out of memory for the purchases' ids");
+}
+
+/* --fault: the purchase that brings the finished count to cfg->fault_after kills the node,
+ * once; a connection that is lost on it then fails over (reconnect). */
+static void fault_check(struct engine *e)
+{
+    const struct engine_config *cfg = e->cfg;
+    if (!cfg->fault_after || atomic_fetch_add(&e->finished_purchases, 1) + 1 != cfg->fault_after)
+        return;
+    int node = cfg->fault_node - 1;
+    atomic_fetch_or(&e->nodes_down, 1u << node);
+    char err[256], msg[320];
+    if (cfg->fault_kill(cfg->fault_ctx, node, err, sizeof err) != 0) {
+        snprintf(msg, sizeof msg, "--fault: cannot kill node %d: %s", node + 1, err);
+        engine_fail(e, ENGINE_DB_ERROR, msg);
+        return;
+    }
+    int64_t at = clock_now_us() - e->start_us;
+    e->fault_at_us = at > 0 ? at : 1;
+}
+
 static void purchase(struct buyer *b, int round, int64_t intended_us)
 {
     const struct script *s = b->e->cfg->script;
@@ -405,11 +464,12 @@ static void purchase(struct buyer *b, int round, int64_t intended_us)
     if (contended)
         contention_purchase(&b->e->contention, true);
     int64_t t0 = clock_now_us();
-    int tries = 0;
+    int tries = 0, node = 0;
     int64_t slept = 0;
     double share = 0;
     b->watch.purchase = round;
     for (;;) {
+        node = sl->node < RESULT_NODES_MAX ? sl->node : 0;   /* the node this attempt runs on */
         bind_vars(b, round);
         b->watch.attempt = tries + 1;
         b->watch.interp = &sl->interp;
@@ -423,11 +483,10 @@ static void purchase(struct buyer *b, int round, int64_t intended_us)
         tries++;
         r->attempt_outcomes[at.outcome]++;
         if (at.outcome == OUTCOME_DEADLOCK && at.step >= 0) {
-            int n = sl->node < RESULT_NODES_MAX ? sl->node : 0;
             if (s->steps[at.step].stmt.kind == SQL_COMMIT)
-                r->node_deadlocks_at_commit[n]++;
+                r->node_deadlocks_at_commit[node]++;
             else
-                r->node_deadlocks_at_statement[n]++;
+                r->node_deadlocks_at_statement[node]++;
         }
         note_expects(r, &at, b->id);
         if (at.error.code[0]) {
@@ -439,7 +498,7 @@ static void purchase(struct buyer *b, int round, int64_t intended_us)
         bool retried = (s->retry.outcomes & (1u << at.outcome)) != 0, retry = retried && within;
         if (contended)
             contention_attempt(&b->e->contention, retried);
-        if (sl->interp.broken && !reconnect(b, sl))
+        if (sl->interp.broken && !reconnect(b, sl, &b->r))
             retry = false;
         if (atomic_load(&b->e->abort))
             retry = false;
@@ -466,10 +525,10 @@ static void purchase(struct buyer *b, int round, int64_t intended_us)
     if (b->tally)
         interval_tally_add(b->tally, at.outcome, (uint64_t)(tries - 1),
                            (uint64_t)(t1 - (intended_us ? intended_us : t0)));
-    int node = sl->node < RESULT_NODES_MAX ? sl->node : 0;
     if (contended)
         contention_purchase(&b->e->contention, false);
     slot_release(b, sl);
+    keep_id(b, &at);
     r->outcomes[at.outcome]++;
     uint64_t units = purchase_units(b);
     r->outcome_units[at.outcome] += units;
@@ -498,6 +557,7 @@ static void serve_arrivals(struct buyer *b)
         }
         purchase(b, round, intended);
         atomic_store_explicit(&b->done, b->done + 1, memory_order_relaxed);
+        fault_check(e);
     }
 }
 
@@ -531,6 +591,7 @@ static void *buyer_main(void *arg)
          round++) {
         purchase(b, round, 0);
         atomic_store_explicit(&b->done, b->done + 1, memory_order_relaxed);
+        fault_check(e);
     }
     if (e->lockstep)
         lockstep_leave(e->lockstep, b->id, false, true);
@@ -616,6 +677,8 @@ static void buyer_free(struct buyer *b)
     free(b->vars.null);
     free(b->draw);
     free(b->warm);
+    id_list_free(&b->r.acked_ids);
+    id_list_free(&b->r.doubt_ids);
     if (b->tally)
         interval_tally_destroy(b->tally);
     free(b->tally);
@@ -657,6 +720,7 @@ static void merge(struct engine_result *into, const struct engine_result *from)
     into->purchases += from->purchases;
     into->attempts += from->attempts;
     into->retries += from->retries;
+    into->failovers += from->failovers;
     for (int k = 0; k < SCRIPT_EXPECTS_MAX; k++) {
         if (from->expect_missed[k] && !into->expect_missed[k]) {
             into->expect_actual[k] = from->expect_actual[k];
@@ -820,6 +884,15 @@ static void collect(struct engine *e, struct buyer *buyers, struct engine_result
             hist_record(&res->connect_latency, (uint64_t)buyers[i].connect_us);
         if (buyers[i].end_us > last)
             last = buyers[i].end_us;
+        if (id_list_join(&res->acked_ids, &buyers[i].r.acked_ids)
+            || id_list_join(&res->doubt_ids, &buyers[i].r.doubt_ids))
+            engine_fail(e, ENGINE_DB_ERROR, "out of memory for the purchases' ids");
+    }
+    res->ids_kept = e->cfg->keep_ids;
+    if (e->fault_at_us) {
+        res->fault_node = e->cfg->fault_node;
+        res->fault_after = e->cfg->fault_after;
+        res->fault_at_us = e->fault_at_us;
     }
     res->wall_us = last - from;
     res->open_loop = e->open;
@@ -883,7 +956,8 @@ static enum engine_status run_buyers(struct engine *e, struct buyer *buyers,
     double self0 = process_cpu_seconds(0), observed0 = process_cpu_seconds(e->cfg->observe_pid);
     wait_buyers(e, buyers, started);
     res->self_cpu_s = process_cpu_seconds(0) - self0;
-    res->observed_cpu_s = observed0 >= 0 ? process_cpu_seconds(e->cfg->observe_pid) - observed0 : -1;
+    double observed1 = observed0 >= 0 ? process_cpu_seconds(e->cfg->observe_pid) : -1;
+    res->observed_cpu_s = observed1 >= 0 ? observed1 - observed0 : -1;   /* -1: it was killed */
     if (conducting) {
         pthread_join(e->conductor, NULL);
         char msg[256];

@@ -20,6 +20,13 @@ struct engine_config {
     const struct db_target *target;
     const struct db_target *node_targets;   /* a cluster: one per node (NULL: target only) */
     int spread;                /* with node_targets: connections go round-robin over nodes 1..spread */
+    int nodes;                 /* with node_targets: the cluster's nodes (a failover goes to any) */
+    int fault_node;            /* --fault: node (1-based) that fault_kill kills, by the buyer whose
+                                  purchase is the fault_after-th to finish (0: no fault) */
+    uint64_t fault_after;
+    int (*fault_kill)(void *ctx, int node, char *err, size_t errlen);   /* node 0-based; 0 or -1 */
+    void *fault_ctx;
+    bool keep_ids;             /* keep the insert id of each acknowledged purchase and each in doubt */
     int users;
     int rounds;                /* purchases per buyer */
     int pool;                  /* 0: one connection per buyer; else N shared connections */
@@ -50,7 +57,8 @@ enum engine_status { ENGINE_OK = 0, ENGINE_BAD_SCRIPT = 2, ENGINE_DB_ERROR = 3 }
 /* Runs cfg->users buyers, each making cfg->rounds purchases (with cfg->rate: serving
  * users * rounds arrivals; with cfg->duration_us: until the time is up), and fills res. Every buyer
  * connects (or the pool is filled) and prepares the script before the start barrier; if any
- * fails, no purchase starts. A buyer that loses its connection reconnects (a few tries); if it
+ * fails, no purchase starts. A buyer that loses its connection reconnects (a few tries); on a
+ * node cfg->fault_kill killed, to a live node instead (a failover); if it
  * cannot, the run ends after the purchases in flight (res->server_lost). Past cfg->timeout_us
  * every connection is cut and the run ends (res->timed_out). Both still return ENGINE_OK with
  * what the buyers saw. Returns ENGINE_OK; ENGINE_BAD_SCRIPT or ENGINE_DB_ERROR with one

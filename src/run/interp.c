@@ -577,6 +577,8 @@ static int run_sql(struct interp *it, size_t i, struct vars *v, bool *in_txn,
         fail_step(it, &ev, *in_txn, outcome, out, hooks);
         return -1;
     }
+    if (last->insert_id)
+        out->insert_id = last->insert_id;
     if (st->stmt.kind == SQL_BEGIN)
         *in_txn = true;
     else if (st->stmt.kind == SQL_COMMIT || st->stmt.kind == SQL_ROLLBACK)
@@ -644,6 +646,7 @@ void interp_run(struct interp *it, struct vars *v, const struct interp_hooks *ho
     out->step = -1;
     out->error = (struct db_error){.outcome = OUTCOME_OK};
     out->expect_missed = 0;
+    out->insert_id = 0;
     for (size_t i = 0; i < s->n_steps; i++) {
         const struct step *st = &s->steps[i];
         if (it->role && st->role != it->role)

@@ -55,54 +55,75 @@ static int audit_one(const struct db_target *t, int n, struct run_report *r, uin
     return rc;
 }
 
-int node_audit(const struct db_target *targets, int nodes, struct run_report *r, char *err,
-               size_t errlen)
+int node_audit(const struct db_target *targets, int nodes, int lost, struct run_report *r,
+               char *err, size_t errlen)
 {
     uint64_t digests[RESULT_NODES_MAX];
+    int audited = 0;
     if (nodes > RESULT_NODES_MAX)
         nodes = RESULT_NODES_MAX;
     for (int n = 0; n < nodes; n++) {
+        if (n == lost)
+            continue;
         int rc = audit_one(&targets[n], n, r, &digests[n], err, errlen);
         if (rc)
             return rc;
+        audited++;
     }
     r->nodes_audited = true;
     struct invariant_result *ir = &r->invariants[r->n_invariants++];
     snprintf(ir->name, sizeof ir->name, "nodes_agree");
+    if (lost >= 0 && lost < nodes)   /* the lost node counts as agreeing with the reference */
+        digests[lost] = digests[lost == 0 ? 1 : 0];
     char which[64];
     node_digests_name(digests, nodes, which, sizeof which);
-    snprintf(ir->description, sizeof ir->description, "of %d nodes, those whose tables differ "
-             "from node 1's%s%s", nodes, which[0] ? ": " : "", which);
+    if (lost >= 0)
+        snprintf(ir->description, sizeof ir->description, "of the %d surviving nodes, those whose "
+                 "tables differ from node %d's%s%s", audited, lost == 0 ? 2 : 1,
+                 which[0] ? ": " : "", which);
+    else
+        snprintf(ir->description, sizeof ir->description, "of %d nodes, those whose tables differ "
+                 "from node 1's%s%s", nodes, which[0] ? ": " : "", which);
     ir->value = node_digests_disagree(digests, nodes);
     ir->holds = ir->value == 0;
     return 0;
 }
 
+/* Node n's abort counters (t its target), read once the node has applied every write the
+ * cluster committed (so after setup, the buyers find its tables there). Returns 0, or 3 with
+ * err. */
+static int counters_one(const struct db_target *t, int n, uint64_t *bf_aborts,
+                        uint64_t *cert_failures, char *err, size_t errlen)
+{
+    struct db_error e;
+    db_conn *c = db_connect(t, false, &e);
+    int rc = !c || db_node_sync(c, &e) || db_abort_counters(c, bf_aborts, cert_failures, &e) ? 3 : 0;
+    if (rc)
+        snprintf(err, errlen, "cannot read the abort counters of node %d: %s", n + 1, e.text);
+    db_close(c);
+    return rc;
+}
+
 int node_counters_read(const struct db_target *targets, int nodes, uint64_t *bf_aborts,
                        uint64_t *cert_failures, char *err, size_t errlen)
 {
-    for (int n = 0; n < nodes && n < RESULT_NODES_MAX; n++) {
-        struct db_error e;
-        db_conn *c = db_connect(&targets[n], false, &e);
-        if (!c || db_node_sync(c, &e)
-            || db_abort_counters(c, &bf_aborts[n], &cert_failures[n], &e)) {
-            snprintf(err, errlen, "cannot read the abort counters of node %d: %s", n + 1, e.text);
-            db_close(c);
+    for (int n = 0; n < nodes && n < RESULT_NODES_MAX; n++)
+        if (counters_one(&targets[n], n, &bf_aborts[n], &cert_failures[n], err, errlen))
             return 3;
-        }
-        db_close(c);
-    }
     return 0;
 }
 
-int node_counters_delta(const struct db_target *targets, int nodes, const uint64_t *before_bf,
-                        const uint64_t *before_cert, struct run_report *r, char *err,
-                        size_t errlen)
+int node_counters_delta(const struct db_target *targets, int nodes, int lost,
+                        const uint64_t *before_bf, const uint64_t *before_cert,
+                        struct run_report *r, char *err, size_t errlen)
 {
     uint64_t bf[RESULT_NODES_MAX] = {0}, cert[RESULT_NODES_MAX] = {0};
-    if (node_counters_read(targets, nodes, bf, cert, err, errlen))
-        return 3;
+    for (int n = 0; n < nodes && n < RESULT_NODES_MAX; n++)
+        if (n != lost && counters_one(&targets[n], n, &bf[n], &cert[n], err, errlen))
+            return 3;
     for (int n = 0; n < nodes && n < RESULT_NODES_MAX; n++) {
+        if (n == lost)
+            continue;
         r->node_bf_aborts[n] = bf[n] >= before_bf[n] ? bf[n] - before_bf[n] : 0;
         r->node_cert_failures[n] = cert[n] >= before_cert[n] ? cert[n] - before_cert[n] : 0;
     }

@@ -24,6 +24,7 @@
 #include "usage.h"
 #include "catch_up.h"
 #include "node_audit.h"
+#include "ack_audit.h"
 #include "workspace.h"
 
 /* A server (private or the user's) and racesim's own connection to it, for one or more runs. */
@@ -241,6 +242,9 @@ static int open_target(const struct options *o, int connections, struct run_sess
     if (o->spread && !o->cluster)
         return fail(err, errlen, 2, "--spread spreads buyers over the nodes of --cluster=N: "
                     "add --cluster");
+    if (o->fault_percent && !o->cluster)
+        return fail(err, errlen, 2, "--fault=kill-node kills a node of the private cluster "
+                    "racesim starts: add --cluster=3 (or more)");
     struct server_options so = {.max_connections = (unsigned)connections + 20,
                                 .nodes = (unsigned)o->cluster};
     char msg[768];
@@ -382,9 +386,16 @@ static long peak_rss_kb(void)
     return ru.ru_maxrss;
 }
 
+/* engine_config.fault_kill: kills node `node` of the session's private cluster. */
+static int kill_node(void *ctx, int node, char *err, size_t errlen)
+{
+    return server_kill_node(&((struct run_session *)ctx)->server, (unsigned)node, err, errlen);
+}
+
 static int run_buyers(const struct options *o, struct run_session *s, struct run_report *r,
                       char *err, size_t errlen)
 {
+    uint64_t purchases = (uint64_t)o->users * (uint64_t)o->rounds;
     int units_field;
     int units_param = scenario_units(&r->scenario, &units_field);
     struct engine_config cfg = {
@@ -393,6 +404,13 @@ static int run_buyers(const struct options *o, struct run_session *s, struct run
         .target = &s->target,
         .node_targets = s->nodes ? s->node_targets : NULL,
         .spread = s->nodes ? (o->spread ? o->spread : (int)s->nodes) : 0,
+        .nodes = (int)s->nodes,
+        .fault_node = s->nodes ? o->fault_node : 0,
+        .fault_after = s->nodes && o->fault_percent
+                       ? (purchases * (uint64_t)o->fault_percent + 99) / 100 : 0,
+        .fault_kill = kill_node,
+        .fault_ctx = s,
+        .keep_ids = s->nodes && o->fault_percent && r->scenario.has_acknowledged,
         .users = o->users,
         .rounds = o->rounds,
         .pool = o->pool,
@@ -520,17 +538,24 @@ static bool private_server_died(struct run_session *s, char *why, size_t n)
 }
 
 /* After a troubled run: a fresh connection with short timeouts (the admin connection may be
- * dead, or stuck on a stalled server; a --dsn server may have come back). NULL when the
+ * dead, or stuck on a stalled server; a --dsn server may have come back); after a --fault
+ * that killed node 1, to node 2 (the audit runs on a survivor); on a cluster its reads wait
+ * until the node applied every committed write. NULL when the
  * server does not answer, with why. */
-static db_conn *audit_connect(struct run_session *s, char *why, size_t n)
+static db_conn *audit_connect(struct run_session *s, const struct run_report *r, char *why,
+                              size_t n)
 {
     if (private_server_died(s, why, n))
         return NULL;
-    struct db_target t = s->target;
+    struct db_target t = r->result.fault_node == 1 ? s->node_targets[1] : s->target;
     t.connect_timeout_s = AUDIT_CONNECT_TIMEOUT_S;
     t.io_timeout_s = AUDIT_IO_TIMEOUT_S;
     struct db_error e;
     db_conn *c = db_connect(&t, true, &e);
+    if (c && s->nodes && db_node_sync(c, &e)) {   /* a cluster: after every committed write */
+        db_close(c);
+        c = NULL;
+    }
     if (!c)
         snprintf(why, n, "%s", e.text);
     return c;
@@ -571,15 +596,17 @@ static int audit(struct run_session *s, const struct options *o, struct run_repo
 {
     const struct engine_result *e = &r->result;
     bool troubled = e->timed_out || e->server_lost || e->attempt_outcomes[OUTCOME_CONNECTION_LOST]
-                    || e->attempt_outcomes[OUTCOME_IN_DOUBT];
+                    || e->attempt_outcomes[OUTCOME_IN_DOUBT] || e->fault_node;
     char why[400] = "";
-    db_conn *c = troubled ? audit_connect(s, why, sizeof why) : s->admin;
+    db_conn *c = troubled ? audit_connect(s, r, why, sizeof why) : s->admin;
     int rc = c ? check_invariants(c, r, err, errlen) : 3;
     if (rc == 3 && c == s->admin) {      /* its own connection lost (killed): once, afresh */
         r->n_invariants = 0;
-        c = audit_connect(s, why, sizeof why);
+        c = audit_connect(s, r, why, sizeof why);
         rc = c ? check_invariants(c, r, err, errlen) : 3;
     }
+    if (rc == 0 && e->ids_kept && !e->timed_out && !e->server_lost)
+        rc = ack_audit(c, r, err, errlen);
     if (c && c != s->admin)
         db_close(c);
     if (rc == 2)
@@ -603,6 +630,9 @@ int run_prepare(const struct options *o, struct run_report *r, char *err, size_t
     snprintf(r->settings.isolation, sizeof r->settings.isolation, "%s", o->isolation);
     r->recorded = -1;
     r->remaining = -1;
+    r->doubt_present = -1;
+    r->fault_percent = o->fault_percent;
+    r->fault_planned_node = o->fault_node;
     int rc = load_files(o, r, err, errlen);
     if (rc == 0 && o->schedule_text && !o->schedule_len && schedule_names_roles(o->schedule_text)) {
         r->role_schedule = malloc(SCHEDULE_MAX * sizeof *r->role_schedule);
@@ -721,11 +751,12 @@ int run_in_session(struct run_session *s, const struct options *o, struct run_re
         rc = run_buyers(o, s, r, err, errlen);
     if (rc == 0)
         rc = audit(s, o, r, err, errlen);
+    int lost = r->result.fault_node - 1;    /* the node a --fault killed; -1: none */
     if (rc == 0 && s->nodes)
-        rc = node_audit(s->node_targets, (int)s->nodes, r, err, errlen);
+        rc = node_audit(s->node_targets, (int)s->nodes, lost, r, err, errlen);
     if (rc == 0 && s->nodes)
-        rc = node_counters_delta(s->node_targets, (int)s->nodes, bf_before, cert_before, r, err,
-                                 errlen);
+        rc = node_counters_delta(s->node_targets, (int)s->nodes, lost, bf_before, cert_before, r,
+                                 err, errlen);
     if (rc && r->partial)
         add_notes(o, r);
     if (rc)
@@ -756,6 +787,8 @@ void run_free(struct run_report *r)
 {
     trace_free(&r->result.trace);
     interval_log_free(&r->result.intervals);
+    id_list_free(&r->result.acked_ids);
+    id_list_free(&r->result.doubt_ids);
     params_free(&r->params);
     script_free(&r->script);
     scenario_free(&r->scenario);

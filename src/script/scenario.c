@@ -13,7 +13,7 @@
 
 /* Where the next statement goes. */
 enum section { SECTION_NONE, SECTION_SETUP, SECTION_INVARIANT, SECTION_RECORDED, SECTION_REMAINING,
-               SECTION_WATCH };
+               SECTION_WATCH, SECTION_ACKNOWLEDGED };
 
 struct parser {
     struct scenario *sc;
@@ -281,8 +281,14 @@ static int directive(struct parser *p, const char *text)
     }
     if (strcmp(word, "watch") == 0)
         return directive_watch(p, rest);
+    if (strcmp(word, "acknowledged") == 0) {
+        if (p->sc->has_acknowledged)
+            return fail(p, "@acknowledged given twice");
+        p->section = SECTION_ACKNOWLEDGED;
+        return 0;
+    }
     return fail(p, "unknown scenario directive '@%s' (param, units, setup, invariant, recorded, "
-                   "remaining, watch)", word);
+                   "remaining, watch, acknowledged)", word);
 }
 
 static int statement(struct parser *p, const char *text)
@@ -312,6 +318,14 @@ static int statement(struct parser *p, const char *text)
     } else if (p->section == SECTION_WATCH) {
         sc->watch = st;
         sc->has_watch = true;
+        p->section = SECTION_NONE;
+    } else if (p->section == SECTION_ACKNOWLEDGED) {
+        if (st.n_vars) {
+            statement_free(&st);
+            return fail(p, "the @acknowledged query takes no :parameters");
+        }
+        sc->acknowledged = st;
+        sc->has_acknowledged = true;
         p->section = SECTION_NONE;
     } else {
         sc->remaining = st;
@@ -490,6 +504,8 @@ void scenario_free(struct scenario *sc)
         statement_free(&sc->remaining);
     if (sc->has_watch)
         statement_free(&sc->watch);
+    if (sc->has_acknowledged)
+        statement_free(&sc->acknowledged);
     names_free(&sc->vars);
     free(sc->description);
     free(sc->path);

@@ -62,6 +62,9 @@ struct scenario {
     size_t n_invariants;
     struct statement recorded;   /* returns the purchases the database recorded */
     bool has_recorded;
+    struct statement acknowledged;   /* returns the id of every purchase the database holds (the
+                                        id its INSERT generated), a row each; no :parameters */
+    bool has_acknowledged;
     struct statement remaining;  /* returns the units left unsold (for lost sales) */
     bool has_remaining;
     struct statement watch;      /* returns the contended value (@watch), read after each step

@@ -184,10 +184,14 @@ int proc_run_capture(const char *path, char *const argv[], char *out, size_t n)
         close(p[0]);
         return -1;
     }
-    read_until_eof(p[0], out, n, proc_now_ms() + CAPTURE_TIMEOUT_MS);
+    long long deadline = proc_now_ms() + CAPTURE_TIMEOUT_MS;
+    read_until_eof(p[0], out, n, deadline);
     close(p[0]);
     int st;
-    if (!proc_wait_exit(pid, POLL_MS * 10, &st)) {
+    /* its output ended: it is exiting, which may take a while on a loaded machine (a loaded
+     * CI box once took over 100 ms), so wait for it up to the same deadline */
+    long long left = deadline - proc_now_ms();
+    if (!proc_wait_exit(pid, left > POLL_MS * 10 ? (long)left : POLL_MS * 10, &st)) {
         kill(pid, SIGKILL);
         proc_reap(pid);
         return -1;

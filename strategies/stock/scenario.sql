@@ -41,6 +41,9 @@ SELECT COALESCE(SUM(ABS(p.initial_stock - p.stock - COALESCE(o.sold, 0))), 0)
 -- @recorded
 SELECT COUNT(*) FROM orders;
 
+-- @acknowledged
+SELECT id FROM orders;
+
 -- @remaining
 SELECT COALESCE(SUM(GREATEST(stock, 0)), 0) FROM products;
 

@@ -3,19 +3,7 @@
 # (also after SIGINT); the safe strategies hold on it, naive oversells under --lockstep; bad input.
 RACESIM=$1
 source "$(dirname "$0")/lib.sh"
-
-if [ ! -r /usr/lib/galera/libgalera_smm.so ]; then
-    echo "cluster.sh: galera-4 is not installed (apt-get install galera-4)" >&2
-    exit 1
-fi
-
-# nothing_left WHAT: no mariadbd of this test's temp dir runs, and no directory is left in it.
-nothing_left() {
-    local procs
-    procs=$(pgrep -f "mariadbd.*$TMP/" || true)
-    check "$1: no node process left" [ -z "$procs" ]
-    check "$1: no temp directory left" [ -z "$(ls -A "$TMP" | grep -v -e '\.json' -e '\.err' -e '\.schema' -e '^home$' -e '^err$')" ]
-}
+source "$(dirname "$0")/cluster_lib.sh"
 
 # bad input: one line on stderr, exit 2
 bad() {

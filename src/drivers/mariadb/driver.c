@@ -37,6 +37,7 @@ static const struct db_driver_ops ops = {
     .server_stop = mariadb_server_stop,
     .server_kill = mariadb_server_kill,
     .server_exited = mariadb_server_exited,
+    .server_kill_node = mariadb_server_kill_node,
     .server_snapshot = mariadb_server_snapshot,
     .quote_ident = mariadb_quote_ident,
     .use_database = mariadb_use_database,

@@ -352,6 +352,7 @@ static int execute_text(db_stmt *s, struct db_result *res, struct db_error *err)
         return -1;
     }
     res->affected = (int64_t)mysql_affected_rows(m);
+    res->insert_id = (int64_t)mysql_insert_id(m);
     return 0;
 }
 
@@ -405,6 +406,7 @@ int mariadb_stmt_execute(db_stmt *s, const int64_t *params, const bool *param_nu
     if (s->n_cols)
         return fetch_rows(s, cols, nulls, res, err);
     res->affected = (int64_t)mysql_stmt_affected_rows(s->stmt);
+    res->insert_id = (int64_t)mysql_stmt_insert_id(s->stmt);
     return 0;
 }
 

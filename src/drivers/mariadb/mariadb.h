@@ -68,6 +68,7 @@ enum server_status mariadb_server_start(struct server *s, const struct server_op
 void mariadb_server_stop(struct server *s);
 void mariadb_server_kill(struct server *s);
 int mariadb_server_exited(struct server *s);
+int mariadb_server_kill_node(struct server *s, unsigned node, char *err, size_t errlen);
 void mariadb_server_snapshot(struct server *s, struct server *copy);
 
 /* cluster.c: what makes the private servers a Galera cluster (server.c starts the nodes). */

@@ -710,3 +710,24 @@ int mariadb_server_exited(struct server *s)
     pthread_mutex_unlock(&server_lock);
     return r;
 }
+
+/* See server.h. */
+int mariadb_server_kill_node(struct server *s, unsigned node, char *err, size_t errlen)
+{
+    pthread_mutex_lock(&server_lock);
+    unsigned nodes = s->nodes;
+    pid_t pid = node < nodes ? s->node_pid[node] : 0;
+    if (pid > 0) {
+        kill(pid, SIGKILL);
+        proc_reap(pid);
+        s->node_pid[node] = 0;
+    }
+    pthread_mutex_unlock(&server_lock);
+    if (pid > 0)
+        return 0;
+    if (node >= nodes)
+        snprintf(err, errlen, "no cluster node %u to kill (%u nodes)", node + 1, nodes);
+    else
+        snprintf(err, errlen, "cluster node %u is not running", node + 1);
+    return -1;
+}
