@@ -51,16 +51,25 @@ galera_throwaway_start() {
     GT_DATABASE=racesim
     local user=()
     [ "$(id -u)" = 0 ] && user=(--user=root)
-    # env -u MALLOC_PERTURB_: meson test sets it, and mariadb-install-db fails under it
-    if ! env -u MALLOC_PERTURB_ "$GT_INSTALL" --no-defaults --datadir="$GT_DIR/template" --auth-root-authentication-method=normal \
-            --skip-test-db --innodb-log-file-size=16M "${user[@]}" >"$GT_DIR/install.log" 2>&1; then
-        echo "galera_throwaway_start: mariadb-install-db failed:" >&2
-        tail -5 "$GT_DIR/install.log" >&2
-        return 1
-    fi
+    # env -u MALLOC_PERTURB_: meson test sets it, and mariadb-install-db fails under it; a busy
+    # machine can fail one install: up to 3 tries
+    local try
+    for try in 1 2 3; do
+        rm -rf "$GT_DIR/template"
+        env -u MALLOC_PERTURB_ "$GT_INSTALL" --no-defaults --datadir="$GT_DIR/template" \
+            --auth-root-authentication-method=normal --skip-test-db --innodb-log-file-size=16M \
+            "${user[@]}" >"$GT_DIR/install.log" 2>&1 && break
+        if [ "$try" = 3 ]; then
+            echo "galera_throwaway_start: mariadb-install-db failed:" >&2
+            tail -5 "$GT_DIR/install.log" >&2
+            rm -rf "$GT_DIR"
+            return 1
+        fi
+        sleep 1
+    done
     local ports state_uuid i address="" members=""
     mapfile -t ports < <(_gt_free_ports $((3 * n)))
-    [ "${#ports[@]}" = $((3 * n)) ] || { echo "galera_throwaway_start: no free ports" >&2; return 1; }
+    [ "${#ports[@]}" = $((3 * n)) ] || { echo "galera_throwaway_start: no free ports" >&2; rm -rf "$GT_DIR"; return 1; }
     state_uuid=$(_gt_uuid)
     GT_PORTS=() GT_SOCKS=() GT_PIDS=() GT_DSNS=()
     local gcomm=() ist=() node_uuid=()

@@ -29,8 +29,11 @@ int owner_acquire(db_conn *c, const char *database, int wait_s, char *err, size_
  * another run is taken over only when that run is gone: its connection no longer holds the
  * node-local lock on its node (asked there when that node is c's or one of nodes[0..n_nodes)),
  * or its node left the cluster. Waits up to wait_s seconds. On a server that is no cluster node
- * it does nothing. Call after owner_acquire and workspace_claim. Returns 0 when held (or no
- * cluster), 1 when another run holds it (err names it as owner_acquire does), -1 with err. */
+ * it does nothing; in a database that holds tables of others and no racesim marker it does
+ * nothing either (workspace_claim refuses that database). Call after owner_acquire and before
+ * workspace_claim (a run must not look at a database another run is setting up). Returns 0
+ * when held (or nothing to do), 1 when another run holds it (err names it as owner_acquire
+ * does), -1 with err. */
 int owner_claim_cluster(db_conn *c, const struct db_target *nodes, int n_nodes,
                         const char *database, int wait_s, char *err, size_t errlen);
 

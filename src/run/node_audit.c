@@ -65,7 +65,10 @@ int node_counters_read(const struct db_target *targets, int nodes, uint64_t *bf_
     for (int n = 0; n < nodes && n < RESULT_NODES_MAX; n++) {
         struct db_error e;
         db_conn *c = db_connect(&targets[n], false, &e);
-        if (!c || db_abort_counters(c, &bf_aborts[n], &cert_failures[n], &e)) {
+        /* a read after the sync waits until the node applied every committed write: racesim
+         * set the tables up on node 1, and the buyers on this node must find them */
+        if (!c || db_node_sync(c, &e) || db_execute(c, "SELECT 1", &e) ||
+            db_abort_counters(c, &bf_aborts[n], &cert_failures[n], &e)) {
             snprintf(err, errlen, "cannot read the abort counters of node %d: %s", n + 1, e.text);
             db_close(c);
             return 3;

@@ -382,10 +382,11 @@ static int open_admin(struct run_session *s, char *err, size_t errlen)
     }
     if (owner_acquire(s->admin, s->target.database, OWNER_WAIT_S, err, errlen))
         return 3;
-    if (workspace_claim(s->admin, s->target.database, err, errlen) ||
-        owner_claim_cluster(s->admin, s->nodes ? s->node_targets : &s->target,
+    if (owner_claim_cluster(s->admin, s->nodes ? s->node_targets : &s->target,
                             s->nodes ? (int)s->nodes : 1, s->target.database, OWNER_WAIT_S, err,
-                            errlen) ||
+                            errlen))
+        return 3;
+    if (workspace_claim(s->admin, s->target.database, err, errlen) ||
         owner_record(s->admin, err, errlen))
         return 3;
     return 0;

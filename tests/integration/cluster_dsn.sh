@@ -44,8 +44,7 @@ run_json "$TMP/bad6.json" --dsn='mysql://u@h1:1,h2:2,h3:3,h4:4,h5:5,h6:6,h7:7,h8
 one_line "a list of 9 nodes" 2
 
 source "$ROOT/scripts/galera-throwaway.sh"
-source "$ROOT/scripts/mariadb-throwaway.sh"
-trap 'galera_throwaway_stop; mariadb_throwaway_stop; rm -rf "$TMP"' EXIT
+trap 'galera_throwaway_stop; stop_shared_server; rm -rf "$TMP"' EXIT
 start=$(date +%s%N)
 galera_throwaway_start 3 || { echo "FAIL - cannot start the test's cluster"; exit 1; }
 echo "# the test's 3-node cluster started in $(( ($(date +%s%N) - start) / 1000000 )) ms"
@@ -79,15 +78,16 @@ check "--spread=2: 6 purchases on node 1, 6 on node 2, none on node 3" \
     jqe '[.nodes[].purchases] == [6, 6, 0]' "$TMP/spread.json"
 
 # a list that is not one synced primary cluster: exit 3, one line naming the node
-mariadb_throwaway_start || { echo "FAIL - cannot start the standalone MariaDB"; exit 1; }
-mariadb_throwaway_sql "CREATE USER '$GT_USER'@'localhost' IDENTIFIED BY '$GT_PASSWORD';
+start_shared_server || { echo "FAIL - cannot start the standalone MariaDB"; exit 1; }
+trap 'galera_throwaway_stop; stop_shared_server; rm -rf "$TMP"' EXIT
+shared_sql "CREATE USER '$GT_USER'@'localhost' IDENTIFIED BY '$GT_PASSWORD';
     GRANT ALL ON racesim.* TO '$GT_USER'@'localhost'"
 run_json "$TMP/mixed.json" --dsn="${GT_DSNS[1]}" --dsn="${GT_DSNS[2]}" \
-    --dsn="mysql://$GT_USER@localhost/racesim?socket=$MDT_SOCK" --strategy=atomic --users=3
+    --dsn="mysql://$GT_USER@localhost/racesim?socket=$SHARED_SOCK" --strategy=atomic --users=3
 one_line "2 cluster nodes and a standalone server" 3
 check "mixed: the line names node 3, the standalone one" \
     grep -q "node 3 (.*) is a standalone server (wsrep_on=OFF)" "$stderr_file"
-mariadb_throwaway_stop
+stop_shared_server
 run_json "$TMP/twice.json" --dsn="${GT_DSNS[1]}" --dsn="${GT_DSNS[1]}" --strategy=atomic --users=2
 one_line "one node named twice" 3
 check "twice: the line says node 2 is node 1 again" grep -q "node 2 .* is node 1 .* again" "$stderr_file"
@@ -97,18 +97,26 @@ one_line "a node not Synced" 3
 check "not Synced: the line names node 3 and its state" \
     grep -q "node 3 (.*) is not Synced (wsrep_local_state_comment=" "$stderr_file"
 galera_throwaway_sql 3 "SET GLOBAL wsrep_desync = OFF"
+synced() {               # I: node I says Synced
+    [ "$(galera_throwaway_sql "$1" "SHOW STATUS LIKE 'wsrep_local_state_comment'" | cut -f2)" = Synced ]
+}
+for i in $(seq 1 300); do synced 3 && break; sleep 0.1; done
+check "node 3 is Synced again" synced 3
 
 # the lock across the cluster: run A on node 1 holds the database; it is stopped (SIGSTOP: its
 # connections, its lock and its row stay) while the others try, so they always meet it
+lock_row() {             # the pid in the lock row, as node 2 sees it once it applied all
+    galera_throwaway_sql 2 "SET SESSION wsrep_sync_wait = 1; SELECT pid FROM racesim.racesim_lock" 2>/dev/null
+}
 wait_for_claim() {       # PID: until node 2 sees PID's row in racesim_lock
     local tries=0
-    until [ "$(galera_throwaway_sql 2 "SELECT pid FROM racesim.racesim_lock" 2>/dev/null)" = "$1" ]; do
+    until [ "$(lock_row)" = "$1" ]; do
         tries=$((tries + 1))
         kill -0 "$1" 2>/dev/null && [ $tries -lt 1200 ] || return 1
         sleep 0.05
     done
 }
-"$RACESIM" --dsn="${GT_DSNS[1]}" --strategy=for-update --users=2 --rounds=10 --think-time=100 \
+"$RACESIM" --dsn="${GT_DSNS[1]}" --strategy=for-update --users=2 --rounds=25 --think-time=100 \
     --format=json --quiet >"$TMP/a.json" 2>"$TMP/a.err" &
 a=$!
 check "run A on node 1 claims the database across the cluster (node 2 sees its row)" wait_for_claim $a
@@ -119,22 +127,37 @@ check "B gets the usual refusal, naming A's pid and its server connection" \
     grep -q "in use by another racesim run (racesim pid $a on host .*server connection [0-9]" "$stderr_file"
 run_json "$TMP/c.json" --dsn="${GT_DSNS[3]}" --dsn="${GT_DSNS[2]}" --strategy=atomic --users=4
 one_line "run C on nodes 3 and 2 while A holds it" 3
+check "C gets the usual refusal too" grep -q "in use by another racesim run (racesim pid $a " "$stderr_file"
 kill -CONT $a
 wait $a
 rc_a=$?
 check "run A ends with its true verdict: exit 0 (got $rc_a: $(head -c 200 "$TMP/a.err"))" [ "$rc_a" = 0 ]
-check "A gave its row up at the end" [ -z "$(galera_throwaway_sql 2 "SELECT pid FROM racesim.racesim_lock")" ]
+check "A gave its row up at the end" [ -z "$(lock_row)" ]
 run_json "$TMP/d.json" --dsn="${GT_DSNS[2]}" --strategy=atomic --users=4
 engine_holds "after A, a run on node 2 gets the database" "$TMP/d.json" mariadb
 
 # a holder killed (kill -9) leaves its row; a run whose list reaches its node sees that its
-# connection is gone there and takes the database over
-"$RACESIM" --dsn="${GT_DSNS[1]}" --strategy=for-update --users=2 --rounds=10 --think-time=100 \
-    --quiet >/dev/null 2>&1 &
+# connection is gone there and takes the database over (a database of its own: the buyers'
+# first order there shows that the setup is over, a kill -9 in the middle of it would leave
+# tables racesim cannot tell its own)
+galera_throwaway_sql 1 "GRANT ALL ON racesim_k.* TO '$GT_USER'@'127.0.0.1'"
+"$RACESIM" --dsn="${GT_DSNS[1]}_k" --strategy=for-update --users=2 --rounds=200 \
+    --think-time=100 --quiet >/dev/null 2>&1 &
 a=$!
-check "run A2 on node 1 claims the database" wait_for_claim $a
+bought() {               # PID: until PID's buyers have bought, as node 2 sees
+    local tries=0
+    until [ "$(galera_throwaway_sql 2 "SET SESSION wsrep_sync_wait = 1;
+               SELECT COUNT(*) > 0 FROM racesim_k.orders" 2>/dev/null)" = 1 ]; do
+        tries=$((tries + 1))
+        kill -0 "$1" 2>/dev/null && [ $tries -lt 1200 ] || return 1
+        sleep 0.05
+    done
+}
+check "run A2 on node 1 has set its database up and its buyers have begun" bought $a
+check "A2's row is in racesim_k's lock table" [ "$(galera_throwaway_sql 2 "SET SESSION wsrep_sync_wait = 1;
+    SELECT pid FROM racesim_k.racesim_lock")" = "$a" ]
 { kill -9 $a; wait $a; } 2>/dev/null
-run_json "$TMP/e.json" --dsn="${GT_DSNS[2]}" --dsn="${GT_DSNS[1]}" --strategy=atomic --users=4
+run_json "$TMP/e.json" --dsn="${GT_DSNS[2]}_k" --dsn="${GT_DSNS[1]}_k" --strategy=atomic --users=4
 engine_holds "after A2 was killed, a run on nodes 2 and 1 takes the database over" "$TMP/e.json" mariadb
 
 galera_throwaway_stop

@@ -4,6 +4,7 @@
 #include "owner.h"
 #include "driver_util.h"
 #include "proc.h"
+#include "workspace.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -152,7 +153,20 @@ int mariadb_owner_claim_cluster(db_conn *c, const struct db_target *nodes, int n
         return -1;
     }
     snprintf(lock, sizeof lock, "racesim:%.56s", database);
-    /* database is an identifier ([A-Za-z0-9_$]): safe to quote */
+    /* database is an identifier ([A-Za-z0-9_$]): safe to quote. Tables of others and no marker:
+     * not racesim's database, left alone (workspace_claim refuses it) */
+    char count[32];
+    snprintf(sql, sizeof sql, "SELECT SUM(table_name NOT IN ('" WORKSPACE_MARKER "', '"
+             OWNER_TABLE "', '" OWNER_LOCK_TABLE "')) > 0 AND SUM(table_name = '"
+             WORKSPACE_MARKER "') = 0 FROM information_schema.TABLES WHERE table_schema = '%s'",
+             database);
+    if (status_value(c, sql, count, sizeof count) == 0 && strcmp(count, "1") == 0)
+        return 0;
+    snprintf(sql, sizeof sql, "CREATE DATABASE IF NOT EXISTS `%s`", database);
+    if (mariadb_query(c, sql, NULL, NULL, &e) < 0) {
+        snprintf(err, errlen, "cannot lock database `%s` across the cluster: %s", database, e.text);
+        return -1;
+    }
     snprintf(sql, sizeof sql, "CREATE TABLE IF NOT EXISTS `%s`." OWNER_LOCK_TABLE " (id TINYINT "
              "PRIMARY KEY, node_uuid VARCHAR(64) NOT NULL, node_name VARCHAR(80) NOT NULL, "
              "connection_id BIGINT NOT NULL, pid BIGINT NOT NULL, host VARCHAR(255) NOT NULL, "
