@@ -154,8 +154,8 @@ bought() {               # PID: until PID's buyers have bought, as node 2 sees
     done
 }
 check "run A2 on node 1 has set its database up and its buyers have begun" bought $a
-check "A2's row is in racesim_k's lock table" [ "$(galera_throwaway_sql 2 "SET SESSION wsrep_sync_wait = 1;
-    SELECT pid FROM racesim_k.racesim_lock")" = "$a" ]
+holder=$(galera_throwaway_sql 2 "SET SESSION wsrep_sync_wait = 1; SELECT pid FROM racesim_k.racesim_lock")
+check "A2's row is in racesim_k's lock table (pid $holder)" [ "$holder" = "$a" ]
 { kill -9 $a; wait $a; } 2>/dev/null
 run_json "$TMP/e.json" --dsn="${GT_DSNS[2]}_k" --dsn="${GT_DSNS[1]}_k" --strategy=atomic --users=4
 engine_holds "after A2 was killed, a run on nodes 2 and 1 takes the database over" "$TMP/e.json" mariadb
