@@ -158,7 +158,7 @@ int owner_claim_cluster(db_conn *c, const struct db_target *nodes, int n_nodes,
                         const char *database, int wait_s, char *err, size_t errlen)
 {
     return OPS->owner_claim_cluster
-               ? OPS->owner_claim_cluster(c, nodes, n_nodes, database, wait_s, err, errlen) : 0;
+               ? OPS->owner_claim_cluster(c, nodes, n_nodes, database, wait_s, err, errlen) : 2;
 }
 
 void owner_release(db_conn *c, const char *database)

@@ -32,12 +32,14 @@ int owner_acquire(db_conn *c, const char *database, int wait_s, char *err, size_
  * it does nothing; in a database that holds tables of others and no racesim marker it does
  * nothing either (workspace_claim refuses that database). Call after owner_acquire and before
  * workspace_claim (a run must not look at a database another run is setting up). Returns 0
- * when held (or nothing to do), 1 when another run holds it (err names it as owner_acquire
- * does), -1 with err. */
+ * when held, 2 when there is nothing to hold (no cluster, a database of others, an engine
+ * without clusters), 1 when another run holds it (err names it as owner_acquire does), -1 with
+ * err. */
 int owner_claim_cluster(db_conn *c, const struct db_target *nodes, int n_nodes,
                         const char *database, int wait_s, char *err, size_t errlen);
 
-/* Gives up what owner_claim_cluster took on c, if c holds it; best effort, never fails. */
+/* Gives up what owner_claim_cluster took on c (call only when it returned 0: this is a
+ * statement on c); best effort, never fails. */
 void owner_release(db_conn *c, const char *database);
 
 /* Writes this process (pid, host name, connection id, now) into OWNER_TABLE of the current

@@ -36,6 +36,7 @@ struct run_session {
     unsigned nodes;            /* a private cluster: its nodes, node_targets[0..nodes) */
     struct db_target node_targets[SERVER_NODES_MAX];
     struct preflight preflight;
+    bool cluster_claimed;      /* owner_claim_cluster holds the database across the cluster */
     char seeded_for[1200];     /* reset: the scenario and parameters of the seed copies ("": none) */
 };
 
@@ -382,10 +383,12 @@ static int open_admin(struct run_session *s, char *err, size_t errlen)
     }
     if (owner_acquire(s->admin, s->target.database, OWNER_WAIT_S, err, errlen))
         return 3;
-    if (owner_claim_cluster(s->admin, s->nodes ? s->node_targets : &s->target,
-                            s->nodes ? (int)s->nodes : 1, s->target.database, OWNER_WAIT_S, err,
-                            errlen))
+    int claim = owner_claim_cluster(s->admin, s->nodes ? s->node_targets : &s->target,
+                                    s->nodes ? (int)s->nodes : 1, s->target.database,
+                                    OWNER_WAIT_S, err, errlen);
+    if (claim == 1 || claim < 0)
         return 3;
+    s->cluster_claimed = claim == 0;
     if (workspace_claim(s->admin, s->target.database, err, errlen) ||
         owner_record(s->admin, err, errlen))
         return 3;
@@ -694,6 +697,7 @@ int run_session_open(const struct options *o, int connections, struct run_sessio
     memset(&s->target, 0, sizeof s->target);
     s->admin = NULL;
     s->private_server = false;
+    s->cluster_claimed = false;
     s->nodes = 0;
     s->description[0] = '\0';
     *out = NULL;
@@ -719,7 +723,9 @@ void run_session_close(struct run_session *s)
 {
     if (!s)
         return;
-    owner_release(s->admin, s->target.database);
+    if (s->cluster_claimed)
+        owner_release(s->admin, s->target.database);
+    s->cluster_claimed = false;
     db_close(s->admin);
     s->admin = NULL;
     server_stop(&s->server);

@@ -146,7 +146,7 @@ int mariadb_owner_claim_cluster(db_conn *c, const struct db_target *nodes, int n
     char on[16], my_uuid[64], lock[72], sql[640];
     struct db_error e;
     if (status_value(c, "SELECT @@wsrep_on", on, sizeof on) || strcmp(on, "1") != 0)
-        return 0;                   /* not a cluster node: GET_LOCK holds server-wide */
+        return 2;                   /* not a cluster node: GET_LOCK holds server-wide */
     if (node_uuid(c, my_uuid, sizeof my_uuid)) {
         snprintf(err, errlen, "cannot lock database `%s` across the cluster: this node shows no "
                  "wsrep_gcomm_uuid", database);
@@ -161,7 +161,7 @@ int mariadb_owner_claim_cluster(db_conn *c, const struct db_target *nodes, int n
              WORKSPACE_MARKER "') = 0 FROM information_schema.TABLES WHERE table_schema = '%s'",
              database);
     if (status_value(c, sql, count, sizeof count) == 0 && strcmp(count, "1") == 0)
-        return 0;
+        return 2;
     snprintf(sql, sizeof sql, "CREATE DATABASE IF NOT EXISTS `%s`", database);
     if (mariadb_query(c, sql, NULL, NULL, &e) < 0) {
         snprintf(err, errlen, "cannot lock database `%s` across the cluster: %s", database, e.text);
