@@ -475,7 +475,10 @@ static int apply(struct options *o, const char *name, const char *v, char *err, 
     if (strcmp(name, "format") == 0)
         return format_option(o, v, err, errlen);
     if (strcmp(name, "dsn") == 0) {
-        o->dsn = v;
+        if (o->n_dsns == CLI_DSNS_MAX)
+            return fail(err, errlen, "--dsn: at most %d (one per node of a cluster)", CLI_DSNS_MAX);
+        o->dsns[o->n_dsns++] = v;
+        o->dsn = o->dsns[0];
         return 0;
     }
     if (strcmp(name, "engine") == 0) {
@@ -591,32 +594,59 @@ static int not_with(const struct options *o, const char *name, char *err, size_t
                 cli_command_name(o->command), cli_command_name(o->command));
 }
 
+/* A --dsn list (repeated, or hosts in one DSN): each node's target is built now so that the list
+ * is checked (one engine, one database, at most SERVER_NODES_MAX nodes); a list names a cluster. */
+static int nodes_of_dsns(struct options *o, char *err, size_t errlen)
+{
+    static struct db_target nodes[SERVER_NODES_MAX];   /* large; cli_parse runs once */
+    struct target_sources src;
+    cli_target_sources(o, &src);
+    if (target_build_nodes(&src, o->dsns, o->n_dsns, nodes, SERVER_NODES_MAX, &o->dsn_nodes, err,
+                           errlen))
+        return 2;
+    for (int i = 1; i < o->dsn_nodes; i++)
+        if (nodes[i].database[0] && !o->database_given && !nodes[0].database[0])
+            snprintf(o->database, sizeof o->database, "%s", nodes[i].database);
+        else if (nodes[i].database[0] && o->database_given &&
+                 strcmp(nodes[i].database, o->database) != 0)
+            return fail(err, errlen, "--database=%s conflicts with the database node %d's DSN "
+                        "names (%s): give only one", o->database, i + 1, nodes[i].database);
+    if (o->dsn_nodes > 1 && !db_driver_current()->cluster)
+        return fail(err, errlen, "--dsn: a list of nodes names a cluster, and the %s engine has "
+                    "none", db_driver_current()->name);
+    return 0;
+}
+
 /* The database a DSN names becomes o->database (a different --database is a conflict), else
  * the one a [racesim] option file group names. The whole connection target is built, so that
  * its sources are checked now. */
 static int database_of_dsn(struct options *o, char *err, size_t errlen)
 {
     static struct db_target t, of_dsn;   /* large; cli_parse runs once, on one thread */
+    static char first[2048];             /* the DSN of the first node (a host list: its first) */
     if (!o->dsn && (o->n_conn_options || o->defaults_file || o->no_defaults))
         return fail(err, errlen, "--%s goes with --dsn (the private server needs no connection "
                     "options)", o->defaults_file ? "defaults-file" : o->no_defaults ? "no-defaults"
                     : o->conn_names[0]);
     if (!o->dsn)
         return 0;
+    if (dsn_nodes(o->dsn, 0, first, sizeof first, err, errlen) < 0)
+        return 2;
     struct target_sources src;
     cli_target_sources(o, &src);
+    src.dsn = first;
     if (target_build(&src, &t, err, errlen))
         return 2;
     of_dsn = t;                  /* the host an option file gave, if the DSN names none */
     of_dsn.database[0] = '\0';
-    if (dsn_parse(o->dsn, &of_dsn, err, errlen))   /* which database the DSN itself names */
+    if (dsn_parse(first, &of_dsn, err, errlen))   /* which database the DSN itself names */
         return 2;
     if (of_dsn.database[0] && o->database_given && strcmp(of_dsn.database, o->database) != 0)
         return fail(err, errlen, "--database=%s conflicts with the database the DSN names (%s): "
                     "give only one", o->database, of_dsn.database);
     if (!o->database_given && t.database[0])
         snprintf(o->database, sizeof o->database, "%s", t.database);
-    return 0;
+    return nodes_of_dsns(o, err, errlen);
 }
 
 /* The engine: --engine, or the one the DSN's scheme names (both: they must agree); then its
@@ -670,6 +700,10 @@ static int finish(struct options *o, char *err, size_t errlen)
     if (o->spread && o->cluster && o->spread > o->cluster)
         return fail(err, errlen, "--spread=%d: more nodes than --cluster=%d starts", o->spread,
                     o->cluster);
+    if (o->spread && o->dsn_nodes > 1 && o->spread > o->dsn_nodes)
+        return fail(err, errlen, "--spread=%d: more nodes than the --dsn list names (%d)",
+                    o->spread, o->dsn_nodes);
+
     if (o->cluster && o->dsn)
         return fail(err, errlen, "--cluster starts a private cluster: drop --dsn (or --cluster)");
     if (o->cluster && !db_driver_current()->cluster)
@@ -841,7 +875,7 @@ int cli_parse(int argc, char **argv, struct options *o, char *err, size_t errlen
     if (!o->dsn) {
         const char *env = getenv("RACESIM_DSN");
         if (env && *env)
-            o->dsn = env;
+            o->dsn = o->dsns[o->n_dsns++] = env;
     }
     return finish(o, err, errlen);
 }

@@ -17,6 +17,7 @@
 #define CLI_OVERRIDES_MAX 32
 #define CLI_LIST_MAX 64          /* --strategies=a,b,... and --users=1,8,... items */
 #define CLI_ISOLATIONS 4
+#define CLI_DSNS_MAX 8         /* repeated --dsn: a cluster's nodes (SERVER_NODES_MAX) */
 #define CLI_CONN_OPTIONS 8     /* --ssl-mode, --ssl-ca, --ssl-cert, --ssl-key, --connect-timeout */
 
 enum format { FORMAT_TEXT, FORMAT_JSON, FORMAT_CSV, FORMAT_MD, FORMAT_JUNIT };
@@ -43,7 +44,10 @@ struct options {
     uint64_t seed;
     bool seed_given;
     char isolation[32];          /* "" : the server's (a level may end in +SNAPSHOT) */
-    const char *dsn;             /* NULL: the private server */
+    const char *dsn;             /* NULL: the private server (else the first --dsn) */
+    const char *dsns[CLI_DSNS_MAX];   /* every --dsn given, in order: a cluster's nodes */
+    size_t n_dsns;
+    int dsn_nodes;               /* the nodes the --dsn list names (2 or more: a given cluster) */
     const char *conn_names[CLI_CONN_OPTIONS];    /* --dsn's connection parameters given as */
     const char *conn_values[CLI_CONN_OPTIONS];   /* options (--ssl-mode=..), over the DSN's own;
                                                     each name once, the last one given */

@@ -45,7 +45,8 @@ static const struct option_row rows[] = {
     {"cluster", "=N", RUN | COMPARE | SWEEP | ISOLATION,
      "start a private cluster of N nodes (2 up to what the machine allows) instead of one server"},
     {"spread", "=K", RUN | COMPARE | SWEEP | ISOLATION,
-     "with --cluster: the buyers' connections go round-robin over nodes 1..K (default: all)"},
+     "with --cluster or a --dsn list: the buyers' connections go round-robin over nodes 1..K "
+     "(default: all)"},
     {"fault", "=kill-node:K@P%", RUN,
      "with --cluster=3 or more: SIGKILL node K when P% (1..99) of users x rounds purchases have "
      "finished, whatever their outcome; its buyers fail over to the other nodes"},
@@ -102,7 +103,9 @@ static const struct option_row rows[] = {
     {"dsn", "=URL", CONNECTS,
      "mysql://user@host:port/db or mysql://user@localhost/db?socket=PATH (also RACESIM_DSN; "
      "mariadb:// and the other engines' schemes too); the password from RACESIM_PASSWORD, else "
-     "an option file, else the client library's variable (never in the DSN; docs/connecting.md)"},
+     "an option file, else the client library's variable (never in the DSN; docs/connecting.md); "
+     "a Galera cluster's nodes: mysql://user@h1:p1,h2:p2/db, or --dsn once per node "
+     "(docs/cluster.md)"},
     {"ssl-mode", "=MODE", CONNECTS,
      "with --dsn: DISABLED, PREFERRED, REQUIRED, VERIFY_CA or VERIFY_IDENTITY (also ?ssl-mode= "
      "in the DSN)"},

@@ -130,6 +130,15 @@ int preflight_check(struct preflight *pf, int connections, bool pooled, size_t s
     return OPS->preflight_check(pf, connections, pooled, statements, err, errlen);
 }
 
+int preflight_cluster(db_conn *const *conns, const char *const *names, int n,
+                      struct preflight *pf, char *err, size_t errlen)
+{
+    if (OPS->preflight_cluster)
+        return OPS->preflight_cluster(conns, names, n, pf, err, errlen);
+    snprintf(err, errlen, "the %s engine has no cluster", db_engine_name());
+    return -1;
+}
+
 const char *preflight_var(const struct preflight *pf, const char *name)
 {
     for (size_t i = 0; i < pf->n_vars; i++)
@@ -163,6 +172,19 @@ int owner_acquire(db_conn *c, const char *database, int wait_s, char *err, size_
 }
 
 int owner_record(db_conn *c, char *err, size_t errlen) { return OPS->owner_record(c, err, errlen); }
+
+int owner_claim_cluster(db_conn *c, const struct db_target *nodes, int n_nodes,
+                        const char *database, int wait_s, char *err, size_t errlen)
+{
+    return OPS->owner_claim_cluster
+               ? OPS->owner_claim_cluster(c, nodes, n_nodes, database, wait_s, err, errlen) : 2;
+}
+
+void owner_release(db_conn *c, const char *database)
+{
+    if (OPS->owner_release && c)
+        OPS->owner_release(c, database);
+}
 int reset_save(db_conn *c, char *err, size_t errlen) { return OPS->reset_save(c, err, errlen); }
 int reset_restore(db_conn *c, char *err, size_t errlen) { return OPS->reset_restore(c, err, errlen); }
 
@@ -223,6 +245,21 @@ static int on_first(void *ctx, size_t n, char **row)
         f->found = true;
     }
     return 0;
+}
+
+void driver_preflight_add_var(struct preflight *pf, const char *name, const char *value)
+{
+    if (pf->n_vars >= PREFLIGHT_VARS_MAX)
+        return;
+    struct server_variable *v = &pf->vars[pf->n_vars++];
+    snprintf(v->name, sizeof v->name, "%s", name);
+    snprintf(v->value, sizeof v->value, "%s", value);
+}
+
+void driver_preflight_warn(struct preflight *pf, const char *text)
+{
+    if (pf->n_warnings < PREFLIGHT_WARNINGS_MAX)
+        snprintf(pf->warnings[pf->n_warnings++], sizeof pf->warnings[0], "%s", text);
 }
 
 int driver_query_first(db_conn *c, const char *sql, struct first_value *f, struct db_error *e)

@@ -61,6 +61,8 @@ struct db_driver_ops {
                                  struct db_error *err);
     int (*preflight_check)(struct preflight *pf, int connections, bool pooled, size_t statements,
                            char *err, size_t errlen);
+    int (*preflight_cluster)(db_conn *const *conns, const char *const *names, int n,
+                             struct preflight *pf, char *err, size_t errlen);   /* NULL: none */
     const char *(*run_note)(int users, unsigned long long deadlocks);   /* or NULL */
     int (*set_isolation)(db_conn *c, const char *level, char *err, size_t errlen);
     bool (*snapshot_supported)(db_conn *c);        /* the "+SNAPSHOT" variant works here */
@@ -84,6 +86,9 @@ struct db_driver_ops {
     void (*setup_session)(db_conn *c);              /* raise recursion limits; never fails */
     int (*owner_acquire)(db_conn *c, const char *database, int wait_s, char *err, size_t errlen);
     int (*owner_record)(db_conn *c, char *err, size_t errlen);
+    int (*owner_claim_cluster)(db_conn *c, const struct db_target *nodes, int n_nodes,
+                               const char *database, int wait_s, char *err, size_t errlen);
+    void (*owner_release)(db_conn *c, const char *database);   /* both NULL: no cluster */
     int (*reset_save)(db_conn *c, char *err, size_t errlen);
     int (*reset_restore)(db_conn *c, char *err, size_t errlen);
 

@@ -6,9 +6,16 @@
 #include <stddef.h>
 
 #include "db.h"
+#include "preflight.h"
 
 #define SEED_SUFFIX "__seed"       /* a seed copy of table T is T__seed (reset.h) */
 #define OWNED_TABLES_MAX 64
+
+/* Adds variable name=value to pf's variables (nothing when they are full). */
+void driver_preflight_add_var(struct preflight *pf, const char *name, const char *value);
+
+/* Adds text to pf's warnings (nothing when they are full). */
+void driver_preflight_warn(struct preflight *pf, const char *text);
 
 /* The first column of a query's first row, as text. */
 struct first_value {

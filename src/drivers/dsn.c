@@ -96,6 +96,39 @@ static int parse_host_port(const char *p, size_t n, struct db_target *t, char *e
     return 0;
 }
 
+int dsn_nodes(const char *text, int i, char *out, size_t outlen, char *err, size_t errlen)
+{
+    const char *scheme = strstr(text, "://");
+    const char *hosts = scheme ? scheme + 3 : text;
+    size_t authority = strcspn(hosts, "/?");
+    const char *at = memchr(hosts, '@', authority);
+    if (at) {
+        authority -= (size_t)(at + 1 - hosts);
+        hosts = at + 1;
+    }
+    int n = 0;
+    const char *host = hosts, *end = hosts + authority;
+    for (const char *p = hosts;; p++) {
+        if (p < end && *p != ',')
+            continue;
+        if (p == host && authority > 0 && memchr(hosts, ',', authority))
+            return errorf(err, errlen, "--dsn: an empty host in the list of '%.200s'", text);
+        if (out && n == i) {
+            int len = snprintf(out, outlen, "%.*s%.*s%s", (int)(hosts - text), text,
+                               (int)(p - host), host, end);
+            if (len < 0 || (size_t)len >= outlen)
+                return errorf(err, errlen, "--dsn: '%.200s' is too long", text);
+        }
+        n++;
+        if (p == end)
+            break;
+        host = p + 1;
+    }
+    if (out && i >= n)
+        return errorf(err, errlen, "--dsn: '%.200s' names no node %d", text, i + 1);
+    return n;
+}
+
 static char *password;          /* RACESIM_PASSWORD, taken from the environment once, at start */
 static char *client_password;   /* else MYSQL_PWD or PGPASSWORD */
 

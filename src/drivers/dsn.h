@@ -13,6 +13,13 @@
  * Returns 0, or -1 with a one-line reason in err. */
 int dsn_parse(const char *text, struct db_target *t, char *err, size_t errlen);
 
+/* The nodes text names: a DSN whose host part is a list, SCHEME://user@h1:p1,h2:p2/db?KEY=V, names
+ * one node per host (a cluster); any other DSN names 1. With out, writes the DSN of node i
+ * (0-based) into it: the same DSN with host i alone (SCHEME://user@h2:p2/db?KEY=V). Returns the
+ * number of nodes, or -1 with a one-line reason in err (an empty host in the list, i out of
+ * range, out too small). */
+int dsn_nodes(const char *text, int i, char *out, size_t outlen, char *err, size_t errlen);
+
 /* Moves the passwords out of the environment into private memory: RACESIM_PASSWORD, and the
  * variable a client library would read by itself (db_password_envs: the drivers'; MYSQL_PWD,
  * PGPASSWORD). All are removed from the environment, so no child (the private server, gnuplot)

@@ -7,8 +7,8 @@
 
 #include "db.h"
 
-#define PREFLIGHT_VARS_MAX 12
-#define PREFLIGHT_WARNINGS_MAX 6
+#define PREFLIGHT_VARS_MAX 14
+#define PREFLIGHT_WARNINGS_MAX 8
 #define PREFLIGHT_DURABILITY_VARS_MAX 3
 
 struct server_variable {
@@ -48,6 +48,16 @@ int preflight_read(db_conn *c, struct preflight *pf, struct db_error *err);
  * the user lacks a right racesim needs in database (the run is refused). */
 int preflight_read_grants(db_conn *c, struct preflight *pf, const char *database,
                           struct db_error *err);
+
+/* A cluster's preflight, on each of its nodes (conns[0..n), named names[i] in messages): every
+ * node is a cluster node (MariaDB: wsrep_on), in the primary component, synced, all of the same
+ * cluster (one wsrep_cluster_state_uuid), each named once, and the cluster has at least n
+ * members; adds to pf the cluster's settings that change what a run sees (wsrep_sync_wait,
+ * wsrep_retry_autocommit) with what they mean, as variables and warnings. Returns 0, or -1 with
+ * a one-line refusal in err naming the node (the run cannot go: exit 3; an engine without
+ * clusters refuses too). */
+int preflight_cluster(db_conn *const *conns, const char *const *names, int n,
+                      struct preflight *pf, char *err, size_t errlen);
 
 /* Returns the value of variable name, or NULL when the server does not have it. */
 const char *preflight_var(const struct preflight *pf, const char *name);

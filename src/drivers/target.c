@@ -71,3 +71,42 @@ int target_build(const struct target_sources *src, struct db_target *t, char *er
                   : files.password ? files.password : dsn_client_password();
     return 0;
 }
+
+int target_build_nodes(const struct target_sources *src, const char *const *dsns, size_t n_dsns,
+                       struct db_target *nodes, int max, int *n_nodes, char *err, size_t errlen)
+{
+    *n_nodes = 0;
+    if (max <= 0)
+        return errorf(err, errlen, "--dsn: no room for a node");
+    const char *engine = n_dsns ? db_driver_for_dsn(dsns[0], NULL) : NULL;
+    for (size_t d = 0; d < n_dsns; d++) {
+        const char *other = db_driver_for_dsn(dsns[d], NULL);
+        if (!engine || !other || strcmp(engine, other) != 0)
+            return errorf(err, errlen, "--dsn: the nodes of a cluster are of one engine, but "
+                          "--dsn %zu names %s and --dsn 1 %s", d + 1, other ? other : "no engine",
+                          engine ? engine : "no engine");
+        int n = dsn_nodes(dsns[d], 0, NULL, 0, err, errlen);
+        for (int i = 0; n > 0 && i < n; i++) {
+            char dsn[2048];
+            if (*n_nodes == max)
+                return errorf(err, errlen, "--dsn: the list names more than %d nodes", max);
+            if (dsn_nodes(dsns[d], i, dsn, sizeof dsn, err, errlen) < 0)
+                return -1;
+            struct target_sources one = *src;
+            one.dsn = dsn;
+            struct db_target *t = &nodes[*n_nodes];
+            if (target_build(&one, t, err, errlen))
+                return -1;
+            for (int k = 0; k < *n_nodes; k++)
+                if (t->database[0] && nodes[k].database[0] &&
+                    strcmp(t->database, nodes[k].database) != 0)
+                    return errorf(err, errlen, "--dsn: the nodes of a cluster hold one database, "
+                                  "but node %d names `%s` and node %d `%s`", *n_nodes + 1,
+                                  t->database, k + 1, nodes[k].database);
+            (*n_nodes)++;
+        }
+        if (n < 0)
+            return -1;
+    }
+    return 0;
+}

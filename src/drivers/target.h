@@ -26,4 +26,12 @@ struct target_sources {
  * input: exit 2). */
 int target_build(const struct target_sources *src, struct db_target *t, char *err, size_t errlen);
 
+/* The targets of a cluster's nodes: each of dsns[0..n_dsns) (a repeated --dsn) names one node,
+ * or several with a host list (dsn.h dsn_nodes); each is built as target_build builds src->dsn,
+ * into nodes[0..*n_nodes). The nodes must be of one engine and name one database (else bad
+ * input). Returns 0, or -1 with a one-line reason in err (bad input: exit 2), also when they
+ * are more than max. */
+int target_build_nodes(const struct target_sources *src, const char *const *dsns, size_t n_dsns,
+                       struct db_target *nodes, int max, int *n_nodes, char *err, size_t errlen);
+
 #endif

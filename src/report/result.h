@@ -95,8 +95,8 @@ struct run_settings {
     int64_t interval_us;       /* --report-interval (0: none) */
 };
 
-#define SERVER_FACTS_VARS_MAX 12
-#define SERVER_FACTS_WARNINGS_MAX 6
+#define SERVER_FACTS_VARS_MAX 14
+#define SERVER_FACTS_WARNINGS_MAX 8
 #define SERVER_FACTS_DURABILITY_VARS_MAX 3
 
 /* What the server said before the run, as name/value text (the driver chose which). */

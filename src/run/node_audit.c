@@ -97,7 +97,10 @@ static int counters_one(const struct db_target *t, int n, uint64_t *bf_aborts,
 {
     struct db_error e;
     db_conn *c = db_connect(t, false, &e);
-    int rc = !c || db_node_sync(c, &e) || db_abort_counters(c, bf_aborts, cert_failures, &e) ? 3 : 0;
+    /* a read after the sync waits until the node applied every committed write: racesim set the
+     * tables up on node 1, and the buyers on this node must find them */
+    int rc = !c || db_node_sync(c, &e) || db_execute(c, "SELECT 1", &e) ||
+             db_abort_counters(c, bf_aborts, cert_failures, &e) ? 3 : 0;
     if (rc)
         snprintf(err, errlen, "cannot read the abort counters of node %d: %s", n + 1, e.text);
     db_close(c);

@@ -25,8 +25,8 @@ int node_audit(const struct db_target *targets, int nodes, int lost, struct run_
 
 /* Reads each node's running counts of brute-force aborts and certification failures into
  * bf_aborts[n] and cert_failures[n], once the node has applied every write the cluster
- * committed before (after setup: its tables are there for the buyers). Returns 0, or 3 with
- * err (a node cannot be reached). */
+ * committed (so the buyers that start next find the setup's tables on every node). Returns 0,
+ * or 3 with err (a node cannot be reached). */
 int node_counters_read(const struct db_target *targets, int nodes, uint64_t *bf_aborts,
                        uint64_t *cert_failures, char *err, size_t errlen);
 

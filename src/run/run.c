@@ -38,6 +38,7 @@ struct run_session {
     unsigned nodes;            /* a private cluster: its nodes, node_targets[0..nodes) */
     struct db_target node_targets[SERVER_NODES_MAX];
     struct preflight preflight;
+    bool cluster_claimed;      /* owner_claim_cluster holds the database across the cluster */
     char seeded_for[1200];     /* reset: the scenario and parameters of the seed copies ("": none) */
 };
 
@@ -221,9 +222,52 @@ static int raise_file_limit(int connections, char *err, size_t errlen)
     return 0;
 }
 
+/* Where target t connects, in one line: "HOST:PORT", or its socket. */
+static void target_place(const struct db_target *t, char *out, size_t outlen)
+{
+    if (t->socket[0])
+        snprintf(out, outlen, "%.400s (%s)", t->socket, db_target_word());
+    else
+        snprintf(out, outlen, "%.250s:%u", t->host, t->port ? t->port : 3306);
+}
+
+/* A cluster the --dsn list names: a target per node, node 1's for racesim's own connection. */
+static int open_given_cluster(const struct options *o, struct run_session *s, char *err,
+                              size_t errlen)
+{
+    struct target_sources src;
+    cli_target_sources(o, &src);
+    int n = 0;
+    if (target_build_nodes(&src, o->dsns, o->n_dsns, s->node_targets, SERVER_NODES_MAX, &n, err,
+                           errlen))
+        return 2;
+    s->nodes = (unsigned)n;
+    int len = snprintf(s->description, sizeof s->description, "cluster of %d nodes given by --dsn:",
+                       n);
+    for (int i = 0; i < n; i++) {
+        snprintf(s->node_targets[i].database, sizeof s->node_targets[i].database, "%s",
+                 o->database);
+        char place[420];
+        target_place(&s->node_targets[i], place, sizeof place);
+        if (len > 0 && (size_t)len < sizeof s->description)
+            len += snprintf(s->description + len, sizeof s->description - (size_t)len, "%s %s",
+                            i ? "," : "", place);
+    }
+    s->target = s->node_targets[0];
+    return 0;
+}
+
 static int open_target(const struct options *o, int connections, struct run_session *s,
                        char *err, size_t errlen)
 {
+    if (o->fault_percent && !o->cluster)
+        return fail(err, errlen, 2, "--fault=kill-node kills a node of the private cluster "
+                    "racesim starts: add --cluster=3 (or more)");
+    if (o->dsn && o->dsn_nodes > 1)
+        return open_given_cluster(o, s, err, errlen);
+    if (o->spread && !o->cluster)
+        return fail(err, errlen, 2, "--spread spreads buyers over the nodes of --cluster=N or of "
+                    "a --dsn list: add one");
     if (o->dsn) {
         struct target_sources src;
         cli_target_sources(o, &src);
@@ -239,12 +283,6 @@ static int open_target(const struct options *o, int connections, struct run_sess
         return 0;
     }
     snprintf(s->target.database, sizeof s->target.database, "%s", o->database);
-    if (o->spread && !o->cluster)
-        return fail(err, errlen, 2, "--spread spreads buyers over the nodes of --cluster=N: "
-                    "add --cluster");
-    if (o->fault_percent && !o->cluster)
-        return fail(err, errlen, 2, "--fault=kill-node kills a node of the private cluster "
-                    "racesim starts: add --cluster=3 (or more)");
     struct server_options so = {.max_connections = (unsigned)connections + 20,
                                 .nodes = (unsigned)o->cluster};
     char msg[768];
@@ -293,6 +331,33 @@ static unsigned io_timeout_s(const struct preflight *pf)
     return (unsigned)wait + IO_TIMEOUT_MARGIN_S;
 }
 
+/* A cluster's preflight: a connection to each node, which must all be synced nodes of one
+ * primary component (preflight_cluster); adds the cluster's settings to s->preflight. */
+static int check_nodes(struct run_session *s, char *err, size_t errlen)
+{
+    db_conn *conns[SERVER_NODES_MAX] = {0};
+    char places[SERVER_NODES_MAX][420];
+    const char *names[SERVER_NODES_MAX];
+    int rc = 0;
+    for (unsigned i = 0; i < s->nodes && rc == 0; i++) {
+        struct db_error e;
+        struct db_target t = s->node_targets[i];
+        t.io_timeout_s = AUDIT_IO_TIMEOUT_S;
+        target_place(&t, places[i], sizeof places[i]);
+        names[i] = places[i];
+        conns[i] = db_connect(&t, false, &e);
+        if (!conns[i]) {
+            snprintf(err, errlen, "cannot connect to node %u (%s): %s", i + 1, places[i], e.text);
+            rc = 3;
+        }
+    }
+    if (rc == 0 && preflight_cluster(conns, names, (int)s->nodes, &s->preflight, err, errlen))
+        rc = 3;
+    for (unsigned i = 0; i < s->nodes; i++)
+        db_close(conns[i]);
+    return rc;
+}
+
 /* racesim's connection: reads the server's settings, then takes racesim's own database for the
  * whole session (a server-side lock a second run on it waits for, then is refused with). */
 static int open_admin(struct run_session *s, char *err, size_t errlen)
@@ -308,6 +373,8 @@ static int open_admin(struct run_session *s, char *err, size_t errlen)
         snprintf(err, errlen, "cannot read the server's settings: %s", e.text);
         return 3;
     }
+    if (s->nodes && check_nodes(s, err, errlen))
+        return 3;
     s->target.io_timeout_s = io_timeout_s(&s->preflight);   /* the buyers' connections */
     for (unsigned i = 0; i < s->nodes; i++)
         s->node_targets[i].io_timeout_s = s->target.io_timeout_s;
@@ -321,6 +388,12 @@ static int open_admin(struct run_session *s, char *err, size_t errlen)
     }
     if (owner_acquire(s->admin, s->target.database, OWNER_WAIT_S, err, errlen))
         return 3;
+    int claim = owner_claim_cluster(s->admin, s->nodes ? s->node_targets : &s->target,
+                                    s->nodes ? (int)s->nodes : 1, s->target.database,
+                                    OWNER_WAIT_S, err, errlen);
+    if (claim == 1 || claim < 0)
+        return 3;
+    s->cluster_claimed = claim == 0;
     if (workspace_claim(s->admin, s->target.database, err, errlen) ||
         owner_record(s->admin, err, errlen))
         return 3;
@@ -655,6 +728,7 @@ int run_session_open(const struct options *o, int connections, struct run_sessio
     memset(&s->target, 0, sizeof s->target);
     s->admin = NULL;
     s->private_server = false;
+    s->cluster_claimed = false;
     s->nodes = 0;
     s->description[0] = '\0';
     *out = NULL;
@@ -680,6 +754,9 @@ void run_session_close(struct run_session *s)
 {
     if (!s)
         return;
+    if (s->cluster_claimed)
+        owner_release(s->admin, s->target.database);
+    s->cluster_claimed = false;
     db_close(s->admin);
     s->admin = NULL;
     server_stop(&s->server);

@@ -39,8 +39,10 @@ static int list_tables(db_conn *c, const char *database, const struct table_list
         return -1;
     t->more = all.more;
     for (size_t i = 0; i < all.n; i++) {
-        bool skip = without && (strcmp(all.names[i], WORKSPACE_MARKER) == 0
-                                || strcmp(all.names[i], OWNER_TABLE) == 0);
+        /* the cluster lock's table comes first, before the marker (owner_claim_cluster) */
+        bool skip = strcmp(all.names[i], OWNER_LOCK_TABLE) == 0
+                    || (without && (strcmp(all.names[i], WORKSPACE_MARKER) == 0
+                                    || strcmp(all.names[i], OWNER_TABLE) == 0));
         for (size_t k = 0; without && !skip && k < without->n; k++)
             skip = strcmp(all.names[i], without->names[k]) == 0;
         if (!skip)

@@ -103,6 +103,10 @@ int mariadb_cluster_wait_synced(const char *const *sockets, unsigned nodes, long
 /* owner.c: GET_LOCK and the owner table (contracts in owner.h). */
 int mariadb_owner_acquire(db_conn *c, const char *database, int wait_s, char *err, size_t errlen);
 int mariadb_owner_record(db_conn *c, char *err, size_t errlen);
+/* owner_cluster.c: the lock row a Galera cluster certifies (contracts in owner.h). */
+int mariadb_owner_claim_cluster(db_conn *c, const struct db_target *nodes, int n_nodes,
+                                const char *database, int wait_s, char *err, size_t errlen);
+void mariadb_owner_release(db_conn *c, const char *database);
 
 /* reset.c: seed copies with CREATE TABLE ... LIKE (contracts in reset.h). */
 int mariadb_reset_save(db_conn *c, char *err, size_t errlen);
@@ -119,6 +123,10 @@ int mariadb_list_tables(db_conn *c, const char *database, db_row_fn row, void *c
 int mariadb_create_marker(db_conn *c, const char *table, struct db_error *err);
 int mariadb_foreign_keys(db_conn *c, bool on, struct db_error *err);
 void mariadb_setup_session(db_conn *c);
+
+/* cluster_preflight.c: a given cluster's nodes (contract as preflight_cluster in preflight.h). */
+int mariadb_preflight_cluster(db_conn *const *conns, const char *const *names, int n,
+                              struct preflight *pf, char *err, size_t errlen);
 
 /* cluster_audit.c: a Galera node's audit (contracts in driver.h). */
 int mariadb_node_sync(db_conn *c, struct db_error *err);

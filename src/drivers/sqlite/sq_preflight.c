@@ -1,20 +1,12 @@
 /* sq_preflight.c — what a SQLite file will do: the library's version, the journal mode racesim
  * puts it in, synchronous, busy_timeout; and how commits reach the disk. */
 #include "sqlite.h"
+#include "driver_util.h"
 
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static void add_var(struct preflight *pf, const char *name, const char *value)
-{
-    if (pf->n_vars >= PREFLIGHT_VARS_MAX)
-        return;
-    struct server_variable *v = &pf->vars[pf->n_vars++];
-    snprintf(v->name, sizeof v->name, "%s", name);
-    snprintf(v->value, sizeof v->value, "%s", value);
-}
 
 static int on_value(void *ctx, size_t n, char **row)
 {
@@ -44,11 +36,11 @@ int sq_preflight_read(db_conn *c, struct preflight *pf, struct db_error *err)
         snprintf(err->text, sizeof err->text, "%.120s: %.120s", sq_conn_path(c), msg);
         return -1;
     }
-    add_var(pf, "journal_mode", o->journal);   /* racesim sets it once the file is its own */
-    add_var(pf, "synchronous", sync_name(sync));
+    driver_preflight_add_var(pf, "journal_mode", o->journal);   /* racesim sets it once the file is its own */
+    driver_preflight_add_var(pf, "synchronous", sync_name(sync));
     snprintf(text, sizeof text, "%d ms", o->busy_timeout_ms);
-    add_var(pf, "busy_timeout", text);
-    add_var(pf, "locking", "one writer at a time (database-wide lock)");
+    driver_preflight_add_var(pf, "busy_timeout", text);
+    driver_preflight_add_var(pf, "locking", "one writer at a time (database-wide lock)");
     pf->lock_wait_timeout_s = (o->busy_timeout_ms + 999) / 1000;
     pf->max_connections = 0;   /* no server: no limit but open files */
     /* the numbers that decide it: synchronous (0 off .. 3 extra) and whether the WAL is used */
