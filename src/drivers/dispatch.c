@@ -91,17 +91,6 @@ int lockwait_read(db_conn *monitor, struct lockwaits *w, bool other_locks)
     return OPS->lockwait_read(monitor, w, other_locks);
 }
 
-bool lockwait_find(const struct lockwaits *w, unsigned long id, unsigned long *blocker)
-{
-    for (int i = 0; i < w->n; i++)
-        if (w->waiting[i] == id) {
-            if (blocker)
-                *blocker = w->blocker[i];
-            return true;
-        }
-    return false;
-}
-
 int preflight_read(db_conn *c, struct preflight *pf, struct db_error *err)
 {
     return OPS->preflight_read(c, pf, err);

@@ -855,6 +855,9 @@ static enum engine_status run_buyers(struct engine *e, struct buyer *buyers,
         int st = lockstep_failure(e->lockstep, msg, sizeof msg);
         if (st)
             engine_fail(e, st == 2 ? ENGINE_BAD_SCRIPT : ENGINE_DB_ERROR, msg);
+        const char *lost = lockstep_lost_waits(e->lockstep);
+        if (lost)
+            fprintf(stderr, "racesim: warning: lockstep: %s\n", lost);
     }
     rendezvous_destroy(&e->meet);
     collect(e, buyers, res);
