@@ -403,7 +403,7 @@ static void purchase(struct buyer *b, int round, int64_t intended_us)
                 r->node_deadlocks_at_statement[n]++;
         }
         note_expects(r, &at, b->id);
-        if (at.error.code[0]) {
+        if (at.error.code[0] && !at.own_error) {   /* a @signal: the strategy's answer */
             struct error_id id = db_error_id(&at.error);
             count_error(r, &id, at.error.text);
         }

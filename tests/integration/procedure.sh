@@ -2,7 +2,8 @@
 # procedure.sh — stock/procedure (issue 14): one round trip per purchase, a stored procedure
 # (PostgreSQL: a PL/pgSQL function) the strategy's own -- @setup creates. At 60 buyers every
 # invariant holds, the stock sells out, each purchase is one attempt and sold out is what the
-# server returned (MariaDB: the procedure's SIGNAL, error 1644; PostgreSQL: the function's 0).
+# server returned (MariaDB: the procedure's SIGNAL, error 1644, mapped by @signal; PostgreSQL:
+# the function's 0), never counted as a server error (JSON counts.errors, the text report).
 # Under a forced race (--lockstep, 2 buyers, 1 unit) one sells and one is turned away. A setup
 # the server refuses names the strategy's line; a directive after -- @setup is exit 2.
 # RACESIM_TEST_ENGINE=postgres runs it on a private PostgreSQL.
@@ -20,6 +21,8 @@ check "procedure: some sold, some turned away ($(outcome "$TMP/p.json" ok) ok, $
     jqe '.counts.outcomes.ok.purchases > 0 and .counts.outcomes.out_of_stock.purchases > 0' "$TMP/p.json"
 check "procedure: sold out (left $(jq .lost_sales.units_left "$TMP/p.json") units, fewer than the smallest refused ask)" \
     jqe '.lost_sales.purchases == 0 and .lost_sales.units_left < 30' "$TMP/p.json"
+check "procedure: sold out is the strategy's answer, no server error ($(jq -c .counts.errors "$TMP/p.json"))" \
+    jqe '.counts.errors == []' "$TMP/p.json"
 check "procedure: one attempt per purchase, no retry" \
     jqe '.counts.attempts == 60 and .counts.retries == 0' "$TMP/p.json"
 check "procedure: the units sold are what the stock lost (ok units = 600 - left)" \
@@ -29,6 +32,11 @@ run_json "$TMP/race.json" "${target[@]}" --strategy=procedure --users=2 --stock=
 engine_holds "procedure, lockstep, 1 unit" "$TMP/race.json" "$TEST_ENGINE"
 check "procedure, lockstep: one sale, one out_of_stock" \
     [ "$(outcome "$TMP/race.json" ok)/$(outcome "$TMP/race.json" out_of_stock)" = 1/1 ]
+
+out=$("$RACESIM" ${ENGINE_ARGS[@]+"${ENGINE_ARGS[@]}"} "${target[@]}" --strategy=procedure --users=2 --stock=1 --qty=1 \
+    --lockstep --seed=1 --quiet 2>&1)
+check "procedure, text report: the refused buyer is out_of_stock, no errors line" \
+    bash -c '[[ $1 == *"out_of_stock "* && $1 != *ERROR* && $1 != *"errors "* ]]' _ "$out"
 
 if [ "$TEST_ENGINE" = mariadb ]; then
     # a body the server refuses: the strategy's file and line, exit 2
