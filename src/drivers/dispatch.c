@@ -148,6 +148,11 @@ int db_list_tables(db_conn *c, const char *database, db_row_fn row, void *ctx, s
     return OPS->list_tables(c, database, row, ctx, err);
 }
 
+int db_list_routines(db_conn *c, db_row_fn row, void *ctx, struct db_error *err)
+{
+    return OPS->list_routines ? OPS->list_routines(c, row, ctx, err) : 0;
+}
+
 int db_create_marker(db_conn *c, const char *table, struct db_error *err)
 {
     return OPS->create_marker(c, table, err);

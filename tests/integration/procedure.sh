@@ -4,15 +4,29 @@
 # invariant holds, the stock sells out, each purchase is one attempt and sold out is what the
 # server returned (MariaDB: the procedure's SIGNAL, error 1644, mapped by @signal; PostgreSQL:
 # the function's 0), never counted as a server error (JSON counts.errors, the text report).
-# Under a forced race (--lockstep, 2 buyers, 1 unit) one sells and one is turned away. A setup
+# Under a forced race (--lockstep, 2 buyers, 1 unit) one sells and one is turned away. The
+# procedure is racesim's: the next reset drops it, never a routine racesim did not create. A setup
 # the server refuses names the strategy's line; a directive after -- @setup is exit 2.
-# RACESIM_TEST_ENGINE=postgres runs it on a private PostgreSQL.
+# RACESIM_TEST_ENGINE=postgres runs it on the test's own PostgreSQL (scripts/pg-throwaway.sh).
 RACESIM=$1
 source "$(dirname "$0")/lib.sh"
-target=()
+# one server for every run, so that what a run leaves behind can be looked at (sql SQL)
 if [ "$TEST_ENGINE" = mariadb ]; then
     own_server || { echo "FAIL - no server"; exit 1; }
     target=(--dsn="$DSN")
+    sql() { shared_sql "USE racesim; $1"; }
+    routines_sql="SELECT ROUTINE_NAME FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = 'racesim' ORDER BY 1"
+    keep_me_sql="CREATE FUNCTION racesim.keep_me() RETURNS INT RETURN 1"
+    buy_entry="PROCEDURE racesim_buy"
+else
+    source "$(dirname "$0")/../../scripts/pg-throwaway.sh"
+    pg_throwaway_start || { echo "FAIL - cannot start the test's PostgreSQL"; exit 1; }
+    trap 'pg_throwaway_stop; rm -rf "$TMP"' EXIT
+    target=(--dsn="postgres://postgres@/racesim?host=$PGT_SOCK")
+    sql() { pg_throwaway_sql "$1" racesim; }
+    routines_sql="SELECT routine_name FROM information_schema.routines WHERE routine_schema = 'public' ORDER BY 1"
+    keep_me_sql="CREATE FUNCTION keep_me() RETURNS INT LANGUAGE sql AS 'SELECT 1'"
+    buy_entry="FUNCTION racesim_buy"
 fi
 
 run_json "$TMP/p.json" "${target[@]}" --strategy=procedure --users=60 --qty=1..30 --seed=1
@@ -37,6 +51,23 @@ out=$("$RACESIM" ${ENGINE_ARGS[@]+"${ENGINE_ARGS[@]}"} "${target[@]}" --strategy
     --lockstep --seed=1 --quiet 2>&1)
 check "procedure, text report: the refused buyer is out_of_stock, no errors line" \
     bash -c '[[ $1 == *"out_of_stock "* && $1 != *ERROR* && $1 != *"errors "* ]]' _ "$out"
+
+# the routine the strategy's -- @setup created is racesim's: dropped with its tables at the next
+# reset; a routine of the same database that racesim did not create is left alone
+routines() { sql "$routines_sql" | tr '\n' ' '; }
+sql "$keep_me_sql"
+check "procedure: racesim_buy recorded as racesim's in its marker table" \
+    [ "$(sql "SELECT COUNT(*) FROM racesim_owned WHERE table_name = '$buy_entry'")" = 1 ]
+before=$(routines)
+"$RACESIM" ${ENGINE_ARGS[@]+"${ENGINE_ARGS[@]}"} "${target[@]}" --strategy=atomic --users=2 --quiet >/dev/null 2>&1
+code=$?
+after=$(routines)
+check "procedure, then atomic on the same database: exit 0 ($code)" [ "$code" = 0 ]
+check "the reset drops the procedure racesim created, keeps the one it did not (before: $before; after: $after)" \
+    [ "$before/$after" = "keep_me racesim_buy /keep_me " ]
+"$RACESIM" ${ENGINE_ARGS[@]+"${ENGINE_ARGS[@]}"} "${target[@]}" --strategy=procedure --users=2 --quiet >/dev/null 2>&1
+check "procedure again: racesim_buy made again beside keep_me ($(routines)), keep_me not recorded as racesim's" \
+    [ "$(routines)/$(sql "SELECT COUNT(*) FROM racesim_owned WHERE table_name LIKE '%keep_me'")" = "keep_me racesim_buy /0" ]
 
 if [ "$TEST_ENGINE" = mariadb ]; then
     # a body the server refuses: the strategy's file and line, exit 2
