@@ -6,18 +6,11 @@
 # the time) and runs scripts/docs-tables, which copies each into docs/isolation.md.
 # Usage: bench/isolation.sh [ENGINE...]   (mariadb, postgres, sqlite)
 set -eu
-top=$(cd "$(dirname "$0")/.." && pwd)
-cd "$top"
-scripts/ensure-built
-bin=$top/build/src/racesim
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+source "$(dirname "$0")/lib.sh"
+bench_init
 [ $# -gt 0 ] || set -- mariadb
 for engine in "$@"; do
-    start=$(date +%s.%N)
-    "$bin" isolation --engine="$engine" --quiet --format=md >"$tmp/table.md"
-    end=$(date +%s.%N)
-    wall=$(printf '%.1f' "$(echo "$end - $start" | bc -l)")
+    wall=$(printf '%.1f' "$(bench_wall "$tmp/table.md" "$bin" isolation --engine="$engine" --quiet --format=md)")
     levels=$(($(grep -c '^| ' "$tmp/table.md") - 1))      # the table's rows, less its header
     {
         echo "# racesim isolation on $engine"
@@ -30,4 +23,4 @@ for engine in "$@"; do
     } >"results/isolation-$engine.md"
     echo "bench/isolation.sh: $engine: $levels levels, $wall s"
 done
-scripts/docs-tables
+bench_docs_tables
