@@ -4,13 +4,9 @@
 # each. Prints a table; writes results/bench-checkout.json and results/bench-checkout.md.
 # Usage: bench/checkout.sh [REPEAT]   (default 3; figures are medians)
 set -eu
-top=$(cd "$(dirname "$0")/.." && pwd)
-cd "$top"
-scripts/ensure-built --tests
+source "$(dirname "$0")/lib.sh"
+bench_init --tests
 repeat=${1:-3}
-bin=build/src/racesim
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
 : >"$tmp/runs.jsonl"
 for s in for-update for-update-sorted locked-in atomic; do
     for i in $(seq 1 "$repeat"); do
@@ -24,9 +20,7 @@ for s in for-update for-update-sorted locked-in atomic; do
                 p99_ms: .latency.purchase.p99_ms}' "$tmp/r.json" >>"$tmp/runs.jsonl"
     done
 done
-mkdir -p results
-jq -s --arg cmd "bench/checkout.sh $repeat" --arg date "$(date -u +%Y-%m-%d)" '
-  def median: sort | if length % 2 == 1 then .[length / 2 | floor] else (.[length / 2 - 1] + .[length / 2]) / 2 end;
+jq -s --arg cmd "bench/checkout.sh $repeat" --arg date "$(date -u +%Y-%m-%d)" "$bench_jq"'
   {command: $cmd, date: $date, runs: .,
    summary: (group_by(.strategy) | map({strategy: .[0].strategy, verdicts: (map(.verdict) | unique),
      deadlocks_per_100_purchases: (map(.deadlocks * 100 / .purchases) | median),
@@ -38,4 +32,4 @@ jq -r '"# Checkout: 200 buyers, carts of 1..3 of 10 products, --think-time=1 (me
   "|---|---|---:|---:|---:|---:|",
   (.summary[] | "| \(.strategy) | \(.verdicts | join("/")) | \(.deadlocks_per_100_purchases * 10 | round / 10) | \(.throughput | round) | \(.goodput | round) | \(.p99_ms * 10 | round / 10) |")' \
   results/bench-checkout.json | tee results/bench-checkout.md
-"$top/scripts/docs-tables"    # the tables README.md and docs/ show come from results/
+bench_docs_tables    # the tables README.md and docs/ show come from results/

@@ -4,14 +4,10 @@
 # Prints a table and writes results/bench-classic.json and results/bench-classic.md.
 # Usage: bench/classic.sh [REPEAT]   (default 5; figures are medians over the repeats)
 set -eu
-top=$(cd "$(dirname "$0")/.." && pwd)
-cd "$top"
-scripts/ensure-built --tests
+source "$(dirname "$0")/lib.sh"
+bench_init --tests
 repeat=${1:-5}
-bin=build/src/racesim
 out=results
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
 strategies="naive naive-write-back for-update atomic optimistic serializable"
 
 # one run: racesim's JSON plus the wall time and peak RSS /usr/bin/time saw for the whole process
@@ -40,10 +36,8 @@ for u in 100 2000; do
     run "mem-pool-$u" --strategy=atomic --users="$u" --pool=10 --seed=1 >>"$tmp/mem.jsonl"
 done
 
-mkdir -p "$out"
 jq -s --slurpfile mem "$tmp/mem.jsonl" --arg date "$(date -u +%Y-%m-%d)" --arg host "$(nproc) cores" \
-   --arg cmd "bench/classic.sh $repeat" --arg server "$("$bin" --version) / $(mariadbd --version 2>/dev/null | awk '{print $3}')" '
-  def median: sort | if length % 2 == 1 then .[length / 2 | floor] else (.[length / 2 - 1] + .[length / 2]) / 2 end;
+   --arg cmd "bench/classic.sh $repeat" --arg server "$("$bin" --version) / $(mariadbd --version 2>/dev/null | awk '{print $3}')" "$bench_jq"'
   {command: $cmd, date: $date, machine: $host, software: $server, runs: .,
    summary: (group_by(.strategy) | map({strategy: .[0].strategy,
      verdicts: (map(.verdict) | unique), runs: length,
@@ -65,4 +59,4 @@ jq -r '"# Classic demo: 500 buyers, stock 5000, qty 1..30 (median of \((.runs | 
   "",
   "Memory per buyer (racesim peak RSS, 2000 vs 100 buyers): \(.memory.per_buyer_kb_with_connection | round) KiB with a connection each (the client library included), \(.memory.per_buyer_kb_pooled | round) KiB with --pool=10 (racesim alone)."' \
    "$out/bench-classic.json" | tee "$out/bench-classic.md"
-"$top/scripts/docs-tables"    # the tables README.md and docs/ show come from results/
+bench_docs_tables    # the tables README.md and docs/ show come from results/

@@ -2,9 +2,8 @@
 # bench/classroom.sh — regenerates results/classroom.txt: the README's "In the classroom" runs
 # (2 buyers, --lockstep --trace), each trace with its why and verdict lines.
 set -eu
-top=$(cd "$(dirname "$0")/.." && pwd)
-cd "$top"
-scripts/ensure-built
+source "$(dirname "$0")/lib.sh"
+bench_init
 out=results/classroom.txt
 : >"$out"
 for args in "naive 1" "atomic 1" "naive-write-back 10" "optimistic 10" "for-update 1" "serializable 2"; do

@@ -5,25 +5,22 @@
 # the --schedule and explore examples of docs/classroom.md. The timing table also goes to
 # results/bench-explore.md, which README.md and docs/ show through scripts/docs-tables.
 set -eu
-top=$(cd "$(dirname "$0")/.." && pwd)
-cd "$top"
-scripts/ensure-built
+source "$(dirname "$0")/lib.sh"
+bench_init
 out=results/explore.txt
 rm -f /tmp/explore-rows.$$
 load=$(cut -d' ' -f1-3 /proc/loadavg)
 {
     echo "# $(date -u +%Y-%m-%dT%H:%MZ) · $(nproc) cores · load average $load"
     for i in 1 2 3; do
-        start=$(date +%s.%N)
-        build/src/racesim explore --strategy=bench/strategies/five-steps.sql --stock=10 --seed=1 \
-            --quiet --format=json >/tmp/explore.$$ || true
-        end=$(date +%s.%N)
-        jq -r --arg wall "$(echo "$end - $start" | bc)" \
+        wall=$(bench_wall "$tmp/explore.json" "$bin" explore --strategy=bench/strategies/five-steps.sql \
+            --stock=10 --seed=1 --quiet --format=json)
+        jq -r --arg wall "$wall" \
             '"five-steps, 2 buyers: \(.schedules) schedules (complete: \(.complete)), \(.anomalous) anomalous; explore \(.seconds * 10 | round / 10) s, whole command \($wall | tonumber * 10 | round / 10) s (server start included)"' \
-            /tmp/explore.$$
-        jq -r --arg i "$i" --arg wall "$(echo "$end - $start" | bc)" \
+            "$tmp/explore.json"
+        jq -r --arg i "$i" --arg wall "$wall" \
             '"| \($i) | \(.schedules) | \(if .complete then "yes" else "no" end) | \(.anomalous) | \(.seconds * 10 | round / 10) s | \($wall | tonumber * 10 | round / 10) s |"' \
-            /tmp/explore.$$ >>/tmp/explore-rows.$$
+            "$tmp/explore.json" >>/tmp/explore-rows.$$
     done
     echo
     for cmd in "--strategy=naive --users=2 --stock=1 --qty=1 --schedule=1,2,1,2,1,2 --trace" \
@@ -52,4 +49,4 @@ load=$(cut -d' ' -f1-3 /proc/loadavg)
 } >results/bench-explore.md
 rm -f /tmp/explore.$$ /tmp/explore-rows.$$
 cat "$out" results/bench-explore.md
-"$top/scripts/docs-tables"    # the tables README.md and docs/ show come from results/
+bench_docs_tables    # the tables README.md and docs/ show come from results/

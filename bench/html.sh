@@ -4,9 +4,8 @@
 # headless chromium, and compare's page (naive, atomic) by tests/integration/html_compare.sh, into
 # results/html-*.png.
 set -eu
-top=$(cd "$(dirname "$0")/.." && pwd)
-cd "$top"
-scripts/ensure-built
+source "$(dirname "$0")/lib.sh"
+bench_init
 RACESIM_SCREENSHOTS="$top/results" bash tests/integration/html.sh build/src/racesim | tail -1
 RACESIM_SCREENSHOTS="$top/results" bash tests/integration/html_compare.sh build/src/racesim | tail -1
 ls -l results/html-*.png

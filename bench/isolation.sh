@@ -7,20 +7,13 @@
 # Usage: bench/isolation.sh [ENGINE...]   (mariadb, postgres, sqlite; galera: a private
 # 3-node MariaDB Galera cluster, --cluster=3, T1 on node 1, T2 on node 2)
 set -eu
-top=$(cd "$(dirname "$0")/.." && pwd)
-cd "$top"
-scripts/ensure-built
-bin=$top/build/src/racesim
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+source "$(dirname "$0")/lib.sh"
+bench_init
 [ $# -gt 0 ] || set -- mariadb
 for engine in "$@"; do
     args=(--engine="$engine")
     [ "$engine" != galera ] || args=(--engine=mariadb --cluster=3)
-    start=$(date +%s.%N)
-    "$bin" isolation "${args[@]}" --quiet --format=md >"$tmp/table.md"
-    end=$(date +%s.%N)
-    wall=$(printf '%.1f' "$(echo "$end - $start" | bc -l)")
+    wall=$(printf '%.1f' "$(bench_wall "$tmp/table.md" "$bin" isolation "${args[@]}" --quiet --format=md)")
     levels=$(($(grep -c '^| ' "$tmp/table.md") - 1))      # the table's rows, less its header
     {
         echo "# racesim isolation on $engine"
@@ -33,4 +26,4 @@ for engine in "$@"; do
     } >"results/isolation-$engine.md"
     echo "bench/isolation.sh: $engine: $levels levels, $wall s"
 done
-scripts/docs-tables
+bench_docs_tables

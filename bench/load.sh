@@ -6,13 +6,9 @@
 # the service p99. Writes results/bench-load.json and results/bench-load.md.
 # Usage: bench/load.sh [REPEAT]   (default 5)
 set -eu
-top=$(cd "$(dirname "$0")/.." && pwd)
-cd "$top"
-scripts/ensure-built --tests
+source "$(dirname "$0")/lib.sh"
+bench_init --tests
 repeat=${1:-5}
-bin=build/src/racesim
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
 BIG=--stock=2000000000
 
 run() {   # NAME ARGS...: one run's figures as a JSON line
@@ -60,12 +56,10 @@ for r in "$low" "$high"; do
 done
 echo "bench: open loop done" >&2
 
-mkdir -p results
 jq -n --slurpfile sells "$tmp/sells.jsonl" --slurpfile sweep "$tmp/sweep.jsonl" \
    --slurpfile open "$tmp/open.jsonl" --argjson cap "$cap" --arg date "$(date -u +%Y-%m-%d)" \
    --arg host "$(nproc) cores, load $(cut -d' ' -f1 /proc/loadavg) at the end" \
-   --arg cmd "bench/load.sh $repeat" --arg server "$("$bin" --version) / $(mariadbd --version 2>/dev/null | awk '{print $3}')" '
-  def median: sort | if length % 2 == 1 then .[length / 2 | floor] else (.[length / 2 - 1] + .[length / 2]) / 2 end;
+   --arg cmd "bench/load.sh $repeat" --arg server "$("$bin" --version) / $(mariadbd --version 2>/dev/null | awk '{print $3}')" "$bench_jq"'
   ($sells | group_by(.strategy) | map({strategy: .[0].strategy, runs: length,
       verdicts: (map(.verdict) | unique), wall_s: (map(.wall_s) | median),
       sold: (map(.sold) | median), lost_sales: (map(.lost_sales) | median),
@@ -97,4 +91,4 @@ jq -n --slurpfile sells "$tmp/sells.jsonl" --slurpfile sweep "$tmp/sweep.jsonl" 
     jq -r '.open_loop.runs[] | "| \(.load.rate_asked) | \(.load.time_s) s | \(.load.rate_achieved * 10 | round / 10) | \(.load.backlog_end) | \(.load.intended_p99_ms) | \(.load.service_p99_ms) |"' results/bench-load.json
 } >results/bench-load.md
 cat results/bench-load.md
-"$top/scripts/docs-tables"    # the tables README.md and docs/ show come from results/
+bench_docs_tables    # the tables README.md and docs/ show come from results/

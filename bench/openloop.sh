@@ -8,15 +8,11 @@
 # Writes results/openloop.json, results/openloop.md and results/openloop.png (gnuplot).
 # Usage: bench/openloop.sh [LENGTHS] [BELOW] [ABOVE]   (defaults "2 4 8", 0.1, 1.5)
 set -eu
-top=$(cd "$(dirname "$0")/.." && pwd)
-cd "$top"
-scripts/ensure-built
+source "$(dirname "$0")/lib.sh"
+bench_init
 lengths=${1:-2 4 8}
 below=${2:-0.1}
 above=${3:-1.5}
-bin=build/src/racesim
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
 common=(--strategy=atomic --users=16 --stock=2000000000 --seed=1 --quiet --format=json)
 
 "$bin" "${common[@]}" --time=3s >"$tmp/cap.json"
@@ -38,7 +34,6 @@ for t in $lengths; do
     done
 done
 
-mkdir -p results
 jq -n --slurpfile runs "$tmp/runs.jsonl" --argjson cap "$cap" --arg date "$(date -u +%Y-%m-%d)" \
    --arg host "$(nproc) cores, load $(cut -d' ' -f1 /proc/loadavg) at the end" \
    --arg cmd "bench/openloop.sh \"$lengths\" $below $above" \
@@ -78,4 +73,4 @@ plot '$tmp/above.tsv' using 1:2 with linespoints lw 2 pt 7 lc rgb '#c0392b' titl
 GP
 gnuplot "$tmp/plot.gp"
 cat results/openloop.md
-"$top/scripts/docs-tables"    # the tables README.md and docs/ show come from results/
+bench_docs_tables    # the tables README.md and docs/ show come from results/

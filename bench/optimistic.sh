@@ -7,16 +7,13 @@
 # Writes results/bench-optimistic.json and results/bench-optimistic.md.
 # Usage: bench/optimistic.sh [REPEAT]   (default 5)
 set -eu
-top=$(cd "$(dirname "$0")/.." && pwd)
-cd "$top"
-scripts/ensure-built
+source "$(dirname "$0")/lib.sh"
+bench_init
 repeat=${1:-5}
 load_start=$(cut -d' ' -f1 /proc/loadavg)
-bin=build/src/racesim
-tmp=$(mktemp -d)
 # one server for every run: a throwaway mariadbd on a unix socket of this bench's own
 source scripts/mariadb-throwaway.sh
-trap 'mariadb_throwaway_stop; rm -rf "$tmp"' EXIT
+bench_on_exit mariadb_throwaway_stop
 mariadb_throwaway_start --max-connections=600 || exit 1
 dsn="mysql://root@localhost/racesim?socket=$MDT_SOCK"
 
@@ -45,12 +42,10 @@ for u in 8 64 200 500; do
 done
 echo "bench: sweep done" >&2
 
-mkdir -p results
 jq -n --slurpfile sells "$tmp/sells.jsonl" --slurpfile sweep "$tmp/sweep.jsonl" \
    --arg date "$(date -u +%Y-%m-%d)" --arg host "$(nproc) cores, load $load_start at the start and $(cut -d' ' -f1 /proc/loadavg) at the end" \
    --arg cmd "bench/optimistic.sh $repeat" \
-   --arg server "$("$bin" --version) / $(mariadbd --version 2>/dev/null | awk '{print $3}')" '
-  def median: sort | if length % 2 == 1 then .[length / 2 | floor] else (.[length / 2 - 1] + .[length / 2]) / 2 end;
+   --arg server "$("$bin" --version) / $(mariadbd --version 2>/dev/null | awk '{print $3}')" "$bench_jq"'
   ($sells | group_by(.strategy) | map({strategy: .[0].strategy, runs: length,
       verdicts: (map(.verdict) | unique), wall_s: (map(.wall_s) | median),
       wall_s_all: map(.wall_s), sold: (map(.sold) | median), lost_sales: (map(.lost_sales) | max),
@@ -80,4 +75,4 @@ jq -n --slurpfile sells "$tmp/sells.jsonl" --slurpfile sweep "$tmp/sweep.jsonl" 
     jq -r '.sweep[] | "| \(.users) | \(.strategy) | \(.wall_s * 1000 | round / 1000) | \(.sold) | \(.units_left) | \(.lost_sales) | \(.retries) |"' results/bench-optimistic.json
 } >results/bench-optimistic.md
 cat results/bench-optimistic.md
-"$top/scripts/docs-tables"    # the tables README.md and docs/ show come from results/
+bench_docs_tables    # the tables README.md and docs/ show come from results/

@@ -16,12 +16,10 @@
 # scripts/docs-tables. Needs sysbench, node and `npm ci` in bench/peers/node (done here if absent).
 # Usage: bench/peers.sh [ROUNDS [TOTAL]]   (default 3 6400)
 set -eu
-top=$(cd "$(dirname "$0")/.." && pwd)
-cd "$top"
-scripts/ensure-built
+source "$(dirname "$0")/lib.sh"
+bench_init
 rounds=${1:-3}
 total=${2:-6400}
-bin=$top/build/src/racesim
 node_dir=$top/bench/peers/node
 command -v sysbench >/dev/null || { echo "bench/peers.sh: needs sysbench (apt-get install sysbench)" >&2; exit 2; }
 command -v node >/dev/null || { echo "bench/peers.sh: needs node (apt-get install nodejs npm)" >&2; exit 2; }
@@ -29,19 +27,12 @@ command -v node >/dev/null || { echo "bench/peers.sh: needs node (apt-get instal
 unset PGPASSWORD     # trust over the throwaway servers' sockets: no password anywhere
 source scripts/mariadb-throwaway.sh
 source scripts/pg-throwaway.sh
-tmp=$(mktemp -d)
-trap 'mariadb_throwaway_stop; pg_throwaway_stop; rm -rf "$tmp"' EXIT
+bench_on_exit mariadb_throwaway_stop
+bench_on_exit pg_throwaway_stop
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 
-# whole PROGRAM... as seconds of wall time (stdout to $tmp/out.json); non-zero exit is recorded
-wall() {
-    local start end rc=0
-    start=$(date +%s%N)
-    "$@" >"$tmp/out.json" 2>"$tmp/err.txt" || rc=$?
-    end=$(date +%s%N)
-    [ $rc -le 1 ] || { echo "bench/peers.sh: $1 exited $rc:" >&2; tail -3 "$tmp/err.txt" >&2; }
-    echo "scale=4; ($end - $start) / 1000000000" | bc
-}
+# whole PROGRAM... as seconds of wall time (stdout to $tmp/out.json); an exit above 1 is said
+wall() { bench_wall "$tmp/out.json" "$@"; }
 
 # the classic workload, ROUNDS alternating samples per strategy: PEER LABEL NODE_ENGINE SOCKET DSN
 classic_samples() {
@@ -100,14 +91,12 @@ pdsn="postgres://postgres@/racesim?host=$PGT_SOCK"
 classic_samples "node pg" PostgreSQL postgres "$PGT_SOCK" "$pdsn"
 pg_throwaway_stop
 
-mkdir -p results
 jq -n --slurpfile rows "$tmp/rows.jsonl" --arg cmd "bench/peers.sh $rounds $total" \
    --arg date "$(date -u +%Y-%m-%d)" --arg cpus "$(nproc)" --arg lb "$load_before" \
    --arg la "$(cut -d' ' -f1-3 /proc/loadavg)" \
    --arg mariadb "$("$MDT_SERVER" --version | sed 's/^.*Ver //; s/ for .*//')" \
    --arg postgres "$("$PGT_BIN/postgres" --version | awk '{print $3}')" \
-   --arg sysbench "$(sysbench --version | cut -d' ' -f2)" --arg node "$(node --version)" '
-  def median: sort | if length % 2 == 1 then .[length / 2 | floor] else (.[length / 2 - 1] + .[length / 2]) / 2 end;
+   --arg sysbench "$(sysbench --version | cut -d' ' -f2)" --arg node "$(node --version)" "$bench_jq"'
   def goal: if .unit == "tps" then {goal: ">= 0.95", met: (.ratio >= 0.95)}
             elif .peer == "node pg" then {goal: "<= 0.5", met: (.ratio <= 0.5)}
             else {goal: "<= 0.35", met: (.ratio <= 0.35)} end;
@@ -128,4 +117,4 @@ def fig: if . >= 100 then round else (. * 100 | round / 100) end;
 "`\(.command)` on \(.date), \(.cpus) cores shared with other work: load average \(.load_before) before, \(.load_after) after; MariaDB \(.versions.mariadb), PostgreSQL \(.versions.postgres), sysbench \(.versions.sysbench), Node \(.versions.node). Medians of \(.comparisons[0].rounds) alternating rounds; tps for sysbench, whole-process seconds for the Node clients."' \
     results/bench-peers.json >results/bench-peers.md
 cat results/bench-peers.md
-scripts/docs-tables
+bench_docs_tables

@@ -5,15 +5,11 @@
 # Prints the medians; writes results/bench-pg-server.json.
 # Usage: bench/pg_server.sh [RUNS] [DISK_DIR]   (default 10 /tmp)
 set -eu
-top=$(cd "$(dirname "$0")/.." && pwd)
-cd "$top"
-scripts/ensure-built --tests
+source "$(dirname "$0")/lib.sh"
+bench_init --tests
 runs=${1:-10}
 disk=${2:-/tmp}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
 build/tests/bench_pg_server "$runs" "$disk" >"$tmp/raw.json"
-mkdir -p results
 jq --arg cmd "bench/pg_server.sh $runs $disk" --arg date "$(date -u +%Y-%m-%d)" \
    --arg cpus "$(nproc)" --arg load "$(cut -d' ' -f1 /proc/loadavg)" '
   def median: sort | (if length % 2 == 1 then .[length / 2 | floor] else (.[length / 2 - 1] + .[length / 2]) / 2 end) * 10 | round / 10;

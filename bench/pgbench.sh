@@ -9,15 +9,12 @@
 # results/bench-pgbench.json.
 # Usage: bench/pgbench.sh [ROUNDS [TOTAL]]   (default 5 6400)
 set -eu
-top=$(cd "$(dirname "$0")/.." && pwd)
-cd "$top"
-scripts/ensure-built
+source "$(dirname "$0")/lib.sh"
+bench_init
 rounds=${1:-5}
 total=${2:-6400}
-bin=$top/build/src/racesim
 source scripts/pg-throwaway.sh
-tmp=$(mktemp -d)
-trap 'pg_throwaway_stop; rm -rf "$tmp"' EXIT
+bench_on_exit pg_throwaway_stop
 pg_throwaway_start -c fsync=off -c synchronous_commit=off -c full_page_writes=off \
     -c shared_buffers=64MB -c max_connections=200
 pg_throwaway_sql "CREATE DATABASE pgbench; CREATE DATABASE racesim" >/dev/null
@@ -79,23 +76,14 @@ pg_throwaway_stop
 for r in $(seq "$rounds"); do
     for engine in mariadb postgres; do
         for s in for-update atomic; do
-            start=$(date +%s.%N)
-            "$bin" --engine="$engine" --strategy="$s" --users=500 --stock=5000 --qty=1..30 --seed="$r" \
-                --quiet --format=json >"$tmp/c.json" || true
-            end=$(date +%s.%N)
-            jq -c --arg e "$engine" --arg s "$s" --arg w "$(echo "$end - $start" | bc)" --arg r "$r" \
-                '{round: ($r|tonumber), engine: $e, strategy: $s, process_wall_s: ($w|tonumber),
-                  purchases_wall_s: .time.wall_s, verdict: .verdict}' "$tmp/c.json" >>"$tmp/classic.jsonl"
-            tail -1 "$tmp/classic.jsonl" >&2
+            bench_classic "$tmp/classic.jsonl" "$r" "$s" "{\"engine\": \"$engine\"}" --engine="$engine"
         done
     done
 done
 
-mkdir -p results
 jq -n --slurpfile hot "$tmp/hot.jsonl" --slurpfile classic "$tmp/classic.jsonl" \
    --arg cmd "bench/pgbench.sh $rounds $total" --arg date "$(date -u +%Y-%m-%d)" \
-   --arg cpus "$(nproc)" --arg load "$(cut -d' ' -f1 /proc/loadavg)" '
-  def median: sort | if length % 2 == 1 then .[length / 2 | floor] else (.[length / 2 - 1] + .[length / 2]) / 2 end;
+   --arg cpus "$(nproc)" --arg load "$(cut -d' ' -f1 /proc/loadavg)" "$bench_jq"'
   {command: $cmd, date: $date, cpus: ($cpus | tonumber), load_after: ($load | tonumber),
    hot_update: [$hot | group_by(.clients)[] | {clients: .[0].clients,
        pgbench_tps: ([.[].pgbench_tps] | median | round), racesim_tps: ([.[].racesim_tps] | median | round),
@@ -104,10 +92,8 @@ jq -n --slurpfile hot "$tmp/hot.jsonl" --slurpfile classic "$tmp/classic.jsonl" 
        pgbench_cpu_us_per_tx: ([.[].pgbench_cpu_us_per_tx] | median | round),
        racesim_cpu_us_per_tx: ([.[].racesim_cpu_us_per_tx] | median | round),
        load: ([.[].load] | [min, max])}],
-   classic: [$classic | group_by([.engine, .strategy])[] | {engine: .[0].engine, strategy: .[0].strategy,
-       process_wall_s: ([.[].process_wall_s] | median * 1000 | round / 1000),
-       purchases_wall_s: ([.[].purchases_wall_s] | median * 1000 | round / 1000),
-       verdicts: ([.[].verdict] | unique)}],
+   classic: [$classic | group_by([.engine, .strategy])[] |
+       {engine: .[0].engine, strategy: .[0].strategy} + classic_medians],
    samples: {hot_update: $hot, classic: $classic}}' >results/bench-pgbench.json
 jq -r '"hot update, median of \(.samples.hot_update | length / 3) rounds (tps):",
   (.hot_update[] | "  \(.clients) clients: pgbench \(.pgbench_tps), racesim \(.racesim_tps), racesim/pgbench \(.ratio) (rounds \(.ratios | map(tostring) | join(" "))); CPU us/tx pgbench \(.pgbench_cpu_us_per_tx), racesim \(.racesim_cpu_us_per_tx)"),

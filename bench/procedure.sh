@@ -7,16 +7,13 @@
 # Writes results/bench-procedure.json and results/bench-procedure.md.
 # Usage: bench/procedure.sh [REPEAT] [SECONDS]   (defaults 3, 3)
 set -eu
-top=$(cd "$(dirname "$0")/.." && pwd)
-cd "$top"
-scripts/ensure-built
+source "$(dirname "$0")/lib.sh"
+bench_init
 repeat=${1:-3}
 secs=${2:-3}
-bin=build/src/racesim
-tmp=$(mktemp -d)
 # one server for every run: a throwaway mariadbd on a unix socket of this bench's own
 source scripts/mariadb-throwaway.sh
-trap 'mariadb_throwaway_stop; rm -rf "$tmp"' EXIT
+bench_on_exit mariadb_throwaway_stop
 mariadb_throwaway_start --max-connections=200 || exit 1
 dsn="mysql://root@localhost/racesim?socket=$MDT_SOCK"
 
@@ -35,12 +32,10 @@ for i in $(seq 1 "$repeat"); do
     echo "bench: round $i done" >&2
 done
 
-mkdir -p results
 jq -n --slurpfile runs "$tmp/runs.jsonl" --arg date "$(date -u +%Y-%m-%d)" \
    --arg host "$(nproc) cores, load $(cut -d' ' -f1 /proc/loadavg) at the end" \
    --arg cmd "bench/procedure.sh $repeat $secs" \
-   --arg server "$("$bin" --version) / $(mariadbd --version 2>/dev/null | awk '{print $3}')" '
-  def median: sort | if length % 2 == 1 then .[length / 2 | floor] else (.[length / 2 - 1] + .[length / 2]) / 2 end;
+   --arg server "$("$bin" --version) / $(mariadbd --version 2>/dev/null | awk '{print $3}')" "$bench_jq"'
   ($runs | group_by(.users) | map(
       (map(select(.strategy == "atomic") | .throughput) | median) as $a
     | (map(select(.strategy == "procedure") | .throughput) | median) as $p
@@ -63,4 +58,4 @@ jq -n --slurpfile runs "$tmp/runs.jsonl" --arg date "$(date -u +%Y-%m-%d)" \
     jq -r '.summary[] | "| \(.users) | \(.atomic_per_s | round) | \(.procedure_per_s | round) | \(.procedure_vs_atomic * 100 | round / 100) | \(.atomic_p99_ms) | \(.procedure_p99_ms) |"' results/bench-procedure.json
 } >results/bench-procedure.md
 cat results/bench-procedure.md
-"$top/scripts/docs-tables"    # the tables README.md and docs/ show come from results/
+bench_docs_tables    # the tables README.md and docs/ show come from results/

@@ -4,13 +4,10 @@
 # the isolation matrix (Markdown), and the baseline CI checks against (compare at 50 buyers).
 # Usage: bench/reference.sh [REPEAT]   (sweep runs per point, default 3)
 set -eu
-top=$(cd "$(dirname "$0")/.." && pwd)
-cd "$top"
-scripts/ensure-built --tests
+source "$(dirname "$0")/lib.sh"
+bench_init --tests
 repeat=${1:-3}
-bin=build/src/racesim
 out=results
-mkdir -p "$out"
 # MariaDB 10.11.19 -> mariadb-10.11 (the matrix's answers depend on the server's version)
 server=$("$bin" compare --strategies=atomic --users=1 --seed=1 --quiet --format=json \
     | jq -r '.server_version | capture("^(?<v>[0-9]+\\.[0-9]+)[^-]*-(?<f>[A-Za-z]+)") | "\(.f | ascii_downcase)-\(.v)"')
@@ -30,12 +27,10 @@ run sweep --users=1,8,64,500 --repeat="$repeat" --seed=1 --chart="$out/sweep-sto
 run matrix --strategies="$strategies" --seed=1 --format=md --out="$out/matrix-stock-$server.md"
 run compare --users=50 --seed=1 --format=json --out="$out/baseline.json"
 # what CI does (tests/integration/ci_baseline.sh): a fresh compare checked against the baseline
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
 run compare --users=50 --seed=1 --format=json --out="$tmp/ci.json"
 echo "\$ racesim check ci.json --baseline=results/baseline.json --max-regression=90%" >&2
 ln -s "$top/$out" "$tmp/results"     # so that the output names results/baseline.json
 (cd "$tmp" && "$top/$bin" check ci.json --baseline=results/baseline.json --max-regression=90%) \
     >"$out/check-baseline.txt" || echo "bench: check exited $?" >&2
 cat "$out/compare-stock-500.txt" "$out/sweep-stock.txt" "$out/matrix-stock-$server.md" "$out/check-baseline.txt"
-"$top/scripts/docs-tables"    # the tables README.md and docs/ show come from results/
+bench_docs_tables    # the tables README.md and docs/ show come from results/

@@ -4,14 +4,10 @@
 # Prints a table and writes results/bench-seats.json and results/bench-seats.md.
 # Usage: bench/seats.sh [REPEAT]   (default 3; figures are medians over the repeats)
 set -eu
-top=$(cd "$(dirname "$0")/.." && pwd)
-cd "$top"
-scripts/ensure-built --tests
+source "$(dirname "$0")/lib.sh"
+bench_init --tests
 repeat=${1:-3}
-bin=build/src/racesim
 out=results
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
 strategies="skip-locked for-update"
 buyers="64 500"
 
@@ -38,10 +34,8 @@ for u in $buyers; do
     done
 done
 
-mkdir -p "$out"
 jq -s --arg date "$(date -u +%Y-%m-%d)" --arg host "$(nproc) cores" --arg cmd "bench/seats.sh $repeat" \
-   --arg server "$("$bin" --version) / $(mariadbd --version 2>/dev/null | awk '{print $3}')" '
-  def median: sort | if length % 2 == 1 then .[length / 2 | floor] else (.[length / 2 - 1] + .[length / 2]) / 2 end;
+   --arg server "$("$bin" --version) / $(mariadbd --version 2>/dev/null | awk '{print $3}')" "$bench_jq"'
   {command: $cmd, date: $date, machine: $host, software: $server, runs: .,
    summary: (group_by([.users, .strategy]) | map({strategy: .[0].strategy, users: .[0].users, seats: .[0].seats,
      verdicts: (map(.verdict) | unique), runs: length,
@@ -58,4 +52,4 @@ jq -r '"# Seats, any seat: skip-locked vs for-update (seats = buyers / 2; median
   "|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
   (.summary[] | "| \(.users) | \(.strategy) | \(.verdicts | join("/")) | \(.sold) of \(.seats) | \(.wall_s * 1000 | round / 1000) | \(.throughput | round) (\(.throughput_range[0] | round)..\(.throughput_range[1] | round)) | \(.goodput | round) | \(.p50_ms * 10 | round / 10) | \(.p99_ms * 10 | round / 10) | \(.retries) | \(.errors) | \(.lost_sales) |")' \
    "$out/bench-seats.json" | tee "$out/bench-seats.md"
-"$top/scripts/docs-tables"    # the tables README.md and docs/ show come from results/
+bench_docs_tables    # the tables README.md and docs/ show come from results/

@@ -9,16 +9,11 @@
 # (Debian sqlite3).
 # Usage: bench/sqlite.sh [ROUNDS [TOTAL]]   (default 3 5000)
 set -eu
-top=$(cd "$(dirname "$0")/.." && pwd)
-cd "$top"
-scripts/ensure-built
+source "$(dirname "$0")/lib.sh"
+bench_init
 command -v sqlite3 >/dev/null || { echo "bench/sqlite.sh: no sqlite3 shell (apt-get install -y sqlite3)" >&2; exit 2; }
 rounds=${1:-3}
 total=${2:-5000}
-bin=$top/build/src/racesim
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-now() { date +%s.%N; }
 
 : >"$tmp/hot.jsonl"
 for r in $(seq "$rounds"); do
@@ -28,9 +23,9 @@ for r in $(seq "$rounds"); do
         INSERT INTO products VALUES (1, 1000000000, 1000000000);" >/dev/null
     { echo 'PRAGMA synchronous=normal;'
       yes 'UPDATE products SET stock = stock - 1 WHERE id = 1 AND stock >= 1;' | head -n "$total"; } >"$tmp/loop.sql"
-    start=$(now)
+    start=$(bench_now)
     sqlite3 "$tmp/shell.db" <"$tmp/loop.sql"
-    end=$(now)
+    end=$(bench_now)
     done_n=$(sqlite3 "$tmp/shell.db" 'SELECT initial_stock - stock FROM products')
     shell_tps=$(echo "$done_n / ($end - $start)" | bc -l)
     for c in 1 4; do
@@ -48,31 +43,19 @@ done
 : >"$tmp/classic.jsonl"
 for r in $(seq "$rounds"); do
     for s in atomic immediate; do
-        start=$(now)
-        "$bin" --engine=sqlite --strategy="$s" --users=500 --stock=5000 --qty=1..30 --seed="$r" \
-            --quiet --format=json >"$tmp/c.json" || true
-        end=$(now)
-        jq -c --arg s "$s" --arg w "$(echo "$end - $start" | bc)" --arg r "$r" \
-            '{round: ($r|tonumber), strategy: $s, process_wall_s: ($w|tonumber),
-              purchases_wall_s: .time.wall_s, verdict: .verdict}' "$tmp/c.json" >>"$tmp/classic.jsonl"
-        tail -1 "$tmp/classic.jsonl" >&2
+        bench_classic "$tmp/classic.jsonl" "$r" "$s" '{}' --engine=sqlite
     done
 done
 
-mkdir -p results
 jq -n --slurpfile hot "$tmp/hot.jsonl" --slurpfile classic "$tmp/classic.jsonl" \
    --arg cmd "bench/sqlite.sh $rounds $total" --arg date "$(date -u +%Y-%m-%d)" \
    --arg cpus "$(nproc)" --arg load "$(cut -d' ' -f1 /proc/loadavg)" \
-   --arg version "$(sqlite3 --version | cut -d' ' -f1)" '
-  def median: sort | if length % 2 == 1 then .[length / 2 | floor] else (.[length / 2 - 1] + .[length / 2]) / 2 end;
+   --arg version "$(sqlite3 --version | cut -d' ' -f1)" "$bench_jq"'
   {command: $cmd, date: $date, cpus: ($cpus | tonumber), load_after: ($load | tonumber), sqlite: $version,
    conditional_update: [$hot | group_by(.buyers)[] | {buyers: .[0].buyers,
        shell_tps: ([.[].shell_tps] | median | round), racesim_tps: ([.[].racesim_tps] | median | round),
        ratio: (([.[] | .racesim_tps / .shell_tps] | median) * 100 | round / 100)}],
-   classic: [$classic | group_by(.strategy)[] | {strategy: .[0].strategy,
-       process_wall_s: ([.[].process_wall_s] | median * 1000 | round / 1000),
-       purchases_wall_s: ([.[].purchases_wall_s] | median * 1000 | round / 1000),
-       verdicts: ([.[].verdict] | unique)}],
+   classic: [$classic | group_by(.strategy)[] | {strategy: .[0].strategy} + classic_medians],
    samples: {conditional_update: $hot, classic: $classic}}' >results/bench-sqlite.json
 jq -r '
 def r2: . * 100 | round / 100;
@@ -86,4 +69,4 @@ def r2: . * 100 | round / 100;
     results/bench-sqlite.json >results/bench-sqlite.md
 cat results/bench-sqlite.md
 echo "wrote results/bench-sqlite.json and results/bench-sqlite.md"
-"$top/scripts/docs-tables"    # the tables docs/ show come from results/
+bench_docs_tables    # the tables docs/ show come from results/

@@ -3,13 +3,15 @@
 # there only (--skip-networking), root with no password over that socket, the settings of
 # racesim's private server (src/drivers/mariadb/server.c: 64M buffer pool, flush at commit 2, no
 # binlog). A watchdog stops the server when the sourcing shell is gone, so it stops by itself even
-# when the script is killed. The twin of scripts/pg-throwaway.sh.
+# when the script is killed (both from scripts/throwaway-lib.sh). The twin of scripts/pg-throwaway.sh.
 #
 #   mariadb_throwaway_start [--NAME=VALUE ...]  starts it; sets MDT_DIR, MDT_SOCK (the socket
 #                                               file), MDT_PID; returns non-zero (and says why
 #                                               on stderr) when it cannot start
 #   mariadb_throwaway_sql SQL [DATABASE]        runs SQL as root; prints the rows (tab-separated)
 #   mariadb_throwaway_stop                      stops it by its pid and removes MDT_DIR
+
+source "$(dirname "${BASH_SOURCE[0]}")/throwaway-lib.sh"
 
 MDT_SERVER=${MDT_SERVER:-$(command -v mariadbd || echo /usr/sbin/mariadbd)}
 MDT_INSTALL=${MDT_INSTALL:-$(command -v mariadb-install-db || command -v mysql_install_db)}
@@ -34,23 +36,9 @@ mariadb_throwaway_start() {
         --innodb-temp-data-file-path=ibtmp1:1M:autoextend "${user[@]}" "$@" \
         >/dev/null 2>&1 </dev/null &
     MDT_PID=$!
-    local parent=$$ pid=$MDT_PID dir=$MDT_DIR
-    ( trap '' INT TERM HUP
-      while kill -0 "$parent" 2>/dev/null && kill -0 "$pid" 2>/dev/null; do sleep 1; done
-      if kill -0 "$pid" 2>/dev/null; then kill -TERM "$pid"; sleep 5; kill -KILL "$pid"; fi
-      rm -rf "$dir" ) \
-        >/dev/null 2>&1 </dev/null &
-    local tries=0
-    until "$MDT_CLIENT" --no-defaults -uroot --socket="$MDT_SOCK" -e 'SELECT 1' >/dev/null 2>&1; do
-        tries=$((tries + 1))
-        if [ $tries -gt 300 ] || ! kill -0 "$MDT_PID" 2>/dev/null; then
-            echo "mariadb_throwaway_start: the server did not start:" >&2
-            tail -5 "$MDT_DIR/error.log" >&2
-            mariadb_throwaway_stop
-            return 1
-        fi
-        sleep 0.1
-    done
+    throwaway_watchdog "$MDT_PID" "$MDT_DIR" TERM 5
+    throwaway_wait_ready mariadb_throwaway_start "$MDT_PID" "$MDT_DIR/error.log" mariadb_throwaway_stop \
+        "$MDT_CLIENT" --no-defaults -uroot --socket="$MDT_SOCK" -e 'SELECT 1'
 }
 
 mariadb_throwaway_sql() {

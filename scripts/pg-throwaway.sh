@@ -2,7 +2,7 @@
 # not run): initdb into a fresh folder under /tmp, the server on a unix socket there only (no
 # TCP), superuser postgres with trust authentication. As root both run as nobody (PostgreSQL
 # refuses root). A watchdog stops the server when the sourcing shell is gone, so it stops by
-# itself even when the script is killed.
+# itself even when the script is killed (both from scripts/throwaway-lib.sh).
 #
 #   pg_throwaway_start [-c NAME=VALUE ...]   starts it; sets PGT_DIR, PGT_SOCK (the socket's
 #                                            folder: libpq's host), PGT_PID; returns non-zero
@@ -10,6 +10,8 @@
 #   pg_throwaway_sql SQL [DATABASE]          runs SQL as postgres, statement by statement (not
 #                                            one transaction); prints the rows (unaligned)
 #   pg_throwaway_stop                        stops it by its pid and removes PGT_DIR
+
+source "$(dirname "${BASH_SOURCE[0]}")/throwaway-lib.sh"
 
 PGT_BIN=${PGT_BIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)}
 
@@ -42,23 +44,9 @@ pg_throwaway_start() {
         -D "$PGT_DIR/data" -k "$PGT_SOCK" -c listen_addresses= -c logging_collector=off "$@" \
         >"$PGT_DIR/postgres.log" 2>&1 &
     PGT_PID=$!
-    local parent=$$ pid=$PGT_PID dir=$PGT_DIR
-    ( trap '' INT TERM HUP
-      while kill -0 "$parent" 2>/dev/null && kill -0 "$pid" 2>/dev/null; do sleep 1; done
-      if kill -0 "$pid" 2>/dev/null; then kill -INT "$pid"; sleep 2; kill -KILL "$pid"; fi
-      rm -rf "$dir" ) \
-        >/dev/null 2>&1 </dev/null &
-    local tries=0
-    until "$PGT_BIN/pg_isready" -q -h "$PGT_SOCK" -U postgres -d postgres; do
-        tries=$((tries + 1))
-        if [ $tries -gt 300 ] || ! kill -0 "$PGT_PID" 2>/dev/null; then
-            echo "pg_throwaway_start: the server did not start:" >&2
-            tail -5 "$PGT_DIR/postgres.log" >&2
-            pg_throwaway_stop
-            return 1
-        fi
-        sleep 0.1
-    done
+    throwaway_watchdog "$PGT_PID" "$PGT_DIR" INT 2      # INT: a fast shutdown
+    throwaway_wait_ready pg_throwaway_start "$PGT_PID" "$PGT_DIR/postgres.log" pg_throwaway_stop \
+        "$PGT_BIN/pg_isready" -q -h "$PGT_SOCK" -U postgres -d postgres
 }
 
 pg_throwaway_sql() {

@@ -557,6 +557,25 @@ static void test_on(void)
     parse_error("@on bad outcome", "SELECT 1;\n-- @on deadlock 2busy\n", 2, "'2busy' is not an outcome name");
 }
 
+/* @signal CODE OUTCOME: an @on whose error is the strategy's own SIGNAL (not a server error). */
+static void test_signal(void)
+{
+    struct script s;
+    if (parse_ok("@signal fixture", "CALL buy(:qty);\n-- @signal 1644 sold_out\n-- @on 1213 busy\n", &s)) {
+        const struct on_error *on = s.steps[0].on;
+        check(s.steps[0].n_on == 2 && strcmp(on[0].code, "1644") == 0
+              && on[0].outcome == script_outcome(&s, "sold_out") && on[0].own && !on[1].own,
+              "@signal 1644 sold_out: by number, the strategy's own (an @on beside it is not)");
+        script_free(&s);
+    }
+    parse_error("@signal by class", "SELECT 1;\n-- @signal deadlock busy\n", 2,
+                "'deadlock' is not an error code of this engine");
+    parse_error("@signal before any statement", "-- @signal 1644 busy\nSELECT 1;\n", 1,
+                "@signal must follow the statement");
+    parse_error("@signal without outcome", "SELECT 1;\n-- @signal 1644\n", 2,
+                "expected '@signal CODE OUTCOME'");
+}
+
 static void test_retry(void)
 {
     struct script s;
@@ -940,6 +959,7 @@ int main(void)
     test_kinds();
     test_require();
     test_on();
+    test_signal();
     test_retry();
     test_retry_policies();
     test_isolation_window();

@@ -77,9 +77,6 @@ struct search {
     int prefix_len;
 };
 
-/* How many times a prefix is run before its replay counts as diverged. */
-#define REPLAY_TRIES 3
-
 /* Runs ro with schedule prefix; fills log and the report's verdict. Returns 0, 2/3, or -1 when
  * the run could not follow the prefix (a schedule failure: it went another way this time). */
 static int run_one(struct run_session *s, struct options *ro, const int *prefix, int len,
@@ -197,7 +194,7 @@ int explore_in_session(struct run_session *s, const struct options *o, struct ex
         int one = run_one(s, ro, sr->prefix, sr->prefix_len, r, log, err, errlen);
         /* A replay that went another way (a lock wait the server showed late on a busy
          * machine) is run again from the same prefix before it counts as diverged. */
-        for (int again = 0; one < 0 && again < REPLAY_TRIES - 1; again++) {
+        for (int again = 0; one < 0 && again < EXPLORE_REPLAY_TRIES - 1; again++) {
             run_free(r);
             x->replayed_again++;
             one = run_one(s, ro, sr->prefix, sr->prefix_len, r, log, err, errlen);

@@ -12,6 +12,9 @@
 
 #define EXPLORE_NAMES_MAX 16
 
+/* How many times a prefix is run before its replay counts as diverged. */
+#define EXPLORE_REPLAY_TRIES 3
+
 /* One schedule tried: its order and what it broke (invariant names, ';'-separated, "" none). */
 struct explore_run {
     char *schedule;
@@ -22,7 +25,7 @@ struct explore_result {
     long schedules;                  /* schedules run */
     bool complete;                   /* every interleaving was tried (not cut by max-schedules) */
     long anomalous;                  /* schedules that broke an invariant */
-    long diverged;                   /* replays that did not follow their prefix in REPLAY_TRIES runs (not counted) */
+    long diverged;                   /* replays that did not follow their prefix in EXPLORE_REPLAY_TRIES runs (not counted) */
     long replayed_again;             /* runs repeated because a replay went another way */
     long waited;                     /* schedules where a statement was seen blocked on a lock */
     long bf_aborted;                 /* a cluster: schedules where a node's write aborted a

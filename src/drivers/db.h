@@ -175,6 +175,11 @@ int db_use_database(db_conn *c, const char *database, struct db_error *err);
  * Returns as db_query. */
 int db_list_tables(db_conn *c, const char *database, db_row_fn row, void *ctx, struct db_error *err);
 
+/* Calls row(ctx, 2, {kind, name}) for each stored routine of the current database (kind:
+ * "PROCEDURE" or "FUNCTION", the word its DROP takes), by name; none on an engine without
+ * routines. Returns as db_query. */
+int db_list_routines(db_conn *c, db_row_fn row, void *ctx, struct db_error *err);
+
 /* Creates the marker table `table` (one column table_name, the primary key) in the current
  * database, with a comment saying racesim drops only what it lists. Returns 0, or -1 with err. */
 int db_create_marker(db_conn *c, const char *table, struct db_error *err);

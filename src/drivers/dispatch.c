@@ -102,17 +102,6 @@ int lockwait_read(db_conn *monitor, struct lockwaits *w, bool other_locks)
     return OPS->lockwait_read(monitor, w, other_locks);
 }
 
-bool lockwait_find(const struct lockwaits *w, unsigned long id, unsigned long *blocker)
-{
-    for (int i = 0; i < w->n; i++)
-        if (w->waiting[i] == id) {
-            if (blocker)
-                *blocker = w->blocker[i];
-            return true;
-        }
-    return false;
-}
-
 int preflight_read(db_conn *c, struct preflight *pf, struct db_error *err)
 {
     return OPS->preflight_read(c, pf, err);
@@ -198,6 +187,11 @@ int db_use_database(db_conn *c, const char *database, struct db_error *err)
 int db_list_tables(db_conn *c, const char *database, db_row_fn row, void *ctx, struct db_error *err)
 {
     return OPS->list_tables(c, database, row, ctx, err);
+}
+
+int db_list_routines(db_conn *c, db_row_fn row, void *ctx, struct db_error *err)
+{
+    return OPS->list_routines ? OPS->list_routines(c, row, ctx, err) : 0;
 }
 
 int db_create_marker(db_conn *c, const char *table, struct db_error *err)

@@ -81,6 +81,7 @@ struct db_driver_ops {
     int (*use_database)(db_conn *c, const char *database, struct db_error *err);   /* create if absent */
     int (*list_tables)(db_conn *c, const char *database, db_row_fn row, void *ctx,
                        struct db_error *err);
+    int (*list_routines)(db_conn *c, db_row_fn row, void *ctx, struct db_error *err);   /* NULL: none */
     int (*create_marker)(db_conn *c, const char *table, struct db_error *err);
     int (*foreign_keys)(db_conn *c, bool on, struct db_error *err);
     void (*setup_session)(db_conn *c);              /* raise recursion limits; never fails */

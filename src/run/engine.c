@@ -489,7 +489,7 @@ static void purchase(struct buyer *b, int round, int64_t intended_us)
                 r->node_deadlocks_at_statement[node]++;
         }
         note_expects(r, &at, b->id);
-        if (at.error.code[0]) {
+        if (at.error.code[0] && !at.own_error) {   /* a @signal: the strategy's answer */
             struct error_id id = db_error_id(&at.error);
             count_error(r, &id, at.error.text);
         }
@@ -964,6 +964,9 @@ static enum engine_status run_buyers(struct engine *e, struct buyer *buyers,
         int st = lockstep_failure(e->lockstep, msg, sizeof msg);
         if (st)
             engine_fail(e, st == 2 ? ENGINE_BAD_SCRIPT : ENGINE_DB_ERROR, msg);
+        const char *lost = lockstep_lost_waits(e->lockstep);
+        if (lost)
+            fprintf(stderr, "racesim: warning: lockstep: %s\n", lost);
     }
     rendezvous_destroy(&e->meet);
     collect(e, buyers, res);

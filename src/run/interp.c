@@ -458,12 +458,15 @@ static bool require_holds(const struct step *st, const struct vars *v, const str
     return !*null && compare(st->op, a, b);
 }
 
-static int map_error(const struct step *st, const struct db_error *e)
+/* The outcome of error e at step st: an @on's or @signal's (*own: a @signal's), else its class. */
+static int map_error(const struct step *st, const struct db_error *e, bool *own)
 {
     int cls = e->outcome;
     for (size_t i = 0; i < st->n_on; i++)
-        if (st->on[i].code[0] ? strcmp(st->on[i].code, e->code) == 0 : st->on[i].class_outcome == cls)
+        if (st->on[i].code[0] ? strcmp(st->on[i].code, e->code) == 0 : st->on[i].class_outcome == cls) {
+            *own = st->on[i].own;
             return st->on[i].outcome;
+        }
     return cls;
 }
 
@@ -568,7 +571,7 @@ static int run_sql(struct interp *it, size_t i, struct vars *v, bool *in_txn,
                                  it->col_null_buf, last, &out->error) != 0) {
         ev.kind = EVENT_SQL_ERROR;
         ev.error = &out->error;
-        int outcome = map_error(st, &out->error);
+        int outcome = map_error(st, &out->error, &out->own_error);
         if (out->error.outcome == OUTCOME_CONNECTION_LOST) {
             it->broken = true;
             if (st->stmt.kind == SQL_COMMIT)
@@ -645,6 +648,7 @@ void interp_run(struct interp *it, struct vars *v, const struct interp_hooks *ho
     out->outcome = OUTCOME_OK;
     out->step = -1;
     out->error = (struct db_error){.outcome = OUTCOME_OK};
+    out->own_error = false;
     out->expect_missed = 0;
     out->insert_id = 0;
     for (size_t i = 0; i < s->n_steps; i++) {

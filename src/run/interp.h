@@ -87,6 +87,8 @@ struct attempt {
     int step;                  /* the step that ended it (-1 when ok) */
     struct db_error error;     /* the server error behind the outcome; code "" if none */
     int64_t insert_id;         /* the last id an INSERT of the attempt generated (0: none) */
+    bool own_error;            /* ...raised by the strategy's own routine (@signal): its
+                                  outcome, not a server error */
     uint32_t expect_missed;    /* bit k: an @expect naming label k did not hold (the attempt
                                   went on) ... */
     int64_t expect_actual[SCRIPT_EXPECTS_MAX];   /* ... what its read returned ... */

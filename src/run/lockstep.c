@@ -16,6 +16,7 @@
 #define MONITOR_AFTER_US 300      /* a statement running this long is looked up in the waits */
 #define SAFETY_US 60000000        /* a statement neither done nor waiting this long: an error */
 #define OTHER_LOCKS_AFTER_US 20000 /* ...this long without a row-lock wait: look at other locks */
+#define READ_GIVE_UP_US 2000000   /* the waits unreadable this long in a row: the timeout decides */
 
 enum buyer_state {
     OUTSIDE,     /* between steps or attempts, on its way to a gate: the conductor waits for it */
@@ -46,6 +47,8 @@ struct lockstep {
     int last;                  /* round-robin: the buyer that went last */
     db_conn *monitor;
     bool live;                 /* the server shows its lock waits (else: block_timeout) */
+    int64_t failing_since_us;  /* the first of the failed reads in a row (0: the last one worked) */
+    char lost_waits[200];      /* why the waits stopped being read mid-run ("": they did not) */
     bool raised_output_locks;  /* lockwait_open turned a server setting on: give it back */
     int64_t block_timeout_us;
     const int *schedule;       /* the order asked for (NULL: round-robin) */
@@ -180,6 +183,11 @@ bool lockstep_live(const struct lockstep *ls)
     return ls->live;
 }
 
+const char *lockstep_lost_waits(const struct lockstep *ls)
+{
+    return ls->lost_waits[0] ? ls->lost_waits : NULL;
+}
+
 static void set_state(struct lockstep *ls, int b, enum buyer_state st)
 {
     ls->seats[b].state = st;
@@ -261,16 +269,40 @@ static void set_failure(struct lockstep *ls, int status, const char *msg)
     }
 }
 
-/* Reads the waits with ls->lock dropped. Returns 0, or -1 (then the server is not asked again
- * and the block timeout decides). */
+/* Reads the waits with ls->lock dropped. Returns 0, or -1: a failed read is tried again at the
+ * next look, and only reads failing for READ_GIVE_UP_US in a row end live detection (the block
+ * timeout decides from then on; lockstep_lost_waits says so). */
 static int read_waits(struct lockstep *ls, struct lockwaits *w, bool other_locks)
 {
     pthread_mutex_unlock(&ls->lock);
     int rc = lockwait_read(ls->monitor, w, other_locks);
     pthread_mutex_lock(&ls->lock);
-    if (rc)
+    if (rc == 0) {
+        ls->failing_since_us = 0;
+        return 0;
+    }
+    int64_t now = clock_now_us();
+    if (!ls->failing_since_us) {
+        ls->failing_since_us = now;
+    } else if (now - ls->failing_since_us >= READ_GIVE_UP_US) {
         ls->live = false;
-    return rc;
+        snprintf(ls->lost_waits, sizeof ls->lost_waits, "the server's lock waits could not be "
+                 "read for %d s from step %d on; a statement running %lld ms counted as blocked",
+                 READ_GIVE_UP_US / 1000000, ls->round, (long long)(ls->block_timeout_us / 1000));
+    }
+    return -1;
+}
+
+/* Waits a poll, then reads the waits again (settle: a blocked statement may not be resumed
+ * before the server says whether it still waits). Returns 0, or -1 once live detection ended. */
+static int read_waits_retrying(struct lockstep *ls, struct lockwaits *w, bool other_locks)
+{
+    while (read_waits(ls, w, other_locks)) {
+        if (!ls->live)
+            return -1;
+        timed_wait(ls, POLL_US);
+    }
+    return 0;
 }
 
 static void mark_blocked(struct lockstep *ls, int b, int blocker)
@@ -346,7 +378,7 @@ static void settle(struct lockstep *ls)
         for (int b = 1; b <= ls->n; b++)
             other_locks |= ls->seats[b].state == BLOCKED && ls->seats[b].other_lock;
         struct lockwaits w = {0};
-        if (read_waits(ls, &w, other_locks))
+        if (read_waits_retrying(ls, &w, other_locks))
             return;
         bool resumed = false;
         for (int b = 1; b <= ls->n; b++) {
@@ -357,8 +389,8 @@ static void settle(struct lockstep *ls)
                 resumed = true;
             }
         }
-        if (!resumed)
-            return;
+        if (!resumed && !any(ls, RUNNING, BETWEEN, OUTSIDE))
+            return;                /* (one granted while the waits were read: wait for it) */
     }
 }
 

@@ -25,6 +25,11 @@ struct lockstep *lockstep_new(int n, db_conn *monitor, int64_t block_timeout_us,
 /* Whether the server shows its lock waits live (so the order of steps is the same every run). */
 bool lockstep_live(const struct lockstep *ls);
 
+/* After the conductor: NULL, or why the server's lock waits stopped being read mid-run (reads
+ * that failed for seconds in a row; one failed read is tried again): from then on the block
+ * timeout decided, so the order of steps may differ from run to run. */
+const char *lockstep_lost_waits(const struct lockstep *ls);
+
 /* Frees it (not the monitor connection). */
 void lockstep_free(struct lockstep *ls);
 

@@ -1,4 +1,6 @@
-/* workspace.c — claim racesim's own database (never touching others' tables), seed, query. */
+/* workspace.c — claim racesim's own database (never touching others' tables), seed, query.
+ * The marker table lists what racesim created: its tables, and as "KIND name" the stored
+ * routines a setup statement created (a strategy's -- @setup procedure); only those are dropped. */
 #include "workspace.h"
 
 #include <stdbool.h>
@@ -9,7 +11,7 @@
 #include "owner.h"
 
 struct table_list {
-    char names[64][65];
+    char names[64][80];        /* a table, or a routine as "PROCEDURE name" / "FUNCTION name" */
     size_t n;
     bool more;
 };
@@ -25,6 +27,43 @@ static int on_table(void *ctx, size_t n, char **row)
     }
     snprintf(t->names[t->n++], sizeof t->names[0], "%s", row[0]);
     return 0;
+}
+
+/* A routine's row {kind, name} as one entry, "KIND name". */
+static int on_routine(void *ctx, size_t n, char **row)
+{
+    struct table_list *t = ctx;
+    if (n < 2 || !row[0] || !row[1])
+        return 0;
+    if (t->n == 64) {
+        t->more = true;
+        return 0;
+    }
+    snprintf(t->names[t->n++], sizeof t->names[0], "%s %s", row[0], row[1]);
+    return 0;
+}
+
+static bool listed(const struct table_list *t, const char *name)
+{
+    for (size_t i = 0; i < t->n; i++)
+        if (strcmp(t->names[i], name) == 0)
+            return true;
+    return false;
+}
+
+/* The routine an entry of the marker names: its kind's DROP word into kind, or NULL when the
+ * entry is a table. Returns the routine's name. */
+static const char *routine_of(const char *entry, char *kind, size_t kindlen)
+{
+    static const char *const kinds[] = {"PROCEDURE ", "FUNCTION "};
+    for (size_t i = 0; i < 2; i++) {
+        size_t n = strlen(kinds[i]);
+        if (strncmp(entry, kinds[i], n) == 0) {
+            snprintf(kind, kindlen, "%.*s", (int)n - 1, kinds[i]);
+            return entry + n;
+        }
+    }
+    return NULL;
 }
 
 /* The tables of database (NULL: the current one), with a name not in `without` (the marker
@@ -95,25 +134,39 @@ static int drop_owned(db_conn *c, struct db_error *e)
     if (db_foreign_keys(c, false, e))
         return -1;
     for (size_t i = 0; i < owned.n; i++) {
-        char sql[160], name[80];
-        db_quote_ident(owned.names[i], name, sizeof name);
-        snprintf(sql, sizeof sql, "DROP TABLE IF EXISTS %s", name);
+        char sql[200], name[96], kind[16] = "TABLE";
+        const char *routine = routine_of(owned.names[i], kind, sizeof kind);
+        db_quote_ident(routine ? routine : owned.names[i], name, sizeof name);
+        snprintf(sql, sizeof sql, "DROP %s IF EXISTS %s", kind, name);
         if (db_execute(c, sql, e))
             return -1;
     }
     return db_execute(c, "DELETE FROM " WORKSPACE_MARKER, e) || db_foreign_keys(c, true, e) ? -1 : 0;
 }
 
-/* Lists in the marker table every table of the current database it does not list yet. */
-static int register_new(db_conn *c, struct db_error *e)
+/* The stored routines of the current database, as "KIND name" entries. */
+static int list_routines(db_conn *c, struct table_list *t, struct db_error *e)
 {
-    struct table_list marked, fresh;
+    memset(t, 0, sizeof *t);
+    return db_list_routines(c, on_routine, t, e) < 0 ? -1 : 0;
+}
+
+/* Lists in the marker table every table of the current database it does not list yet, and
+ * every routine not among `before` (those there before the setup statement are not racesim's,
+ * even one the statement replaced). */
+static int register_new(db_conn *c, const struct table_list *before, struct db_error *e)
+{
+    struct table_list marked, fresh, routines;
     memset(&marked, 0, sizeof marked);
     if (db_query(c, "SELECT table_name FROM " WORKSPACE_MARKER, on_table, &marked, e) < 0
-        || list_tables(c, NULL, &marked, &fresh, e) < 0)
+        || list_tables(c, NULL, &marked, &fresh, e) < 0 || list_routines(c, &routines, e) < 0)
         return -1;
+    for (size_t i = 0; i < routines.n; i++)
+        if (!listed(before, routines.names[i]) && !listed(&marked, routines.names[i])
+            && fresh.n < 64)
+            snprintf(fresh.names[fresh.n++], sizeof fresh.names[0], "%s", routines.names[i]);
     for (size_t i = 0; i < fresh.n; i++) {
-        char sql[160];
+        char sql[200];
         snprintf(sql, sizeof sql, "INSERT INTO " WORKSPACE_MARKER " (table_name) VALUES ('%s')",
                  fresh.names[i]);
         if (db_execute(c, sql, e))
@@ -203,9 +256,14 @@ enum workspace_status workspace_setup(db_conn *c, const struct scenario *sc,
     }
     for (size_t i = 0; i < sc->n_setup; i++) {
         int64_t ignored;
+        struct table_list before;
+        if (list_routines(c, &before, &e)) {
+            snprintf(err, errlen, "cannot list the database's routines: %s", e.text);
+            return WORKSPACE_DB_ERROR;
+        }
         enum workspace_status ws = workspace_scalar(c, sc, &sc->setup[i], p, &ignored, err, errlen);
         /* register after each statement, so a failed setup leaves nothing unlisted behind */
-        if (register_new(c, &e)) {
+        if (register_new(c, &before, &e)) {
             snprintf(err, errlen, "cannot record racesim's tables: %s", e.text);
             return WORKSPACE_DB_ERROR;
         }

@@ -265,14 +265,20 @@ int script_role_of(const struct script *s, int buyer)
     return s->n_roles ? (buyer - 1) % (int)s->n_roles + 1 : 0;
 }
 
-/* @on ERROR OUTCOME — ERROR: deadlock, lock_timeout, snapshot_conflict, duplicate_key, or a number */
+/* @on ERROR OUTCOME — ERROR: deadlock, lock_timeout, snapshot_conflict, duplicate_key, or a
+ * number; @signal CODE OUTCOME — the error CODE the strategy's own routine raises (a SIGNAL):
+ * its outcome, not counted among the server's errors */
 static int directive_on(struct parser *p, char **tok, int n)
 {
     struct script *s = p->s;
+    bool own = strcmp(tok[0], "signal") == 0;
     if (n != 3)
-        return fail(p, "expected '@on ERROR OUTCOME'");
+        return fail(p, own ? "expected '@signal CODE OUTCOME'" : "expected '@on ERROR OUTCOME'");
     if (s->n_steps == 0 || s->steps[s->n_steps - 1].kind != STEP_SQL)
-        return fail(p, "@on must follow the statement whose error it maps");
+        return fail(p, "@%s must follow the statement whose error it maps", tok[0]);
+    if (own && !db_code_valid(tok[1]))
+        return fail(p, "@signal: '%s' is not an error code of this engine (the code the "
+                       "routine's SIGNAL raises)", tok[1]);
     struct step *st = &s->steps[s->n_steps - 1];
     if (st->n_on == STEP_ON_MAX)
         return fail(p, "too many @on for one statement (at most %d)", STEP_ON_MAX);
@@ -294,6 +300,7 @@ static int directive_on(struct parser *p, char **tok, int n)
     on->outcome = outcome_named(p, tok[2], true);
     if (on->outcome < 0)
         return -1;
+    on->own = own;
     st->n_on++;
     return 0;
 }
@@ -474,7 +481,7 @@ static int directive(struct parser *p, const char *text)
         return fail(p, n < 0 ? "directive has too many words" : "empty directive after '@'");
     if (strcmp(tok[0], "require") == 0)
         return directive_require(p, tok, n);
-    if (strcmp(tok[0], "on") == 0)
+    if (strcmp(tok[0], "on") == 0 || strcmp(tok[0], "signal") == 0)
         return directive_on(p, tok, n);
     if (strcmp(tok[0], "retry") == 0)
         return directive_retry(p, tok, n);
@@ -502,8 +509,8 @@ static int directive(struct parser *p, const char *text)
             return fail(p, "@window takes no arguments");
         return add_step(p, STEP_WINDOW) ? 0 : -1;
     }
-    return fail(p, "unknown directive '@%s' (require, on, retry, isolation, window, each, end, "
-                "expect, role, unsupported, setup, delimiter)",
+    return fail(p, "unknown directive '@%s' (require, on, signal, retry, isolation, window, each, "
+                "end, expect, role, unsupported, setup, delimiter)",
                 tok[0]);
 }
 

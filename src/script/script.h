@@ -25,6 +25,7 @@ struct on_error {
     char code[8];
     int class_outcome;
     int outcome;
+    bool own;                  /* @signal: the strategy's own SIGNAL, not a server error */
 };
 
 #define STEP_ON_MAX 8

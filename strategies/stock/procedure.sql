@@ -1,8 +1,8 @@
 -- procedure: one round trip per purchase. A stored procedure checks and writes on the
 -- server (a conditional UPDATE, then the order, in one transaction); the client only CALLs
--- it. Sold out is the procedure's own SIGNAL (SQLSTATE 45000, error 1644), mapped by @on.
+-- it. Sold out is its own SIGNAL (error 1644): @signal makes it out_of_stock, not an error.
 CALL racesim_buy(:user, :product, :qty);
--- @on 1644 out_of_stock
+-- @signal 1644 out_of_stock
 -- @window
 
 -- @setup

@@ -93,6 +93,12 @@ int mariadb_list_tables(db_conn *c, const char *database, db_row_fn row, void *c
     return mariadb_query(c, sql, row, ctx, err);
 }
 
+int mariadb_list_routines(db_conn *c, db_row_fn row, void *ctx, struct db_error *err)
+{
+    return mariadb_query(c, "SELECT ROUTINE_TYPE, ROUTINE_NAME FROM information_schema.ROUTINES "
+                         "WHERE ROUTINE_SCHEMA = DATABASE() ORDER BY ROUTINE_NAME", row, ctx, err);
+}
+
 int mariadb_create_marker(db_conn *c, const char *table, struct db_error *err)
 {
     char sql[256];

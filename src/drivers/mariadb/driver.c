@@ -43,6 +43,7 @@ static const struct db_driver_ops ops = {
     .quote_ident = mariadb_quote_ident,
     .use_database = mariadb_use_database,
     .list_tables = mariadb_list_tables,
+    .list_routines = mariadb_list_routines,
     .create_marker = mariadb_create_marker,
     .foreign_keys = mariadb_foreign_keys,
     .setup_session = mariadb_setup_session,

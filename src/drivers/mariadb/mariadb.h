@@ -120,6 +120,7 @@ void mariadb_quote_ident(const char *name, char *out, size_t outlen);
 int mariadb_use_database(db_conn *c, const char *database, struct db_error *err);
 int mariadb_list_tables(db_conn *c, const char *database, db_row_fn row, void *ctx,
                         struct db_error *err);
+int mariadb_list_routines(db_conn *c, db_row_fn row, void *ctx, struct db_error *err);
 int mariadb_create_marker(db_conn *c, const char *table, struct db_error *err);
 int mariadb_foreign_keys(db_conn *c, bool on, struct db_error *err);
 void mariadb_setup_session(db_conn *c);

@@ -89,6 +89,16 @@ int pg_list_tables(db_conn *c, const char *database, db_row_fn row, void *ctx,
     return pg_query(c, sql, row, ctx, err);
 }
 
+int pg_list_routines(db_conn *c, db_row_fn row, void *ctx, struct db_error *err)
+{
+    /* functions and procedures of the current schema; not those an extension brought */
+    return pg_query(c, "SELECT CASE p.prokind WHEN 'p' THEN 'PROCEDURE' ELSE 'FUNCTION' END, "
+                    "p.proname FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace "
+                    "WHERE n.nspname = current_schema() AND p.prokind IN ('f', 'p') AND NOT EXISTS "
+                    "(SELECT 1 FROM pg_depend d WHERE d.objid = p.oid AND d.deptype = 'e') "
+                    "ORDER BY p.proname", row, ctx, err);
+}
+
 int pg_create_marker(db_conn *c, const char *table, struct db_error *err)
 {
     char sql[256];

@@ -103,6 +103,7 @@ static const struct db_driver_ops ops = {
     .quote_ident = pg_quote_ident,
     .use_database = pg_use_database,
     .list_tables = pg_list_tables,
+    .list_routines = pg_list_routines,
     .create_marker = pg_create_marker,
     .foreign_keys = pg_foreign_keys,
     .setup_session = pg_setup_session,
