@@ -56,7 +56,7 @@ galera_throwaway_start() {
     local try
     for try in 1 2 3; do
         rm -rf "$GT_DIR/template"
-        env -u MALLOC_PERTURB_ "$GT_INSTALL" --no-defaults --datadir="$GT_DIR/template" \
+        env -u MALLOC_PERTURB_ "$GT_INSTALL" --no-defaults --datadir="$GT_DIR/template" --tmpdir="$GT_DIR" \
             --auth-root-authentication-method=normal --skip-test-db --innodb-log-file-size=16M \
             "${user[@]}" >"$GT_DIR/install.log" 2>&1 && break
         if [ "$try" = 3 ]; then

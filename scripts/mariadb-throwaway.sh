@@ -23,7 +23,7 @@ mariadb_throwaway_start() {
     MDT_SOCK=$MDT_DIR/sock
     local user=()
     [ "$(id -u)" = 0 ] && user=(--user=root)
-    if ! "$MDT_INSTALL" --no-defaults --datadir="$MDT_DIR/data" --auth-root-authentication-method=normal \
+    if ! "$MDT_INSTALL" --no-defaults --datadir="$MDT_DIR/data" --tmpdir="$MDT_DIR" --auth-root-authentication-method=normal \
             --skip-test-db --innodb-log-file-size=16M "${user[@]}" >"$MDT_DIR/install.log" 2>&1; then
         echo "mariadb_throwaway_start: mariadb-install-db failed:" >&2
         tail -5 "$MDT_DIR/install.log" >&2

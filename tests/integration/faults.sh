@@ -209,7 +209,7 @@ back)    # --dsn: the server killed while every buyer sleeps in its race window,
     installed=1
     for try in 1 2 3; do
         rm -rf "$own/data"
-        env -u MALLOC_PERTURB_ mariadb-install-db --no-defaults --datadir="$own/data" \
+        env -u MALLOC_PERTURB_ mariadb-install-db --no-defaults --datadir="$own/data" --tmpdir="$own" \
             --auth-root-authentication-method=normal --skip-test-db --user=root \
             >"$own/install.log" 2>&1 && { installed=0; break; }
         sleep 1
@@ -218,7 +218,7 @@ back)    # --dsn: the server killed while every buyer sleeps in its race window,
     # own_server: starts it (unix socket only; it stops by itself after 120 s); sets $server
     own_server() {
         env -u MALLOC_PERTURB_ timeout -s KILL 120 mariadbd --no-defaults --user=root --datadir="$own/data" \
-            --socket="$own/sock" --pid-file="$own/pid" --skip-networking \
+            --socket="$own/sock" --pid-file="$own/pid" --skip-networking --tmpdir="$own" \
             --innodb-buffer-pool-size=64M --log-error="$own/error.log" 2>/dev/null &
         local i
         for i in $(seq 1 300); do

@@ -168,16 +168,18 @@ start_shared_server() {
     local try
     for try in 1 2 3; do      # tests start side by side: a busy machine can fail one install
         rm -rf "$dir/data"
-        env -u MALLOC_PERTURB_ mariadb-install-db --no-defaults --datadir="$dir/data" \
+        env -u MALLOC_PERTURB_ mariadb-install-db --no-defaults --datadir="$dir/data" --tmpdir="$dir" \
             --auth-root-authentication-method=normal --skip-test-db --user="$(id -un)" \
             >"$dir/install.log" 2>&1 && break
         [ "$try" = 3 ] && { echo "start_shared_server: mariadb-install-db failed:"; tail -5 "$dir/install.log"; return 1; }
         sleep 1
     done
     SHARED_SOCK=$dir/sock
-    # the default buffer pool: a 32M one crashed MariaDB 10.11 twice under explore's polling
+    # the default buffer pool: a 32M one crashed MariaDB 10.11 twice under explore's polling.
+    # Its own --tmpdir: a server starting deletes every #sql file in its tmpdir, and with /tmp
+    # shared one test's server start removed another's on-disk temp table mid-query
     env -u MALLOC_PERTURB_ "$bin" --no-defaults --datadir="$dir/data" --socket="$SHARED_SOCK" --skip-networking \
-        --pid-file="$dir/pid" --log-error="$dir/error.log" \
+        --pid-file="$dir/pid" --log-error="$dir/error.log" --tmpdir="$dir" \
         --innodb-flush-log-at-trx-commit=2 --user="$(id -un)" ${SHARED_SERVER_ARGS:-} 2>/dev/null &
     SHARED_PID=$!
     trap 'stop_shared_server; rm -rf "$TMP"' EXIT

@@ -207,15 +207,20 @@ static char **server_env(const char *var)
 static int run_installer(const struct server *s, const char *datadir, const char *log_path,
                          char *tool, size_t n)
 {
-    char datadir_opt[PATH_MAX + 16], boot[PATH_MAX + 32];
+    char datadir_opt[PATH_MAX + 16], tmpdir_opt[PATH_MAX + 16], boot[PATH_MAX + 32];
     char *user = geteuid() == 0 ? "--user=root" : NULL;
+    /* the bootstrap server's temp files go into datadir's parent, not /tmp: a server starting
+     * deletes every #sql file in its tmpdir, those of another server using it included */
+    const char *slash = strrchr(datadir, '/');
+    int parent = slash && slash > datadir ? (int)(slash - datadir) : 1;
     if (fs_fmt(datadir_opt, sizeof datadir_opt, "--datadir=%s", datadir) != 0 ||
+        fs_fmt(tmpdir_opt, sizeof tmpdir_opt, "--tmpdir=%.*s", parent, datadir) != 0 ||
         fs_fmt(boot, sizeof boot, "MYSQLD_BOOTSTRAP=%s", s->binary) != 0)
         return -1;
     if (!is_mariadb(s)) {   /* MySQL 5.7+: the server initialises itself */
         fs_fmt(tool, n, "%s --initialize-insecure", s->binary);
         char *argv[] = { (char *)s->binary, "--no-defaults", "--initialize-insecure",
-                         datadir_opt, INNODB_LOG_SIZE, user, NULL };
+                         datadir_opt, tmpdir_opt, INNODB_LOG_SIZE, user, NULL };
         char **env = server_env(NULL);
         int st = env ? proc_run_logged(NULL, s->binary, argv, env, log_path) : -1;
         free(env);
@@ -229,8 +234,9 @@ static int run_installer(const struct server *s, const char *datadir, const char
     char **env = server_env(boot);
     if (!env)
         return -1;
-    char *argv[] = { tool, "--no-defaults", datadir_opt, "--auth-root-authentication-method=normal",
-                     "--skip-test-db", INNODB_LOG_SIZE, user, NULL };
+    char *argv[] = { tool, "--no-defaults", datadir_opt, tmpdir_opt,
+                     "--auth-root-authentication-method=normal", "--skip-test-db", INNODB_LOG_SIZE,
+                     user, NULL };
     int st = proc_run_logged(NULL, tool, argv, env, log_path);
     free(env);
     return st;
